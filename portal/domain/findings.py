@@ -1,0 +1,44 @@
+"""Findings: what a rule reports about a document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "notice"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "notice")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Hold one finding: rule id, severity, field path, bilingual message and citation.
+
+    ``path`` is the field path in the canonical document (``fuels[2].ncv``) or "" for the document as a
+    whole. ``key`` is how the filer's explanation is stored in ``explanations`` (filing-format.md):
+    ``RULE-ID@path``, or ``RULE-ID`` for a finding about the whole document.
+    """
+
+    rule: str
+    severity: Severity
+    path: str
+    message_zh: str
+    message_en: str
+    citation: str
+    explained: bool = False
+
+    @property
+    def key(self) -> str:
+        """Return the explanation key of this finding."""
+        return f"{self.rule}@{self.path}" if self.path else self.rule
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the finding as printed by ``portal check``."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "path": self.path,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "citation": self.citation,
+            "explained": self.explained,
+        }
