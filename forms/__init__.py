@@ -1,0 +1,1 @@
+"""WTForms classes: well-formedness and within-form consistency only — no queries, no rules."""

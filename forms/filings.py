@@ -1,0 +1,33 @@
+"""Forms to open a filing and to edit a draft as canonical JSON."""
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileSize
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+KIND_CHOICES = [("ghg_annual_report", _l("温室气体排放年度报告")), ("clean_production_audit", _l("清洁生产审核"))]
+
+
+class NewFilingForm(FlaskForm):
+    """Open the filing of one kind and year for an enterprise."""
+
+    kind = SelectField(_l("申报类型"), choices=KIND_CHOICES)
+    year = IntegerField(_l("年度"), validators=[DataRequired(), NumberRange(min=2019, max=2100)],
+                        default=lambda: dt.date.today().year - 1)
+
+
+class JsonDraftForm(FlaskForm):
+    """Replace the draft with a canonical JSON document, typed or uploaded."""
+
+    document = TextAreaField(_l("JSON 文书"), validators=[Optional()], render_kw={"rows": 24, "spellcheck": "false"})
+    upload = FileField(_l("或上传 JSON 文件"), validators=[FileSize(max_size=5 * 1024 * 1024)])
+    revision = HiddenField()
+
+
+class ExplanationsForm(FlaskForm):
+    """Carry the revision the explanations were written against (fields are added per finding)."""
+
+    revision = HiddenField()

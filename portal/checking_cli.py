@@ -1,0 +1,64 @@
+"""Implement ``portal check``: read documents, compute, run the rules, print, choose the exit status."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from .domain.codec import DocumentError, document_from_json, dumps
+from .domain.documents import GhgAnnualReport
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _read(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError("", f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from None
+    return document_from_json(data)
+
+
+def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> int:
+    """Check every file and return the exit status (filing-format.md "portal check output")."""
+    from .reference import default_reference
+    from .rules import check_document
+
+    previous = None
+    if previous_path is not None:
+        try:
+            candidate = _read(previous_path)
+        except DocumentError as exc:
+            print(f"portal check: {previous_path}: {exc.describe()}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        if not isinstance(candidate, GhgAnnualReport):
+            print(f"portal check: {previous_path}: --previous 须为温室气体排放年度报告 / --previous must be a "
+                  "ghg_annual_report", file=sys.stderr)
+            return EXIT_UNREADABLE
+        previous = candidate
+    ref = default_reference()
+    results: list[dict[str, Any]] = []
+    status = EXIT_OK
+    for path in files:
+        try:
+            document = _read(path)
+        except DocumentError as exc:
+            print(f"portal check: {path}: {exc.describe()}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
+        outcome = check_document(document, ref, previous=previous)
+        result = {
+            "file": str(path),
+            "kind": document.kind,
+            "computed": outcome.computed.check_block(),
+            "findings": [f.as_dict() for f in outcome.findings],
+        }
+        results.append(result)
+        if status == EXIT_OK and any(f.severity == "error" for f in outcome.findings):
+            status = EXIT_ERRORS
+        if not as_array:
+            print(dumps(result, indent=2))
+    if as_array:
+        print(dumps(results, indent=2))
+    return status

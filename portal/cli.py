@@ -1,0 +1,67 @@
+"""The ``portal`` command line: check, seed-demo, serve, and Flask's own commands (db …).
+
+``check`` needs neither a server nor a database (filing-format.md); commands that touch the database
+commit once at their end.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """Run the 减污降碳协同申报平台 portal's commands."""
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The prior accepted year's document, for year-over-year rules.")
+@click.option("--json", "as_array", is_flag=True, help="Print one JSON array and nothing else.")
+def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool) -> None:
+    """Validate documents, compute and run the rules; exit 0 (no error), 1 (errors) or 2 (unreadable)."""
+    from .checking_cli import run_check
+
+    sys.exit(run_check(list(files), previous, as_array))
+
+
+@main.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load demo enterprises in both provinces with one user per role (idempotent)."""
+    from .demo import seed_demo
+    from .extensions import db
+
+    created = seed_demo()
+    db.session.commit()
+    click.echo("演示数据已就绪 / demo data ready" + (f" (+{created})" if created else ""))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the portal with waitress (the embedded mode: one process, SQLite, in-process jobs)."""
+    from waitress import serve
+
+    app = _create_app()
+    click.echo(f"减污降碳协同申报平台 running at http://{host}:{port}/  (Ctrl+C to stop)")
+    serve(app, host=host, port=port, threads=threads, ident="portal")
+
+
+def register_app_commands(app: Flask) -> None:
+    """Register commands that need the app on ``flask --app wsgi``, too."""
+    app.cli.add_command(seed_demo_command)

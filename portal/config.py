@@ -1,0 +1,64 @@
+"""Settings, each with a default; overridden by ``PORTAL_*`` environment variables and ``DATABASE_URL``."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+
+class Config:
+    """Hold the defaults: the embedded mode (SQLite file under the instance folder, in-process jobs)."""
+
+    SECRET_KEY = "dev-only-change-me"  # replaced from PORTAL_SECRET_KEY in production (see README)
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None → sqlite:///<instance>/portal.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True behind HTTPS in production (PORTAL_SESSION_COOKIE_SECURE=true)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a long form is never refused for age
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production, shared by every web process
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    REDIS_URL: str | None = None  # set → jobs go to the Redis queue; unset → in-process worker
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_FROM = "portal@localhost"
+    TESTING = False
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return settings read from ``PORTAL_*`` variables (JSON-typed where possible) and ``DATABASE_URL``."""
+    import json
+
+    environ = dict(os.environ if environ is None else environ)
+    out: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith("PORTAL_"):
+            continue
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        out[key.removeprefix("PORTAL_")] = value
+    if environ.get("DATABASE_URL"):
+        out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    if environ.get("REDIS_URL"):
+        out["REDIS_URL"] = environ["REDIS_URL"]
+    return out
+
+
+def normalise_database_url(url: str) -> str:
+    """Return a SQLAlchemy URL using psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url

@@ -1,0 +1,118 @@
+"""Accounts: users, enterprises and the memberships that tie them together."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import TimestampMixin
+from ..extensions import db
+
+MEMBERSHIP_ROLES = ("filer", "signatory")
+
+
+def new_session_token() -> str:
+    """Return a fresh random token identifying a user's sessions (rotated to log them all out)."""
+    return secrets.token_hex(16)
+
+
+class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Hold a person who logs in: an enterprise user, a reviewer (scoped), or an administrator."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        # A reviewer's scope is a region-code prefix: 2 (province), 4 (city) or 6 (county) digits.
+        CheckConstraint(
+            "reviewer_scope IS NULL OR length(reviewer_scope) IN (2, 4, 6)", name="reviewer_scope_length"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # Flask-Login stores this, not the id: rotating it (password change, deactivation) ends every session.
+    session_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_session_token)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewer_scope: Mapped[str | None] = mapped_column(String(6))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def get_id(self) -> str:
+        """Return the session identifier Flask-Login keeps in the cookie."""
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Return whether the account may log in."""
+        return self.active
+
+    @property
+    def is_reviewer(self) -> bool:
+        """Return whether the user reviews filings in a region scope."""
+        return self.reviewer_scope is not None
+
+    def enterprise_ids(self, role: str | None = None) -> set[int]:
+        """Return the ids of enterprises the user belongs to (optionally in one membership role)."""
+        return {m.enterprise_id for m in self.memberships if role is None or m.role == role}
+
+    @property
+    def role_names(self) -> list[str]:
+        """Return the user's roles for display: admin, reviewer, filer, signatory."""
+        roles = ["admin"] if self.is_admin else []
+        if self.is_reviewer:
+            roles.append("reviewer")
+        roles.extend(sorted({m.role for m in self.memberships}))
+        return roles
+
+
+class Enterprise(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Hold an enterprise's master profile; filings copy it into their documents."""
+
+    __tablename__ = "enterprise"
+    __table_args__ = (
+        CheckConstraint("length(uscc) = 18", name="uscc_length"),
+        CheckConstraint("length(region_code) = 6", name="region_code_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str] = mapped_column(String(6), index=True)
+    industry_code: Mapped[str] = mapped_column(String(4), index=True)
+    permit_number: Mapped[str | None] = mapped_column(String(22))
+    address: Mapped[str | None] = mapped_column(String(300))
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    is_key_emitter: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_key_pollutant_discharger: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_listed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="enterprise", cascade="all, delete-orphan")
+
+
+class Membership(db.Model):  # type: ignore[name-defined,misc]
+    """Tie a user to an enterprise as its filer or signatory."""
+
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "enterprise_id", "role"),
+        CheckConstraint("role IN ('filer', 'signatory')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    enterprise: Mapped[Enterprise] = relationship(back_populates="memberships")

@@ -1,0 +1,121 @@
+"""Filings, their immutable submitted versions, and the append-only audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, event, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import TimestampMixin, UTCDateTime
+from ..extensions import db
+from .accounts import Enterprise, User
+
+FILING_KINDS = ("ghg_annual_report", "clean_production_audit")
+FILING_STATUSES = ("draft", "submitted", "returned", "resubmitted", "accepted")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class ImmutableRecordError(RuntimeError):
+    """Raise when code tries to change a record that must never change (a version, an audit entry)."""
+
+
+class Filing(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Hold one filing (enterprise, kind, year): its working draft and its status.
+
+    ``revision`` is SQLAlchemy's version counter: an UPDATE carries ``WHERE revision = <read value>``,
+    so two people saving the same draft cannot silently overwrite each other (optimistic locking).
+    """
+
+    __tablename__ = "filing"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "kind", "year"),
+        CheckConstraint(_in("kind", FILING_KINDS), name="kind_known"),
+        CheckConstraint(_in("status", FILING_STATUSES), name="status_known"),
+        # Every status but draft means at least one version was frozen.
+        CheckConstraint("status = 'draft' OR current_version >= 1", name="submitted_has_version"),
+        CheckConstraint(
+            "(status = 'accepted' AND accepted_at IS NOT NULL) OR (status <> 'accepted' AND accepted_at IS NULL)",
+            name="accepted_at_iff_accepted",
+        ),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    draft_json: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+    last_submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    enterprise: Mapped[Enterprise] = relationship(lazy="joined")
+    versions: Mapped[list[FilingVersion]] = relationship(
+        back_populates="filing", order_by="FilingVersion.number", cascade="save-update, merge"
+    )
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class FilingVersion(db.Model):  # type: ignore[name-defined,misc]
+    """Hold a submitted version: the frozen canonical JSON, its SHA-256 and the certification.
+
+    Never updated: an ORM guard below and a database trigger (migration) refuse any UPDATE or DELETE.
+    """
+
+    __tablename__ = "filing_version"
+    __table_args__ = (
+        UniqueConstraint("filing_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    canonical_json: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    computed_json: Mapped[str] = mapped_column(Text)
+    findings_json: Mapped[str] = mapped_column(Text)
+    rules_version: Mapped[str] = mapped_column(String(20))
+    certified_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    certification_statement: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    filing: Mapped[Filing] = relationship(back_populates="versions")
+    certified_by: Mapped[User] = relationship(lazy="joined")
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+    """Hold one append-only audit-log entry: who did what to which record, with before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    before_json: Mapped[str | None] = mapped_column(Text)
+    after_json: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+@event.listens_for(FilingVersion, "before_update")
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_update(mapper: object, connection: object, target: object) -> None:
+    raise ImmutableRecordError(f"{type(target).__name__} records are immutable")
+
+
+@event.listens_for(FilingVersion, "before_delete")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_delete(mapper: object, connection: object, target: object) -> None:
+    raise ImmutableRecordError(f"{type(target).__name__} records cannot be deleted")

@@ -1,0 +1,34 @@
+"""Errors services raise for the views to turn into messages (never 500s)."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Report a refused action, in Chinese and English, optionally naming a field."""
+
+    def __init__(self, message_zh: str, message_en: str, *, field: str | None = None) -> None:
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.field = field
+        super().__init__(message_en)
+
+
+class NotFound(ServiceError):
+    """Report a record the actor may not see — answered with 404, the same as a missing one."""
+
+    def __init__(self) -> None:
+        super().__init__("未找到", "not found")
+
+
+class StaleDraft(ServiceError):
+    """Report that someone else saved the draft since it was loaded (optimistic locking)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "此草稿已被他人修改并保存。您的输入未丢失，请刷新后合并修改再保存。",
+            "Someone else saved this draft after you opened it. Your input is kept; reload, merge and save again.",
+        )
+
+
+class IllegalTransition(ServiceError):
+    """Report a status change the filing state machine does not allow."""

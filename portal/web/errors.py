@@ -1,0 +1,47 @@
+"""Error pages in the user's language (Chinese by default); JSON errors for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("请求无效"), _("请求的内容不完整或格式不正确。")),
+        403: (_("无权访问"), _("您没有执行此操作的权限。")),
+        404: (_("页面不存在"), _("您访问的页面不存在，或您无权查看。")),
+        405: (_("不允许的操作"), _("此页面不支持该请求方式。")),
+        409: (_("数据冲突"), _("数据已被他人修改，请刷新后重试。")),
+        413: (_("文件过大"), _("上传的文件超过大小限制。")),
+        429: (_("请求过于频繁"), _("请稍后再试。")),
+        500: (_("系统错误"), _("服务器处理请求时出错，我们已记录此问题。您输入的数据未被保存，请稍后重试。")),
+    }
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render every HTTP error as a page in the user's language, never a stack trace."""
+
+    def render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+        title, text = _messages().get(code, (str(code), ""))
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"code": code, "message": detail or title}}), code
+        return render_template("error.html", code=code, title=title, text=detail or text), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+        return render(400, _("页面已过期或表单校验失败（CSRF）。请返回上一页刷新后重新提交，您填写的内容仍在原页面中。"))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+        return render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error")
+        from ..extensions import db
+
+        db.session.rollback()
+        return render(500)

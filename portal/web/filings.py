@@ -1,0 +1,195 @@
+"""Enterprise pages and the life of a filing: open, edit as JSON, check, explain, submit, versions."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.auth import SubmitForm
+from forms.filings import ExplanationsForm, JsonDraftForm, NewFilingForm
+
+from ..auth import permissions
+from ..domain.codec import dumps, to_data
+from ..extensions import db
+from ..models import Filing, FilingVersion
+from ..services import checking
+from ..services import filings as filing_service
+from ..services.deadlines import ghg_due_date, is_overdue
+from ..services.errors import ServiceError
+from .access import enterprise_or_404, filing_or_404
+from .templating import bilingual
+
+bp = Blueprint("filings", __name__)
+
+
+def _flash_error(error: ServiceError) -> None:
+    where = f"{error.field}: " if error.field else ""
+    flash(where + bilingual(error.message_zh, error.message_en), "danger")
+
+
+@bp.route("/enterprises/<int:enterprise_id>")
+@login_required
+def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
+    """Show an enterprise with all its filings (both kinds)."""
+    ent = enterprise_or_404(enterprise_id)
+    filings = db.session.scalars(
+        select(Filing).where(Filing.enterprise_id == ent.id).order_by(Filing.year.desc(), Filing.kind)
+    ).all()
+    form = NewFilingForm() if permissions.can_edit_filing(current_user, ent.id) else None
+    return render_template("filings/enterprise.html", enterprise=ent, filings=filings, form=form,
+                           due=ghg_due_date, is_overdue=is_overdue)
+
+
+@bp.route("/enterprises/<int:enterprise_id>/filings", methods=["POST"])
+@login_required
+def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
+    """Open (or create) the filing of a kind and year."""
+    ent = enterprise_or_404(enterprise_id)
+    if not permissions.can_edit_filing(current_user, ent.id):
+        abort(404)
+    form = NewFilingForm()
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            flash(f"{field}: {'; '.join(map(str, errors))}", "danger")
+        return redirect(url_for(".enterprise", enterprise_id=ent.id))
+    filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
+    db.session.commit()
+    return redirect(url_for(".show", filing_id=filing.id))
+
+
+@bp.route("/filings/<int:filing_id>")
+@login_required
+def show(filing_id: int):  # type: ignore[no-untyped-def]
+    """Show a filing: status, the draft's results and findings, the versions."""
+    filing = filing_or_404(filing_id)
+    document = filing_service.draft_document(filing)
+    outcome = checking.run(document, filing=filing)
+    can_edit = permissions.can_edit_filing(current_user, filing.enterprise_id) and filing.status != "accepted"
+    return render_template(
+        "filings/show.html", filing=filing, document=document, outcome=outcome, can_edit=can_edit,
+        can_sign=permissions.can_sign_filing(current_user, filing.enterprise_id),
+        can_review=permissions.can_review(current_user, filing.enterprise.region_code),
+        explanations_form=ExplanationsForm(revision=filing.revision), due=ghg_due_date,
+        blocking=filing_service.blocking_findings(outcome.findings),
+    )
+
+
+@bp.route("/filings/<int:filing_id>/draft.json")
+@login_required
+def draft_json(filing_id: int):  # type: ignore[no-untyped-def]
+    """Download the draft as canonical JSON."""
+    filing = filing_or_404(filing_id)
+    text = dumps(to_data(filing_service.draft_document(filing)), indent=1)
+    return Response(text, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=filing-{filing.id}-draft.json"})
+
+
+@bp.route("/filings/<int:filing_id>/json", methods=["GET", "POST"])
+@login_required
+def edit_json(filing_id: int):  # type: ignore[no-untyped-def]
+    """Replace the draft with a JSON document typed or uploaded (the same checks as the API)."""
+    filing = filing_or_404(filing_id, "edit")
+    form = JsonDraftForm()
+    if request.method == "GET":
+        form.document.data = dumps(to_data(filing_service.draft_document(filing)), indent=1)
+        form.revision.data = str(filing.revision)
+    elif form.validate_on_submit():
+        raw = form.upload.data.read() if form.upload.data else (form.document.data or "").encode("utf-8")
+        try:
+            document = filing_service.parse_json_draft(raw)
+            filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
+            db.session.commit()
+            flash(_("草稿已保存。"), "success")
+            return redirect(url_for(".show", filing_id=filing.id))
+        except ServiceError as error:
+            db.session.rollback()
+            _flash_error(error)
+            if form.upload.data:
+                form.document.data = raw.decode("utf-8", errors="replace")
+    return render_template("filings/edit_json.html", filing=filing, form=form), 200 if request.method == "GET" else 422
+
+
+def _revision(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@bp.route("/filings/<int:filing_id>/explanations", methods=["POST"])
+@login_required
+def explanations(filing_id: int):  # type: ignore[no-untyped-def]
+    """Store the filer's explanations of warnings (one text per finding key)."""
+    filing = filing_or_404(filing_id, "edit")
+    form = ExplanationsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    texts = {key.removeprefix("explain:"): value for key, value in request.form.items() if key.startswith("explain:")}
+    document = filing_service.draft_document(filing)
+    merged = {**document.explanations, **texts}
+    try:
+        filing_service.save_draft(current_user, filing, filing_service.with_explanations(document, merged),
+                                  _revision(form.revision.data))
+        db.session.commit()
+        flash(_("情况说明已保存。"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        _flash_error(error)
+    return redirect(url_for(".show", filing_id=filing.id) + "#findings")
+
+
+@bp.route("/filings/<int:filing_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(filing_id: int):  # type: ignore[no-untyped-def]
+    """Let the signatory review the whole document, certify it and submit it."""
+    filing = filing_or_404(filing_id, "sign")
+    document = filing_service.draft_document(filing)
+    outcome = checking.run(document, filing=filing)
+    form = SubmitForm()
+    if form.validate_on_submit():
+        try:
+            version = filing_service.submit(current_user, filing, password=form.password.data or "",
+                                            certified=bool(form.certified.data))
+            db.session.commit()
+            flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
+            return redirect(url_for(".version", filing_id=filing.id, number=version.number))
+        except ServiceError as error:
+            db.session.rollback()
+            _flash_error(error)
+    return render_template("filings/submit.html", filing=filing, document=document, outcome=outcome, form=form,
+                           statement_zh=filing_service.CERTIFICATION_STATEMENT_ZH,
+                           statement_en=filing_service.CERTIFICATION_STATEMENT_EN,
+                           document_json=dumps(to_data(document), indent=1),
+                           blocking=filing_service.blocking_findings(outcome.findings))
+
+
+@bp.route("/filings/<int:filing_id>/versions/<int:number>")
+@login_required
+def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+    """Show a frozen version: its document, results and findings as submitted, and its hash."""
+    filing = filing_or_404(filing_id)
+    version = db.session.scalar(
+        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
+    if version is None:
+        abort(404)
+    document = filing_service.version_document(version)
+    return render_template("filings/version.html", filing=filing, version=version, document=document,
+                           computed=json.loads(version.computed_json), findings=json.loads(version.findings_json))
+
+
+@bp.route("/filings/<int:filing_id>/versions/<int:number>.json")
+@login_required
+def version_json(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+    """Download a version's canonical JSON exactly as hashed."""
+    filing = filing_or_404(filing_id)
+    version = db.session.scalar(
+        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
+    if version is None:
+        abort(404)
+    return Response(version.canonical_json, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename=filing-{filing.id}-v{number}.json",
+        "X-Content-SHA256": version.sha256})
