@@ -1,0 +1,115 @@
+"""Fixtures: one migrated database per run (SQLite file, or PostgreSQL from DATABASE_URL); each test in a
+transaction rolled back at its end; users of every role; a logged-in client per role."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from portal import create_app
+from portal.config import normalise_database_url
+from portal.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT.parent / "shared" / "examples"
+if not EXAMPLES.exists():  # a checkout without shared/ beside it: use the copies shipped as demo data
+    EXAMPLES = ROOT / "portal" / "demo_data"
+PASSWORD = "correct-horse-battery"
+
+
+def example_path(name: str) -> Path:
+    """Return the path of a worked example."""
+    return EXAMPLES / name
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the test database: $DATABASE_URL (a throwaway PostgreSQL database) or a SQLite file."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """Create the app on the migrated test database."""
+    from flask_migrate import downgrade, upgrade
+
+    application = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "10000 per minute",
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": None,
+    })
+    with application.app_context():
+        if database_url.startswith("postgresql"):
+            downgrade(revision="base")  # a reused throwaway database starts empty
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def db_session(app: Flask) -> Iterator[None]:
+    """Run the test inside a transaction rolled back at the end; commits become SAVEPOINT releases."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        # A plain Session bound to the test's connection: Flask-SQLAlchemy's own Session picks the engine
+        # in get_bind(), which would escape the transaction.
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture()
+def client(app: Flask, db_session: None) -> FlaskClient:
+    """Return a test client whose requests share the test's transaction."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def world(db_session: None):  # type: ignore[no-untyped-def]
+    """Create two enterprises (A in Jiangxi 3607, B in Jiangsu 3201) and a user of every role."""
+    from tests.helpers import build_world
+
+    return build_world()
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD) -> None:
+    """Log the client in and check it worked."""
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Use cheap argon2 parameters in tests (production keeps argon2-cffi's RFC 9106 defaults)."""
+    from argon2 import PasswordHasher
+
+    from portal.auth import passwords
+
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = original

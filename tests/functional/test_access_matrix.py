@@ -1,0 +1,118 @@
+"""Role × endpoint matrix: nobody sees another enterprise's data unless role and scope allow it (404)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from tests.conftest import login
+
+# Every URL rule that names a record must appear here, with how it is reached; a new endpoint that
+# names a record and is missing from this table fails test_every_record_endpoint_is_in_the_matrix.
+RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
+    # endpoint: (method, url template with {filing}/{enterprise}/{version}/{membership}/{user})
+    "filings.enterprise": ("GET", "/enterprises/{enterprise}"),
+    "filings.open_filing": ("POST", "/enterprises/{enterprise}/filings"),
+    "filings.show": ("GET", "/filings/{filing}"),
+    "filings.draft_json": ("GET", "/filings/{filing}/draft.json"),
+    "filings.edit_json": ("GET", "/filings/{filing}/json"),
+    "filings.explanations": ("POST", "/filings/{filing}/explanations"),
+    "filings.submit": ("GET", "/filings/{filing}/submit"),
+    "filings.version": ("GET", "/filings/{filing}/versions/1"),
+    "filings.version_json": ("GET", "/filings/{filing}/versions/1.json"),
+    "review.decide": ("POST", "/review/filings/{filing}/accept"),
+    "admin.user_form": ("GET", "/admin/users/{user}"),
+    "admin.enterprise_form": ("GET", "/admin/enterprises/{enterprise}"),
+    "admin.add_member": ("POST", "/admin/enterprises/{enterprise}/members"),
+    "admin.remove_member": ("POST", "/admin/memberships/{membership}/delete"),
+}
+
+# Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404.
+ALLOWED = {
+    "filings.enterprise": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "filings.open_filing": {"filer_a", "signatory_a"},
+    "filings.show": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "filings.draft_json": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "filings.edit_json": {"filer_a", "signatory_a"},
+    "filings.explanations": {"filer_a", "signatory_a"},
+    "filings.submit": {"signatory_a"},
+    "filings.version": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "filings.version_json": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "review.decide": {"reviewer_jx", "reviewer_ganzhou"},
+    "admin.user_form": {"admin"},
+    "admin.enterprise_form": {"admin"},
+    "admin.add_member": {"admin"},
+    "admin.remove_member": {"admin"},
+}
+ROLES = ["admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
+         "reviewer_nanchang", "reviewer_js", "nobody"]
+
+
+def test_every_record_endpoint_is_in_the_matrix(app: Flask) -> None:
+    named = {rule.endpoint for rule in app.url_map.iter_rules() if re.search(r"<(int:)?\w+_id>", rule.rule)}
+    assert named - set(RECORD_ENDPOINTS) == set(), "add the new endpoints to the access matrix"
+
+
+@pytest.fixture()
+def submitted_world(world):  # type: ignore[no-untyped-def]
+    from portal.services import filings
+    from tests.helpers import PASSWORD
+
+    filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    return world
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: ignore[no-untyped-def]
+    w = submitted_world
+    victim = w.users["filer_a"]
+    ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
+           "membership": victim.memberships[0].id}
+    login(client, f"{role}@test.cn")
+    failures = []
+    for endpoint, (method, template) in RECORD_ENDPOINTS.items():
+        url = template.format(**ids)
+        response = client.open(url, method=method, data={})
+        allowed = role in ALLOWED[endpoint]
+        if allowed and response.status_code == 404:
+            failures.append(f"{role} {method} {url}: 404 but should be allowed")
+        if not allowed and response.status_code != 404:
+            failures.append(f"{role} {method} {url}: {response.status_code}, expected 404")
+    assert failures == []
+
+
+def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
+    for method, template in RECORD_ENDPOINTS.values():
+        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1)
+        response = client.open(url, method=method)
+        assert response.status_code in (302, 400), url  # 400: POST without CSRF when it is on
+        if response.status_code == 302:
+            assert "/login" in response.headers["Location"]
+
+
+def test_reviewer_queues_show_only_their_scope(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "reviewer_js@test.cn")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "南京江宁热电有限公司" in page and "江西赣峰水泥有限公司" not in page
+    client.post("/logout")
+    login(client, "reviewer_nanchang@test.cn")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "江西赣峰水泥有限公司" not in page and "南京江宁热电有限公司" not in page
+    client.post("/logout")
+    login(client, "reviewer_ganzhou@test.cn")
+    page = client.get("/review/").get_data(as_text=True)
+    assert "江西赣峰水泥有限公司" in page and "南京江宁热电有限公司" not in page
+
+
+def test_enterprise_home_lists_only_own_filings(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "filer_b@test.cn")
+    page = client.get("/my").get_data(as_text=True)
+    assert "南京江宁热电有限公司" in page and "江西赣峰水泥有限公司" not in page
+
+
+def test_non_reviewers_and_non_admins_get_404_for_role_pages(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "filer_a@test.cn")
+    for url in ("/review/", "/admin/", "/admin/users", "/admin/enterprises", "/admin/audit"):
+        assert client.get(url).status_code == 404, url

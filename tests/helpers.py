@@ -1,0 +1,67 @@
+"""Builders shared by integration and functional tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.domain.codec import canonical_json, document_from_json
+from portal.extensions import db
+from portal.models import Enterprise, Filing, User
+from portal.services import accounts
+
+PASSWORD = "correct-horse-battery"
+ROOT = Path(__file__).resolve().parent.parent
+_SHARED = ROOT.parent / "shared" / "examples"
+EXAMPLES = _SHARED if _SHARED.exists() else ROOT / "portal" / "demo_data"
+
+USCC_A = "91360700MA38P2K51K"  # the worked example's cement plant, Jiangxi 360700
+USCC_B = "913201001345678904"  # a Jiangsu thermal power plant, 320115
+
+
+@dataclass
+class World:
+    """Hold the enterprises, users and filings every access test starts from."""
+
+    a: Enterprise
+    b: Enterprise
+    users: dict[str, User]
+    filing_a: Filing
+    filing_b: Filing
+
+
+def example_text(name: str) -> str:
+    """Return the text of a worked example."""
+    return (EXAMPLES / name).read_text("utf-8")
+
+
+def build_world() -> World:
+    """Create enterprise A (JX) and B (JS), users of every role, and a GHG draft for each."""
+    a = accounts.create_enterprise(None, uscc=USCC_A, name="江西赣峰水泥有限公司", region_code="360700",
+                                   industry_code="3011", permit_number="91360700MA38P2K51K001P", is_key_emitter=True,
+                                   is_key_pollutant_discharger=True)
+    b = accounts.create_enterprise(None, uscc=USCC_B, name="南京江宁热电有限公司", region_code="320115",
+                                   industry_code="4412", is_key_emitter=True)
+    spec = {
+        "admin": {"is_admin": True},
+        "filer_a": {}, "signatory_a": {}, "filer_b": {}, "signatory_b": {},
+        "reviewer_jx": {"reviewer_scope": "36"}, "reviewer_ganzhou": {"reviewer_scope": "3607"},
+        "reviewer_nanchang": {"reviewer_scope": "3601"}, "reviewer_js": {"reviewer_scope": "32"},
+        "nobody": {},
+    }
+    users = {key: accounts.create_user(None, email=f"{key}@test.cn", name=key, password=PASSWORD, **fields)
+             for key, fields in spec.items()}
+    accounts.add_membership(None, users["filer_a"], a, "filer")
+    accounts.add_membership(None, users["signatory_a"], a, "signatory")
+    accounts.add_membership(None, users["filer_b"], b, "filer")
+    accounts.add_membership(None, users["signatory_b"], b, "signatory")
+    doc_a = document_from_json(example_text("ghg-jx-cement-2024.json"))
+    filing_a = Filing(enterprise=a, enterprise_id=a.id, kind="ghg_annual_report", year=2024, status="draft",
+                      draft_json=canonical_json(doc_a))
+    from portal.services.filings import new_document
+
+    filing_b = Filing(enterprise=b, enterprise_id=b.id, kind="ghg_annual_report", year=2024, status="draft",
+                      draft_json=canonical_json(new_document(b, "ghg_annual_report", 2024)))
+    db.session.add_all([filing_a, filing_b])
+    db.session.flush()
+    return World(a=a, b=b, users=users, filing_a=filing_a, filing_b=filing_b)
