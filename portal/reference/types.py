@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 Status = Literal["C", "U"]
+ParamType = Literal["decimal", "int", "str", "bool", "date", "list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +32,12 @@ class FuelFactor:
     is_coal: bool  # counts toward coal consumed (XCK-001, XCK-005, power-generation high default)
     ncv_band: tuple[Decimal, Decimal] | None  # plausibility band for a measured NCV (GHG-004)
     carbon_content_band: tuple[Decimal, Decimal] | None  # band for a measured carbon content (GHG-005)
-    status: Status
+    status: Status  # of the edition values (U when any of NCV, CC, OF is U)
     source: str
+    # Added: the status of each band (bands are partly published, partly engineering judgement).
+    ncv_band_status: Status | None = None
+    carbon_content_band_status: Status | None = None
+    band_source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +68,13 @@ class ProductRef:
     restricted_js: bool  # capacity-restricted in Jiangsu (PLN-005)
     intensity_band: tuple[Decimal, Decimal] | None  # tCO2 per unit, GHG-009
     unit_energy_band: tuple[Decimal, Decimal] | None  # kgce per unit, GHG-009
-    status: Status
+    status: Status  # of benchmark and baseline
     source: str
+    # Added: the unit benchmark and baseline are in ("kgce", or "kWh" for aluminium, "kgoe" for ethylene);
+    # only "kgce" levels are comparable with unit_energy = energy_tce × 1000 / output.
+    level_unit: str = "kgce"
+    band_status: Status | None = None  # of intensity_band and unit_energy_band (GHG-009 bands are U)
+    band_source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,32 @@ class Parameter:
     key: str  # e.g. "GHG-007.tolerance", "grid_factor", "deadline.ghg_annual_report"
     from_year: int  # the first reporting year it applies to
     value: Decimal | int | str | bool | dt.date | list[str]
+    status: Status
+    source: str
+    value_type: ParamType | None = None  # added: the declared type in the data file
+
+
+@dataclass(frozen=True, slots=True)
+class IndustryProducts:
+    """Hold the benchmark products of one industry class (reference-data.md §4; GHG-013, PLN-006…008)."""
+
+    industry_code: str
+    products: tuple[str, ...]  # at least one of these must have output when ``required``
+    also: tuple[str, ...]  # may accompany them (pig_iron in integrated steel works, heat in power plants)
+    required: bool  # False where the product is only expected when produced (2614 ethylene)
+    status: Status
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCpIndustry:
+    """Hold one key clean-production industry and the GB/T 4754 code prefixes it covers (§6)."""
+
+    code: str  # e.g. "building_materials"
+    name_zh: str
+    name_en: str
+    prefixes: tuple[str, ...]  # GB/T 4754-2017 division, group or class codes
+    region_prefixes: tuple[str, ...] | None  # None: national; ("36",): Jiangxi only
     status: Status
     source: str
 
@@ -103,4 +139,34 @@ class ReferenceData(Protocol):
 
     def value(self, key: str, year: int) -> Decimal | int | str | bool | dt.date | list[str]:
         """Return just the value of :meth:`param`."""
+        ...
+
+    # Added for calc and rules: convenience look-ups over the data above.
+
+    def is_power_generation(self, industry_code: str | None, year: int) -> bool:
+        """Return whether an industry is power generation (param ``industries.power_generation``)."""
+        ...
+
+    def is_steel(self, industry_code: str | None, year: int) -> bool:
+        """Return whether an industry is steel (param ``industries.steel``)."""
+        ...
+
+    def is_national_ets(self, industry_code: str | None, year: int) -> bool:
+        """Return whether an industry is a national-ETS industry (param ``industries.national_ets``)."""
+        ...
+
+    def benchmark_products(self, industry_code: str | None) -> tuple[str, ...]:
+        """Return the products an industry must report output for (empty when none is required)."""
+        ...
+
+    def industry_products(self, industry_code: str | None) -> IndustryProducts | None:
+        """Return the full benchmark-product entry of an industry, or None."""
+        ...
+
+    def key_cp_industry(self, industry_code: str | None, region_code: str | None = None) -> KeyCpIndustry | None:
+        """Return the key clean-production industry an industry code falls under, or None."""
+        ...
+
+    def deadline(self, obligation: str, reporting_year: int) -> dt.date:
+        """Return the due date of an annual obligation (``deadline.<obligation>``, MM-DD of the next year)."""
         ...

@@ -1,0 +1,479 @@
+"""Compute a GHG annual report (filing-format.md "Computed") — pure Decimal arithmetic, no I/O.
+
+Every factor comes from :class:`~portal.reference.types.ReferenceData` (reference-data.md: "No number
+from this file is a literal in rule or calculation code"). The only literals here are the
+stoichiometric ratios the formulas themselves state (44/12, 44/56, 44/40.30) and the rounding places.
+Rounding is ROUND_HALF_UP (四舍五入), as the national accounting guidelines round reported figures.
+Line emissions are rounded to 2 decimals and the totals are sums of the rounded lines, so a filer can
+add up the table on paper and get the same total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from typing import Any
+
+from portal.domain.documents import FuelLine, GhgAnnualReport, ProcessLine, ProductLine
+from portal.reference.types import FuelFactor, ProcessFactor, ReferenceData
+
+from .results import (
+    EnergyLevel,
+    FuelLineResult,
+    GeneratingUnitResult,
+    GhgComputed,
+    ProcessLineResult,
+    ProductResult,
+)
+
+# 28 significant digits, the decimal module's default, so 44/12 = 3.666666666666666666666666667 exactly as
+# a reviewer reproduces it with Decimal(44) / Decimal(12); half-up for every rounding (四舍五入).
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
+
+with localcontext(_CONTEXT):
+    #: CO2/C molar-mass ratio: EF = CC × OF × 44/12 (filing-format.md, per fuel line).
+    CO2_PER_C = Decimal(44) / Decimal(12)
+    #: CO2/CaO and CO2/MgO ratios for clinker: EF = cao × 44/56 + mgo × 44/40.30 (filing-format.md).
+    CO2_PER_CAO = Decimal(44) / Decimal(56)
+    CO2_PER_MGO = Decimal(44) / Decimal("40.30")
+
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+_THOUSAND = Decimal(1000)  # tce → kgce (unit energy is kgce per unit of output)
+_UNIT = Decimal(1)
+_CENT = Decimal("0.01")
+_TEN_THOUSANDTH = Decimal("0.0001")
+_LATEST_YEAR = 9999
+
+#: The process code whose factor can be computed from CaO/MgO fractions (reference-data.md §2).
+CLINKER = "clinker"
+#: Only levels in kgce compare with unit_energy = energy_tce × 1000 / output (reference-data.md §4 gives
+#: aluminium in kWh/t and ethylene in kgoe/t; those are shown but not classified).
+COMPARABLE_LEVEL_UNIT = "kgce"
+
+# Parameter keys (reference/data/parameters.json).
+GRID_FACTOR = "grid_factor"
+POWER_COUNTS_PURCHASED = "grid_factor.power_generation_counts_purchased"
+HEAT_FACTOR = "heat_factor"
+GJ_PER_TCE = "energy.gj_per_tce"
+TCE_PER_MWH = "energy.tce_per_mwh"
+POWER_HIGH_DEFAULT_CC = "power_generation.high_default_carbon_content"
+POWER_OXIDATION_RATE = "power_generation.oxidation_rate"
+STEEL_OXIDATION_RATE = "steel.oxidation_rate"
+
+
+def _round(value: Decimal, places: Decimal) -> Decimal:
+    """Return ``value`` rounded half-up to ``places``, without a negative zero."""
+    try:
+        rounded = value.quantize(places, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the context holds: only for absurd inputs; keep as is
+        return value
+    return rounded.copy_abs() if rounded.is_zero() else rounded
+
+
+def _n(value: Decimal) -> str:
+    """Return an input number as typed, in plain notation (``1E+5`` → ``100000``, ``0.90`` → ``0.9``)."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("0", "-0") else text
+
+
+def _r(value: Decimal) -> str:
+    """Return a rounded result with its places kept (``664922.90``)."""
+    return format(value, "f")
+
+
+def _sum_text(parts: list[Decimal], result: Decimal) -> str:
+    if not parts:
+        return f"0 = {_r(result)}"
+    return " + ".join(_r(part) for part in parts) + f" = {_r(result)}"
+
+
+def _value(ref: ReferenceData, key: str, year: int) -> Any:
+    """Return a parameter in force for ``year``; for a year before its first version, the latest one.
+
+    A report for a year before reference data begins is itself an error (GHG-001); computing it with the
+    current values keeps the engine from crashing so the filer still sees the figures and the finding.
+    """
+    try:
+        return ref.value(key, year)
+    except LookupError:
+        return ref.value(key, _LATEST_YEAR)
+
+
+def _industry_is(test: Callable[[str | None, int], bool], industry: str | None, year: int) -> bool:
+    """Return ``test(industry, year)``, falling back to the latest year as :func:`_value` does."""
+    try:
+        return test(industry, year)
+    except LookupError:
+        return test(industry, _LATEST_YEAR)
+
+
+class _Setting:
+    """Hold what one report's lines share: edition, industry type and the parameters of the year."""
+
+    __slots__ = (
+        "edition",
+        "is_power",
+        "is_steel",
+        "high_cc",
+        "power_of",
+        "steel_of",
+        "gj_per_tce",
+        "fuels",
+        "processes",
+    )
+
+    def __init__(self, document: GhgAnnualReport, ref: ReferenceData) -> None:
+        year = document.reporting_year
+        industry = document.enterprise.industry_code
+        self.edition = ref.fuel_edition(industry)
+        self.is_power = _industry_is(ref.is_power_generation, industry, year)
+        self.is_steel = _industry_is(ref.is_steel, industry, year)
+        self.high_cc: Decimal = _value(ref, POWER_HIGH_DEFAULT_CC, year) if self.is_power else _ZERO
+        self.power_of: Decimal = _value(ref, POWER_OXIDATION_RATE, year) if self.is_power else _ZERO
+        self.steel_of: Decimal = _value(ref, STEEL_OXIDATION_RATE, year) if self.is_steel else _ZERO
+        self.gj_per_tce: Decimal = _value(ref, GJ_PER_TCE, year)
+        # Per-report caches: 500 lines usually name a handful of codes.
+        self.fuels: dict[str, FuelFactor | None] = {}
+        self.processes: dict[str, ProcessFactor | None] = {}
+
+
+# ----------------------------------------------------------------------------------------- lines
+
+
+def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting) -> FuelLineResult:
+    code = line.fuel
+    try:
+        factor = setting.fuels[code]
+    except KeyError:
+        factor = setting.fuels[code] = ref.fuel(code, setting.edition)
+    if factor is None:
+        # GHG-002 reports the unknown code; the line contributes nothing rather than a guess.
+        return FuelLineResult(
+            index=index,
+            fuel=code,
+            known=False,
+            ncv=line.ncv,
+            ncv_default=False,
+            carbon_content=line.carbon_content,
+            carbon_content_default=False,
+            carbon_content_high_default=False,
+            oxidation_rate=line.oxidation_rate,
+            oxidation_rate_default=False,
+            activity_gj=_ZERO,
+            emission_factor=_ZERO,
+            emission_tco2=_ZERO,
+            energy_tce=_ZERO,
+            arithmetic=f"unknown fuel {code!r}: no emission computed",
+        )
+
+    ncv = factor.ncv if line.ncv is None else line.ncv
+
+    high_default = False
+    if line.carbon_content is not None:
+        cc = line.carbon_content
+    elif setting.is_power and factor.is_coal:
+        # 核算与报告指南 发电设施: unmeasured coal carbon content takes the high default (GHG-006).
+        cc, high_default = setting.high_cc, True
+    else:
+        cc = factor.carbon_content
+
+    notes: list[str] = []
+    if setting.is_steel:
+        # filing-format.md: steel (3110, 3120) enterprise-level accounting uses OF = 1, measured or not.
+        of, of_default = setting.steel_of, True
+        notes.append("OF steel enterprise level")
+    elif line.oxidation_rate is not None:
+        of, of_default = line.oxidation_rate, False
+    elif setting.is_power and factor.is_coal:
+        of, of_default = setting.power_of, True  # reference-data.md §1: power generation coal OF 0.99
+    else:
+        of, of_default = factor.oxidation_rate, True
+
+    activity = line.consumption * ncv
+    ef = cc * of * CO2_PER_C
+    emission = _round(activity * ef, _CENT)
+    if high_default:
+        notes.append("CC power-generation high default")
+    if factor.edition != setting.edition:
+        notes.append(f"defaults from {factor.edition}")
+    arithmetic = f"{_n(line.consumption)} × {_n(ncv)} × {_n(cc)} × {_n(of)} × 44/12 = {_r(emission)}"
+    if notes:
+        arithmetic += f" ({'; '.join(notes)})"
+    return FuelLineResult(
+        index=index,
+        fuel=code,
+        known=True,
+        ncv=ncv,
+        ncv_default=line.ncv is None,
+        carbon_content=cc,
+        carbon_content_default=line.carbon_content is None,
+        carbon_content_high_default=high_default,
+        oxidation_rate=of,
+        oxidation_rate_default=of_default,
+        activity_gj=activity,
+        emission_factor=ef,
+        emission_tco2=emission,
+        energy_tce=activity / setting.gj_per_tce,
+        arithmetic=arithmetic,
+    )
+
+
+def _process_line(index: int, line: ProcessLine, ref: ReferenceData, setting: _Setting) -> ProcessLineResult:
+    code = line.process
+    try:
+        pf = setting.processes[code]
+    except KeyError:
+        pf = setting.processes[code] = ref.process(code)
+    activity = line.activity
+    if pf is None:
+        return ProcessLineResult(
+            index=index,
+            process=code,
+            known=False,
+            emission_factor=None,
+            factor_source="missing",
+            emission_tco2=_ZERO,
+            arithmetic=f"unknown process {code!r}: no emission computed",
+        )
+
+    if line.emission_factor is not None:
+        ef = line.emission_factor
+        emission = _round(activity * ef, _CENT)
+        return ProcessLineResult(
+            index=index,
+            process=code,
+            known=True,
+            emission_factor=ef,
+            factor_source="measured",
+            emission_tco2=emission,
+            arithmetic=f"{_n(activity)} × {_n(ef)} = {_r(emission)}",
+        )
+
+    if code == CLINKER and (line.cao_fraction is not None or line.mgo_fraction is not None):
+        # filing-format.md: clinker without a factor, EF = cao × 44/56 + mgo × 44/40.30 (IPCC, C).
+        cao = line.cao_fraction if line.cao_fraction is not None else _ZERO
+        mgo = line.mgo_fraction if line.mgo_fraction is not None else _ZERO
+        ef = cao * CO2_PER_CAO + mgo * CO2_PER_MGO
+        emission = _round(activity * ef, _CENT)
+        return ProcessLineResult(
+            index=index,
+            process=code,
+            known=True,
+            emission_factor=ef,
+            factor_source="fractions",
+            emission_tco2=emission,
+            arithmetic=f"{_n(activity)} × ({_n(cao)} × 44/56 + {_n(mgo)} × 44/40.30) = {_r(emission)}",
+        )
+
+    if pf.default_factor is None:
+        # reference-data.md §2: `other` has no default — a measured factor is required (GHG-002 level).
+        return ProcessLineResult(
+            index=index,
+            process=code,
+            known=True,
+            emission_factor=None,
+            factor_source="missing",
+            emission_tco2=_ZERO,
+            arithmetic=f"{code}: no emission factor given and no default — 0",
+        )
+
+    if pf.default_purity is not None:
+        # Carbonates: default factor × purity, measured purity else the code's default (§2).
+        purity = line.purity if line.purity is not None else pf.default_purity
+        ef = pf.default_factor * purity
+        emission = _round(activity * ef, _CENT)
+        text = f"{_n(activity)} × {_n(pf.default_factor)} × {_n(purity)} = {_r(emission)}"
+    else:
+        ef = pf.default_factor
+        emission = _round(activity * ef, _CENT)
+        text = f"{_n(activity)} × {_n(ef)} = {_r(emission)}"
+    return ProcessLineResult(
+        index=index,
+        process=code,
+        known=True,
+        emission_factor=ef,
+        factor_source="default",
+        emission_tco2=emission,
+        arithmetic=text,
+    )
+
+
+def _product(index: int, line: ProductLine, ref: ReferenceData) -> ProductResult:
+    pref = ref.product(line.product)
+    benchmark = pref.benchmark if pref is not None else None
+    baseline = pref.baseline if pref is not None else None
+    if line.energy_tce is None or line.output <= _ZERO:
+        return ProductResult(
+            index=index,
+            product=line.product,
+            unit_energy=None,
+            benchmark=benchmark,
+            baseline=baseline,
+            level=None,
+            arithmetic="no unit energy: energy_tce or output missing or zero",
+        )
+    unit_energy = _round(line.energy_tce * _THOUSAND / line.output, _CENT)
+    arithmetic = f"{_n(line.energy_tce)} × 1000 / {_n(line.output)} = {_r(unit_energy)}"
+    level: EnergyLevel | None = None
+    if pref is not None and pref.level_unit != COMPARABLE_LEVEL_UNIT:
+        arithmetic += f" (levels are in {pref.level_unit}, not compared)"
+    else:
+        # Lower is better (reference-data.md §4): at or below the benchmark reaches 标杆水平, above the
+        # baseline is worse than 基准水平. The rounded figure is compared, the one the filer sees.
+        if benchmark is not None and unit_energy <= benchmark:
+            level = "benchmark"
+        elif baseline is not None and unit_energy > baseline:
+            level = "worse_than_baseline"
+        elif benchmark is not None and baseline is not None:
+            level = "between"
+        if level is not None:
+            arithmetic += (
+                f"; benchmark {_n(benchmark) if benchmark is not None else '—'}, "
+                f"baseline {_n(baseline) if baseline is not None else '—'} → {level}"
+            )
+    return ProductResult(
+        index=index,
+        product=line.product,
+        unit_energy=unit_energy,
+        benchmark=benchmark,
+        baseline=baseline,
+        level=level,
+        arithmetic=arithmetic,
+    )
+
+
+# ----------------------------------------------------------------------------------------- report
+
+
+def compute_ghg(document: GhgAnnualReport, ref: ReferenceData) -> GhgComputed:
+    """Compute every figure of a GHG annual report from the document and the reference data."""
+    with localcontext(_CONTEXT):
+        return _compute(document, ref)
+
+
+def _compute(document: GhgAnnualReport, ref: ReferenceData) -> GhgComputed:
+    year = document.reporting_year
+    setting = _Setting(document, ref)
+    arithmetic: dict[str, str] = {}
+
+    fuels = [_fuel_line(i, line, ref, setting) for i, line in enumerate(document.fuels)]
+    processes = [_process_line(i, line, ref, setting) for i, line in enumerate(document.processes)]
+
+    fuel_parts = [r.emission_tco2 for r in fuels if r.known]
+    combustion = _round(sum(fuel_parts, _ZERO), _CENT)
+    arithmetic["combustion_tco2"] = _sum_text(fuel_parts, combustion)
+    process_parts = [r.emission_tco2 for r in processes if r.emission_factor is not None]
+    process = _round(sum(process_parts, _ZERO), _CENT)
+    arithmetic["process_tco2"] = _sum_text(process_parts, process)
+
+    # Electricity (filing-format.md): power generation counts purchased electricity only while the
+    # parameter says so (not from 2026); other industries count net purchases.
+    elec = document.electricity
+    official: Decimal = _value(ref, GRID_FACTOR, year)
+    grid = elec.grid_factor if elec.grid_factor is not None else official
+    if setting.is_power:
+        if _value(ref, POWER_COUNTS_PURCHASED, year):
+            electricity = _round(elec.purchased_mwh * grid, _CENT)
+            arithmetic["electricity_tco2"] = f"{_n(elec.purchased_mwh)} × {_n(grid)} = {_r(electricity)}"
+        else:
+            electricity = _round(_ZERO, _CENT)
+            arithmetic["electricity_tco2"] = (
+                f"power generation: purchased electricity not counted in {year} = 0.00"
+            )
+    else:
+        electricity = _round((elec.purchased_mwh - elec.exported_mwh) * grid, _CENT)
+        arithmetic["electricity_tco2"] = (
+            f"({_n(elec.purchased_mwh)} − {_n(elec.exported_mwh)}) × {_n(grid)} = {_r(electricity)}"
+        )
+
+    heat = document.heat
+    if setting.is_power:
+        heat_tco2 = _round(_ZERO, _CENT)
+        arithmetic["heat_tco2"] = "power generation: purchased heat not counted = 0.00"
+    else:
+        heat_factor: Decimal = _value(ref, HEAT_FACTOR, year)
+        heat_tco2 = _round((heat.purchased_gj - heat.exported_gj) * heat_factor, _CENT)
+        arithmetic["heat_tco2"] = (
+            f"({_n(heat.purchased_gj)} − {_n(heat.exported_gj)}) × {_n(heat_factor)} = {_r(heat_tco2)}"
+        )
+
+    recovered = document.co2_recovered_t if document.co2_recovered_t is not None else _ZERO
+    total = _round(combustion + process + electricity + heat_tco2 - recovered, _UNIT)
+    arithmetic["total_tco2"] = (
+        f"{_r(combustion)} + {_r(process)} + {_r(electricity)} + {_r(heat_tco2)} − {_n(recovered)} = {_r(total)}"
+    )
+    direct = combustion + process
+    arithmetic["direct_tco2"] = f"{_r(combustion)} + {_r(process)} = {_r(direct)}"
+
+    tce_per_mwh: Decimal = _value(ref, TCE_PER_MWH, year)
+    fuel_energy = sum((r.energy_tce for r in fuels), _ZERO)
+    energy = _round(
+        fuel_energy + elec.purchased_mwh * tce_per_mwh + heat.purchased_gj / setting.gj_per_tce, _CENT
+    )
+    fuel_gj = sum((r.activity_gj for r in fuels), _ZERO)
+    arithmetic["energy_from_inputs_tce"] = (
+        f"{_n(fuel_gj)} / {_n(setting.gj_per_tce)} + {_n(elec.purchased_mwh)} × {_n(tce_per_mwh)} + "
+        f"{_n(heat.purchased_gj)} / {_n(setting.gj_per_tce)} = {_r(energy)}"
+    )
+
+    products = [_product(i, line, ref) for i, line in enumerate(document.products)]
+    primary = next((p for p in document.products if p.primary), None)
+    intensity: Decimal | None = None
+    if primary is not None and primary.output > _ZERO:
+        intensity = _round(total / primary.output, _TEN_THOUSANDTH)
+        arithmetic["carbon_intensity"] = f"{_r(total)} / {_n(primary.output)} = {_r(intensity)}"
+    else:
+        arithmetic["carbon_intensity"] = "no primary product with output"
+
+    by_source: dict[str, Decimal] = {}
+    for line, result in zip(document.fuels, fuels, strict=True):
+        if line.source is not None:
+            by_source[line.source] = by_source.get(line.source, _ZERO) + result.emission_tco2
+    units: list[GeneratingUnitResult] = []
+    for i, unit in enumerate(document.generating_units):
+        unit_tco2 = _round(by_source.get(unit.id, _ZERO), _CENT)
+        ratio = unit.heat_ratio if unit.heat_ratio is not None else _ZERO
+        if unit.generation_mwh is not None and unit.generation_mwh > _ZERO:
+            unit_intensity: Decimal | None = _round(
+                unit_tco2 * (_ONE - ratio) / unit.generation_mwh, _TEN_THOUSANDTH
+            )
+            text = f"{_r(unit_tco2)} × (1 − {_n(ratio)}) / {_n(unit.generation_mwh)} = {_r(unit_intensity)}"
+        else:
+            unit_intensity = None
+            text = f"{_r(unit_tco2)} tCO2; no generation reported"
+        units.append(
+            GeneratingUnitResult(
+                index=i, id=unit.id, combustion_tco2=unit_tco2, intensity=unit_intensity, arithmetic=text
+            )
+        )
+
+    # XCK-001 compares coal burnt with the permit's coal_t: coal-type fuels only (coke is not coal).
+    coal_parts: list[Decimal] = []
+    for line in document.fuels:
+        factor = setting.fuels.get(line.fuel)
+        if factor is not None and factor.is_coal:
+            coal_parts.append(line.consumption)
+    coal = sum(coal_parts, _ZERO)
+    arithmetic["coal_t"] = " + ".join(_n(c) for c in coal_parts) + f" = {_n(coal)}" if coal_parts else "0"
+
+    return GhgComputed(
+        edition=setting.edition,
+        grid_factor=grid,
+        grid_factor_official=official,
+        fuels=fuels,
+        processes=processes,
+        combustion_tco2=combustion,
+        process_tco2=process,
+        electricity_tco2=electricity,
+        heat_tco2=heat_tco2,
+        co2_recovered_tco2=recovered,
+        total_tco2=total,
+        direct_tco2=direct,
+        energy_from_inputs_tce=energy,
+        carbon_intensity=intensity,
+        products=products,
+        generating_units=units,
+        coal_t=coal,
+        arithmetic=arithmetic,
+    )
