@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..domain.documents import GHG_KIND, Document, GhgAnnualReport
+from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..extensions import db
 from ..models import Filing, FilingVersion
 from ..reference import default_reference
+
+from ..rules.registry import AuditRecord
 
 if TYPE_CHECKING:
     from ..rules import CheckOutcome
@@ -32,6 +34,23 @@ def previous_accepted(filing: Filing) -> FilingVersion | None:
     return previous.versions[-1]
 
 
+def audit_history(enterprise_id: int) -> list[AuditRecord]:
+    """Return the enterprise's accepted clean-production audits as audit records (CPA-001, CPA-011)."""
+    from ..calc.cpa import finished_on
+    from .filings import version_document
+
+    records = []
+    accepted = db.session.scalars(select(Filing).where(
+        Filing.enterprise_id == enterprise_id, Filing.kind == CPA_KIND, Filing.status == "accepted")).all()
+    for audit in accepted:
+        document = version_document(audit.versions[-1])
+        if isinstance(document, CleanProductionAudit):
+            done = finished_on(document)
+            if done is not None:
+                records.append(AuditRecord(year=done.year, audit_type=document.audit_type, completed_on=done))
+    return records
+
+
 def run(document: Document, *, filing: Filing | None = None, filing_date: dt.date | None = None) -> CheckOutcome:
     """Compute and run every rule on ``document`` with the previous accepted year as context."""
     from ..rules import check_document
@@ -44,5 +63,7 @@ def run(document: Document, *, filing: Filing | None = None, filing_date: dt.dat
             candidate = version_document(version)
             if isinstance(candidate, GhgAnnualReport):
                 previous_doc = candidate
+    history = audit_history(filing.enterprise_id) if filing is not None and document.kind == GHG_KIND else None
     today = filing_date or dt.datetime.now(CHINA_TZ).date()
-    return check_document(document, default_reference(), previous=previous_doc, filing_date=today)
+    return check_document(document, default_reference(), previous=previous_doc, audit_history=history or None,
+                          filing_date=today)

@@ -25,6 +25,7 @@ from ..domain.documents import (
 )
 from ..domain.findings import Finding
 from ..extensions import db
+from ..rules import RULES_VERSION
 from ..models import Enterprise, Filing, FilingVersion, User
 from . import audit, checking
 from .accounts import verify_user_password
@@ -212,7 +213,7 @@ def submit(
         filing=filing, filing_id=filing.id, number=number, canonical_json=text, sha256=sha256_text(text),
         computed_json=dumps(outcome.computed.check_block()),
         findings_json=dumps([f.as_dict() for f in outcome.findings]),
-        rules_version=outcome.rules_version,
+        rules_version=RULES_VERSION,
         certified_by_id=actor.id,
         certification_statement=CERTIFICATION_STATEMENT_ZH + "\n" + CERTIFICATION_STATEMENT_EN,
         submitted_at=now,

@@ -61,10 +61,11 @@ def test_error_findings_block_submission(world) -> None:  # type: ignore[no-unty
 def test_submitted_versions_can_never_be_updated_or_deleted(world) -> None:  # type: ignore[no-untyped-def]
     version = _submit(world)
     db.session.flush()
-    version.sha256 = "0" * 64
     with pytest.raises(ImmutableRecordError):
-        db.session.flush()
-    db.session.rollback()
+        with db.session.begin_nested():
+            version.sha256 = "0" * 64
+            db.session.flush()
+    assert db.session.scalar(sa.select(sa.func.count(FilingVersion.id))) == 1
     # Raw SQL, bypassing the ORM, is stopped by the database trigger.
     with pytest.raises(sa.exc.DBAPIError):
         with db.session.begin_nested():
