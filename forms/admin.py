@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 
@@ -48,4 +49,16 @@ class MembershipForm(FlaskForm):
     """Add a user to an enterprise as filer or signatory."""
 
     email = EmailField(_l("用户电子邮箱"), validators=[DataRequired(), Email()])
-    role = SelectField(_l("角色"), choices=[("filer", _l("填报人")), ("signatory", _l("签字人"))])
+    role = SelectField(_l("角色"), choices=[SelectChoice("filer", _l("填报人")), SelectChoice("signatory", _l("签字人"))])
+
+
+class CorrectionForm(FlaskForm):
+    """Correct one reference value, with its status and the basis for the change."""
+
+    target = HiddenField()
+    code = HiddenField()
+    scope = StringField(_l("范围（燃料版本或参数起始年度）"), validators=[Optional(), Length(max=20)])
+    field = HiddenField()
+    value = StringField(_l("新值"), validators=[DataRequired(), Length(max=2000)])
+    status = SelectField(_l("状态"), choices=[SelectChoice("C", _l("C：已见于公开文件")), SelectChoice("U", _l("U：未经确认"))])
+    reason = TextAreaField(_l("更正依据（文件、条款）"), validators=[DataRequired(), Length(max=2000)])

@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-KIND_CHOICES = [("ghg_annual_report", _l("温室气体排放年度报告")), ("clean_production_audit", _l("清洁生产审核"))]
+KIND_CHOICES = [SelectChoice("ghg_annual_report", _l("温室气体排放年度报告")), SelectChoice("clean_production_audit", _l("清洁生产审核"))]
 
 
 class NewFilingForm(FlaskForm):

@@ -1,9 +1,12 @@
 """Persistence models and their database-level invariants. Models never commit."""
 
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
+from .reference import CORRECTION_TARGETS, ReferenceCorrection
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
 
 __all__ = [
+    "CORRECTION_TARGETS",
+    "ReferenceCorrection",
     "FILING_KINDS",
     "FILING_STATUSES",
     "MEMBERSHIP_ROLES",

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..extensions import db
 from ..models import Filing, FilingVersion
-from ..reference import default_reference
 
 from ..rules.registry import AuditRecord
 
@@ -54,6 +53,7 @@ def audit_history(enterprise_id: int) -> list[AuditRecord]:
 def run(document: Document, *, filing: Filing | None = None, filing_date: dt.date | None = None) -> CheckOutcome:
     """Compute and run every rule on ``document`` with the previous accepted year as context."""
     from ..rules import check_document
+    from .reference import current_reference
     from .filings import version_document
 
     previous_doc = None
@@ -65,5 +65,5 @@ def run(document: Document, *, filing: Filing | None = None, filing_date: dt.dat
                 previous_doc = candidate
     history = audit_history(filing.enterprise_id) if filing is not None and document.kind == GHG_KIND else None
     today = filing_date or dt.datetime.now(CHINA_TZ).date()
-    return check_document(document, default_reference(), previous=previous_doc, audit_history=history or None,
+    return check_document(document, current_reference(), previous=previous_doc, audit_history=history or None,
                           filing_date=today)

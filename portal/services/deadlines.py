@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 
 def _month_day(key: str, year: int) -> tuple[int, int]:
-    from ..reference import default_reference
+    from .reference import current_reference
 
-    value = str(default_reference().value(key, year))
+    value = str(current_reference().value(key, year))
     month, day = value.split("-")[-2:]
     return int(month), int(day)
 

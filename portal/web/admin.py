@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from forms.admin import EnterpriseForm, MembershipForm, UserForm
 
 from ..extensions import db
-from ..models import AuditEntry, Enterprise, Filing, Membership, User
+from ..models import AuditEntry, Enterprise, Filing, Membership, ReferenceCorrection, User
 from ..services import accounts
 from ..services.errors import ServiceError
 from .access import admin_required
@@ -160,3 +160,36 @@ def audit_log():  # type: ignore[no-untyped-def]
         select(AuditEntry).order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
     return render_template("admin/audit.html", entries=rows, page=page, page_size=PAGE_SIZE)
+
+
+@bp.route("/reference", methods=["GET", "POST"])
+def reference():  # type: ignore[no-untyped-def]
+    """List every reference value with its source and status (U clearly marked) and correct one."""
+    from forms.admin import CorrectionForm
+
+    from ..services import reference as reference_service
+
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.process(data={key: request.args.get(key, "") for key in ("target", "code", "scope", "field")}
+                     | {"status": "C"})
+    elif form.validate_on_submit():
+        try:
+            reference_service.correct(current_user, target=form.target.data, code=form.code.data,
+                                      scope=form.scope.data or "", field=form.field.data, value=form.value.data,
+                                      status=form.status.data, reason=form.reason.data)
+            db.session.commit()
+            flash(_("已更正，门户自即刻起使用新值。"), "success")
+            return redirect(url_for(".reference") + "#" + form.target.data)
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+    ref = reference_service.current_reference()
+    corrections = db.session.scalars(
+        select(ReferenceCorrection).order_by(ReferenceCorrection.id.desc()).limit(50)).all()
+    return render_template(
+        "admin/reference.html", form=form, fuels=sorted(ref.all_fuels(), key=lambda f: (f.edition, f.code)),
+        processes=list(ref.all_processes()), products=list(ref.all_products()),
+        params=sorted(ref.all_params(), key=lambda p: (p.key, p.from_year)), corrections=corrections,
+        editing=bool(form.target.data),
+    )
