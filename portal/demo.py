@@ -30,10 +30,10 @@ ENTERPRISES = [
 # (email, name, fields, memberships as (uscc, role))
 USERS = [
     ("admin@demo.cn", "系统管理员", {"is_admin": True}, []),
-    ("filer@demo.cn", "王敏（填报人）", {}, [("91360700MA38P2K51K", "filer"), ("91360100705512345U", "filer")]),
-    ("signatory@demo.cn", "刘建国（签字人）", {}, [("91360700MA38P2K51K", "signatory"),
+    ("filer@demo.cn", "王敏", {}, [("91360700MA38P2K51K", "filer"), ("91360100705512345U", "filer")]),
+    ("signatory@demo.cn", "刘建国", {}, [("91360700MA38P2K51K", "signatory"),
                                                  ("91360700MA38P2K51K", "filer")]),
-    ("filer-js@demo.cn", "陈静（江苏填报人）", {}, [("913201001345678904", "filer"), ("91320500MA1XY23459", "filer"),
+    ("filer-js@demo.cn", "陈静", {}, [("913201001345678904", "filer"), ("91320500MA1XY23459", "filer"),
                                                   ("913201001345678904", "signatory")]),
     ("reviewer-jx@demo.cn", "江西省厅审核员", {"reviewer_scope": "36"}, []),
     ("reviewer-ganzhou@demo.cn", "赣州市局审核员", {"reviewer_scope": "3607"}, []),

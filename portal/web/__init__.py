@@ -21,9 +21,9 @@ SECURITY_HEADERS = {
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, security headers and template helpers."""
-    from . import admin, auth, filings, home, review
+    from . import admin, auth, catalogue, filings, home, review
 
-    for module in (auth, home, filings, review, admin):
+    for module in (auth, home, catalogue, filings, review, admin):
         app.register_blueprint(module.bp)
 
     @app.after_request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import Flask
@@ -34,8 +35,21 @@ def bilingual(zh: str, en: str) -> str:
     return en if locale is not None and locale.language == "en" else zh
 
 
+def format_number(value: Any) -> str:
+    """Return a number with thousands separators, keeping its decimals ("—" for none)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    places = max(-number.as_tuple().exponent, 0) if isinstance(number.as_tuple().exponent, int) else 0
+    return f"{number:,.{places}f}"
+
+
 def register_template_helpers(app: Flask) -> None:
     """Expose labels and helpers to every template."""
+    app.add_template_filter(format_number, "num")
 
     @app.context_processor
     def _labels() -> dict[str, Any]:

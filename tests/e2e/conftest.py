@@ -1,0 +1,83 @@
+"""End-to-end fixtures: the portal served by waitress on a free port, driven by Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a freshly migrated portal with the demo data; yield its base URL."""
+    from flask_migrate import upgrade
+    from waitress.server import create_server
+
+    from portal import create_app
+    from portal.demo import seed_demo
+    from portal.extensions import db
+
+    # The server runs in threads of its own, outside the tests' rolled-back transactions, so it gets a database
+    # of its own (a SQLite file) whatever DATABASE_URL the suite runs on.
+    database = "sqlite:///" + str(tmp_path_factory.mktemp("e2e") / "e2e.sqlite3")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "e2e", "LOGIN_RATE_LIMIT": "1000/minute"})
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+    port = _free_port()
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Launch Debian's Chromium headless (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run scripts/install-system-packages test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser, request):  # type: ignore[no-untyped-def]
+    """Open a new page; save a screenshot as a test artifact at the end."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def login(page, base: str, email: str, password: str = "portal-demo-2024") -> None:  # type: ignore[no-untyped-def]
+    """Log in through the login form as a person would."""
+    page.goto(base + "/login")
+    page.get_by_label("电子邮箱").fill(email)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("networkidle")
