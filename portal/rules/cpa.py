@@ -1,0 +1,396 @@
+"""CPA-001…CPA-012: clean-production audits — on the audit filing, and two on the GHG report.
+
+CPA-001 and CPA-011 run on the GHG report (is an audit owed?) using ``last_audit_year`` or the audit
+history of the context; the others check the audit filing itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from portal.calc.cpa import overdue_steps
+from portal.calc.results import CpaComputed, GhgComputed
+from portal.domain import codes
+from portal.domain.documents import PHASE_NAMES, CleanProductionAudit, GhgAnnualReport
+
+from . import citations as c
+from .indicators import TRIGGER_NAMES, TriggerStatus, mandatory_audit_indicators
+from .registry import CPA_ONLY, GHG_ONLY, JS, JX, Evaluation, Hit, rule
+from .text import amount, iso, label
+
+Audit = CleanProductionAudit
+Comp = CpaComputed
+
+
+def indicators_of(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> dict[str, TriggerStatus]:
+    """Return the mandatory-audit indicators of a GHG report, computed once per evaluation."""
+    return ev.memo("indicators", lambda: mandatory_audit_indicators(doc, comp, ev.ref))  # type: ignore[no-any-return]
+
+
+def _audit_overdue(doc: GhgAnnualReport, ev: Evaluation) -> tuple[bool, int | None, int]:
+    """Return (no audit within the period, last audit year, period in years)."""
+    years = ev.p.int("CPA-001.years")
+    last = ev.last_audit_year(doc)
+    return (last is None or doc.reporting_year - last >= years), last, years
+
+
+def _last_zh(last: int | None) -> str:
+    return f"最近一轮审核完成于 {last} 年" if last is not None else "无清洁生产审核记录"
+
+
+def _last_en(last: int | None) -> str:
+    return f"the last audit was completed in {last}" if last is not None else "no clean-production audit is recorded"
+
+
+# ------------------------------------------------------------------------------ on the GHG report
+
+
+@rule(
+    "CPA-001", "warning", GHG_ONLY,
+    title=("应实施强制性清洁生产审核", "Mandatory clean-production audit owed"),
+    checks=(
+        "企业符合强制性审核情形（双超：超标或超总量；高耗能：劣于能效基准水平；双有：有毒有害），且近5年无审核记录",
+        "the enterprise meets a mandatory trigger — 双超 (exceeded_standards or XCK-003), 高耗能 (PLN-006), "
+        "双有 (toxic) — and no audit is recorded within the last 5 years (last_audit_year)",
+    ),
+    basis=c.CPA_BASIS,
+    params=("CPA-001.years",),
+)
+def cpa_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator[Hit]:
+    """Flag an enterprise meeting a mandatory-audit trigger with no audit in the period."""
+    found = [status for status in indicators_of(doc, comp, ev).values() if status.applies]
+    if not found:
+        return
+    overdue, last, years = _audit_overdue(doc, ev)
+    if not overdue:
+        return
+    why_zh = "；".join(
+        f"{TRIGGER_NAMES[s.trigger][0]}（{'；'.join(r.zh for r in s.reasons)}）" for s in found
+    )
+    why_en = "; ".join(
+        f"{TRIGGER_NAMES[s.trigger][1]}: {'; '.join(r.en for r in s.reasons)}" for s in found
+    )
+    yield (
+        "last_audit_year",
+        f"企业符合强制性清洁生产审核情形：{why_zh}；{_last_zh(last)}，近 {years} 年内无审核，应依法实施强制性清洁生产审核",
+        f"the enterprise meets the mandatory clean-production audit criteria — {why_en}; {_last_en(last)}, "
+        f"none within the last {years} years: a mandatory audit is owed",
+    )
+
+
+@rule(
+    "CPA-011", "notice", GHG_ONLY,
+    title=("重点行业近期无清洁生产审核", "Key clean-production industry without a recent audit"),
+    checks=(
+        "属清洁生产审核重点行业，近5年无审核记录",
+        "industry is a key clean-production industry and no audit in the last 5 years",
+    ),
+    basis=f"{c.JX_14FYP_3_4_AUDIT}；关于深入推进重点行业清洁生产审核工作的通知（2020）",
+    params=("CPA-001.years",),
+    industries=(
+        "能源、冶金、焦化、建材、有色、化工、印染、造纸、原料药、电镀、农副食品加工、工业涂装、包装印刷（江西另含铅蓄电池制造）",
+        "energy, metallurgy, coking, building materials, non-ferrous, chemicals, dyeing, paper, APIs, "
+        "electroplating, agri-food processing, industrial coating, packaging and printing (Jiangxi also lead-acid "
+        "batteries)",
+    ),
+)
+def cpa_011(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator[Hit]:
+    """Note a key clean-production industry enterprise with no audit in the period."""
+    group = ev.ref.key_cp_industry(doc.enterprise.industry_code, doc.enterprise.region_code)
+    if group is None:
+        return
+    overdue, last, years = _audit_overdue(doc, ev)
+    if overdue:
+        yield (
+            "last_audit_year",
+            f"行业 {doc.enterprise.industry_code} 属清洁生产审核重点行业（{group.name_zh}），{_last_zh(last)}，"
+            f"近 {years} 年内无审核",
+            f"industry {doc.enterprise.industry_code} is a key clean-production industry ({group.name_en.lower()}); "
+            f"{_last_en(last)}, none within the last {years} years",
+        )
+
+
+# ------------------------------------------------------------------------------ on the audit
+
+
+def _dates(doc: Audit) -> Iterator[tuple[str, dt.date]]:
+    """Yield every date of an audit filing with its path."""
+    for name in PHASE_NAMES:
+        phase = getattr(doc.phases, name)
+        if phase.start is not None:
+            yield f"phases.{name}.start", phase.start
+        if phase.end is not None:
+            yield f"phases.{name}.end", phase.end
+    for path, day in (
+        ("listed_on", doc.listed_on),
+        ("info_published_on", doc.info_published_on),
+        ("assessment.date", doc.assessment.date),
+        ("acceptance.date", doc.acceptance.date),
+    ):
+        if day is not None:
+            yield path, day
+    for i, option in enumerate(doc.options):
+        if option.implemented_on is not None:
+            yield f"options[{i}].implemented_on", option.implemented_on
+
+
+@rule(
+    "CPA-002", "error", CPA_ONLY,
+    title=("审核阶段日期顺序错误", "Audit phase dates out of order"),
+    checks=(
+        "各阶段日期按顺序排列，结束日期不早于开始日期；任何日期不晚于填报日期",
+        "phase dates are in order and each end ≥ its start; no date after the filing date",
+    ),
+    basis=f"{c.CPA_MEASURES}；清洁生产审核程序（审核准备、预审核、审核、方案的产生和筛选、方案的确定、方案的实施、持续清洁生产）",
+)
+def cpa_002(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag phase dates out of order, an end before its start, and any date after the filing date."""
+    phases = doc.phases
+    flagged: set[str] = set()
+    prev_start: tuple[str, dt.date] | None = None
+    prev_end: tuple[str, dt.date] | None = None
+    for name in PHASE_NAMES:
+        phase = getattr(phases, name)
+        zh, en = label(phases, name)
+        if phase.start is not None and phase.end is not None and phase.end < phase.start:
+            flagged.add(f"phases.{name}.end")
+            yield (f"phases.{name}.end", f"{zh}阶段结束日期 {iso(phase.end)} 早于开始日期 {iso(phase.start)}",
+                   f"{en} ends on {iso(phase.end)}, before it starts on {iso(phase.start)}")
+        if phase.start is not None:
+            if prev_start is not None and phase.start < prev_start[1]:
+                pzh, pen = label(phases, prev_start[0])
+                flagged.add(f"phases.{name}.start")
+                yield (f"phases.{name}.start",
+                       f"{zh}阶段开始日期 {iso(phase.start)} 早于上一阶段（{pzh}）的开始日期 {iso(prev_start[1])}",
+                       f"{en} starts on {iso(phase.start)}, before the previous phase ({pen.lower()}) starts on "
+                       f"{iso(prev_start[1])}")
+            prev_start = (name, phase.start)
+        if phase.end is not None:
+            path = f"phases.{name}.end"
+            if prev_end is not None and phase.end < prev_end[1] and path not in flagged:
+                pzh, pen = label(phases, prev_end[0])
+                flagged.add(path)
+                yield (path,
+                       f"{zh}阶段结束日期 {iso(phase.end)} 早于上一阶段（{pzh}）的结束日期 {iso(prev_end[1])}",
+                       f"{en} ends on {iso(phase.end)}, before the previous phase ({pen.lower()}) ends on "
+                       f"{iso(prev_end[1])}")
+            prev_end = (name, phase.end)
+    filed = ev.filing_date
+    for path, day in _dates(doc):
+        if day > filed and path not in flagged:
+            yield (path, f"日期 {iso(day)} 晚于填报日期 {iso(filed)}", f"date {iso(day)} is after the filing date {iso(filed)}")
+
+
+_STEP_PATHS = {"publish": "info_published_on", "start": "phases.preparation.start"}
+
+
+@rule(
+    "CPA-003", "warning", CPA_ONLY,
+    title=("强制性审核信息公布或启动逾期", "Mandatory audit: information or start late"),
+    checks=(
+        "强制性审核：企业信息公布晚于名单公布后1个月，或审核准备开始晚于名单公布后2个月",
+        "mandatory audit: info_published_on later than listed_on + 1 month, or preparation.start later than "
+        "listed_on + 2 months",
+    ),
+    basis=f"{c.CPA_MEASURES}（名单公布后一个月内公布企业信息、两个月内开展审核）",
+)
+def cpa_003(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag publishing the information or starting the audit later than the deadlines after listing."""
+    if doc.audit_type != "mandatory" or comp.deadlines is None:
+        return
+    for step in overdue_steps(doc, comp, ev.filing_date):
+        path = _STEP_PATHS.get(step.step)
+        if path is None:
+            continue
+        if step.done_on is not None:
+            yield (path,
+                   f"{step.label_zh}于 {iso(step.done_on)}，晚于期限 {iso(step.due)}（名单公布 {iso(doc.listed_on)}，逾期 {step.days_late} 天）",
+                   f"{step.label_en}: done on {iso(step.done_on)}, after the deadline {iso(step.due)} "
+                   f"(listed on {iso(doc.listed_on)}, {step.days_late} days late)")
+        else:
+            yield (path,
+                   f"尚未{step.label_zh}，期限 {iso(step.due)} 已过（名单公布 {iso(doc.listed_on)}，逾期 {step.days_late} 天）",
+                   f"{step.label_en}: not done and the deadline {iso(step.due)} has passed "
+                   f"(listed on {iso(doc.listed_on)}, {step.days_late} days late)")
+
+
+@rule(
+    "CPA-004", "warning", CPA_ONLY,
+    title=("强制性审核未按期完成", "Mandatory audit not finished in time"),
+    checks=(
+        "强制性审核：方案实施未在名单公布后1年内完成",
+        "mandatory audit: implementation not finished within listed_on + 1 year",
+    ),
+    basis=f"{c.CPA_MEASURES}（名单公布后一年内完成本轮审核）",
+)
+def cpa_004(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag an implementation phase that ended, or is still open, after listing + 1 year."""
+    if doc.audit_type != "mandatory" or comp.deadlines is None:
+        return
+    due = comp.deadlines.finish_by
+    end = doc.phases.implementation.end
+    if end is not None and end > due:
+        yield ("phases.implementation.end",
+               f"方案实施于 {iso(end)} 完成，晚于名单公布（{iso(doc.listed_on)}）后1年的期限 {iso(due)}",
+               f"implementation finished on {iso(end)}, after the deadline {iso(due)} one year after listing "
+               f"({iso(doc.listed_on)})")
+    elif end is None and ev.filing_date > due:
+        yield ("phases.implementation.end",
+               f"方案实施尚未完成，名单公布（{iso(doc.listed_on)}）后1年的期限 {iso(due)} 已过",
+               f"implementation is not finished and the deadline {iso(due)}, one year after listing "
+               f"({iso(doc.listed_on)}), has passed")
+
+
+@rule(
+    "CPA-005", "error", CPA_ONLY,
+    title=("审核类型与情形不符", "Audit type and triggers disagree"),
+    checks=(
+        "强制性审核未选择审核情形，或自愿性审核选择了强制性情形",
+        "mandatory audit without triggers, or triggers on a voluntary audit",
+    ),
+    basis=f"{c.CPA_MEASURES}第八条",
+)
+def cpa_005(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a mandatory audit without triggers and a voluntary one with triggers."""
+    if doc.audit_type == "mandatory" and not doc.triggers:
+        yield ("triggers", "强制性清洁生产审核须注明审核情形（双超、高耗能、双有）",
+               "a mandatory audit must state its triggers (双超, 高耗能, 双有)")
+    elif doc.audit_type == "voluntary" and doc.triggers:
+        names_zh = "、".join(TRIGGER_NAMES[t][0] for t in doc.triggers)
+        yield ("triggers", f"自愿性审核不应选择强制性审核情形（{names_zh}）；如属强制性审核，请修改审核类型",
+               f"a voluntary audit cannot have mandatory triggers ({', '.join(doc.triggers)}); if the audit is "
+               "mandatory, change its type")
+
+
+_ECONOMICS = ("investment_10k_cny", "annual_benefit_10k_cny", "lifetime_years")
+
+
+@rule(
+    "CPA-006", "error", CPA_ONLY,
+    title=("中/高费方案缺少可行性分析数据", "Medium/high-cost option lacks feasibility data"),
+    checks=(
+        "标记为可行或已实施的中/高费方案缺少投资、年经济效益或寿命期（无法计算可行性）",
+        "a medium/high option marked feasible or implemented lacks investment, annual benefit or lifetime "
+        "(feasibility cannot be computed)",
+    ),
+    basis=f"{c.CPA_MEASURES}；清洁生产审核程序（方案的确定：中/高费方案须作技术、环境、经济可行性分析）",
+)
+def cpa_006(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each missing economic input of a feasible or implemented medium/high-cost option."""
+    for i, option in enumerate(doc.options):
+        if option.cost_class != "medium_high" or option.status not in ("feasible", "implemented"):
+            continue
+        for name in _ECONOMICS:
+            if getattr(option, name) is None:
+                zh, en = label(option, name)
+                yield (f"options[{i}].{name}",
+                       f"中/高费方案 {option.id}（{option.name}）缺少{zh}，无法计算经济可行性",
+                       f"medium/high-cost option {option.id} ({option.name}) lacks the {en.lower()}; its feasibility "
+                       "cannot be computed")
+
+
+@rule(
+    "CPA-007", "warning", CPA_ONLY,
+    title=("无/低费方案未实施即申请评估", "Assessment before the no/low-cost options are implemented"),
+    checks=(
+        "已申请或通过评估，但仍有无/低费方案未实施（评估应在无/低费方案实施之后）",
+        "assessment applied or passed while some no/low-cost options are not implemented",
+    ),
+    basis=f"{c.CPA_REVIEW_GUIDE}（评估在无/低费方案实施后进行）",
+)
+def cpa_007(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each no/low-cost option not implemented while the assessment is applied for or passed."""
+    status = doc.assessment.status
+    if status not in ("applied", "passed"):
+        return
+    status_zh = "已申请" if status == "applied" else "已通过"
+    for i, option in enumerate(doc.options):
+        if option.cost_class == "no_low" and option.status not in ("implemented", "dropped"):
+            yield (f"options[{i}].status",
+                   f"评估{status_zh}，但无/低费方案 {option.id}（{option.name}）尚未实施",
+                   f"the assessment is {status}, but no/low-cost option {option.id} ({option.name}) is not implemented")
+
+
+_POLLUTANT_SAVINGS = ("so2_t", "nox_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "hazardous_waste_t")
+
+
+@rule(
+    "CPA-008", "warning", CPA_ONLY,
+    title=("已实施方案未报告减污降碳效益", "Implemented option reports no co-benefit"),
+    checks=(
+        "已实施方案既未报告二氧化碳减排量，也未报告污染物减排量",
+        "implemented options report no CO2 saving and no pollutant saving",
+    ),
+    basis={JX: c.JX_20_COBENEFIT, JS: c.JS_19_COBENEFIT},
+)
+def cpa_008(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each implemented option with neither a CO2 nor a pollutant saving (减污降碳协同)."""
+    for i, option in enumerate(doc.options):
+        if option.status != "implemented":
+            continue
+        savings = option.savings
+        if savings.co2_t:
+            continue
+        if any(getattr(savings, name) for name in _POLLUTANT_SAVINGS):
+            continue
+        yield (f"options[{i}].savings",
+               f"已实施方案 {option.id}（{option.name}）未报告二氧化碳或污染物减排量",
+               f"implemented option {option.id} ({option.name}) reports no CO2 and no pollutant saving")
+
+
+@rule(
+    "CPA-009", "warning", CPA_ONLY,
+    title=("审核未关联排污许可证", "Audit not linked to a permit"),
+    checks=("未关联排污许可证编号", "no permit_number linked"),
+    basis=c.JS_19_PERMIT,
+    provinces=(JS,),
+)
+def cpa_009(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a Jiangsu audit with no linked permit number (第（十九）条)."""
+    if not (doc.permit_number or "").strip():
+        hint_zh = f"（企业排污许可证为 {doc.enterprise.permit_number}）" if doc.enterprise.permit_number else ""
+        hint_en = f" (the enterprise's permit is {doc.enterprise.permit_number})" if doc.enterprise.permit_number else ""
+        yield ("permit_number", f"清洁生产审核未关联排污许可证编号{hint_zh}",
+               f"the clean-production audit is not linked to a pollutant permit{hint_en}")
+
+
+@rule(
+    "CPA-010", "warning", CPA_ONLY,
+    title=("验收通过但指标未达标", "Accepted while a target is not achieved"),
+    checks=("验收通过，但有清洁生产指标未达到目标值", "acceptance passed while an indicator target is not achieved"),
+    basis=f"{c.CPA_REVIEW_GUIDE}（验收：清洁生产目标的实现情况）",
+)
+def cpa_010(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each indicator not achieved (or without an achieved value) on a passed acceptance."""
+    if doc.acceptance.status != "passed":
+        return
+    for result in comp.indicators:
+        indicator = doc.indicators[result.index]
+        path = f"indicators[{result.index}].achieved"
+        if result.achieved is None:
+            yield (path, f"验收已通过，但指标 {indicator.indicator} 未填报实际达到值（目标 {amount(indicator.target)}）",
+                   f"acceptance passed, but indicator {indicator.indicator} has no achieved value "
+                   f"(target {amount(indicator.target)})")
+        elif not result.achieved:
+            yield (path,
+                   f"验收已通过，但指标 {indicator.indicator} 实际达到 {amount(indicator.achieved)}，未达到目标值 {amount(indicator.target)}",
+                   f"acceptance passed, but indicator {indicator.indicator} achieved {amount(indicator.achieved)}, short of "
+                   f"the target {amount(indicator.target)}")
+
+
+@rule(
+    "CPA-012", "warning", CPA_ONLY,
+    title=("咨询机构统一社会信用代码无效", "Invalid consultancy USCC"),
+    checks=("咨询机构统一社会信用代码无效（同 ENT-001）", "consultancy uscc invalid (same check as ENT-001)"),
+    basis="GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
+)
+def cpa_012(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a consultancy USCC that is present but invalid."""
+    consultancy = doc.consultancy
+    if consultancy is None or not consultancy.uscc or not consultancy.uscc.strip():
+        return
+    problem = codes.uscc_problem(consultancy.uscc)
+    if problem is not None:
+        yield ("consultancy.uscc", f"咨询机构统一社会信用代码“{consultancy.uscc}”无效：{problem[0]}",
+               f"consultancy USCC '{consultancy.uscc}' is invalid: {problem[1]}")

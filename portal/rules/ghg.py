@@ -1,0 +1,549 @@
+"""GHG-001…GHG-014: data quality and method of the GHG annual emission report (rules-catalogue.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from portal.calc.results import GhgComputed
+from portal.domain.documents import GhgAnnualReport
+
+from . import citations as c
+from .registry import GHG_ONLY, Evaluation, Hit, rule
+from .text import amount, band, fixed, fuel_unit_en, fuel_unit_zh, iso, label, pct, plain, relative_difference
+
+Doc = GhgAnnualReport
+Comp = GhgComputed
+
+
+def primary_index(document: GhgAnnualReport) -> int | None:
+    """Return the index of the first product marked primary, or None."""
+    for i, line in enumerate(document.products):
+        if line.primary:
+            return i
+    return None
+
+
+# --------------------------------------------------------------------------------------- GHG-001
+
+
+@rule(
+    "GHG-001", "error", GHG_ONLY,
+    title=("报告年度无效", "Invalid reporting year"),
+    checks=(
+        "报告年度须为已结束的自然年度，且不早于首个报告年度（2019）",
+        "reporting_year is a completed calendar year, not before the first reporting year (2019)",
+    ),
+    basis=f"{c.REPORTING_NOTICES}（national reporting notices）",
+    params=("GHG-001.first_year",),
+)
+def ghg_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a reporting year that has not ended by the filing date, or predates the first year."""
+    year = doc.reporting_year
+    first = ev.p.int("GHG-001.first_year")
+    filed = ev.filing_date
+    if year >= filed.year:
+        yield (
+            "reporting_year",
+            f"报告年度 {year} 尚未结束（填报日期 {iso(filed)}），只能报告已结束的年度",
+            f"reporting year {year} has not ended (filing date {iso(filed)}); only completed years can be reported",
+        )
+    elif year < first:
+        yield (
+            "reporting_year",
+            f"报告年度 {year} 早于首个报告年度 {first}",
+            f"reporting year {year} is before the first reporting year {first}",
+        )
+
+
+# --------------------------------------------------------------------------------------- GHG-002
+
+# Quantities that are numbers ≥ 0 (filing-format.md), as (object path, field names).
+_NON_NEGATIVE_OBJECTS = (
+    ("electricity", ("purchased_mwh", "exported_mwh", "grid_factor")),
+    ("heat", ("purchased_gj", "exported_gj")),
+    ("pollutants", ("so2_t", "nox_t", "pm_t", "vocs_t", "cod_t", "nh3n_t")),
+    ("permit", ("coal_t", "so2_t", "nox_t", "pm_t", "so2_limit_t", "nox_limit_t", "pm_limit_t", "cod_limit_t",
+                "nh3n_limit_t")),
+    ("hcfc", ("consumption_t",)),
+)
+_NON_NEGATIVE_TOP = ("co2_recovered_t", "energy_total_tce")
+_NON_NEGATIVE_LISTS = (
+    ("fuels", ("sulfur_pct",)),
+    ("processes", ("cao_fraction", "mgo_fraction", "purity")),
+    ("products", ("output", "capacity", "energy_tce")),
+    ("generating_units", ("capacity_mw", "generation_mwh", "heat_supplied_gj", "heat_ratio")),
+    ("boilers", ("capacity_tph",)),
+)
+
+
+def _negative(path: str, obj: object, name: str, value: Decimal) -> Hit:
+    zh, en = label(obj, name)
+    return (path, f"{zh}不能为负数（填报 {amount(value)}）", f"{en} must not be negative (got {amount(value)})")
+
+
+@rule(
+    "GHG-002", "error", GHG_ONLY,
+    title=("代码未知或数量无效", "Unknown code or invalid quantity"),
+    checks=(
+        "燃料、过程、产品代码须在目录中；数量须为 ≥ 0 的数值（消耗量、活动数据 > 0）",
+        "every fuel, process and product code is known; quantities are numbers ≥ 0 (consumption, activity > 0)",
+    ),
+    basis=f"{c.ACCOUNTING_GUIDES}（national accounting guidelines）",
+)
+def ghg_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:  # noqa: C901 - one loop per section
+    """Flag unknown codes, non-positive consumption or activity, and negative quantities."""
+    unknown_fuels = {r.index for r in comp.fuels if not r.known}
+    for i, line in enumerate(doc.fuels):
+        if i in unknown_fuels:
+            yield (f"fuels[{i}].fuel", f"燃料代码 “{line.fuel}” 不在燃料目录中",
+                   f"fuel code '{line.fuel}' is not in the fuel list")
+        if line.consumption <= 0:
+            yield (f"fuels[{i}].consumption", f"消耗量须大于 0（填报 {amount(line.consumption)}）",
+                   f"consumption must be greater than 0 (got {amount(line.consumption)})")
+    missing_factor = {r.index for r in comp.processes if r.known and r.factor_source == "missing"}
+    unknown_processes = {r.index for r in comp.processes if not r.known}
+    for i, proc in enumerate(doc.processes):
+        if i in unknown_processes:
+            yield (f"processes[{i}].process", f"过程代码 “{proc.process}” 不在过程目录中",
+                   f"process code '{proc.process}' is not in the process list")
+        elif i in missing_factor:
+            yield (f"processes[{i}].emission_factor", f"过程 “{proc.process}” 无缺省排放因子，须填报实测排放因子",
+                   f"process '{proc.process}' has no default factor; a measured emission factor is required")
+        if proc.activity <= 0:
+            yield (f"processes[{i}].activity", f"活动数据须大于 0（填报 {amount(proc.activity)}）",
+                   f"activity data must be greater than 0 (got {amount(proc.activity)})")
+    for i, product in enumerate(doc.products):
+        if ev.product(product.product) is None:
+            yield (f"products[{i}].product", f"产品代码 “{product.product}” 不在产品目录中",
+                   f"product code '{product.product}' is not in the product list")
+    for name in _NON_NEGATIVE_TOP:
+        value = getattr(doc, name)
+        if value is not None and value < 0:
+            yield _negative(name, doc, name, value)
+    for section, names in _NON_NEGATIVE_OBJECTS:
+        obj = getattr(doc, section)
+        for name in names:
+            value = getattr(obj, name)
+            if value is not None and value < 0:
+                yield _negative(f"{section}.{name}", obj, name, value)
+    for section, names in _NON_NEGATIVE_LISTS:
+        for i, item in enumerate(getattr(doc, section)):
+            for name in names:
+                value = getattr(item, name)
+                if value is not None and value < 0:
+                    yield _negative(f"{section}[{i}].{name}", item, name, value)
+
+
+# --------------------------------------------------------------------------------------- GHG-003
+
+
+@rule(
+    "GHG-003", "error", GHG_ONLY,
+    title=("实测参数超出物理范围", "Measured parameter out of physical range"),
+    checks=(
+        "实测碳氧化率须在 (0, 1] 内；实测低位发热量、单位热值含碳量须大于 0",
+        "measured oxidation_rate in (0, 1]; measured ncv, carbon_content > 0",
+    ),
+    basis=f"{c.ACCOUNTING_GUIDES}（national accounting guidelines）",
+)
+def ghg_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag measured oxidation rates outside (0, 1] and non-positive measured NCV or carbon content."""
+    for i, line in enumerate(doc.fuels):
+        rate = line.oxidation_rate
+        if rate is not None and not 0 < rate <= 1:
+            yield (f"fuels[{i}].oxidation_rate", f"碳氧化率 {amount(rate)} 须大于 0 且不大于 1",
+                   f"oxidation rate {amount(rate)} must be greater than 0 and at most 1")
+        if line.ncv is not None and line.ncv <= 0:
+            yield (f"fuels[{i}].ncv", f"实测低位发热量须大于 0（填报 {amount(line.ncv)}）",
+                   f"measured NCV must be greater than 0 (got {amount(line.ncv)})")
+        if line.carbon_content is not None and line.carbon_content <= 0:
+            yield (f"fuels[{i}].carbon_content", f"实测单位热值含碳量须大于 0（填报 {amount(line.carbon_content)}）",
+                   f"measured carbon content must be greater than 0 (got {amount(line.carbon_content)})")
+
+
+# --------------------------------------------------------------------------------------- GHG-004/005
+
+_PLAUSIBILITY_BASIS = f"{c.VERIFICATION_GUIDE}；{c.JS_24_FRAUD}"
+
+
+@rule(
+    "GHG-004", "warning", GHG_ONLY,
+    title=("实测低位发热量不合理", "Implausible measured NCV"),
+    checks=("实测低位发热量超出该燃料的合理范围", "measured ncv outside the plausibility band of its fuel"),
+    basis=_PLAUSIBILITY_BASIS,
+)
+def ghg_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a measured NCV outside its fuel's band (reference-data.md §1)."""
+    edition = comp.edition
+    for i, line in enumerate(doc.fuels):
+        ncv = line.ncv
+        if ncv is None or ncv <= 0:  # absent → default; ≤ 0 → GHG-003
+            continue
+        fuel = ev.fuel(line.fuel, edition)
+        if fuel is None or fuel.ncv_band is None:
+            continue
+        low, high = fuel.ncv_band
+        if ncv < low or ncv > high:
+            yield (
+                f"fuels[{i}].ncv",
+                f"实测低位发热量 {fixed(ncv, 3)} GJ/{fuel_unit_zh(fuel.unit)} 超出{fuel.name_zh}合理范围 {band(low, high)}",
+                f"measured NCV {fixed(ncv, 3)} GJ/{fuel_unit_en(fuel.unit)} is outside the plausible range for "
+                f"{fuel.name_en.lower()}, {band(low, high)}",
+            )
+
+
+@rule(
+    "GHG-005", "warning", GHG_ONLY,
+    title=("实测单位热值含碳量不合理", "Implausible measured carbon content"),
+    checks=("实测单位热值含碳量超出该燃料的合理范围", "measured carbon_content outside the band of its fuel"),
+    basis=_PLAUSIBILITY_BASIS,
+)
+def ghg_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a measured carbon content outside its fuel's band (coal: ±10 % of the table value)."""
+    edition = comp.edition
+    for i, line in enumerate(doc.fuels):
+        cc = line.carbon_content
+        if cc is None or cc <= 0:
+            continue
+        fuel = ev.fuel(line.fuel, edition)
+        if fuel is None or fuel.carbon_content_band is None:
+            continue
+        low, high = fuel.carbon_content_band
+        if cc < low or cc > high:
+            yield (
+                f"fuels[{i}].carbon_content",
+                f"实测单位热值含碳量 {fixed(cc, 5)} tC/GJ 超出{fuel.name_zh}合理范围 {band(low, high)}",
+                f"measured carbon content {fixed(cc, 5)} tC/GJ is outside the plausible range for "
+                f"{fuel.name_en.lower()}, {band(low, high)}",
+            )
+
+
+# --------------------------------------------------------------------------------------- GHG-006
+
+
+@rule(
+    "GHG-006", "notice", GHG_ONLY,
+    title=("应实测参数采用了缺省值", "Default applied where measurement is expected"),
+    checks=(
+        "方法要求实测处采用了缺省值（发电设施燃煤未实测单位热值含碳量：采用高限缺省值）",
+        "a default parameter was applied where the method expects measurement "
+        "(coal in power generation: the high default carbon content)",
+    ),
+    basis="《企业温室气体排放核算与报告指南 发电设施》（未实测时采用单位热值含碳量高限缺省值）",
+    params=("power_generation.high_default_carbon_content",),
+)
+def ghg_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Note each coal line of a power plant computed with the high default carbon content."""
+    for r in comp.fuels:
+        if r.carbon_content_high_default:
+            used = plain(r.carbon_content) if r.carbon_content is not None else "—"
+            yield (
+                f"fuels[{r.index}].carbon_content",
+                f"未实测单位热值含碳量，按发电设施核算指南采用高限缺省值 {used} tC/GJ；实测可反映实际排放",
+                f"carbon content not measured: the power-generation guideline's high default {used} tC/GJ was "
+                "applied; measuring it reflects the actual emissions",
+            )
+
+
+# --------------------------------------------------------------------------------------- GHG-007
+
+_DECLARED = (
+    ("total_tco2", "排放总量", "total emissions"),
+    ("combustion_tco2", "化石燃料燃烧排放量", "combustion emissions"),
+    ("process_tco2", "工业生产过程排放量", "process emissions"),
+)
+
+
+@rule(
+    "GHG-007", "error", GHG_ONLY,
+    title=("申报总量与核算值不符", "Declared total differs from the computed one"),
+    checks=(
+        "企业申报的排放总量、燃烧排放、过程排放与平台核算值相差超过 0.5%",
+        "a declared total (declared.total_tco2, combustion_tco2, process_tco2) differs from the computed "
+        "one by more than 0.5 %",
+    ),
+    basis={"JX": c.JX_DECISION_7, "JS": c.JS_24_FRAUD},
+    params=("GHG-007.tolerance",),
+)
+def ghg_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each declared total that differs from the computed total by more than the tolerance."""
+    declared = doc.declared
+    tolerance: Decimal | None = None
+    for name, zh, en in _DECLARED:
+        value = getattr(declared, name)
+        if value is None:
+            continue
+        if tolerance is None:
+            tolerance = ev.p.dec("GHG-007.tolerance")
+        computed = getattr(comp, name)
+        diff = relative_difference(value, computed)
+        if diff is not None and diff > tolerance:
+            yield (
+                f"declared.{name}",
+                f"申报{zh} {amount(value)} tCO2 与核算值 {amount(computed)} tCO2 相差 {pct(diff)}，"
+                f"超过允许偏差 {pct(tolerance)}",
+                f"declared {en} {amount(value)} tCO2 differs from the computed {amount(computed)} tCO2 by "
+                f"{pct(diff)}, more than the {pct(tolerance)} allowed",
+            )
+
+
+# --------------------------------------------------------------------------------------- GHG-008
+
+
+@rule(
+    "GHG-008", "warning", GHG_ONLY,
+    title=("排放数据异常波动", "Abnormal change against the previous year"),
+    checks=(
+        "与上一份已受理报告相比，碳排放强度变化超过 15% 或排放总量变化超过 30%",
+        "carbon_intensity changed by more than 15 % against the enterprise's previous accepted report, "
+        "or total_tco2 by more than 30 %",
+    ),
+    basis=f"《企业温室气体排放核查技术指南》（排放异常波动须说明原因）；{c.JX_14FYP_4_3_MRV}",
+    params=("GHG-008.intensity_change", "GHG-008.total_change"),
+)
+def ghg_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a year-over-year change in carbon intensity or total emissions beyond the thresholds."""
+    previous = ev.ctx.previous
+    if previous is None:
+        return
+    prev_doc, prev = previous.document, previous.computed
+    k = primary_index(doc)
+    k_prev = primary_index(prev_doc)
+    if (
+        k is not None
+        and k_prev is not None
+        and doc.products[k].product == prev_doc.products[k_prev].product
+        and comp.carbon_intensity is not None
+        and prev.carbon_intensity
+    ):
+        change = (comp.carbon_intensity - prev.carbon_intensity) / prev.carbon_intensity
+        limit = ev.p.dec("GHG-008.intensity_change")
+        if abs(change) > limit:
+            product = ev.product(doc.products[k].product)
+            unit = product.unit if product is not None else ""
+            sign = "+" if change > 0 else ""
+            yield (
+                f"products[{k}]",
+                f"碳排放强度 {fixed(comp.carbon_intensity, 4)} tCO2/{unit} 较上年 {prev_doc.reporting_year} 的 "
+                f"{fixed(prev.carbon_intensity, 4)} 变化 {sign}{pct(change)}，超过 ±{pct(limit)}，请说明原因",
+                f"carbon intensity {fixed(comp.carbon_intensity, 4)} tCO2/{unit} changed by {sign}{pct(change)} "
+                f"from {fixed(prev.carbon_intensity, 4)} in {prev_doc.reporting_year}, beyond ±{pct(limit)}; "
+                "please explain",
+            )
+    if prev.total_tco2:
+        change = (comp.total_tco2 - prev.total_tco2) / prev.total_tco2
+        limit = ev.p.dec("GHG-008.total_change")
+        if abs(change) > limit:
+            sign = "+" if change > 0 else ""
+            yield (
+                "",
+                f"排放总量 {amount(comp.total_tco2)} tCO2 较上年 {prev_doc.reporting_year} 的 "
+                f"{amount(prev.total_tco2)} tCO2 变化 {sign}{pct(change)}，超过 ±{pct(limit)}，请说明原因",
+                f"total emissions {amount(comp.total_tco2)} tCO2 changed by {sign}{pct(change)} from "
+                f"{amount(prev.total_tco2)} tCO2 in {prev_doc.reporting_year}, beyond ±{pct(limit)}; please explain",
+            )
+
+
+# --------------------------------------------------------------------------------------- GHG-009
+
+
+@rule(
+    "GHG-009", "warning", GHG_ONLY,
+    title=("强度或单位能耗不合理", "Implausible intensity or unit energy"),
+    checks=(
+        "主要产品的碳排放强度或产品单位能耗超出该产品的合理范围",
+        "carbon_intensity or unit_energy outside the plausibility band of the primary product",
+    ),
+    basis=f"《企业温室气体排放核查技术指南》（排放异常波动须说明原因）；{c.JX_14FYP_4_3_MRV}",
+)
+def ghg_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag the primary product's carbon intensity, and any product's unit energy, outside its band."""
+    k = primary_index(doc)
+    if k is not None and comp.carbon_intensity is not None:
+        product = ev.product(doc.products[k].product)
+        if product is not None and product.intensity_band is not None:
+            low, high = product.intensity_band
+            value = comp.carbon_intensity
+            if value < low or value > high:
+                yield (
+                    f"products[{k}]",
+                    f"{product.name_zh}碳排放强度 {fixed(value, 4)} tCO2/{product.unit} 超出合理范围 {band(low, high)}",
+                    f"carbon intensity of {product.name_en.lower()} {fixed(value, 4)} tCO2/{product.unit} is "
+                    f"outside the plausible range {band(low, high)}",
+                )
+    # The band is a property of the product, so every product line that has one is checked.
+    for r in comp.products:
+        if r.unit_energy is None:
+            continue
+        product = ev.product(r.product)
+        if product is None or product.unit_energy_band is None:
+            continue
+        low, high = product.unit_energy_band
+        if r.unit_energy < low or r.unit_energy > high:
+            yield (
+                f"products[{r.index}].energy_tce",
+                f"{product.name_zh}单位产品能耗 {fixed(r.unit_energy, 2)} {product.level_unit}/{product.unit} "
+                f"超出合理范围 {band(low, high)}",
+                f"unit energy of {product.name_en.lower()} {fixed(r.unit_energy, 2)} "
+                f"{product.level_unit}/{product.unit} is outside the plausible range {band(low, high)}",
+            )
+
+
+# --------------------------------------------------------------------------------------- GHG-010/011
+
+_ETS_BASIS = f"{c.ETS_REGULATION}；全国碳排放权交易市场重点排放单位名录年度要求"
+
+
+@rule(
+    "GHG-010", "notice", GHG_ONLY,
+    title=("可能应纳入重点排放单位名录", "Candidate for the key-emitter list"),
+    checks=(
+        "属全国碳市场覆盖行业，直接排放 ≥ 26000 tCO2e，但未标记为重点排放单位",
+        "industry is a national-ETS industry, total direct emissions ≥ 26,000 tCO2e, and is_key_emitter is false",
+    ),
+    basis=_ETS_BASIS,
+    params=("industries.national_ets", "ets_threshold_tco2"),
+    industries=("全国碳市场覆盖行业", "national-ETS industries"),
+)
+def ghg_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Note an ETS-industry enterprise over the threshold that is not marked as a key emitter."""
+    enterprise = doc.enterprise
+    if enterprise.is_key_emitter or enterprise.industry_code not in ev.p.codes("industries.national_ets"):
+        return
+    threshold = ev.p.dec("ets_threshold_tco2")
+    if comp.direct_tco2 >= threshold:
+        yield (
+            "enterprise.is_key_emitter",
+            f"直接排放（燃烧＋过程）{amount(comp.direct_tco2)} tCO2e 达到全国碳市场门槛 {amount(threshold)} tCO2e，"
+            "企业可能应纳入重点排放单位名录",
+            f"direct emissions (combustion + process) of {amount(comp.direct_tco2)} tCO2e reach the national-ETS "
+            f"threshold of {amount(threshold)} tCO2e: the enterprise may have to be listed as a key emitter",
+        )
+
+
+@rule(
+    "GHG-011", "notice", GHG_ONLY,
+    title=("可能应移出重点排放单位名录", "Candidate for removal from the key-emitter list"),
+    checks=(
+        "已标记为重点排放单位，但本年度和上年度直接排放均低于 26000 tCO2e",
+        "is_key_emitter is true but direct emissions < 26,000 tCO2e this year and last year",
+    ),
+    basis=_ETS_BASIS,
+    params=("ets_threshold_tco2",),
+)
+def ghg_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Note a key emitter below the threshold in this and the previous accepted year."""
+    previous = ev.ctx.previous
+    if previous is None or not doc.enterprise.is_key_emitter:
+        return
+    threshold = ev.p.dec("ets_threshold_tco2")
+    prev_year = previous.document.reporting_year
+    prev_threshold = Decimal(str(ev.p.at("ets_threshold_tco2", prev_year)))
+    prev_direct = previous.computed.direct_tco2
+    if comp.direct_tco2 < threshold and prev_direct < prev_threshold:
+        yield (
+            "enterprise.is_key_emitter",
+            f"本年度直接排放 {amount(comp.direct_tco2)} tCO2e、{prev_year} 年 {amount(prev_direct)} tCO2e，"
+            f"均低于门槛 {amount(threshold)} tCO2e，企业可能应移出重点排放单位名录",
+            f"direct emissions of {amount(comp.direct_tco2)} tCO2e this year and {amount(prev_direct)} tCO2e in "
+            f"{prev_year} are both below the {amount(threshold)} tCO2e threshold: the enterprise may be removed "
+            "from the key-emitter list",
+        )
+
+
+# --------------------------------------------------------------------------------------- GHG-012
+
+
+@rule(
+    "GHG-012", "warning", GHG_ONLY,
+    title=("电网排放因子与官方值不符", "Grid factor differs from the official one"),
+    checks=(
+        "填报了电网排放因子且与报告年度官方因子不同",
+        "a grid_factor was typed and differs from the official factor of the reporting year",
+    ),
+    basis=f"{c.REPORTING_NOTICES}（national reporting notices：年度电网排放因子）",
+    params=("grid_factor",),
+)
+def ghg_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a typed grid factor that is not the official factor of the year."""
+    typed = doc.electricity.grid_factor
+    if typed is not None and typed != comp.grid_factor_official:
+        yield (
+            "electricity.grid_factor",
+            f"填报的电网排放因子 {plain(typed)} tCO2/MWh 与 {doc.reporting_year} 年官方因子 "
+            f"{plain(comp.grid_factor_official)} tCO2/MWh 不同",
+            f"the typed grid factor {plain(typed)} tCO2/MWh differs from the official factor for "
+            f"{doc.reporting_year}, {plain(comp.grid_factor_official)} tCO2/MWh",
+        )
+
+
+# --------------------------------------------------------------------------------------- GHG-013
+
+
+@rule(
+    "GHG-013", "warning", GHG_ONLY,
+    title=("缺少标杆产品产量或主要产品", "Benchmark product output or primary product missing"),
+    checks=(
+        "有标杆产品的行业未报告该产品产量，或未标记（唯一的）主要产品",
+        "industries with a benchmark product report no output for it, or no product is marked primary",
+    ),
+    basis="企业温室气体排放核算与报告指南（生产数据）",
+    params=("industries.benchmark_products",),
+)
+def ghg_013(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a missing benchmark-product output, and no (or more than one) primary product."""
+    required = ev.p.mapping("industries.benchmark_products").get(doc.enterprise.industry_code or "", ())
+    if required and not any(p.product in required and p.output > 0 for p in doc.products):
+        names_zh = "、".join(_product_name(ev, code, zh=True) for code in required)
+        names_en = " or ".join(_product_name(ev, code, zh=False) for code in required)
+        yield (
+            "products",
+            f"行业 {doc.enterprise.industry_code} 须报告标杆产品（{names_zh}）的产量，本报告未报告",
+            f"industry {doc.enterprise.industry_code} must report the output of its benchmark product "
+            f"({names_en}); none is reported",
+        )
+    if doc.products:
+        primaries = [i for i, p in enumerate(doc.products) if p.primary]
+        if not primaries:
+            yield (
+                "products[0].primary",
+                "未标记主要产品，无法计算碳排放强度",
+                "no product is marked primary; the carbon intensity cannot be computed",
+            )
+        for i in primaries[1:]:
+            yield (
+                f"products[{i}].primary",
+                f"主要产品只能有一个（已标记 products[{primaries[0]}]）",
+                f"only one product can be primary (products[{primaries[0]}] already is)",
+            )
+
+
+def _product_name(ev: Evaluation, code: str, *, zh: bool) -> str:
+    product = ev.product(code)
+    if product is None:
+        return code
+    return product.name_zh if zh else product.name_en.lower()
+
+
+# --------------------------------------------------------------------------------------- GHG-014
+
+
+@rule(
+    "GHG-014", "notice", GHG_ONLY,
+    title=("逾期提交", "Submitted after the due date"),
+    checks=("在截止日期（次年3月31日）之后提交", "submitted after the due date (31 March of the next year)"),
+    basis=f"{c.REPORTING_NOTICES}（每年3月31日前报送上年度排放报告）",
+    params=("deadline.ghg_annual_report",),
+)
+def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Note a filing date after 31 March of the year after the reporting year."""
+    due = ev.p.due_date("deadline.ghg_annual_report", doc.reporting_year + 1)
+    if due is not None and ev.filing_date > due:
+        late = (ev.filing_date - due).days
+        yield (
+            "",
+            f"{doc.reporting_year} 年度报告于 {iso(ev.filing_date)} 提交，晚于截止日期 {iso(due)}（逾期 {late} 天）",
+            f"the {doc.reporting_year} report is filed on {iso(ev.filing_date)}, after the due date {iso(due)} "
+            f"({late} days late)",
+        )

@@ -1,0 +1,256 @@
+"""The rule registry, the evaluation context and what a rule's check function sees.
+
+A rule pack (``ent``, ``ghg``, ``xck``, ``pln``, ``cpa``, ``dsc``) registers each rule with the
+:func:`rule` decorator. A check function receives the document, its computed results and an
+:class:`Evaluation` and yields :data:`Hit` tuples ``(path, message_zh, message_en)``; the engine turns
+them into :class:`~portal.domain.findings.Finding` objects with the rule's id, severity and citation,
+so a check builds its messages only when something fires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.calc.results import CpaComputed, GhgComputed
+from portal.domain.documents import CPA_KIND, GHG_KIND, GhgAnnualReport
+from portal.domain.findings import Severity
+from portal.reference.types import FuelFactor, ProductRef, ReferenceData
+
+from .params import Params
+
+JX = "JX"
+JS = "JS"
+PROVINCES = (JX, JS)
+#: Scope by the enterprise's region code (rules-catalogue.md: JX = 36xxxx, JS = 32xxxx).
+PROVINCE_PREFIXES = {"36": JX, "32": JS}
+BOTH_KINDS = frozenset({GHG_KIND, CPA_KIND})
+GHG_ONLY = frozenset({GHG_KIND})
+CPA_ONLY = frozenset({CPA_KIND})
+
+Hit = tuple[str, str, str]  # (path, message_zh, message_en)
+Computed = GhgComputed | CpaComputed
+CheckFn = Callable[[Any, Any, "Evaluation"], Iterable[Hit]]
+
+
+def province_of(region_code: str | None) -> str | None:
+    """Return "JX" or "JS" for a region code by its prefix, or None when it is neither."""
+    if not region_code:
+        return None
+    return PROVINCE_PREFIXES.get(region_code[:2])
+
+
+# ----------------------------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousReport:
+    """Hold the enterprise's previous accepted GHG report and its computed results (GHG-008/011, PLN-005)."""
+
+    document: GhgAnnualReport
+    computed: GhgComputed
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """Hold one accepted clean-production audit of the enterprise (CPA-001, CPA-011)."""
+
+    year: int  # year the audit was completed (验收 or 评估 passed)
+    audit_type: str | None = None  # "mandatory" / "voluntary"
+    completed_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """Hold what the rules need besides the document: reference data, history and the dates.
+
+    ``previous`` is the previous accepted GHG report (None: the year-over-year rules do not run).
+    ``audit_history`` lists the enterprise's accepted audits (years or :class:`AuditRecord`); None means
+    "use the document's ``last_audit_year``". ``filing_date`` is the submission date, or today for a
+    draft (deadline rules GHG-014, CPA-002…004 compare against it); ``today`` is the day of the check.
+    """
+
+    ref: ReferenceData
+    previous: PreviousReport | None = None
+    audit_history: Sequence[int | AuditRecord] | None = None
+    filing_date: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+# ------------------------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Describe one catalogue rule: identity, severity, scope, texts, basis, parameters and check."""
+
+    id: str
+    severity: Severity
+    kinds: frozenset[str]
+    provinces: frozenset[str]  # the provinces it applies to (both = "all")
+    title_zh: str
+    title_en: str
+    checks_zh: str
+    checks_en: str
+    #: citation text: one for every province ("all"), or one per province ("JX", "JS")
+    basis: dict[str, str]
+    params: tuple[str, ...] = ()
+    industries_zh: str | None = None  # industry scope, when the rule is limited to some industries
+    industries_en: str | None = None
+    check: CheckFn | None = None
+    note_zh: str | None = None
+    note_en: str | None = None
+
+    @property
+    def implemented(self) -> bool:
+        """Return whether the rule has a check in this rules version."""
+        return self.check is not None
+
+    @property
+    def scope(self) -> str:
+        """Return "all", "JX" or "JS" as written in the catalogue."""
+        return "all" if self.provinces == frozenset(PROVINCES) else next(iter(self.provinces))
+
+    def citation(self, province: str | None) -> str:
+        """Return the citation for an enterprise of ``province`` (the full basis when unknown)."""
+        if "all" in self.basis:
+            return self.basis["all"]
+        if province in self.basis:
+            return self.basis[province]  # type: ignore[index]
+        return self.basis_text()
+
+    def basis_text(self) -> str:
+        """Return the whole basis, labelled by province where it differs."""
+        if "all" in self.basis:
+            return self.basis["all"]
+        labels = {JX: "江西", JS: "江苏"}
+        return "；".join(f"{labels[p]}：{text}" for p, text in self.basis.items())
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str,
+    severity: Severity,
+    kinds: frozenset[str],
+    *,
+    title: tuple[str, str],
+    checks: tuple[str, str],
+    basis: str | dict[str, str],
+    params: Sequence[str] = (),
+    provinces: Sequence[str] = PROVINCES,
+    industries: tuple[str, str] | None = None,
+    note: tuple[str, str] | None = None,
+) -> Callable[[CheckFn], CheckFn]:
+    """Register the decorated function as the check of rule ``rule_id``."""
+
+    def register(check: CheckFn) -> CheckFn:
+        declare(
+            rule_id, severity, kinds, title=title, checks=checks, basis=basis, params=params,
+            provinces=provinces, industries=industries, note=note, check=check,
+        )
+        return check
+
+    return register
+
+
+def declare(
+    rule_id: str,
+    severity: Severity,
+    kinds: frozenset[str],
+    *,
+    title: tuple[str, str],
+    checks: tuple[str, str],
+    basis: str | dict[str, str],
+    params: Sequence[str] = (),
+    provinces: Sequence[str] = PROVINCES,
+    industries: tuple[str, str] | None = None,
+    note: tuple[str, str] | None = None,
+    check: CheckFn | None = None,
+) -> Rule:
+    """Register a rule (a rule without ``check`` is listed in the catalogue but not implemented)."""
+    if rule_id in REGISTRY:
+        raise ValueError(f"rule {rule_id} registered twice")
+    entry = Rule(
+        id=rule_id,
+        severity=severity,
+        kinds=kinds,
+        provinces=frozenset(provinces),
+        title_zh=title[0],
+        title_en=title[1],
+        checks_zh=checks[0],
+        checks_en=checks[1],
+        basis={"all": basis} if isinstance(basis, str) else dict(basis),
+        params=tuple(params),
+        industries_zh=industries[0] if industries else None,
+        industries_en=industries[1] if industries else None,
+        check=check,
+        note_zh=note[0] if note else None,
+        note_en=note[1] if note else None,
+    )
+    REGISTRY[rule_id] = entry
+    return entry
+
+
+# -------------------------------------------------------------------------------------- evaluation
+
+
+class Evaluation:
+    """Hold what the checks of one document share: context, parameters, province and lookups.
+
+    Reference lookups (fuel factors, product levels) and derived facts (the mandatory-audit indicators)
+    are computed at most once per document, however many rules or lines use them.
+    """
+
+    __slots__ = ("ctx", "ref", "p", "province", "year", "_fuels", "_products", "_memo")
+
+    def __init__(self, ctx: RuleContext, province: str | None, year: int) -> None:
+        self.ctx = ctx
+        self.ref = ctx.ref
+        self.p = Params(ctx.ref, year)
+        self.province = province
+        self.year = year
+        self._fuels: dict[tuple[str, str], FuelFactor | None] = {}
+        self._products: dict[str, ProductRef | None] = {}
+        self._memo: dict[str, Any] = {}
+
+    @property
+    def filing_date(self) -> dt.date:
+        """Return the filing date (the submission date, or today for a draft)."""
+        return self.ctx.filing_date
+
+    def fuel(self, code: str, edition: str) -> FuelFactor | None:
+        """Return a fuel's reference factors in an edition (cached)."""
+        key = (code, edition)
+        try:
+            return self._fuels[key]
+        except KeyError:
+            found = self._fuels[key] = self.ref.fuel(code, edition)
+            return found
+
+    def product(self, code: str) -> ProductRef | None:
+        """Return a product's reference levels and bands (cached)."""
+        try:
+            return self._products[code]
+        except KeyError:
+            found = self._products[code] = self.ref.product(code)
+            return found
+
+    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+        """Return a derived fact computed once per document."""
+        try:
+            return self._memo[name]
+        except KeyError:
+            value = self._memo[name] = compute()
+            return value
+
+    def last_audit_year(self, document: GhgAnnualReport) -> int | None:
+        """Return the year of the last accepted audit: from the history, else the document's own field."""
+        history = self.ctx.audit_history
+        if history is None:
+            return document.last_audit_year
+        years = [entry if isinstance(entry, int) else entry.year for entry in history]
+        return max(years) if years else None

@@ -1,0 +1,102 @@
+"""Format the values that go into finding messages (only ever called once a finding fires)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from portal.domain.fields import field_info
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 9)}
+
+
+#: Beyond this many integer digits a number is shown as-is (scientific): a typo like 1E+999 must not turn
+#: into a thousand-digit message, nor make quantize raise.
+_MAX_DIGITS = 18
+
+
+def _absurd(number: Decimal) -> bool:
+    return not number.is_finite() or number.adjusted() > _MAX_DIGITS
+
+
+def fixed(value: Decimal | int, places: int) -> str:
+    """Return ``value`` with exactly ``places`` decimals (ROUND_HALF_UP), e.g. ``420.000``."""
+    number = Decimal(value)
+    if _absurd(number):
+        return str(number)
+    return format(number.quantize(_QUANTA[places], rounding=ROUND_HALF_UP), "f")
+
+
+def plain(value: Decimal | int, max_places: int = 6) -> str:
+    """Return ``value`` without trailing zeros but with at least one decimal, e.g. ``285.0``, ``17.802``."""
+    number = Decimal(value)
+    if _absurd(number):
+        return str(number)
+    text = format(number.quantize(_QUANTA[max_places], rounding=ROUND_HALF_UP).normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return "0.0" if text in ("-0.0",) else text
+
+
+def amount(value: Decimal | int) -> str:
+    """Return a quantity as typed or computed, without exponent or trailing zeros (``1E+5`` → ``100000``)."""
+    number = Decimal(value)
+    if _absurd(number):
+        return str(number)
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def pct(fraction: Decimal, places: int = 1) -> str:
+    """Return a fraction as a percentage, e.g. ``0.153`` → ``15.3%``."""
+    return fixed(fraction * 100, places) + "%"
+
+
+def band(low: Decimal, high: Decimal) -> str:
+    """Return a plausibility band as ``low–high``."""
+    return f"{plain(low)}–{plain(high)}"
+
+
+def iso(day: dt.date | None) -> str:
+    """Return a date as YYYY-MM-DD ("—" when absent)."""
+    return day.isoformat() if day is not None else "—"
+
+
+def is_gas_unit(unit: str) -> bool:
+    """Return whether a fuel unit is 10⁴ Nm³ (gases) rather than tonnes."""
+    return unit.strip().lower() not in ("t", "吨")
+
+
+def fuel_unit_zh(unit: str) -> str:
+    """Return the Chinese label of a fuel's unit."""
+    return "万Nm³" if is_gas_unit(unit) else "t"
+
+
+def fuel_unit_en(unit: str) -> str:
+    """Return the English label of a fuel's unit."""
+    return "10⁴Nm³" if is_gas_unit(unit) else "t"
+
+
+def relative_difference(value: Decimal, reference: Decimal) -> Decimal | None:
+    """Return ``|value − reference| / |reference|``; None when the reference is 0 and the value too."""
+    if reference == 0:
+        return None if value == 0 else Decimal(1)
+    return abs(value - reference) / abs(reference)
+
+
+@cache
+def _labels(cls: type) -> dict[str, tuple[str, str, str | None]]:
+    return {f.name: (field_info(f).zh, field_info(f).en, field_info(f).unit) for f in dataclasses.fields(cls)}
+
+
+def label(obj: object, name: str) -> tuple[str, str]:
+    """Return the Chinese and English labels of field ``name`` of a document object (fields.py metadata)."""
+    zh, en, _unit = _labels(type(obj))[name]
+    return zh, en
+
+
+def unit(obj: object, name: str) -> str:
+    """Return the unit of field ``name`` of a document object, or "" when it has none."""
+    return _labels(type(obj))[name][2] or ""

@@ -1,0 +1,196 @@
+"""XCK-001…XCK-005: cross-checks between the carbon report and the pollutant permit (统一采集、相互补充、交叉校核)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from portal.calc.results import GhgComputed
+from portal.domain.documents import GhgAnnualReport
+
+from . import citations as c
+from .registry import GHG_ONLY, Evaluation, Hit, rule
+from .text import amount, fixed, pct, plain, relative_difference
+
+Doc = GhgAnnualReport
+Comp = GhgComputed
+
+#: pollutant → (Chinese name, English name); the same field names in ``pollutants`` and ``permit``
+POLLUTANT_NAMES = {
+    "so2_t": ("二氧化硫", "SO2"),
+    "nox_t": ("氮氧化物", "NOx"),
+    "pm_t": ("颗粒物", "PM"),
+    "vocs_t": ("挥发性有机物", "VOCs"),
+    "cod_t": ("化学需氧量", "COD"),
+    "nh3n_t": ("氨氮", "NH3-N"),
+}
+_REPORTED_IN_PERMIT = ("so2_t", "nox_t", "pm_t")  # figures of the execution report (XCK-002)
+_LIMITED = ("so2_t", "nox_t", "pm_t", "cod_t", "nh3n_t")  # pollutants with a permitted total (XCK-003)
+
+
+def permit_exceedances(document: GhgAnnualReport) -> list[tuple[str, Decimal, Decimal]]:
+    """Return ``(pollutant field, emitted, permitted)`` for each pollutant above its permitted total (XCK-003).
+
+    Exceeding a permitted total (超总量) is one half of 双超; the audit form and CPA-001 use it too.
+    """
+    out = []
+    emitted, permit = document.pollutants, document.permit
+    for name in _LIMITED:
+        value = getattr(emitted, name)
+        limit = getattr(permit, name[:-2] + "_limit_t")
+        if value is not None and limit is not None and value > limit:
+            out.append((name, value, limit))
+    return out
+
+
+@rule(
+    "XCK-001", "warning", GHG_ONLY,
+    title=("燃煤量与排污许可执行报告不一致", "Coal consumed differs from the permit report"),
+    checks=(
+        "温室气体报告的燃煤量（各煤种合计，t）与排污许可执行报告燃煤量相差超过 5%",
+        "coal consumed in the GHG report (Σ coal-type fuels, t) and permit.coal_t differ by more than 5 %",
+    ),
+    basis=c.XCK_BASIS,
+    params=("XCK-001.tolerance",),
+)
+def xck_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag coal consumption differing from the permit's execution report beyond the tolerance."""
+    permit_coal = doc.permit.coal_t
+    if permit_coal is None:
+        return
+    diff = relative_difference(comp.coal_t, permit_coal)
+    tolerance = ev.p.dec("XCK-001.tolerance")
+    if diff is not None and diff > tolerance:
+        yield (
+            "permit.coal_t",
+            f"报告燃煤量 {amount(comp.coal_t)} t 与排污许可执行报告 {amount(permit_coal)} t 相差 {pct(diff)}，"
+            f"超过 {pct(tolerance)}",
+            f"coal consumed in this report, {amount(comp.coal_t)} t, differs from the permit execution report's "
+            f"{amount(permit_coal)} t by {pct(diff)}, more than {pct(tolerance)}",
+        )
+
+
+@rule(
+    "XCK-002", "warning", GHG_ONLY,
+    title=("污染物排放量与排污许可执行报告不一致", "Pollutant emissions differ from the permit report"),
+    checks=(
+        "二氧化硫、氮氧化物、颗粒物排放量与排污许可执行报告相差超过 10%",
+        "pollutants.so2_t / nox_t / pm_t and the same in permit differ by more than 10 %",
+    ),
+    basis=c.XCK_BASIS,
+    params=("XCK-002.tolerance",),
+)
+def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each pollutant total differing from the execution report beyond the tolerance."""
+    tolerance: Decimal | None = None
+    for name in _REPORTED_IN_PERMIT:
+        value = getattr(doc.pollutants, name)
+        reported = getattr(doc.permit, name)
+        if value is None or reported is None:
+            continue
+        diff = relative_difference(value, reported)
+        if diff is None:
+            continue
+        if tolerance is None:
+            tolerance = ev.p.dec("XCK-002.tolerance")
+        if diff > tolerance:
+            zh, en = POLLUTANT_NAMES[name]
+            yield (
+                f"pollutants.{name}",
+                f"{zh}排放量 {amount(value)} t 与排污许可执行报告 {amount(reported)} t 相差 {pct(diff)}，"
+                f"超过 {pct(tolerance)}",
+                f"{en} emissions of {amount(value)} t differ from the permit execution report's {amount(reported)} t "
+                f"by {pct(diff)}, more than {pct(tolerance)}",
+            )
+
+
+@rule(
+    "XCK-003", "warning", GHG_ONLY,
+    title=("污染物排放量超过许可排放量", "Pollutant emissions exceed the permitted total"),
+    checks=(
+        "污染物排放量超过排污许可证许可排放量（同时构成“双超”情形）",
+        "a pollutant total exceeds its permitted total (permit.*_limit_t) — also sets the 双超 indicator",
+    ),
+    basis=c.XCK_BASIS,
+)
+def xck_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each pollutant above its permitted total (超总量, one half of 双超)."""
+    for name, value, limit in permit_exceedances(doc):
+        zh, en = POLLUTANT_NAMES[name]
+        by_zh = f"（超出 {pct((value - limit) / limit)}）" if limit > 0 else ""
+        by_en = f" (by {pct((value - limit) / limit)})" if limit > 0 else ""
+        yield (
+            f"pollutants.{name}",
+            f"{zh}排放量 {amount(value)} t 超过许可排放量 {amount(limit)} t{by_zh}，属“双超”情形，应实施强制性清洁生产审核",
+            f"{en} emissions of {amount(value)} t exceed the permitted {amount(limit)} t{by_en}: a 双超 case, "
+            "subject to a mandatory clean-production audit",
+        )
+
+
+@rule(
+    "XCK-004", "warning", GHG_ONLY,
+    title=("综合能源消费量与能源投入不一致", "Declared energy use differs from the energy inputs"),
+    checks=(
+        "填报的综合能源消费量与按能源投入计算的能耗相差超过 10%",
+        "energy_total_tce is declared and differs from energy_from_inputs_tce by more than 10 %",
+    ),
+    basis=c.XCK_BASIS,
+    params=("XCK-004.tolerance",),
+)
+def xck_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a declared energy consumption that differs from the computed energy inputs beyond the tolerance."""
+    declared = doc.energy_total_tce
+    if declared is None:
+        return
+    diff = relative_difference(declared, comp.energy_from_inputs_tce)
+    tolerance = ev.p.dec("XCK-004.tolerance")
+    if diff is not None and diff > tolerance:
+        yield (
+            "energy_total_tce",
+            f"填报的综合能源消费量 {amount(declared)} tce 与按能源投入计算的 {fixed(comp.energy_from_inputs_tce, 2)} tce "
+            f"相差 {pct(diff)}，超过 {pct(tolerance)}",
+            f"declared energy consumption of {amount(declared)} tce differs from the "
+            f"{fixed(comp.energy_from_inputs_tce, 2)} tce computed from the energy inputs by {pct(diff)}, "
+            f"more than {pct(tolerance)}",
+        )
+
+
+@rule(
+    "XCK-005", "warning", GHG_ONLY,
+    title=("二氧化硫排放量超过燃煤硫分产生量", "SO2 emissions exceed what the coal's sulfur can produce"),
+    checks=(
+        "按燃煤硫分和燃煤量计算的二氧化硫产生量（2 × S% × 燃煤量）低于报告的二氧化硫排放量",
+        "coal sulfur content × coal consumed implies SO2 generation below the reported SO2 emission "
+        "(emission cannot exceed generation: 2 × S% × coal_t)",
+    ),
+    basis=c.XCK_BASIS,
+    params=("XCK-005.so2_per_sulfur",),
+)
+def xck_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag reported SO2 above the SO2 the coal's sulfur can generate (only when every coal line has S%)."""
+    so2 = doc.pollutants.so2_t
+    if so2 is None:
+        return
+    sulfur_t = Decimal(0)
+    coal_lines = 0
+    edition = comp.edition
+    for line in doc.fuels:
+        fuel = ev.fuel(line.fuel, edition)
+        if fuel is None or not fuel.is_coal:
+            continue
+        if line.sulfur_pct is None:
+            return  # generation cannot be bounded without every coal line's sulfur content
+        coal_lines += 1
+        sulfur_t += line.sulfur_pct / 100 * line.consumption
+    if not coal_lines:
+        return
+    generated = ev.p.dec("XCK-005.so2_per_sulfur") * sulfur_t
+    if so2 > generated:
+        yield (
+            "pollutants.so2_t",
+            f"报告二氧化硫排放量 {amount(so2)} t 超过按燃煤硫分计算的最大产生量 {fixed(generated, 2)} t"
+            f"（含硫 {plain(sulfur_t, 3)} t × {plain(ev.p.dec('XCK-005.so2_per_sulfur'))}），排放量不可能大于产生量",
+            f"reported SO2 emissions of {amount(so2)} t exceed the {fixed(generated, 2)} t the coal's sulfur can "
+            f"generate ({plain(sulfur_t, 3)} t S × {plain(ev.p.dec('XCK-005.so2_per_sulfur'))}); emissions cannot "
+            "exceed generation",
+        )
