@@ -1,0 +1,76 @@
+"""Errors block submission; warnings need the filer's explanation; the explanation travels with the finding."""
+
+from __future__ import annotations
+
+import json
+
+from portal.domain.codec import document_from_json
+from portal.extensions import db
+from portal.services import filings
+from tests.conftest import PASSWORD, login
+from tests.helpers import example_text
+
+
+def _with_warning(world) -> str:  # type: ignore[no-untyped-def]
+    """Store a draft whose diesel NCV is implausible (GHG-004 warning) and return the finding key."""
+    data = json.loads(example_text("ghg-jx-cement-2024.json"))
+    data["fuels"][1]["ncv"] = 60  # diesel default 42.652 GJ/t; ±25 % band → 31.99–53.32
+    filings.save_draft(world.users["filer_a"], world.filing_a, document_from_json(json.dumps(data)), None)
+    db.session.commit()
+    return "GHG-004@fuels[1].ncv"
+
+
+def test_warning_blocks_until_explained_then_submits(client, world) -> None:  # type: ignore[no-untyped-def]
+    key = _with_warning(world)
+    login(client, "signatory_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    assert "GHG-004" in page and f'name="explain:{key}"' in page
+    refused = client.post(f"/filings/{world.filing_a.id}/submit", data={"certified": "y", "password": PASSWORD})
+    assert refused.status_code == 200 and "需要填写情况说明" in refused.get_data(as_text=True)
+    assert world.filing_a.status == "draft"
+
+    client.post(f"/filings/{world.filing_a.id}/explanations",
+                data={"revision": str(world.filing_a.revision), f"explain:{key}": "柴油为外购高热值批次，已附化验单。"})
+    done = client.post(f"/filings/{world.filing_a.id}/submit", data={"certified": "y", "password": PASSWORD})
+    assert done.status_code == 302, done.get_data(as_text=True)[:400]
+    version = world.filing_a.versions[-1]
+    stored = json.loads(version.findings_json)
+    warning = next(f for f in stored if f["rule"] == "GHG-004")
+    assert warning["explained"] is True and warning["path"] == "fuels[1].ncv"
+    assert json.loads(version.canonical_json)["explanations"][key] == "柴油为外购高热值批次，已附化验单。"
+    assert version.rules_version == "v1"
+    shown = client.get(f"/filings/{world.filing_a.id}/versions/{version.number}").get_data(as_text=True)
+    assert "柴油为外购高热值批次" in shown
+
+
+def test_blank_explanations_do_not_count(client, world) -> None:  # type: ignore[no-untyped-def]
+    key = _with_warning(world)
+    login(client, "filer_a@test.cn")
+    client.post(f"/filings/{world.filing_a.id}/explanations",
+                data={"revision": str(world.filing_a.revision), f"explain:{key}": "   "})
+    assert filings.draft_document(world.filing_a).explanations == {}
+
+
+def test_an_error_cannot_be_submitted_even_with_an_explanation(client, world) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(example_text("ghg-jx-cement-2024.json"))
+    data["fuels"][0]["consumption"] = -5  # GHG-002: consumption must be > 0
+    data["explanations"] = {"GHG-002@fuels[0].consumption": "录入错误"}
+    filings.save_draft(world.users["filer_a"], world.filing_a, document_from_json(json.dumps(data)), None)
+    db.session.commit()
+    login(client, "signatory_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}/submit").get_data(as_text=True)
+    assert "disabled" in page
+    response = client.post(f"/filings/{world.filing_a.id}/submit", data={"certified": "y", "password": PASSWORD})
+    assert "个错误必须先改正" in response.get_data(as_text=True)
+    assert world.filing_a.versions == []
+
+
+def test_json_editor_keeps_typed_text_and_names_the_bad_field(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "filer_a@test.cn")
+    text = example_text("ghg-jx-cement-2024.json").replace('"consumption": 120', '"consumption": "120"')
+    response = client.post(f"/filings/{world.filing_a.id}/json",
+                           data={"document": text, "revision": str(world.filing_a.revision)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "fuels[1].consumption" in page and "应为数值" in page
+    assert "&#34;consumption&#34;: &#34;120&#34;" in page or '"consumption": "120"' in page
