@@ -52,6 +52,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
     })
+    application.test_client_class = IsolatedClient
     with application.app_context():
         if database_url.startswith("postgresql"):
             downgrade(revision="base")  # a reused throwaway database starts empty
@@ -80,6 +81,24 @@ def db_session(app: Flask) -> Iterator[None]:
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+class IsolatedClient(FlaskClient):
+    """Clear per-request caches before each request.
+
+    The test holds an app context open (for its rolled-back transaction), and Flask reuses a pushed app
+    context for requests: without this, the user Flask-Login cached in ``g`` and Flask-Babel's locale
+    would leak from one client's request into another's.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from flask import g, has_app_context
+        from flask_babel import refresh
+
+        if has_app_context():
+            g.pop("_login_user", None)
+            refresh()
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture()
