@@ -116,3 +116,15 @@ def test_non_reviewers_and_non_admins_get_404_for_role_pages(client, world) -> N
     login(client, "filer_a@test.cn")
     for url in ("/review/", "/admin/", "/admin/users", "/admin/enterprises", "/admin/audit"):
         assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("role", ["reviewer_jx", "reviewer_ganzhou", "filer_a", "signatory_a"])
+def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:  # type: ignore[no-untyped-def]
+    login(client, f"{role}@test.cn")
+    for method, template in RECORD_ENDPOINTS.values():
+        if "{filing}" not in template and "{enterprise}" not in template:
+            continue
+        url = template.format(filing=world.filing_b.id, enterprise=world.b.id)
+        assert client.open(url, method=method, data={}).status_code == 404, url
+    if role.startswith("reviewer"):
+        assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)
