@@ -1,8 +1,8 @@
 """Persistence models and their database-level invariants. Models never commit."""
 
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
-from .reference import CORRECTION_TARGETS, ReferenceCorrection
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
+from .reference import CORRECTION_TARGETS, ReferenceCorrection
 
 __all__ = [
     "CORRECTION_TARGETS",

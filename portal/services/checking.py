@@ -11,7 +11,6 @@ from sqlalchemy import select
 from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..extensions import db
 from ..models import Filing, FilingVersion
-
 from ..rules.registry import AuditRecord
 
 if TYPE_CHECKING:
@@ -53,8 +52,8 @@ def audit_history(enterprise_id: int) -> list[AuditRecord]:
 def run(document: Document, *, filing: Filing | None = None, filing_date: dt.date | None = None) -> CheckOutcome:
     """Compute and run every rule on ``document`` with the previous accepted year as context."""
     from ..rules import check_document
-    from .reference import current_reference
     from .filings import version_document
+    from .reference import current_reference
 
     previous_doc = None
     if filing is not None and document.kind == GHG_KIND:

@@ -20,13 +20,15 @@ from ..domain.documents import (
     GHG_KIND,
     CleanProductionAudit,
     Document,
-    Enterprise as EnterpriseProfile,
     GhgAnnualReport,
+)
+from ..domain.documents import (
+    Enterprise as EnterpriseProfile,
 )
 from ..domain.findings import Finding
 from ..extensions import db
-from ..rules import RULES_VERSION
 from ..models import Enterprise, Filing, FilingVersion, User
+from ..rules import RULES_VERSION
 from . import audit, checking
 from .accounts import verify_user_password
 from .errors import IllegalTransition, ServiceError, StaleDraft

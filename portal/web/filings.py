@@ -167,15 +167,20 @@ def submit(filing_id: int):  # type: ignore[no-untyped-def]
                            blocking=filing_service.blocking_findings(outcome.findings))
 
 
+def _version_or_404(filing: Filing, number: int) -> FilingVersion:
+    version = db.session.scalar(
+        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
+    if version is None:
+        abort(404)
+    return version
+
+
 @bp.route("/filings/<int:filing_id>/versions/<int:number>")
 @login_required
 def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     """Show a frozen version: its document, results and findings as submitted, and its hash."""
     filing = filing_or_404(filing_id)
-    version = db.session.scalar(
-        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
-    if version is None:
-        abort(404)
+    version = _version_or_404(filing, number)
     document = filing_service.version_document(version)
     return render_template("filings/version.html", filing=filing, version=version, document=document,
                            computed=json.loads(version.computed_json), findings=json.loads(version.findings_json))
@@ -186,10 +191,7 @@ def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
 def version_json(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     """Download a version's canonical JSON exactly as hashed."""
     filing = filing_or_404(filing_id)
-    version = db.session.scalar(
-        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
-    if version is None:
-        abort(404)
+    version = _version_or_404(filing, number)
     return Response(version.canonical_json, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=filing-{filing.id}-v{number}.json",
         "X-Content-SHA256": version.sha256})

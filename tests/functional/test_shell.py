@@ -16,7 +16,7 @@ def test_each_role_lands_on_its_home_in_chinese(client, world, role: str, headin
     response = client.get("/", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f"<h1 class=\"h3" in page and heading in page
+    assert "<h1 class=\"h3" in page and heading in page
     assert 'lang="zh-CN"' in page
 
 

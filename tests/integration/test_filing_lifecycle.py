@@ -61,21 +61,17 @@ def test_error_findings_block_submission(world) -> None:  # type: ignore[no-unty
 def test_submitted_versions_can_never_be_updated_or_deleted(world) -> None:  # type: ignore[no-untyped-def]
     version = _submit(world)
     db.session.flush()
-    with pytest.raises(ImmutableRecordError):
-        with db.session.begin_nested():
-            version.sha256 = "0" * 64
-            db.session.flush()
+    with pytest.raises(ImmutableRecordError), db.session.begin_nested():
+        version.sha256 = "0" * 64
+        db.session.flush()
     assert db.session.scalar(sa.select(sa.func.count(FilingVersion.id))) == 1
     # Raw SQL, bypassing the ORM, is stopped by the database trigger.
-    with pytest.raises(sa.exc.DBAPIError):
-        with db.session.begin_nested():
-            db.session.execute(sa.text("UPDATE filing_version SET canonical_json = '{}'"))
-    with pytest.raises(sa.exc.DBAPIError):
-        with db.session.begin_nested():
-            db.session.execute(sa.text("DELETE FROM filing_version"))
-    with pytest.raises(sa.exc.DBAPIError):
-        with db.session.begin_nested():
-            db.session.execute(sa.text("UPDATE audit_log SET action = 'forged'"))
+    with pytest.raises(sa.exc.DBAPIError), db.session.begin_nested():
+        db.session.execute(sa.text("UPDATE filing_version SET canonical_json = '{}'"))
+    with pytest.raises(sa.exc.DBAPIError), db.session.begin_nested():
+        db.session.execute(sa.text("DELETE FROM filing_version"))
+    with pytest.raises(sa.exc.DBAPIError), db.session.begin_nested():
+        db.session.execute(sa.text("UPDATE audit_log SET action = 'forged'"))
 
 
 def test_editing_after_submission_leaves_the_version_untouched(world) -> None:  # type: ignore[no-untyped-def]
@@ -121,16 +117,14 @@ def test_status_check_constraints_hold_in_the_database(world) -> None:  # type: 
         "UPDATE filing SET status = 'submitted' WHERE id = :id",  # submitted without a version
         "UPDATE filing SET accepted_at = CURRENT_TIMESTAMP WHERE id = :id",  # accepted_at on a draft
     ):
-        with pytest.raises(sa.exc.IntegrityError):
-            with db.session.begin_nested():
-                db.session.execute(sa.text(statement), {"id": world.filing_a.id})
+        with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+            db.session.execute(sa.text(statement), {"id": world.filing_a.id})
 
 
 def test_one_filing_per_enterprise_kind_and_year(world) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(sa.exc.IntegrityError):
-        with db.session.begin_nested():
-            db.session.add(Filing(enterprise_id=world.a.id, kind="ghg_annual_report", year=2024, status="draft",
-                                  draft_json=world.filing_a.draft_json))
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(Filing(enterprise_id=world.a.id, kind="ghg_annual_report", year=2024, status="draft",
+                              draft_json=world.filing_a.draft_json))
 
 
 def test_optimistic_locking_refuses_a_stale_save(world) -> None:  # type: ignore[no-untyped-def]
