@@ -62,3 +62,40 @@ def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> 
     if as_array:
         print(dumps(results, indent=2))
     return status
+
+
+def run_render(path: Path, pdf_out: Path | None, xlsx_out: Path | None) -> int:
+    """Render a document file to PDF and/or xlsx; return the exit status (2 when unreadable)."""
+    from .reference import default_reference
+    from .renderers import (
+        PdfPrerequisiteError,
+        RenderMeta,
+        check_pdf_prerequisites,
+        labels_from_reference,
+        render_pdf,
+        render_xlsx,
+    )
+    from .rules import check_document
+
+    if pdf_out is None and xlsx_out is None:
+        print("portal render: 请指定 --pdf 或 --xlsx / give --pdf or --xlsx", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        document = _read(path)
+    except DocumentError as exc:
+        print(f"portal render: {path}: {exc.describe()}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    ref = default_reference()
+    outcome = check_document(document, ref)
+    labels = labels_from_reference(ref, document)
+    meta = RenderMeta(status="draft")
+    if pdf_out is not None:
+        try:
+            check_pdf_prerequisites()
+        except PdfPrerequisiteError as exc:
+            print(f"portal render: {exc.message_zh} / {exc.message_en}", file=sys.stderr)
+            return EXIT_UNREADABLE
+        pdf_out.write_bytes(render_pdf(document, outcome.computed, outcome.findings, meta, labels=labels))
+    if xlsx_out is not None:
+        xlsx_out.write_bytes(render_xlsx(document, outcome.computed, outcome.findings, meta, labels=labels))
+    return EXIT_OK

@@ -37,6 +37,17 @@ def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool
     sys.exit(run_check(list(files), previous, as_array))
 
 
+@main.command("render")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the PDF copy here.")
+@click.option("--xlsx", "xlsx_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the Excel filing here.")
+def render_command(file: Path, pdf_out: Path | None, xlsx_out: Path | None) -> None:
+    """Render one document's PDF copy (marked 草稿: a file is not a submitted version) and Excel filing."""
+    from .checking_cli import run_render
+
+    sys.exit(run_render(file, pdf_out, xlsx_out))
+
+
 @main.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
