@@ -21,10 +21,12 @@ SECURITY_HEADERS = {
 
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, security headers and template helpers."""
-    from . import admin, auth, catalogue, filings, home, review
+    from ..api import bp as api_bp
+    from . import admin, auth, catalogue, drafts, filings, home, review
 
-    for module in (auth, home, catalogue, filings, review, admin):
+    for module in (auth, home, catalogue, filings, review, admin, drafts):
         app.register_blueprint(module.bp)
+    app.register_blueprint(api_bp)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

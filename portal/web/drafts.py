@@ -1,0 +1,534 @@
+"""The filer's section forms of a GHG annual report, their live preview, and the API-token page.
+
+Each section saves on its own: parse the form → merge into the draft document → ``save_draft`` with the
+revision the page was drawn from → commit once → redirect back (PRG). Nothing typed is lost: a refused
+save draws the page again from what was posted, a stale save keeps the input and offers a reload, and
+draft-form.js keeps a copy in the browser's storage in case the session ends.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
+from wtforms import FieldList, FormField
+
+from forms.doc_fields import (
+    attr_name,
+    bind_choices,
+    describe_errors,
+    iter_fields,
+    path_to_id,
+    renumber_rows,
+    section_data,
+)
+from forms.ghg import SECTION_BY_SLUG, SECTIONS, Section, apply_section, code_choices, section_form_class
+
+from ..domain.codec import format_decimal, sha256_text
+from ..domain.documents import GHG_KIND, GhgAnnualReport
+from ..domain.findings import Finding
+from ..extensions import db
+from ..models import Filing
+from ..services import audit, checking
+from ..services import filings as filing_service
+from ..services.errors import ServiceError, StaleDraft
+from ..services.reference import current_reference
+from .access import filing_or_404
+from .templating import SEVERITY_LABELS, bilingual
+
+bp = Blueprint("drafts", __name__)
+
+#: The totals shown beside every section (labels shared with filings/_computed.html).
+TOTALS: tuple[tuple[str, Any, str], ...] = (
+    ("combustion_tco2", _l("化石燃料燃烧排放"), "tCO2"),
+    ("process_tco2", _l("工业生产过程排放"), "tCO2e"),
+    ("electricity_tco2", _l("净购入电力排放"), "tCO2"),
+    ("heat_tco2", _l("净购入热力排放"), "tCO2"),
+    ("co2_recovered_tco2", _l("二氧化碳回收利用量"), "tCO2"),
+    ("total_tco2", _l("排放总量"), "tCO2e"),
+    ("energy_from_inputs_tce", _l("综合能耗（按投入计）"), "tce"),
+    ("carbon_intensity", _l("碳排放强度"), ""),
+)
+LEVEL_LABELS = {
+    "benchmark": _l("达到标杆水平"),
+    "between": _l("介于标杆水平与基准水平之间"),
+    "worse_than_baseline": _l("劣于基准水平"),
+}
+FACTOR_SOURCES = {
+    "measured": _l("实测排放因子"),
+    "fractions": _l("按 CaO/MgO 含量计算"),
+    "default": _l("缺省排放因子"),
+    "missing": _l("缺少排放因子"),
+}
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _ghg_filing_or_404(filing_id: int) -> Filing:
+    filing = filing_or_404(filing_id, "edit")
+    if filing.kind != GHG_KIND:
+        abort(404)
+    return filing
+
+
+def _section_or_404(slug: str) -> Section:
+    section = SECTION_BY_SLUG.get(slug)
+    if section is None:
+        abort(404)
+    return section
+
+
+_CHOICES: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _choices() -> dict[str, Any]:
+    """Return the code choices of the reference data in force (rebuilt when an administrator corrects it)."""
+    ref = current_reference()
+    cached = _CHOICES.get(id(ref))
+    if cached is None or cached[0] is not ref:
+        _CHOICES.clear()
+        cached = _CHOICES[id(ref)] = (ref, code_choices(ref.all_fuels(), ref.all_processes(), ref.all_products()))
+    return cached[1]
+
+
+def _revision(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _text(value: Decimal | None) -> str:
+    return "—" if value is None else format(value, "f")
+
+
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+def _new_form(section: Section, *, formdata: Any = None, document: GhgAnnualReport | None = None,
+              revision: int | None = None) -> FlaskForm:
+    form_class = section_form_class(section.slug)
+    if document is not None:
+        form = form_class(formdata=None, data=section_data(form_class, document), revision=revision)
+    elif formdata is not None:
+        form = form_class(formdata=formdata)
+    else:
+        form = form_class()
+    return form
+
+
+def _template_rows(form: FlaskForm, section: Section, choices: dict[str, Any]) -> dict[str, Any]:
+    """Return, per repeatable list, an empty row named ``<list>-__INDEX__-…`` for draft-form.js to clone."""
+    out = {}
+    for attr in section.lists:
+        row_class = form[attr].unbound_field.args[0]
+        row = row_class(formdata=None, prefix=f"{attr}-__INDEX__-")
+        bind_choices(row, choices)
+        out[attr] = row
+    return out
+
+
+def _defaults(document: GhgAnnualReport) -> dict[str, dict[str, dict[str, dict[str, str]]]]:
+    """Return the default parameters per code, shown as placeholders (list → code field → code → values).
+
+    Fuels take the defaults of the enterprise's edition (mee-2024 for national-ETS industries, else
+    ndrc-2015) — the values used when the filer leaves a measured value empty.
+    """
+    ref = current_reference()
+    edition = ref.fuel_edition(document.enterprise.industry_code)
+    fuels: dict[str, dict[str, str]] = {}
+    for entry in ref.all_fuels():
+        if entry.code in fuels:
+            continue
+        factor = ref.fuel(entry.code, edition)
+        if factor is not None:
+            fuels[entry.code] = {"ncv": _plain(factor.ncv), "carbon_content": _plain(factor.carbon_content),
+                                 "oxidation_rate": _plain(factor.oxidation_rate)}
+    processes: dict[str, dict[str, str]] = {}
+    for process in ref.all_processes():
+        values = {}
+        if process.default_factor is not None:
+            values["emission_factor"] = _plain(process.default_factor)
+        if process.default_purity is not None:
+            values["purity"] = _plain(process.default_purity)
+        processes[process.code] = values
+    return {"fuels": {"fuel": fuels}, "processes": {"process": processes}}
+
+
+def _placeholders(form: FlaskForm, section: Section, defaults: dict[str, Any]) -> dict[str, str]:
+    """Return input id → placeholder (the default a blank measured value will take) for drawn rows."""
+    out: dict[str, str] = {}
+    for attr in section.lists:
+        for code_field, by_code in defaults.get(attr, {}).items():
+            for entry in form[attr].entries:
+                values = by_code.get(entry.form[attr_name(code_field)].data or "", {})
+                for name, value in values.items():
+                    out[entry.form[attr_name(name)].id] = _("缺省 %(v)s", v=value)
+    return out
+
+
+def _top(path: str) -> str:
+    return re.split(r"[.\[]", path, maxsplit=1)[0] if path else ""
+
+
+def _section_of(path: str) -> str | None:
+    top = _top(path)
+    for section in SECTIONS:
+        if top in section.attrs:
+            return section.slug
+    return None
+
+
+def _place_findings(findings: Iterable[Finding], section: Section, field_ids: set[str]):  # type: ignore[no-untyped-def]
+    """Return (input id → findings, [(finding, anchor)]) for the findings about this section's fields."""
+    by_id: dict[str, list[Finding]] = defaultdict(list)
+    listed: list[tuple[Finding, str]] = []
+    for finding in findings:
+        if _top(finding.path) not in section.attrs:
+            continue
+        anchor = path_to_id(finding.path)
+        while anchor not in field_ids and "-" in anchor:
+            anchor = anchor.rsplit("-", 1)[0]
+        by_id[anchor].append(finding)
+        listed.append((finding, anchor))
+    return by_id, listed
+
+
+def _finding_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        slug = _section_of(finding.path)
+        if slug is not None:
+            counts[slug] += 1
+    return counts
+
+
+def panel(section: Section, document: GhgAnnualReport, computed: Any, choices: dict[str, Any]) -> dict[str, Any]:
+    """Return the computed results beside a section: totals, and per line the arithmetic.
+
+    The same structure is drawn by the template and sent by the preview endpoint, so the page and the
+    live update never disagree.
+    """
+    names = {kind: {c.value: str(c.label) for c in entries} for kind, entries in choices.items()}
+    totals = []
+    for key, label, unit in TOTALS:
+        value = getattr(computed, key)
+        totals.append({"key": key, "label": str(label), "unit": unit, "value": _text(value),
+                       "arithmetic": computed.arithmetic.get(key, "")})
+    lines: list[dict[str, str]] = []
+    slug = section.slug
+    if slug == "fuels":
+        for r in computed.fuels:
+            line = document.fuels[r.index]
+            used = _("低位发热量 %(ncv)s%(nd)s；含碳量 %(cc)s%(cd)s；碳氧化率 %(of)s%(od)s",
+                     ncv=_text(r.ncv), nd=_("（缺省）") if r.ncv_default else "",
+                     cc=_text(r.carbon_content), cd=_("（缺省）") if r.carbon_content_default else "",
+                     of=_text(r.oxidation_rate), od=_("（缺省）") if r.oxidation_rate_default else "")
+            lines.append({"anchor": f"fuels-{r.index}",
+                          "label": f"{r.index + 1}. {line.source or ''} {names['fuel'].get(r.fuel, r.fuel)}".strip(),
+                          "value": f"{_text(r.emission_tco2)} tCO2", "detail": used if r.known else "",
+                          "arithmetic": r.arithmetic})
+    elif slug == "processes":
+        for r in computed.processes:
+            line = document.processes[r.index]
+            lines.append({"anchor": f"processes-{r.index}",
+                          "label": f"{r.index + 1}. {line.source or ''} {names['process'].get(r.process, r.process)}".strip(),
+                          "value": f"{_text(r.emission_tco2)} tCO2e",
+                          "detail": str(FACTOR_SOURCES.get(r.factor_source, r.factor_source)),
+                          "arithmetic": r.arithmetic})
+    elif slug == "products":
+        for r in computed.products:
+            level = str(LEVEL_LABELS[r.level]) if r.level else ""
+            lines.append({"anchor": f"products-{r.index}",
+                          "label": f"{r.index + 1}. {names['product'].get(r.product, r.product)}",
+                          "value": _("单位产品综合能耗 %(v)s kgce", v=_text(r.unit_energy)),
+                          "detail": level, "arithmetic": r.arithmetic})
+    elif slug == "generating-units":
+        for r in computed.generating_units:
+            lines.append({"anchor": f"generating_units-{r.index}", "label": f"{r.index + 1}. {r.id}",
+                          "value": _("供电排放强度 %(v)s tCO2/MWh", v=_text(r.intensity)),
+                          "detail": _("归属本机组的燃烧排放 %(v)s tCO2", v=_text(r.combustion_tco2)),
+                          "arithmetic": r.arithmetic})
+    elif slug == "energy":
+        lines.append({"anchor": "electricity", "label": str(_l("净购入电力排放")),
+                      "value": f"{_text(computed.electricity_tco2)} tCO2",
+                      "detail": _("电网排放因子 %(v)s tCO2/MWh（当年官方值 %(o)s）", v=_text(computed.grid_factor),
+                                  o=_text(computed.grid_factor_official)),
+                      "arithmetic": computed.arithmetic.get("electricity_tco2", "")})
+        lines.append({"anchor": "heat", "label": str(_l("净购入热力排放")), "value": f"{_text(computed.heat_tco2)} tCO2",
+                      "detail": "", "arithmetic": computed.arithmetic.get("heat_tco2", "")})
+    elif slug == "pollutants":
+        lines.append({"anchor": "permit-coal_t", "label": _("燃煤消耗量（按燃料计）"), "value": f"{_text(computed.coal_t)} t",
+                      "detail": _("与执行报告燃煤量交叉校核"), "arithmetic": computed.arithmetic.get("coal_t", "")})
+    elif slug == "declared":
+        for key in ("combustion_tco2", "process_tco2", "total_tco2"):
+            label = next(str(label) for k, label, _unit in TOTALS if k == key)
+            lines.append({"anchor": f"declared-{key}", "label": label,
+                          "value": _("计算值 %(v)s", v=_text(getattr(computed, key))), "detail": "",
+                          "arithmetic": computed.arithmetic.get(key, "")})
+    return {"totals": totals, "lines": lines}
+
+
+def _findings_json(listed: list[tuple[Finding, str]]) -> list[dict[str, str]]:
+    return [{"anchor": anchor, "rule": f.rule, "severity": f.severity, "path": f.path,
+             "message": bilingual(f.message_zh, f.message_en)} for f, anchor in listed]
+
+
+def _attributes(values: dict[str, Any]) -> str:
+    """Return HTML attributes (True → bare attribute; None/False → left out), values escaped."""
+    out = []
+    for key, value in values.items():
+        if value is None or value is False:
+            continue
+        out.append(key if value is True else f'{key}="{escape(value)}"')
+    return " ".join(out)
+
+
+class Controls:
+    """Draw inputs with their describedby (help, error, findings) and default placeholders.
+
+    A Python helper rather than a template macro: a 200-row fuels section has 1,400 inputs, and the
+    macro-and-html_params path took most of the page's time.
+    """
+
+    def __init__(self, field_findings: dict[str, list[Finding]], placeholders: dict[str, str]) -> None:
+        self.field_findings = field_findings
+        self.placeholders = placeholders
+
+    def describedby(self, field: Any, help_id: str | None = None) -> str:
+        """Return the ids describing a field: its help, its error text and its findings."""
+        ids = []
+        if field.description:
+            ids.append(help_id or f"{field.id}-help")
+        if field.errors:
+            ids.append(f"{field.id}-err")
+        if field.id in self.field_findings:
+            ids.append(f"{field.id}-find")
+        return " ".join(ids)
+
+    def __call__(self, field: Any, small: bool = False, help_id: str | None = None) -> Markup:
+        described = self.describedby(field, help_id) or None
+        invalid = " is-invalid" if field.errors else ""
+        if field.type == "BooleanField":
+            return field(**{"class": "form-check-input" + invalid, "aria-describedby": described})
+        if field.type == "ChoiceField":
+            return field(**{"class": ("form-select form-select-sm" if small else "form-select") + invalid,
+                            "aria-describedby": described, "aria-invalid": "true" if field.errors else None})
+        values: dict[str, Any] = {
+            "class": ("form-control form-control-sm" if small else "form-control") + invalid,
+            "id": field.id, "name": field.name, "type": "date" if field.type == "DateInputField" else "text",
+            "value": field._value(), **(field.render_kw or {}),
+        }
+        if field.flags.required:
+            values["required"] = True
+        if getattr(field.flags, "maxlength", None):
+            values["maxlength"] = field.flags.maxlength
+        placeholder = self.placeholders.get(field.id)
+        if placeholder:
+            values["placeholder"] = placeholder
+        values["aria-describedby"] = described
+        values["aria-invalid"] = "true" if field.errors else None
+        return Markup(f"<input {_attributes(values)}>")
+
+
+def _attach_service_error(form: FlaskForm, error: ServiceError) -> bool:
+    """Show a service's refusal at the field it names; return False when no field of the form matches."""
+    if not error.field:
+        return False
+    target = path_to_id(error.field)
+    for field in iter_fields(form):
+        if field.id == target and not isinstance(field, (FormField, FieldList)):
+            field.errors = [*field.errors, bilingual(error.message_zh, error.message_en)]
+            return True
+    return False
+
+
+# -------------------------------------------------------------------------------------------- views
+
+
+@bp.route("/filings/<int:filing_id>/edit")
+@login_required
+def index(filing_id: int):  # type: ignore[no-untyped-def]
+    """Open the first section of the forms (audits are edited as JSON for now)."""
+    filing = filing_or_404(filing_id, "edit")
+    if filing.kind != GHG_KIND:
+        flash(_("清洁生产审核的分节表单尚未提供，请以 JSON 编辑。"), "info")
+        return redirect(url_for("filings.edit_json", filing_id=filing.id))
+    return redirect(url_for(".section", filing_id=filing.id, section=SECTIONS[0].slug))
+
+
+@bp.route("/filings/<int:filing_id>/edit/<section>", methods=["GET", "POST"])
+@login_required
+def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
+    """Show one section of the report as a form, and save it (保存本节)."""
+    filing = _ghg_filing_or_404(filing_id)
+    sec = _section_or_404(section)
+    saved_document = filing_service.draft_document(filing)
+    assert isinstance(saved_document, GhgAnnualReport)
+    choices = _choices()
+    editable = filing.status in filing_service.EDITABLE_STATUSES
+    stale = False
+    status = 200
+    shown_document = saved_document  # what the side panel computes: the saved draft, or the valid input
+    notice: str | None = None
+
+    if request.method == "GET":
+        form = _new_form(sec, document=saved_document, revision=filing.revision)
+        bind_choices(form, choices)
+    else:
+        action = request.form.get("action", "save")
+        row_action = re.fullmatch(r"(add|remove):(\w+?)(?:-(\d+))?", action)
+        if row_action and row_action.group(2) in sec.lists:
+            # Without JavaScript: add or remove a row, draw the page again, save nothing.
+            verb, attr, index = row_action.groups()
+            data = renumber_rows(request.form, attr, add=verb == "add",
+                                 drop=int(index) if verb == "remove" and index is not None else None)
+            form = _new_form(sec, formdata=data)
+            bind_choices(form, choices)
+            notice = _("行已添加，填写后请点击“保存本节”。") if verb == "add" else _("行已删除，点击“保存本节”后生效。")
+        else:
+            form = _new_form(sec)
+            bind_choices(form, choices)
+            if not editable:
+                abort(409)
+            if form.validate():
+                document = apply_section(saved_document, form)
+                shown_document = document
+                before = filing.revision
+                try:
+                    filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
+                    db.session.commit()
+                except StaleDraft:
+                    db.session.rollback()
+                    stale = True
+                    status = 409
+                except ServiceError as error:
+                    db.session.rollback()
+                    if not _attach_service_error(form, error):
+                        notice = bilingual(error.message_zh, error.message_en)
+                    status = 422
+                else:
+                    if filing.revision == before:
+                        flash(_("本节没有修改。"), "info")
+                    else:
+                        flash(_("本节已保存（草稿版本 %(n)s）。", n=filing.revision), "success")
+                    return redirect(url_for(".section", filing_id=filing.id, section=sec.slug, saved=1))
+            else:
+                status = 422
+
+    outcome = checking.run(shown_document, filing=filing)
+    field_ids = {field.id for field in iter_fields(form)}
+    field_findings, section_findings = _place_findings(outcome.findings, sec, field_ids)
+    defaults = _defaults(saved_document)
+    return render_template(
+        "drafts/section.html", filing=filing, section=sec, sections=SECTIONS, form=form,
+        template_rows=_template_rows(form, sec, choices), errors=describe_errors(form), stale=stale,
+        notice=notice, editable=editable, panel=panel(sec, shown_document, outcome.computed, choices),
+        panel_is_input=shown_document is not saved_document, field_findings=field_findings,
+        section_findings=section_findings, finding_counts=_finding_counts(outcome.findings),
+        other_findings=len([f for f in outcome.findings if _section_of(f.path) is None]),
+        control=Controls(field_findings, _placeholders(form, sec, defaults)),
+        config={
+            "filing": filing.id, "section": sec.slug, "revision": filing.revision,
+            "formRevision": _revision(form.revision.data),
+            "previewUrl": url_for(".preview", filing_id=filing.id, section=sec.slug),
+            "loginUrl": url_for("auth.login", next=url_for(".section", filing_id=filing.id, section=sec.slug)),
+            "defaults": defaults, "lists": list(sec.lists), "dirty": request.method == "POST",
+            "severity": {key: str(label) for key, label in SEVERITY_LABELS.items()},
+            "messages": {
+                "dirty": _("有未保存的修改"),
+                "restore": _("发现本页未保存的输入（%(time)s）。"),
+                "restoreStale": _("草稿在此之后已被修改（版本 %(old)s → %(new)s），恢复后请核对再保存。"),
+                "restoreButton": _("恢复未保存的输入"),
+                "discardButton": _("丢弃"),
+                "restored": _("已恢复未保存的输入，请核对后点击“保存本节”。"),
+                "previewing": _("正在按当前输入重新计算……"),
+                "previewDone": _("按当前输入计算（尚未保存）"),
+                "previewInvalid": _("有 %(n)s 处输入需要改正，计算结果未更新。"),
+                "sessionExpired": _("登录已过期。您的输入已保存在本浏览器中：请重新登录，回到本页后点击“恢复未保存的输入”。"),
+                "previewFailed": _("暂时无法重新计算，请稍后再试。"),
+                "details": _("查看计算过程"),
+                "row": _("第 %(n)s 行"),
+                "removeRow": _("删除第 %(n)s 行"),
+                "defaultValue": _("缺省 %(v)s"),
+            },
+        },
+    ), status
+
+
+@bp.route("/filings/<int:filing_id>/edit/<section>/preview", methods=["POST"])
+@login_required
+def preview(filing_id: int, section: str):  # type: ignore[no-untyped-def]
+    """Return the results of the unsaved input of a section (JSON), without saving anything."""
+    filing = _ghg_filing_or_404(filing_id)
+    sec = _section_or_404(section)
+    saved_document = filing_service.draft_document(filing)
+    assert isinstance(saved_document, GhgAnnualReport)
+    choices = _choices()
+    form = _new_form(sec)
+    bind_choices(form, choices)
+    if not form.validate():
+        errors = [{"id": field_id, "label": label, "message": message}
+                  for field_id, label, message in describe_errors(form)]
+        return jsonify({"ok": False, "errors": errors}), 422
+    document = apply_section(saved_document, form)
+    outcome = checking.run(document, filing=filing)
+    field_ids = {field.id for field in iter_fields(form)}
+    _by_id, listed = _place_findings(outcome.findings, sec, field_ids)
+    return jsonify({"ok": True, "panel": panel(sec, document, outcome.computed, choices),
+                    "findings": _findings_json(listed), "errors": []})
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
+    """Send a filer whose session ended back through the login page to the section (input kept locally)."""
+    if request.endpoint not in ("drafts.section", "drafts.preview"):
+        return render_template("error.html", code=400, title=_("请求无效"), text=_(
+            "页面已过期或表单校验失败（CSRF）。请返回上一页刷新后重新提交，您填写的内容仍在原页面中。")), 400
+    path = request.path.removesuffix("/preview")
+    if request.endpoint == "drafts.preview":
+        return jsonify({"ok": False, "session_expired": True, "errors": []}), 400
+    if not current_user.is_authenticated:
+        flash(_("登录已过期。您未保存的输入仍保存在本浏览器中，请重新登录后在本页恢复。"), "warning")
+        return redirect(url_for("auth.login", next=path))
+    flash(_("页面已过期（CSRF 校验失败）。您未保存的输入仍保存在本浏览器中，请在本页恢复后再保存。"), "warning")
+    return redirect(path)
+
+
+# ------------------------------------------------------------------------------------- API tokens
+
+
+@bp.route("/account/api-token", methods=["GET", "POST"])
+@login_required
+def api_token():  # type: ignore[no-untyped-def]
+    """Issue (or revoke) the user's API token; a new token is shown once, only its hash is kept."""
+    form = FlaskForm()
+    token = None
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        if request.form.get("action") == "revoke":
+            if user.api_token_hash is not None:
+                user.api_token_hash = None
+                audit.record(user, "account.api_token_revoke", "user", user.id)
+                db.session.commit()
+                flash(_("API 令牌已撤销。"), "success")
+            return redirect(url_for(".api_token"))
+        token = secrets.token_urlsafe(32)
+        user.api_token_hash = sha256_text(token)  # the API looks tokens up by this hash
+        audit.record(user, "account.api_token_issue", "user", user.id)
+        db.session.commit()
+    return render_template("drafts/api_token.html", form=form, token=token,
+                           has_token=user.api_token_hash is not None)
