@@ -322,11 +322,12 @@ class Controls:
     def __call__(self, field: Any, small: bool = False, help_id: str | None = None) -> Markup:
         described = self.describedby(field, help_id) or None
         invalid = " is-invalid" if field.errors else ""
+        aria = {key: value for key, value in (("aria-describedby", described),
+                                              ("aria-invalid", "true" if field.errors else None)) if value}
         if field.type == "BooleanField":
-            return field(**{"class": "form-check-input" + invalid, "aria-describedby": described})
+            return field(**{"class": "form-check-input" + invalid, **aria})
         if field.type == "ChoiceField":
-            return field(**{"class": ("form-select form-select-sm" if small else "form-select") + invalid,
-                            "aria-describedby": described, "aria-invalid": "true" if field.errors else None})
+            return field(**{"class": ("form-select form-select-sm" if small else "form-select") + invalid, **aria})
         values: dict[str, Any] = {
             "class": ("form-control form-control-sm" if small else "form-control") + invalid,
             "id": field.id, "name": field.name, "type": "date" if field.type == "DateInputField" else "text",
@@ -404,7 +405,10 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
             bind_choices(form, choices)
             if not editable:
                 abort(409)
-            if form.validate():
+            if _revision(form.revision.data) is None:
+                stale = True  # a save must say which revision it was typed against, or it could overwrite
+                status = 409
+            elif form.validate():
                 document = apply_section(saved_document, form)
                 shown_document = document
                 before = filing.revision

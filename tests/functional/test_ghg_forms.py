@@ -283,6 +283,9 @@ def test_a_stale_revision_is_refused_and_the_input_kept(client, world) -> None: 
     assert "此草稿已被他人修改并保存" in page and "重新载入最新草稿" in page
     assert 'value="170000"' in page  # the input is on the page, not replaced by the saved draft
     assert _draft(world) == saved  # and the other save was not overwritten
+    del data["revision"]  # a save that does not say which revision it edits is refused the same way
+    assert client.post(_url(fid, "fuels"), data=data).status_code == 409
+    assert _draft(world) == saved
 
 
 # ---------------------------------------------------------------------------------------- preview
@@ -391,6 +394,11 @@ def test_every_input_has_a_label_and_every_header_a_scope(client, world, slug: s
     assert main, "the section has inputs"
     assert [c for c in main if c not in parser.labels] == []
     assert parser.headers_without_scope == 0
+    assert not re.findall(r'[\w-]+="None"', page)
+    # every aria-describedby names elements that exist
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    described = {i for value in re.findall(r'aria-describedby="([^"]+)"', page) for i in value.split()}
+    assert {i for i in described if "__INDEX__" not in i} <= ids
 
 
 def test_session_expired_on_save_goes_through_login_and_back(client, world) -> None:  # type: ignore[no-untyped-def]
