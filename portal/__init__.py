@@ -39,6 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .web.i18n import select_locale, select_timezone
 
@@ -55,6 +57,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("请先登录。")
+    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
     from .auth.loading import load_user

@@ -69,3 +69,11 @@ def test_login_is_rate_limited(client, app: Flask, monkeypatch) -> None:  # type
     codes = [client.post("/login", data={}, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code
              for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
+
+
+def test_login_page_markup_has_no_empty_aria_attributes_and_prompt_is_chinese(client, world) -> None:  # type: ignore[no-untyped-def]
+    redirected = client.get("/my", follow_redirects=True).get_data(as_text=True)
+    assert "请先登录" in redirected
+    assert '="None"' not in redirected
+    failed = client.post("/login", data={"email": "not-an-email", "password": ""}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in failed and 'aria-describedby="email-err"' in failed
