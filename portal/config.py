@@ -28,10 +28,6 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production, shared by every web process
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
-    REDIS_URL: str | None = None  # set → jobs go to the Redis queue; unset → in-process worker
-    MAIL_SERVER: str | None = None
-    MAIL_PORT = 25
-    MAIL_FROM = "portal@localhost"
     TESTING = False
 
 
@@ -51,8 +47,6 @@ def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
         out[key.removeprefix("PORTAL_")] = value
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
-    if environ.get("REDIS_URL"):
-        out["REDIS_URL"] = environ["REDIS_URL"]
     return out
 
 
