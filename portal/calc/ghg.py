@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
-from typing import Any
+from typing import Any, Literal
 
 from portal.domain.documents import FuelLine, GhgAnnualReport, ProcessLine, ProductLine
 from portal.reference.types import FuelFactor, ProcessFactor, ReferenceData
@@ -237,36 +237,17 @@ def _process_line(index: int, line: ProcessLine, ref: ReferenceData, setting: _S
             arithmetic=f"unknown process {code!r}: no emission computed",
         )
 
+    # Each path chooses the factor, where it came from and how the arithmetic reads; the result is built once.
+    factor_source: Literal["measured", "fractions", "default"]
     if line.emission_factor is not None:
-        ef = line.emission_factor
-        emission = _round(activity * ef, _CENT)
-        return ProcessLineResult(
-            index=index,
-            process=code,
-            known=True,
-            emission_factor=ef,
-            factor_source="measured",
-            emission_tco2=emission,
-            arithmetic=f"{_n(activity)} × {_n(ef)} = {_r(emission)}",
-        )
-
-    if code == CLINKER and (line.cao_fraction is not None or line.mgo_fraction is not None):
+        ef, factor_source, formula = line.emission_factor, "measured", f"{_n(line.emission_factor)}"
+    elif code == CLINKER and (line.cao_fraction is not None or line.mgo_fraction is not None):
         # filing-format.md: clinker without a factor, EF = cao × 44/56 + mgo × 44/40.30 (IPCC, C).
         cao = line.cao_fraction if line.cao_fraction is not None else _ZERO
         mgo = line.mgo_fraction if line.mgo_fraction is not None else _ZERO
-        ef = cao * CO2_PER_CAO + mgo * CO2_PER_MGO
-        emission = _round(activity * ef, _CENT)
-        return ProcessLineResult(
-            index=index,
-            process=code,
-            known=True,
-            emission_factor=ef,
-            factor_source="fractions",
-            emission_tco2=emission,
-            arithmetic=f"{_n(activity)} × ({_n(cao)} × 44/56 + {_n(mgo)} × 44/40.30) = {_r(emission)}",
-        )
-
-    if pf.default_factor is None:
+        ef, factor_source = cao * CO2_PER_CAO + mgo * CO2_PER_MGO, "fractions"
+        formula = f"({_n(cao)} × 44/56 + {_n(mgo)} × 44/40.30)"
+    elif pf.default_factor is None:
         # reference-data.md §2: `other` has no default — a measured factor is required (GHG-002 level).
         return ProcessLineResult(
             index=index,
@@ -277,25 +258,22 @@ def _process_line(index: int, line: ProcessLine, ref: ReferenceData, setting: _S
             emission_tco2=_ZERO,
             arithmetic=f"{code}: no emission factor given and no default — 0",
         )
-
-    if pf.default_purity is not None:
+    elif pf.default_purity is not None:
         # Carbonates: default factor × purity, measured purity else the code's default (§2).
         purity = line.purity if line.purity is not None else pf.default_purity
-        ef = pf.default_factor * purity
-        emission = _round(activity * ef, _CENT)
-        text = f"{_n(activity)} × {_n(pf.default_factor)} × {_n(purity)} = {_r(emission)}"
+        ef, factor_source = pf.default_factor * purity, "default"
+        formula = f"{_n(pf.default_factor)} × {_n(purity)}"
     else:
-        ef = pf.default_factor
-        emission = _round(activity * ef, _CENT)
-        text = f"{_n(activity)} × {_n(ef)} = {_r(emission)}"
+        ef, factor_source, formula = pf.default_factor, "default", f"{_n(pf.default_factor)}"
+    emission = _round(activity * ef, _CENT)
     return ProcessLineResult(
         index=index,
         process=code,
         known=True,
         emission_factor=ef,
-        factor_source="default",
+        factor_source=factor_source,
         emission_tco2=emission,
-        arithmetic=text,
+        arithmetic=f"{_n(activity)} × {formula} = {_r(emission)}",
     )
 
 
