@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ColumnElement, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin
@@ -98,6 +98,11 @@ class Enterprise(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     is_listed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="enterprise", cascade="all, delete-orphan")
+
+    @classmethod
+    def in_region_scope(cls, scope: str) -> ColumnElement[bool]:
+        """Return the SQL condition of ``auth.permissions.in_scope``: the region code starts with ``scope``."""
+        return func.substr(cls.region_code, 1, len(scope)) == scope
 
 
 class Membership(db.Model):  # type: ignore[name-defined,misc]

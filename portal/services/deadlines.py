@@ -6,18 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 
-def _month_day(key: str, year: int) -> tuple[int, int]:
-    from .reference import current_reference
-
-    value = str(current_reference().value(key, year))
-    month, day = value.split("-")[-2:]
-    return int(month), int(day)
-
-
 def ghg_due_date(reporting_year: int) -> dt.date:
     """Return the due date of a GHG annual report: 31 March of the next year (from reference data)."""
-    month, day = _month_day("deadline.ghg_annual_report", reporting_year)
-    return dt.date(reporting_year + 1, month, day)
+    from .reference import current_reference
+
+    return current_reference().deadline("ghg_annual_report", reporting_year)
 
 
 def is_overdue(kind: str, year: int, status: str, today: dt.date) -> bool:

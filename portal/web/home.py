@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Enterprise, Filing
@@ -41,7 +41,3 @@ def enterprise_home():  # type: ignore[no-untyped-def]
         due=deadlines.ghg_due_date, today=today, upcoming=deadlines.upcoming(today),
     )
 
-
-def scope_filter(scope: str):  # type: ignore[no-untyped-def]
-    """Return the SQL condition selecting enterprises whose region code starts with ``scope``."""
-    return func.substr(Enterprise.region_code, 1, len(scope)) == scope

@@ -14,7 +14,6 @@ from ..services import filings as filing_service
 from ..services.deadlines import ghg_due_date
 from ..services.errors import ServiceError
 from .access import filing_or_404
-from .home import scope_filter
 from .templating import bilingual
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -27,7 +26,7 @@ def queue():  # type: ignore[no-untyped-def]
     if not current_user.is_reviewer:
         abort(404)
     filings = db.session.scalars(
-        select(Filing).join(Enterprise).where(scope_filter(current_user.reviewer_scope))
+        select(Filing).join(Enterprise).where(Enterprise.in_region_scope(current_user.reviewer_scope))
         .order_by(Filing.status != "submitted", Filing.last_submitted_at.desc(), Filing.year.desc())
     ).all()
     return render_template("review/queue.html", filings=filings, due=ghg_due_date, form=FlaskForm())
