@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -58,15 +58,8 @@ EDITABLE_STATUSES = ("draft", "submitted", "returned", "resubmitted")
 
 
 def profile_of(enterprise: Enterprise) -> EnterpriseProfile:
-    """Return the document's enterprise section from the master record."""
-    return EnterpriseProfile(
-        name=enterprise.name, uscc=enterprise.uscc, region_code=enterprise.region_code,
-        industry_code=enterprise.industry_code, permit_number=enterprise.permit_number,
-        address=enterprise.address, legal_representative=enterprise.legal_representative,
-        contact_name=enterprise.contact_name, contact_phone=enterprise.contact_phone,
-        is_key_emitter=enterprise.is_key_emitter, is_key_pollutant_discharger=enterprise.is_key_pollutant_discharger,
-        is_listed=enterprise.is_listed,
-    )
+    """Return the document's enterprise section from the master record (the fields share their names)."""
+    return EnterpriseProfile(**{f.name: getattr(enterprise, f.name) for f in fields(EnterpriseProfile)})
 
 
 def new_document(enterprise: Enterprise, kind: str, year: int) -> Document:
@@ -75,9 +68,8 @@ def new_document(enterprise: Enterprise, kind: str, year: int) -> Document:
     if kind == GHG_KIND:
         return GhgAnnualReport(kind=GHG_KIND, schema_version=1, reporting_year=year, enterprise=profile)
     if kind == CPA_KIND:
-        doc = CleanProductionAudit(kind=CPA_KIND, schema_version=1, enterprise=profile, audit_type="voluntary",
-                                   baseline_year=year - 1, permit_number=enterprise.permit_number)
-        return doc
+        return CleanProductionAudit(kind=CPA_KIND, schema_version=1, enterprise=profile, audit_type="voluntary",
+                                    baseline_year=year - 1, permit_number=enterprise.permit_number)
     raise ServiceError(f"未知的文书类型 {kind}", f"unknown filing kind {kind}")
 
 
