@@ -19,7 +19,7 @@ from portal.domain.fields import field_info
 
 from ..calc.results import CpaComputed
 from ..domain.codec import format_decimal
-from ..domain.documents import CleanProductionAudit, OptionSavings
+from ..domain.documents import CleanProductionAudit, Document, OptionSavings
 from ..models import Filing
 from ..rules.indicators import TRIGGER_NAMES
 from ..services import audits
@@ -52,6 +52,13 @@ def _percent(rate: Decimal | None) -> str:
 def _savings_label(name: str) -> Bilingual:
     meta = field_info(next(f for f in dataclasses.fields(OptionSavings) if f.name == name))
     return Bilingual(meta.zh, meta.en, meta.unit)
+
+
+def computed_label(key: str) -> Any:
+    """Return the label of a key of an audit's computed block: a saving (with its unit) or an indicator code."""
+    if key in {f.name for f in dataclasses.fields(OptionSavings)}:
+        return _savings_label(key)
+    return CHOICE_LABELS.get(key, key)
 
 
 def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> dict[str, Any]:
@@ -112,14 +119,20 @@ def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> d
     return {"totals": totals, "lines": lines}
 
 
+def timeline_context(document: Document, computed: Any) -> dict[str, Any] | None:
+    """Return what the timeline macro draws for an audit (None for a GHG report, which has no timeline)."""
+    if not isinstance(document, CleanProductionAudit):
+        return None
+    return {"steps": audits.timeline(document, computed), "listed": document.listed_on is not None,
+            "mandatory": document.audit_type == "mandatory", "labels": STEP_STATUS}
+
+
 def extras(slug: str, filing: Filing, document: CleanProductionAudit, computed: CpaComputed) -> dict[str, Any]:
     """Return what an audit section shows besides its figures: the timeline, and on "why" the trigger evidence."""
     out: dict[str, Any] = {"timeline": None, "evidence": None, "show_evidence": slug == "why",
-                           "triggers": TRIGGER_NAMES, "chosen": set(document.triggers),
-                           "listed": document.listed_on is not None, "mandatory": document.audit_type == "mandatory",
-                           "step_status": STEP_STATUS}
+                           "triggers": TRIGGER_NAMES, "chosen": set(document.triggers)}
     if slug in TIMELINE_SECTIONS:
-        out["timeline"] = audits.timeline(document, computed)
+        out["timeline"] = timeline_context(document, computed)
     if slug == "why":
         out["evidence"] = audits.trigger_evidence(filing)
     return out

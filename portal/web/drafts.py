@@ -56,6 +56,8 @@ from .access import filing_or_404
 from .templating import SEVERITY_LABELS, bilingual
 
 bp = Blueprint("drafts", __name__)
+# filings/_computed.html names an audit's savings and indicators by the field spec, on every page it is on.
+bp.add_app_template_global(audit_panel.computed_label, "computed_label")
 
 #: The totals shown beside every section (labels shared with filings/_computed.html).
 TOTALS: tuple[tuple[str, Any, str], ...] = (

@@ -276,3 +276,73 @@ def test_every_audit_input_has_a_label(client, world, slug: str) -> None:  # typ
     ids = set(re.findall(r' id="([^"]+)"', page))
     described = {i for value in re.findall(r'aria-describedby="([^"]+)"', page) for i in value.split()}
     assert {i for i in described if "__INDEX__" not in i} <= ids
+
+
+# -------------------------------------------------------------------------------------- life cycle
+
+
+def test_enterprise_page_shows_both_kinds_per_year_and_starts_an_audit(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/enterprises/{world.a.id}").get_data(as_text=True)
+    row = re.search(r'<tr data-year="2024">(.*?)</tr>', page, re.S)
+    assert row, "a row per year"
+    assert f'href="/filings/{world.filing_a.id}"' in row.group(1) and "草稿" in row.group(1)
+    assert "开始填报 清洁生产审核 2024" in row.group(1)  # the audit cell offers to start one
+    response = client.post(f"/enterprises/{world.a.id}/filings",
+                           data={"kind": "clean_production_audit", "year": "2024"})
+    assert response.status_code == 302
+    audit = db.session.scalars(
+        db.select(Filing).where(Filing.enterprise_id == world.a.id, Filing.kind == "clean_production_audit")).one()
+    assert response.headers["Location"].endswith(f"/filings/{audit.id}")
+    page = client.get(f"/enterprises/{world.a.id}").get_data(as_text=True)
+    row = re.search(r'<tr data-year="2024">(.*?)</tr>', page, re.S).group(1)
+    assert f'href="/filings/{world.filing_a.id}"' in row and f'href="/filings/{audit.id}"' in row
+    assert "开始填报" not in row
+    page = client.get(f"/filings/{audit.id}").get_data(as_text=True)
+    assert f'href="/filings/{audit.id}/edit"' in page and "填写表单" in page
+    # A reviewer sees the row but cannot start anything.
+    client.post("/logout")
+    login(client, "reviewer_jx@test.cn")
+    page = client.get(f"/enterprises/{world.a.id}").get_data(as_text=True)
+    assert f'href="/filings/{audit.id}"' in page and "开始填报" not in page
+
+
+def test_an_audit_is_submitted_through_the_web_and_its_version_shows_the_figures(client, world) -> None:  # type: ignore[no-untyped-def]
+    example = loads(example_text(EXAMPLE))
+    filing = _audit(world)
+    login(client, "filer_a@test.cn")
+    for section in SECTIONS:
+        assert _save(client, filing.id, section.slug, _form_data({a: example[a] for a in section.attrs})).status_code == 302
+    client.post("/logout")
+    login(client, "signatory_a@test.cn")
+    page = client.get(f"/filings/{filing.id}/submit").get_data(as_text=True)
+    assert "本单位郑重承诺" in page
+    response = client.post(f"/filings/{filing.id}/submit", data={"certified": "y", "password": "wrong-password"})
+    assert response.status_code == 200 and not filing.versions
+    response = client.post(f"/filings/{filing.id}/submit", data={"certified": "y", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/filings/{filing.id}/versions/1")
+    db.session.refresh(filing)
+    assert filing.status == "submitted" and len(filing.versions) == 1
+    version = filing.versions[0]
+    assert version.canonical_json == canonical_json(filing_service.parse_json_draft(example_text(EXAMPLE)))
+    page = client.get(f"/filings/{filing.id}/versions/1").get_data(as_text=True)
+    assert f"SHA-256 {version.sha256}" in page
+    # The frozen computed block keeps the values, not their trailing zeros (canonical JSON): 1.0000 → 1.
+    assert re.search(r'data-testid="rate-no-low">1<', page)
+    assert re.search(r'data-testid="rate-medium-high">0\.5<', page)
+    assert re.search(r'data-testid="total-investment">1,840<', page)
+    table = re.search(r'id="computed-cobenefits"(.*?)</table>', page, re.S).group(1)
+    assert re.search(r'data-saving="energy_tce"><th[^>]*>节能（tce/a）</th><td[^>]*>850<', table)
+    assert re.search(r'data-saving="co2_t"><th[^>]*>减少二氧化碳（t/a）</th><td[^>]*>2,200<', table)
+    assert re.search(r'data-saving="nox_t"><th[^>]*>减少氮氧化物（t/a）</th><td[^>]*>110<', table)
+    options = re.search(r'id="computed-options"(.*?)</table>', page, re.S).group(1)
+    cells = re.findall(r'<tr data-option="(\w+)"><th scope="row">\w+</th>\s*<td[^>]*>([\d.,]+)</td>\s*<td[^>]*>([\d.,]+)</td>'
+                       r'<td[^>]*>([\d.,]+)</td>', options)
+    assert cells == [("Z1", "5.05", "157.46", "0.1482"), ("Z2", "5.19", "875.46", "0.1756")]
+    # The version is frozen: a later save changes the draft, never the version.
+    client.post("/logout")
+    login(client, "filer_a@test.cn")
+    assert _save(client, filing.id, "targets", _form_data({"focus": "2#线", "baseline_year": 2022,
+                                                            "indicators": example["indicators"]})).status_code == 302
+    db.session.refresh(version)
+    assert '"focus":"1#熟料生产线烧成系统"' in version.canonical_json
