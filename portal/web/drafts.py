@@ -29,6 +29,8 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from wtforms import FieldList, FormField
 
+from forms import cpa as cpa_forms
+from forms import ghg as ghg_forms
 from forms.doc_fields import (
     attr_name,
     bind_choices,
@@ -38,8 +40,6 @@ from forms.doc_fields import (
     renumber_rows,
     section_data,
 )
-from forms import cpa as cpa_forms
-from forms import ghg as ghg_forms
 from forms.ghg import SECTIONS, Section, code_choices
 
 from ..domain.codec import format_decimal, sha256_text

@@ -112,7 +112,7 @@ def test_preview_computes_the_options_without_saving(client, world) -> None:  # 
     assert totals["implementation_rate_medium_high"] == "100.00%"
     assert totals["total_investment_10k_cny"] == "480.00" and totals["savings-nox_t"] == "110"
     assert [line["anchor"] for line in body["panel"]["lines"]] == ["options-0"]
-    assert "回收期 5.05 年" == body["panel"]["lines"][0]["value"]
+    assert body["panel"]["lines"][0]["value"] == "回收期 5.05 年"
     assert _draft(filing) == before  # nothing saved
     bad = MultiDict(data)
     bad["discount_rate"] = "8"

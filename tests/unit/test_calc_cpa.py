@@ -22,7 +22,6 @@ from portal.calc.cpa import (
     round_finished_on,
 )
 from portal.domain.codec import document_from_json
-from portal.reference.files import default_reference
 from portal.domain.documents import (
     AcceptanceReview,
     AssessmentReview,
@@ -34,6 +33,7 @@ from portal.domain.documents import (
     Phase,
     Phases,
 )
+from portal.reference.files import default_reference
 
 EXAMPLE = Path("/work/shared/examples/cpa-jx-cement-2023.json")
 REF = default_reference()
