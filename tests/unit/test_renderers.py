@@ -106,7 +106,7 @@ def computed_for(document: Any) -> Any:
     """Return the computed results of a document."""
     if document.kind == GHG_KIND:
         return compute_ghg(document, default_reference())
-    return compute_cpa(document)
+    return compute_cpa(document, default_reference())
 
 
 def snapshot_inputs(kind: str) -> tuple[Any, Any, list[Finding], RenderMeta, Any]:
