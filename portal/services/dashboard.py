@@ -410,6 +410,7 @@ def _targets(scope: Scope, year: int | None, statuses: tuple[str, ...], ref: Any
         eaf = sums.get("eaf_steel", (0.0, 0.0))[0]
         crude = eaf + sums.get("bof_steel", (0.0, 0.0))[0]
         rows.append([key, "eaf_steel", _pct(eaf, crude), EAF_TARGET_PCT, round(eaf), round(crude)])
+    rows = [r for r in rows if r[5]]  # a product nobody in scope makes says nothing about the target
     return {
         "columns": ["target", "product", "share_pct", "target_pct", "numerator", "denominator"],
         "rows": rows,
@@ -439,6 +440,7 @@ def _audit_deadlines(scope: Scope, year: int | None, statuses: tuple[str, ...], 
     values = [int(v or 0) for v in row]
     kinds = ("on_time", "late", "overdue", "pending")
     rows = [[step, *values[i * 4:(i + 1) * 4]] for i, step in enumerate(STEPS)]
+    rows = [r for r in rows if any(r[1:])]  # voluntary audits have no deadlines: nothing to draw
     return {
         "columns": ["step", *kinds],
         "rows": rows,
@@ -454,7 +456,7 @@ def _audit_options(scope: Scope, year: int | None, statuses: tuple[str, ...]) ->
         func.sum(m.options_medium_high), func.sum(m.implemented_medium_high), func.sum(m.investment_10k_cny),
     ]), statuses, CPA)).one()
     audits, no_low, impl_no_low, mh, impl_mh, investment = row
-    rows = [["no_low", int(no_low or 0), int(impl_no_low or 0), _pct(float(impl_no_low or 0), float(no_low or 0))],
+    rows = [] if not audits else [["no_low", int(no_low or 0), int(impl_no_low or 0), _pct(float(impl_no_low or 0), float(no_low or 0))],
             ["medium_high", int(mh or 0), int(impl_mh or 0), _pct(float(impl_mh or 0), float(mh or 0))]]
     return {
         "columns": ["cost_class", "options", "implemented", "implementation_pct"],
