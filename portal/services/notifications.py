@@ -108,6 +108,12 @@ def open_ghg_year(today: dt.date) -> int:
     return today.year - 1
 
 
+def last_due_year(today: dt.date) -> int:
+    """Return the newest reporting year whose GHG report is already past its due date on ``today``."""
+    year = today.year - 1
+    return year if today > ghg_due_date(year) else year - 1
+
+
 def unfiled_enterprises(year: int, scope_prefix: str | None = None) -> list[Enterprise]:
     """Return enterprises owing the GHG report of ``year``: key emitters or holders of a draft, not submitted.
 
@@ -164,10 +170,8 @@ def remind_overdue(actor: User, today: dt.date) -> int:
     """
     if not actor.reviewer_scope:
         raise ServiceError("只有审核人可以催报", "only reviewers can send reminders")
-    year = open_ghg_year(today)
+    year = last_due_year(today)
     due = ghg_due_date(year)
-    if today <= due:
-        return 0
     reminded = []
     for enterprise in unfiled_enterprises(year, actor.reviewer_scope):
         filing = _filing_of(enterprise, year)

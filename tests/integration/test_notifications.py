@@ -56,10 +56,15 @@ def test_deadline_notices_are_idempotent(world) -> None:  # type: ignore[no-unty
 
 
 def test_reviewer_reminds_overdue_enterprises_in_scope_only(world) -> None:  # type: ignore[no-untyped-def]
-    assert notifications.remind_overdue(world.users["reviewer_jx"], dt.date(2025, 3, 30)) == 0  # not yet due
-    assert notifications.remind_overdue(world.users["reviewer_jx"], dt.date(2025, 4, 5)) == 1  # A, not B (Jiangsu)
+    # on 2025-04-05 the 2024 reports are past due: A's is a draft → reminded; B is in Jiangsu
+    assert notifications.remind_overdue(world.users["reviewer_jx"], dt.date(2025, 4, 5)) == 1
     assert _recipients("reminder") == {"filer_a@test.cn", "signatory_a@test.cn"}
     assert notifications.remind_overdue(world.users["reviewer_jx"], dt.date(2025, 4, 5)) == 0  # once a day
+    filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    assert notifications.remind_overdue(world.users["reviewer_jx"], dt.date(2025, 4, 6)) == 0  # A has submitted
+    # on 2025-03-30 the 2024 reports are not yet due; the newest past-due year is 2023, which A never filed
+    assert notifications.last_due_year(dt.date(2025, 3, 30)) == 2023
+    assert notifications.remind_overdue(world.users["reviewer_jx"], dt.date(2025, 3, 30)) == 1
 
 
 class Sink:
