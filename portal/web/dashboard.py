@@ -24,7 +24,7 @@ CHARTS: dict[str, dict[str, Any]] = {
     "emissions": {"title": _l("各地区、各行业的排放总量（tCO2）"), "cat": 2, "stack": True, "horizontal": True},
     "products": {"title": _l("产品单位能耗对照标杆水平与基准水平（基准水平 = 100）"), "cat": 1, "mark": 100},
     "intensity": {"title": _l("主要产品的碳排放强度（tCO2/单位产品）"), "cat": 1},
-    "targets": {"title": _l("规划量化目标：申报企业中的达成比例（%）"), "cat": 2},
+    "targets": {"title": _l("规划量化目标：申报企业中的达成比例（%）"), "cat": 2, "horizontal": True},
     "audit_deadlines": {"title": _l("清洁生产审核：期限完成情况"), "cat": 1, "stack": True},
     "audit_options": {"title": _l("清洁生产审核：方案实施情况"), "cat": 1, "stack": True},
     "audit_savings": {"title": _l("清洁生产审核：已实施方案的年度协同减排效益"), "cat": 1},
