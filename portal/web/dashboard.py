@@ -59,13 +59,13 @@ LABELS: dict[str, Any] = {
 }
 
 
-def _label(value: Any) -> Any:
+def label(value: Any, ref: Any) -> Any:
     """Return the display label of a key (a status, product code, column…); other values unchanged."""
     if not isinstance(value, str):
         return value
     if value in LABELS:
         return str(LABELS[value])
-    product = current_reference().product(value)
+    product = ref.product(value)
     if product is not None:
         locale = get_locale()
         return product.name_en if locale is not None and locale.language == "en" else product.name_zh
@@ -97,6 +97,11 @@ def _load(scope: service.Scope) -> dict[str, Any]:
 def _present(chart_id: str, chart: dict[str, Any]) -> dict[str, Any]:
     """Return a chart with translated headers, cells, categories and series names, for table and JS."""
     config = CHARTS[chart_id]
+    ref = current_reference()
+
+    def _label(value: Any) -> Any:
+        return label(value, ref)
+
     rows = [[_label(cell) for cell in row] for row in chart["rows"]]
     return {
         "id": chart_id,
