@@ -70,6 +70,42 @@ def seed_demo_command() -> None:
     click.echo("演示数据已就绪 / demo data ready" + (f" (+{created})" if created else ""))
 
 
+@main.command("notify-deadlines")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date to judge deadlines on (default: today).")
+@with_appcontext
+def notify_deadlines_command(today: object) -> None:
+    """Send overdue and approaching-deadline notices for GHG reports (idempotent), then the mail outbox."""
+    import datetime as dt
+
+    from flask import current_app
+
+    from .extensions import db
+    from .services import notifications
+
+    day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
+    sent = notifications.notify_deadlines(day, int(current_app.config["NOTIFY_DUE_SOON_DAYS"]))
+    db.session.commit()
+    mailed, failed = notifications.deliver_outbox(current_app.config, limit=10_000)
+    db.session.commit()
+    click.echo(f"截止日期通知 / deadline notices: {sent}; 邮件 / mail sent {mailed}, failed {failed}")
+
+
+@main.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the e-mail outbox (retries messages that failed before)."""
+    from flask import current_app
+
+    from .extensions import db
+    from .services import notifications
+
+    mailed, failed = notifications.deliver_outbox(current_app.config, limit=10_000)
+    db.session.commit()
+    click.echo(f"邮件 / mail sent {mailed}, failed {failed}")
+    sys.exit(1 if failed else 0)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -86,3 +122,5 @@ def serve_command(host: str, port: int, threads: int) -> None:
 def register_app_commands(app: Flask) -> None:
     """Register commands that need the app on ``flask --app wsgi``, too."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(notify_deadlines_command)
+    app.cli.add_command(send_mail_command)
