@@ -2,12 +2,15 @@
 
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
+from .imports import IMPORT_OUTCOMES, ImportRecord
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 
 __all__ = [
     "CORRECTION_TARGETS",
     "ReferenceCorrection",
     "FILING_KINDS",
+    "IMPORT_OUTCOMES",
+    "ImportRecord",
     "FILING_STATUSES",
     "MEMBERSHIP_ROLES",
     "AuditEntry",
