@@ -25,7 +25,7 @@ from portal.domain.sheets import (
     workbook_spec,
 )
 
-from .normalise import CellValueError, cell_value, is_blank, to_int, to_text
+from .normalise import CellValueError, cell_value, is_blank, to_text
 
 Rows = Sequence[Sequence[Any]]
 

@@ -22,7 +22,6 @@ from ..extensions import db
 from ..models import ImportRecord
 from ..services.imports import import_workbook
 from ..services.uploads import template_for
-from .templating import bilingual
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 OUTCOME_NAMES = {"imported": _l("已导入"), "rejected": _l("有错误，未导入"), "refused": _l("文件被拒绝"),
@@ -76,8 +75,7 @@ def upload():  # type: ignore[no-untyped-def]
               "danger")
         return redirect(url_for(".index"))
     outcome = import_workbook(current_user, data, form.workbook.data.filename or "upload.xlsx")
-    db.session.commit()  # the drafts (on success) and the import record (always)
-    flash(bilingual(outcome.message_zh, outcome.message_en), "success" if outcome.ok else "danger")
+    db.session.commit()  # the drafts (on success) and the import record (always); the result page says which
     return redirect(url_for(".result", import_id=outcome.record_id))
 
 
