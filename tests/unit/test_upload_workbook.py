@@ -191,3 +191,24 @@ def test_ints_booleans_dates_and_text() -> None:
     with pytest.raises(CellValueError):
         to_date("2024-02-30")
     assert to_text(13800000000.0) == "13800000000" and to_text(1.5) == "1.5"
+
+
+def test_data_the_template_has_no_place_for_is_reported_not_dropped() -> None:
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", [_load(GHG_PATH)], code_lists=CODE_LISTS)))
+    fuels = book["化石燃料燃烧"]
+    fuels.cell(row=2, column=fuels.max_column + 2, value=42)  # a value under no header
+    book.create_sheet("我的草稿").append(["备注", 1])  # a sheet of the filer's own, with data
+    book.create_sheet("空白表")  # an empty extra sheet is harmless
+    out = io.BytesIO()
+    book.save(out)
+    errors = parse_workbook(read_upload(out.getvalue()), CODE_SETS).errors
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("化石燃料燃烧", 2, fuels.max_column), ("我的草稿", None, None)]
+    assert "没有表头" in errors[0].message_zh and "no header" in errors[0].message_en
+    assert "不属于模板" in errors[1].message_zh and "not part of the template" in errors[1].message_en
+
+
+def test_the_annotator_and_the_reader_agree_on_the_sheet_and_column_they_add() -> None:
+    from portal.domain import sheets
+    from portal.importers import annotate
+
+    assert (annotate.SUMMARY_SHEET, annotate.ERROR_COLUMN_CODE) == (sheets.SUMMARY_SHEET, sheets.ERROR_COLUMN_CODE)
