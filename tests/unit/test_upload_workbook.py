@@ -212,3 +212,15 @@ def test_the_annotator_and_the_reader_agree_on_the_sheet_and_column_they_add() -
     from portal.importers import annotate
 
     assert (annotate.SUMMARY_SHEET, annotate.ERROR_COLUMN_CODE) == (sheets.SUMMARY_SHEET, sheets.ERROR_COLUMN_CODE)
+
+
+def test_instructions_list_every_column_in_both_languages() -> None:
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", code_lists=CODE_LISTS)))
+    rows = [[c.value for c in r] for r in book["说明"].iter_rows()]
+    reference = {(r[0], r[1]): r for r in rows if len(r) > 2 and r[2] and r[0] in book.sheetnames}
+    assert reference[("化石燃料燃烧", "consumption")][2:6] == ["消耗量", "Consumption", "t 或 万Nm³", "是"]
+    assert reference[("锅炉", "fuel")][6] == "coal, gas, oil, biomass, electric"
+    assert reference[("电力", "electricity.grid_factor")][6] == "留空则使用当年官方因子 / leave empty to use the official factor of the year"
+    spec = workbook_spec("ghg_annual_report")
+    assert len(reference) == sum(len(s.columns) + 2 for s in spec.sheets)
+    assert book["化石燃料燃烧"]["E1"].comment.text.startswith("Consumption (t 或 万Nm³)")
