@@ -303,7 +303,15 @@ def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
 def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbook) -> None:
     data = draft.data
     if isinstance(data.get("explanations"), list):  # the sheet's (key, text) rows are one object
-        data["explanations"] = {e.get("key"): e.get("text") for e in data["explanations"]}
+        explanations: dict[str, str] = {}
+        for i, e in enumerate(data["explanations"]):
+            if e.get("key") in explanations:
+                title, row, _ = _cell_of(draft, f"explanations[{i}]")
+                result.errors.append(CellError(title, row, None, f"问题编号“{e['key']}”的说明出现两次",
+                                               f"the finding key '{e['key']}' is explained twice"))
+                return
+            explanations[e.get("key")] = e.get("text")
+        data["explanations"] = explanations
     data.update(kind=kind, schema_version=1)
     data.setdefault("enterprise", {})["uscc"] = uscc
     if kind == GHG_KIND:

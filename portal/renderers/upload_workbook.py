@@ -156,7 +156,11 @@ def _write_sheet(ws: Worksheet, spec: WorkbookSpec, sheet: Sheet, documents: Seq
         cell.alignment = _HEAD_ALIGN
         note = "\n".join(t for t in (col.en + (f" ({col.unit})" if col.unit else ""), col.help_zh, col.help_en) if t)
         cell.comment = Comment(note, "portal", width=240, height=80)
-        ws.column_dimensions[get_column_letter(index)].width = 20 if index == 1 else 14
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = 20 if index == 1 else 14
+        if col.type == "str":
+            # Text columns stay text when typed into: an 18-digit USCC or a phone number keeps its digits.
+            dimension.number_format = "@"
     ws.row_dimensions[1].height = 48
     ws.freeze_panes = "C2"
     row = 2

@@ -224,3 +224,21 @@ def test_instructions_list_every_column_in_both_languages() -> None:
     spec = workbook_spec("ghg_annual_report")
     assert len(reference) == sum(len(s.columns) + 2 for s in spec.sheets)
     assert book["化石燃料燃烧"]["E1"].comment.text.startswith("Consumption (t 或 万Nm³)")
+
+
+def test_an_18_digit_code_typed_as_a_number_is_refused_not_garbled() -> None:
+    with pytest.raises(CellValueError) as caught:
+        to_text(913201001345678904.0)
+    assert "文本" in caught.value.message_zh and "format the cell as Text" in caught.value.message_en
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", code_lists=CODE_LISTS)))
+    assert book["基本信息"].column_dimensions["A"].number_format == "@"  # typed codes stay text
+
+
+def test_an_explanation_given_twice_is_an_error() -> None:
+    ghg = dataclasses.replace(_load(GHG_PATH), explanations={"GHG-004": "一"})
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", [ghg], code_lists=CODE_LISTS)))
+    book["情况说明"].append(["91360700MA38P2K51K", 2024, "GHG-004", "二"])
+    out = io.BytesIO()
+    book.save(out)
+    errors = parse_workbook(read_upload(out.getvalue()), CODE_SETS).errors
+    assert [(e.sheet, e.row) for e in errors] == [("情况说明", 3)] and "GHG-004" in errors[0].message_en
