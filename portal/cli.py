@@ -38,14 +38,24 @@ def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool
 
 
 @main.command("render")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--filing", "filing_id", type=int, help="Render a submitted version from the database instead of a file.")
+@click.option("--version", "number", type=int, help="The version number (default: the filing's latest).")
 @click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the PDF copy here.")
 @click.option("--xlsx", "xlsx_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the Excel filing here.")
-def render_command(file: Path, pdf_out: Path | None, xlsx_out: Path | None) -> None:
-    """Render one document's PDF copy (marked 草稿: a file is not a submitted version) and Excel filing."""
-    from .checking_cli import run_render
+def render_command(file: Path | None, filing_id: int | None, number: int | None, pdf_out: Path | None,
+                   xlsx_out: Path | None) -> None:
+    """Render one document's PDF copy and Excel filing: from FILE (marked 草稿), or a submitted version."""
+    if (file is None) == (filing_id is None):
+        raise click.UsageError("give a FILE or --filing ID / 请指定文件或 --filing")
+    if file is not None:
+        from .checking_cli import run_render
 
-    sys.exit(run_render(file, pdf_out, xlsx_out))
+        sys.exit(run_render(file, pdf_out, xlsx_out))
+    with _create_app().app_context():
+        from .checking_cli import run_render_version
+
+        sys.exit(run_render_version(filing_id, number, pdf_out, xlsx_out))  # type: ignore[arg-type]
 
 
 @main.command("xlsx")

@@ -22,9 +22,9 @@ SECURITY_HEADERS = {
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, security headers and template helpers."""
     from ..api import bp as api_bp
-    from . import admin, auth, catalogue, drafts, filings, home, review, uploads
+    from . import admin, auth, catalogue, drafts, exports, filings, home, review, uploads
 
-    for module in (auth, home, catalogue, filings, review, admin, drafts, uploads):
+    for module in (auth, home, catalogue, filings, review, admin, drafts, exports, uploads):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
 
