@@ -3,6 +3,7 @@
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
 from .dashboard import VersionMetric, VersionProductMetric
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
+from .imports import IMPORT_OUTCOMES, ImportRecord
 from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 
@@ -10,6 +11,8 @@ __all__ = [
     "CORRECTION_TARGETS",
     "ReferenceCorrection",
     "FILING_KINDS",
+    "IMPORT_OUTCOMES",
+    "ImportRecord",
     "FILING_STATUSES",
     "MEMBERSHIP_ROLES",
     "AuditEntry",

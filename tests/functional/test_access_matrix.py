@@ -36,6 +36,8 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "admin.add_member": ("POST", "/admin/enterprises/{enterprise}/members"),
     "admin.remove_member": ("POST", "/admin/memberships/{membership}/delete"),
     "notifications.mark_read": ("POST", "/notifications/{notification}/read"),
+    "uploads.result": ("GET", "/uploads/{upload}"),
+    "uploads.error_workbook": ("GET", "/uploads/{upload}/errors.xlsx"),
 }
 
 # Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404.
@@ -62,6 +64,9 @@ ALLOWED = {
     "admin.add_member": {"admin"},
     "admin.remove_member": {"admin"},
     "notifications.mark_read": {"reviewer_jx"},  # the notice of reviewer_jx about the submission: theirs only
+    # an upload's result and error workbook: whoever uploaded it (filer_a here) and administrators
+    "uploads.result": {"admin", "filer_a"},
+    "uploads.error_workbook": {"admin", "filer_a"},
 }
 ROLES = ["admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
          "reviewer_nanchang", "reviewer_js", "nobody"]
@@ -78,6 +83,13 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
     from tests.helpers import PASSWORD
 
     filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    from portal.extensions import db
+    from portal.models import ImportRecord
+
+    world.upload = ImportRecord(sha256="0" * 64, filename="a.xlsx", actor_id=world.users["filer_a"].id,
+                                outcome="rejected", message_zh="错", message_en="wrong", error_workbook=b"PK")
+    db.session.add(world.upload)
+    db.session.flush()
     return world
 
 
@@ -95,7 +107,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     w = submitted_world
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
-           "membership": victim.memberships[0].id, "notification": _notice_of(w.users["reviewer_jx"])}
+           "membership": victim.memberships[0].id, "notification": _notice_of(w.users["reviewer_jx"]),
+           "upload": w.upload.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -111,7 +124,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
-        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, notification=1)
+        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, notification=1,
+                              upload=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
