@@ -3,6 +3,15 @@
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
+from .review import (
+    COMMENT_TARGETS,
+    COMMENT_VISIBILITIES,
+    VERDICTS,
+    ExplanationVerdict,
+    QueueSummary,
+    ReviewComment,
+    RuleHit,
+)
 
 __all__ = [
     "CORRECTION_TARGETS",
@@ -17,4 +26,11 @@ __all__ = [
     "ImmutableRecordError",
     "Membership",
     "User",
+    "COMMENT_TARGETS",
+    "COMMENT_VISIBILITIES",
+    "VERDICTS",
+    "ExplanationVerdict",
+    "QueueSummary",
+    "ReviewComment",
+    "RuleHit",
 ]
