@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from forms.auth import SubmitForm
 from forms.filings import ExplanationsForm, JsonDraftForm, NewFilingForm
+from forms.review import AnswerForm
 
 from ..auth import permissions
 from ..domain.codec import dumps, to_data
@@ -18,6 +19,7 @@ from ..extensions import db
 from ..models import Filing, FilingVersion
 from ..services import checking
 from ..services import filings as filing_service
+from ..services import review as review_service
 from ..services.deadlines import ghg_due_date, is_overdue
 from ..services.errors import ServiceError
 from .access import enterprise_or_404, filing_or_404
@@ -75,6 +77,10 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),
         explanations_form=ExplanationsForm(revision=filing.revision), due=ghg_due_date,
         blocking=filing_service.blocking_findings(outcome.findings),
+        # Regulators in scope see every comment; everyone else never sees the internal ones.
+        review_comments=review_service.comments(
+            filing, for_filer=not permissions.can_review(current_user, filing.enterprise.region_code)),
+        answer_form=AnswerForm(),
     )
 
 
