@@ -91,13 +91,12 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
 
 def _target_choices(view: review_service.ReviewView) -> list[SelectChoice]:
     """Return the comment targets: the whole filing, each finding, each field of the document."""
-    label = (lambda zh, en: bilingual(zh, en))
     choices = [SelectChoice("filing:", _("整个申报"))]
     for f in view.findings:
         key = f"{f['rule']}@{f['path']}" if f["path"] else f["rule"]
         choices.append(SelectChoice(f"finding:{key}", f"{_('审核发现')} {key}", optgroup=_("审核发现")))
     for path, zh, en in view.fields:
-        choices.append(SelectChoice(f"field:{path}", f"{label(zh, en)} ({path})", optgroup=_("字段")))
+        choices.append(SelectChoice(f"field:{path}", f"{bilingual(zh, en)} ({path})", optgroup=_("字段")))
     return choices
 
 
