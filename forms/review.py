@@ -60,7 +60,7 @@ class CommentForm(FlaskForm):
     visibility = SelectField(_l("可见范围"), choices=[
         SelectChoice("filer", _l("企业可见（企业须答复）")), SelectChoice("internal", _l("仅审核人员可见（内部）")),
     ], default="filer")
-    body = TextAreaField(_l("审核意见"), validators=[DataRequired(message=_l("请填写审核意见 / write the comment")),
+    body = TextAreaField(_l("意见内容"), validators=[DataRequired(message=_l("请填写审核意见 / write the comment")),
                                                      Length(max=4000)])
 
 
