@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, insert, select
+from sqlalchemy import Select, delete, exists, false, func, insert, select
 
 from ..auth.permissions import can_review, in_scope
 from ..domain.diff import Change, diff_documents, leaves
@@ -159,11 +159,12 @@ def _latest_overdue_year(today: dt.date) -> int:
 def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
     """Return the one query of a queue page: filings in scope joined with their summary, filtered and sorted."""
     region_scope = scope
+    outside = False
     if filters.region:
         if in_scope(scope, filters.region):
             region_scope = filters.region
-        elif not in_scope(filters.region, scope):  # a region outside the scope: nothing to show
-            region_scope = "\x00"
+        else:  # a wider region shows the scope; one beside it shows nothing
+            outside = not in_scope(filters.region, scope)
     stmt = (
         select(Filing.id, Filing.kind, Filing.year, Enterprise.name, Enterprise.region_code,
                Enterprise.industry_code, Filing.status, Filing.last_submitted_at, QueueSummary.errors,
@@ -173,6 +174,8 @@ def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select
         .outerjoin(QueueSummary, QueueSummary.filing_id == Filing.id)
         .where(Enterprise.in_region_scope(region_scope))
     )
+    if outside:
+        stmt = stmt.where(false())
     if filters.industry:
         stmt = stmt.where(func.substr(Enterprise.industry_code, 1, len(filters.industry)) == filters.industry)
     if filters.kind:
