@@ -29,6 +29,15 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     TESTING = False
+    # E-mail for notifications (off while SMTP_HOST is empty; notices stay in the outbox until sent).
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_SENDER = "portal@localhost"
+    SMTP_STARTTLS = False
+    SMTP_TIMEOUT = 10
+    NOTIFY_DUE_SOON_DAYS = 30  # a GHG report due within this many days gets an "approaching" notice
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:

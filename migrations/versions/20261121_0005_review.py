@@ -1,7 +1,7 @@
 """Create the review tables: queue summary and rule hits per filing, comments with answers, verdicts on explanations.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0006
 Create Date: 2026-11-21 05:52:05.118501
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0002'
+down_revision = '0006'  # re-chained after merging main (0006 also revises 0002); the integrator may re-chain again
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,9 @@
 """Persistence models and their database-level invariants. Models never commit."""
 
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
+from .dashboard import VersionMetric, VersionProductMetric
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
+from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 from .review import (
     COMMENT_TARGETS,
@@ -33,4 +35,9 @@ __all__ = [
     "QueueSummary",
     "ReviewComment",
     "RuleHit",
+    "NOTIFICATION_KINDS",
+    "Notification",
+    "OutboxMail",
+    "VersionMetric",
+    "VersionProductMetric",
 ]

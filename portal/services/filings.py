@@ -29,7 +29,7 @@ from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion, User
 from ..rules import RULES_VERSION
-from . import audit, checking
+from . import audit, checking, notifications
 from .accounts import verify_user_password
 from .errors import IllegalTransition, ServiceError, StaleDraft
 
@@ -221,6 +221,7 @@ def submit(
     from . import review  # the queue's summary of the new version (review imports this module)
 
     review.record_submission(version)
+    notifications.filing_event(filing, "submitted")
     return version
 
 
@@ -229,6 +230,7 @@ def return_filing(actor: User, filing: Filing) -> None:
     _require_reviewer(actor, filing)
     _transition(actor, filing, "returned", "return")
     db.session.flush()
+    notifications.filing_event(filing, "returned")
 
 
 def accept_filing(actor: User, filing: Filing, now: dt.datetime | None = None) -> None:
@@ -237,6 +239,7 @@ def accept_filing(actor: User, filing: Filing, now: dt.datetime | None = None) -
     _transition(actor, filing, "accepted", "accept")
     filing.accepted_at = now or dt.datetime.now(dt.UTC)
     db.session.flush()
+    notifications.filing_event(filing, "accepted")
 
 
 def _require_reviewer(actor: User, filing: Filing) -> None:

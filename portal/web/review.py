@@ -65,7 +65,7 @@ def queue():  # type: ignore[no-untyped-def]
     submitted = {r.filing_id: r.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") for r in page.rows
                  if r.submitted_at is not None}
     return render_template("review/queue.html", page=page, form=form, args=args, submitted=submitted,
-                           labels=_queue_labels(str(get_locale())))
+                           labels=_queue_labels(str(get_locale())), export_year=filters.year)
 
 
 @lru_cache(maxsize=8)

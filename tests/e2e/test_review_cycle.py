@@ -2,7 +2,7 @@
 
 A filer declares an energy total that trips XCK-004 and explains it, the signatory submits, the reviewer
 returns it with a comment the enterprise can see, the filer answers, corrects and the signatory resubmits,
-the reviewer sees 300,000 → 137,500 in the diff and accepts; the accepted version downloads. Screenshots
+the reviewer sees 300,000 → 137,500 in the diff and accepts; the accepted version downloads (JSON and PDF). Screenshots
 of every step go to test-artifacts/.
 """
 
@@ -121,6 +121,12 @@ def test_filer_reviewer_cycle_return_resubmit_accept(page, live_server: str) -> 
     body = Path(info.value.path()).read_bytes()
     assert hashlib.sha256(body).hexdigest() == shown
     assert json.loads(body)["energy_total_tce"] == 137500
+    # The accepted PDF copy of record (issue 6's exports.version_pdf) downloads from the review page.
+    with page.expect_download() as info:
+        page.get_by_test_id("download-pdf").click()
+    pdf = Path(info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
+    assert info.value.suggested_filename.endswith(".pdf")
 
 
 # Main pages of each role; axe must report no serious or critical violation on any of them.

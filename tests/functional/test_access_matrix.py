@@ -27,6 +27,9 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "review.comment": ("POST", "/review/filings/{filing}/comments"),
     "review.verdict": ("POST", "/review/filings/{filing}/verdicts"),
     "review.answer": ("POST", "/filings/{filing}/comments/{comment}/answer"),
+    "exports.version_pdf": ("GET", "/filings/{filing}/versions/1.pdf"),
+    "exports.version_xlsx": ("GET", "/filings/{filing}/versions/1.xlsx"),
+    "exports.draft_file": ("GET", "/filings/{filing}/draft.xlsx"),
     "drafts.index": ("GET", "/filings/{filing}/edit"),
     "drafts.section": ("GET", "/filings/{filing}/edit/fuels"),
     "drafts.preview": ("POST", "/filings/{filing}/edit/fuels/preview"),
@@ -36,6 +39,7 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "admin.enterprise_form": ("GET", "/admin/enterprises/{enterprise}"),
     "admin.add_member": ("POST", "/admin/enterprises/{enterprise}/members"),
     "admin.remove_member": ("POST", "/admin/memberships/{membership}/delete"),
+    "notifications.mark_read": ("POST", "/notifications/{notification}/read"),
 }
 
 # Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404.
@@ -54,6 +58,9 @@ ALLOWED = {
     "review.comment": {"reviewer_jx", "reviewer_ganzhou"},
     "review.verdict": {"reviewer_jx", "reviewer_ganzhou"},
     "review.answer": {"filer_a", "signatory_a"},
+    "exports.version_pdf": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "exports.version_xlsx": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "exports.draft_file": {"filer_a", "signatory_a"},
     "drafts.index": {"filer_a", "signatory_a"},
     "drafts.section": {"filer_a", "signatory_a"},
     "drafts.preview": {"filer_a", "signatory_a"},
@@ -62,6 +69,7 @@ ALLOWED = {
     "admin.enterprise_form": {"admin"},
     "admin.add_member": {"admin"},
     "admin.remove_member": {"admin"},
+    "notifications.mark_read": {"reviewer_jx"},  # the notice of reviewer_jx about the submission: theirs only
 }
 ROLES = ["admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
          "reviewer_nanchang", "reviewer_js", "nobody"]
@@ -84,12 +92,22 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
     return world
 
 
+def _notice_of(user) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Notification
+
+    return int(db.session.scalar(select(Notification.id).where(Notification.user_id == user.id)))
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: ignore[no-untyped-def]
     w = submitted_world
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
-           "membership": victim.memberships[0].id, "comment": w.comment.id}
+           "membership": victim.memberships[0].id, "comment": w.comment.id,
+           "notification": _notice_of(w.users["reviewer_jx"])}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -105,7 +123,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
-        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1)
+        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
+                              notification=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
