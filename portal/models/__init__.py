@@ -6,6 +6,15 @@ from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVe
 from .imports import IMPORT_OUTCOMES, ImportRecord
 from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
+from .review import (
+    COMMENT_TARGETS,
+    COMMENT_VISIBILITIES,
+    VERDICTS,
+    ExplanationVerdict,
+    QueueSummary,
+    ReviewComment,
+    RuleHit,
+)
 
 __all__ = [
     "CORRECTION_TARGETS",
@@ -22,6 +31,13 @@ __all__ = [
     "ImmutableRecordError",
     "Membership",
     "User",
+    "COMMENT_TARGETS",
+    "COMMENT_VISIBILITIES",
+    "VERDICTS",
+    "ExplanationVerdict",
+    "QueueSummary",
+    "ReviewComment",
+    "RuleHit",
     "NOTIFICATION_KINDS",
     "Notification",
     "OutboxMail",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from forms.auth import SubmitForm
 from forms.filings import ExplanationsForm, JsonDraftForm, NewFilingForm
+from forms.review import AnswerForm
 
 from ..auth import permissions
 from ..domain.codec import dumps, to_data
@@ -19,6 +20,7 @@ from ..extensions import db
 from ..models import Filing, FilingVersion
 from ..services import checking
 from ..services import filings as filing_service
+from ..services import review as review_service
 from ..services.deadlines import ghg_due_date, is_overdue
 from ..services.errors import ServiceError
 from . import audit_panel
@@ -77,6 +79,10 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),
         explanations_form=ExplanationsForm(revision=filing.revision), due=ghg_due_date,
         blocking=filing_service.blocking_findings(outcome.findings),
+        # Regulators in scope see every comment; everyone else never sees the internal ones.
+        review_comments=review_service.comments(
+            filing, for_filer=not permissions.can_review(current_user, filing.enterprise.region_code)),
+        answer_form=AnswerForm(),
         timeline=audit_panel.timeline_context(document, outcome.computed),
     )
 
