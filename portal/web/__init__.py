@@ -22,7 +22,19 @@ SECURITY_HEADERS = {
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, security headers and template helpers."""
     from ..api import bp as api_bp
-    from . import admin, auth, catalogue, dashboard, drafts, exports, filings, home, notifications, review, uploads
+    from . import (
+        admin,
+        auth,
+        catalogue,
+        dashboard,
+        drafts,
+        exports,
+        filings,
+        home,
+        notifications,
+        review,
+        uploads,
+    )
 
     for module in (auth, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications, uploads):
         app.register_blueprint(module.bp)
