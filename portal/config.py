@@ -29,6 +29,14 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     TESTING = False
+    # Background jobs (portal/jobs): "embedded" runs an in-process worker thread on a SQLite queue file in
+    # the instance folder; "redis://host:6379/0" queues on Redis for any number of `portal worker`
+    # processes; "immediate" runs each job inside the request that queued it (the test suite).
+    JOB_QUEUE = "embedded"
+    JOB_WORKERS = 1  # worker threads per process; imports are CPU-bound, so add processes rather than threads
+    JOB_HEARTBEAT_SECONDS = 2.0  # how often a running job proves its worker is alive
+    JOB_STALE_SECONDS = 30.0  # a running job silent this long is shown, then recorded, as interrupted
+    UPLOAD_JOB_THRESHOLD = 256 * 1024  # uploads larger than this (bytes) are imported by a background job
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
+from .jobs import JOB_KINDS, JOB_STATUSES, Job
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 
 __all__ = [
@@ -15,6 +16,9 @@ __all__ = [
     "Filing",
     "FilingVersion",
     "ImmutableRecordError",
+    "JOB_KINDS",
+    "JOB_STATUSES",
+    "Job",
     "Membership",
     "User",
 ]

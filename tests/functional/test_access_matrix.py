@@ -32,6 +32,10 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "admin.enterprise_form": ("GET", "/admin/enterprises/{enterprise}"),
     "admin.add_member": ("POST", "/admin/enterprises/{enterprise}/members"),
     "admin.remove_member": ("POST", "/admin/memberships/{membership}/delete"),
+    "jobs.show": ("GET", "/jobs/{job}"),
+    "jobs.status": ("GET", "/jobs/{job}.json"),
+    "jobs.error_workbook": ("GET", "/jobs/{job}/errors.xlsx"),
+    "jobs.retry": ("POST", "/jobs/{job}/retry"),
 }
 
 # Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404.
@@ -54,6 +58,11 @@ ALLOWED = {
     "admin.enterprise_form": {"admin"},
     "admin.add_member": {"admin"},
     "admin.remove_member": {"admin"},
+    # A job is private to the user who started it (filer_a's upload), administrators included.
+    "jobs.show": {"filer_a"},
+    "jobs.status": {"filer_a"},
+    "jobs.error_workbook": {"filer_a"},
+    "jobs.retry": {"filer_a"},
 }
 ROLES = ["admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
          "reviewer_nanchang", "reviewer_js", "nobody"]
@@ -70,7 +79,19 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
     from tests.helpers import PASSWORD
 
     filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    world.job = _failed_upload(world.users["filer_a"])
     return world
+
+
+def _failed_upload(actor):  # type: ignore[no-untyped-def]
+    """Return filer_a's finished upload job that has an error workbook (so every job URL has a target)."""
+    from portal.services import jobs
+
+    job = jobs.submit_upload(actor, "import_workbook", "bulk.xlsx", b"PK\x03\x04 not really")
+    attempt = jobs.claim(job.id, "test")
+    assert attempt == 1
+    assert jobs.finish(job.id, attempt, "failed", outcome=jobs.Outcome(ok=False, file=b"annotated"))
+    return job
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -78,7 +99,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     w = submitted_world
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
-           "membership": victim.memberships[0].id}
+           "membership": victim.memberships[0].id, "job": w.job.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -94,7 +115,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
-        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1)
+        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, job=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
