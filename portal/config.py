@@ -33,6 +33,8 @@ class Config:
     # the instance folder; "redis://host:6379/0" queues on Redis for any number of `portal worker`
     # processes; "immediate" runs each job inside the request that queued it (the test suite).
     JOB_QUEUE = "embedded"
+    JOB_QUEUE_NAME = "portal"  # the queue's name (Redis key prefix; the embedded queue file's stem)
+    JOB_QUEUE_FILE: str | None = None  # embedded queue file; None → <instance>/<JOB_QUEUE_NAME>-jobs.sqlite3
     JOB_WORKERS = 1  # worker threads per process; imports are CPU-bound, so add processes rather than threads
     JOB_HEARTBEAT_SECONDS = 2.0  # how often a running job proves its worker is alive
     JOB_STALE_SECONDS = 30.0  # a running job silent this long is shown, then recorded, as interrupted

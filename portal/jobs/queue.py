@@ -71,7 +71,7 @@ class JobQueue:
     def _make_huey(app: Flask, mode: str) -> Huey:
         name = str(app.config.get("JOB_QUEUE_NAME") or "portal")
         if mode == "embedded":
-            path = Path(app.instance_path) / f"{name}-jobs.sqlite3"
+            path = app.config.get("JOB_QUEUE_FILE") or Path(app.instance_path) / f"{name}-jobs.sqlite3"
             return SqliteHuey(name=name, filename=str(path), results=False, utc=True)
         if mode == "immediate":
             return MemoryHuey(name=name, immediate=True, results=False, utc=True)
