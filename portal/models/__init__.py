@@ -2,6 +2,7 @@
 
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
+from .imports import IMPORT_OUTCOMES, ImportRecord
 from .jobs import JOB_KINDS, JOB_STATUSES, Job
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 
@@ -9,6 +10,8 @@ __all__ = [
     "CORRECTION_TARGETS",
     "ReferenceCorrection",
     "FILING_KINDS",
+    "IMPORT_OUTCOMES",
+    "ImportRecord",
     "FILING_STATUSES",
     "MEMBERSHIP_ROLES",
     "AuditEntry",

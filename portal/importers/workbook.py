@@ -1,0 +1,297 @@
+"""Turn the rows of an upload workbook into canonical documents, or into errors naming each bad cell.
+
+Pure: the caller reads the file (``reader.read_upload``) and passes the sheets' rows and the reference
+code lists. Every value goes through ``normalise.cell_value`` (types in one place), then the assembled
+JSON-like data through the strict codec (``codec.parse_document``), so a workbook is held to exactly the
+rules a JSON upload is. Coded values are re-validated here: Excel's dropdowns are advice, not a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.domain import codes as code_tables
+from portal.domain.codec import DocumentError, parse_document
+from portal.domain.documents import GHG_KIND, KINDS, Document, filing_year
+from portal.domain.sheets import (
+    ERROR_COLUMN_CODE,
+    META_SHEET,
+    TEMPLATE_VERSION,
+    Column,
+    Sheet,
+    WorkbookSpec,
+    workbook_spec,
+)
+
+from .normalise import CellValueError, cell_value, is_blank, to_int, to_text
+
+Rows = Sequence[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class CellError:
+    """Name one problem: the sheet, the 1-based row and column (None: the whole row / sheet), the message."""
+
+    sheet: str
+    row: int | None
+    column: int | None
+    message_zh: str
+    message_en: str
+
+    def where(self) -> str:
+        """Return "sheet!B7" (or the sheet / row alone) for messages."""
+        if self.row is None:
+            return self.sheet
+        if self.column is None:
+            return f"{self.sheet} 第{self.row}行"
+        return f"{self.sheet}!{column_letter(self.column)}{self.row}"
+
+    def describe(self) -> str:
+        """Return the one-line bilingual description used on stderr."""
+        return f"{self.where()}: {self.message_zh} / {self.message_en}"
+
+
+def column_letter(number: int) -> str:
+    """Return the Excel letters of a 1-based column number (1 → A, 27 → AA)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class ParsedDocument:
+    """Hold one document read from a workbook, with where it came from."""
+
+    uscc: str
+    year: int
+    document: Document
+    row: int  # its row on the document sheet
+
+
+@dataclass
+class ParsedWorkbook:
+    """Hold what a workbook held: its documents, or the errors that stop the import, and its row count."""
+
+    kind: str | None
+    documents: list[ParsedDocument] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    rows: int = 0
+
+
+@dataclass
+class _Draft:
+    row: int
+    data: dict[str, Any]
+    cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # document path → cell
+
+
+def read_kind(sheets: Mapping[str, Rows]) -> tuple[str | None, CellError | None]:
+    """Return the kind named by the hidden metadata sheet, or an error when it is missing or unknown."""
+    meta = {to_text(r[0], strip=True): r[1] for r in sheets.get(META_SHEET, ()) if len(r) >= 2 and not is_blank(r[0])}
+    kind, version = meta.get("kind"), meta.get("template_version")
+    if kind not in KINDS:
+        return None, CellError(META_SHEET, None, None, "不是本平台的上传模板（缺少模板元数据）；请先下载模板",
+                               "not an upload template of this portal (no template metadata); download the template first")
+    if version is None or to_text(version, strip=True) != TEMPLATE_VERSION:
+        return None, CellError(META_SHEET, None, None, f"模板版本 {version} 已不再使用；请下载最新模板",
+                               f"template version {version} is no longer read; download the current template")
+    return str(kind), None
+
+
+def _set(data: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    for name in path[:-1]:
+        data = data.setdefault(name, {})
+    data[path[-1]] = value
+
+
+def _header_codes(header: Sequence[Any]) -> list[str | None]:
+    """Return each header cell's column code (its second line; the whole text for a one-line header)."""
+    out: list[str | None] = []
+    for cell in header:
+        if is_blank(cell) or not isinstance(cell, str):
+            out.append(None)
+            continue
+        lines = [line.strip() for line in cell.strip().splitlines() if line.strip()]
+        out.append(lines[1] if len(lines) >= 2 else lines[0])
+    return out
+
+
+def _map_columns(spec: WorkbookSpec, sheet: Sheet, header: Sequence[Any], errors: list[CellError]) -> dict[int, Column]:
+    by_code = {c.code: c for c in (*spec.keys, *sheet.columns)}
+    mapped: dict[int, Column] = {}
+    for index, code in enumerate(_header_codes(header)):
+        if code is None or code == ERROR_COLUMN_CODE:
+            continue
+        column = by_code.get(code)
+        if column is None:
+            errors.append(CellError(sheet.title, 1, index + 1, f"未知的列“{code}”（表头第二行应为字段代码）",
+                                    f"unknown column '{code}' (the second line of a header is the field code)"))
+        elif column in mapped.values():
+            errors.append(CellError(sheet.title, 1, index + 1, f"列“{code}”重复", f"column '{code}' appears twice"))
+        else:
+            mapped[index] = column
+    for column in (*spec.keys, *sheet.columns):
+        if not column.optional and column not in mapped.values():
+            errors.append(CellError(sheet.title, 1, None, f"缺少必填列“{column.zh}”（{column.code}）",
+                                    f"the required column '{column.en}' ({column.code}) is missing"))
+    return mapped
+
+
+def _code_problem(column: Column, value: str, code_lists: Mapping[str, frozenset[str]]) -> tuple[str, str] | None:
+    if column.codes == "region":
+        known = code_tables.region(value) is not None
+    elif column.codes == "industry":
+        known = code_tables.industry_known(value)
+    elif column.codes in code_lists:
+        known = value in code_lists[column.codes]
+    else:
+        return None
+    if known:
+        return None
+    return (f"代码“{value}”不在{column.zh}代码表中（请从下拉列表选择）",
+            f"code '{value}' is not in the {column.en} code list (choose from the dropdown)")
+
+
+def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozenset[str]]) -> ParsedWorkbook:
+    """Return the documents a workbook holds, or every error found in it (all cells are checked)."""
+    kind, problem = read_kind(sheets)
+    if kind is None:
+        return ParsedWorkbook(None, errors=[problem] if problem else [])
+    spec = workbook_spec(kind)
+    result = ParsedWorkbook(kind)
+    drafts: dict[tuple[str, int], _Draft] = {}
+    for sheet in spec.sheets:
+        rows = sheets.get(sheet.title)
+        if rows is None:
+            if sheet.attr is None:
+                result.errors.append(CellError(sheet.title, None, None, f"缺少工作表“{sheet.title}”",
+                                               f"the sheet '{sheet.title}' ({sheet.title_en}) is missing"))
+                return result
+            continue  # a section sheet deleted by the filer holds nothing
+        if not rows:
+            continue
+        columns = _map_columns(spec, sheet, rows[0], result.errors)
+        seen: set[tuple[str, int]] = set()
+        for offset, raw in enumerate(rows[1:]):
+            number = offset + 2
+            cells = {i: raw[i] for i in columns if i < len(raw) and not is_blank(raw[i])}
+            if not cells:
+                continue
+            result.rows += 1
+            _read_row(spec, sheet, number, columns, cells, drafts, seen, code_lists, result.errors)
+    if result.errors:
+        return result
+    for (uscc, year), draft in drafts.items():
+        _finish(kind, uscc, year, draft, result)
+    return result
+
+
+def _read_row(spec: WorkbookSpec, sheet: Sheet, number: int, columns: Mapping[int, Column], cells: Mapping[int, Any],
+              drafts: dict[tuple[str, int], _Draft], seen: set[tuple[str, int]],
+              code_lists: Mapping[str, frozenset[str]], errors: list[CellError]) -> None:
+    values: dict[Column, tuple[int, Any]] = {}
+    for index, raw in cells.items():
+        column = columns[index]
+        try:
+            value = cell_value(column, raw)
+        except CellValueError as exc:
+            errors.append(CellError(sheet.title, number, index + 1, exc.message_zh, exc.message_en))
+            continue
+        if column.codes and (problem := _code_problem(column, value, code_lists)):
+            errors.append(CellError(sheet.title, number, index + 1, *problem))
+            continue
+        values[column] = (index, value)
+    uscc_column, year_column = spec.keys
+    if uscc_column not in values or year_column not in values:
+        if uscc_column not in values and not any(columns[i] is uscc_column for i in cells):
+            errors.append(CellError(sheet.title, number, _index_of(columns, uscc_column), "缺少统一社会信用代码",
+                                    "the unified social credit code is missing"))
+        if year_column not in values and not any(columns[i] is year_column for i in cells):
+            errors.append(CellError(sheet.title, number, _index_of(columns, year_column), f"缺少{year_column.zh}",
+                                    f"the {year_column.en.lower()} is missing"))
+        return
+    key = (values.pop(uscc_column)[1].strip(), values.pop(year_column)[1])
+    if sheet.attr is None:
+        if key in drafts:
+            errors.append(CellError(sheet.title, number, None,
+                                    f"同一企业和年度（{key[0]}，{key[1]}）出现两次，首次在第 {drafts[key].row} 行",
+                                    f"the same enterprise and year ({key[0]}, {key[1]}) appears twice; first on row "
+                                    f"{drafts[key].row}"))
+            return
+        drafts[key] = _Draft(number, {})
+    elif key not in drafts:
+        errors.append(CellError(sheet.title, number, None,
+                                f"“基本信息”表中没有企业 {key[0]} 的 {key[1]} 年度行",
+                                f"the sheet 基本信息 has no row for enterprise {key[0]} and year {key[1]}"))
+        return
+    draft = drafts[key]
+    if sheet.repeated:
+        assert sheet.attr is not None
+        items = draft.data.setdefault(sheet.attr, [])
+        prefix = f"{sheet.attr}[{len(items)}]"
+        target: dict[str, Any] = {}
+        items.append(target)
+    else:
+        if sheet.attr is not None and key in seen:
+            errors.append(CellError(sheet.title, number, None, f"企业 {key[0]} 的 {key[1]} 年度在本表只能有一行",
+                                    f"enterprise {key[0]}, year {key[1]} may have only one row on this sheet"))
+            return
+        seen.add(key)
+        prefix, target = "", draft.data
+    if sheet.attr is not None and not sheet.repeated and sheet.attr not in target:
+        target[sheet.attr] = {}  # an optional object whose row exists is present, even with empty cells
+    typed = {columns[i] for i in cells}
+    for column in sheet.columns:
+        if not column.optional and column not in typed:
+            errors.append(CellError(sheet.title, number, _index_of(columns, column), f"“{column.zh}”为必填项",
+                                    f"'{column.en}' is required"))
+    for column, (index, value) in values.items():
+        _set(target, column.path, value)
+        path = ".".join(column.path) if not prefix else f"{prefix}.{'.'.join(column.path)}"
+        draft.cells[path] = (sheet.title, number, index + 1)
+    draft.cells.setdefault(sheet.attr or "", (sheet.title, number, 0))
+
+
+def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
+    return next((i + 1 for i, c in columns.items() if c is column), None)
+
+
+def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbook) -> None:
+    data = draft.data
+    if isinstance(data.get("explanations"), list):  # the sheet's (key, text) rows are one object
+        data["explanations"] = {e.get("key"): e.get("text") for e in data["explanations"]}
+    data.update(kind=kind, schema_version=1)
+    data.setdefault("enterprise", {})["uscc"] = uscc
+    if kind == GHG_KIND:
+        data["reporting_year"] = year
+    try:
+        document = parse_document(data)
+    except DocumentError as exc:
+        sheet, row, column = _cell_of(draft, exc.path)
+        result.errors.append(CellError(sheet, row, column or None, exc.message_zh, exc.message_en))
+        return
+    derived = filing_year(document)
+    if derived is not None and derived != year:
+        result.errors.append(CellError(
+            "基本信息", draft.row, 2,
+            f"申报年度应为 {derived}（审核准备阶段开始年份，或基准年的下一年）",
+            f"the filing year must be {derived} (the year the preparation phase started, or the year after the baseline)",
+        ))
+        return
+    result.documents.append(ParsedDocument(uscc, year, document, draft.row))
+
+
+def _cell_of(draft: _Draft, path: str) -> tuple[str, int, int]:
+    """Return the cell a codec error path points at: the exact cell, else its row, else the document row."""
+    candidate = path
+    while candidate:
+        if candidate in draft.cells:
+            return draft.cells[candidate]
+        candidate = candidate.rsplit(".", 1)[0] if "." in candidate else candidate.split("[", 1)[0] if "[" in candidate else ""
+        if candidate in draft.cells:
+            return draft.cells[candidate]
+    return ("基本信息", draft.row, 0)

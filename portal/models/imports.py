@@ -1,0 +1,46 @@
+"""The record of every workbook upload: which file (SHA-256), who, when, and what came of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime
+from ..extensions import db
+from .accounts import User
+
+#: imported: drafts stored · rejected: cell errors, nothing stored · refused: hostile or unreadable file ·
+#: duplicate: the same file was imported before, nothing done again
+IMPORT_OUTCOMES = ("imported", "rejected", "refused", "duplicate")
+
+
+class ImportRecord(db.Model):  # type: ignore[name-defined,misc]
+    """Hold one upload of a workbook and its outcome; the file hash makes a re-upload idempotent."""
+
+    __tablename__ = "import_record"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('imported', 'rejected', 'refused', 'duplicate')", name="outcome_known"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str | None] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    outcome: Mapped[str] = mapped_column(String(12))
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    #: JSON list of [filing_id, uscc, year, kind, "created" | "updated" | "unchanged"] for the result page
+    result_json: Mapped[str | None] = mapped_column(Text)
+    #: the annotated workbook of a rejected upload, offered for download
+    error_workbook: Mapped[bytes | None] = mapped_column(LargeBinary)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("import_record.id", ondelete="RESTRICT"))
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
