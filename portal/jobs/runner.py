@@ -7,8 +7,9 @@ Transaction lines (the runner is a top-level caller, like a view or a CLI comman
    commit leaves nothing of the import stored and the job ``running`` with a heartbeat that goes stale,
    which every page then shows as interrupted and the reaper records (issue 7: "a worker killed
    mid-import leaves nothing half-stored");
-3. when the handler refuses the upload or crashes, its transaction is rolled back and ``failed`` is
-   committed on its own, with the error workbook or the message.
+3. when the handler refuses the upload, ``failed`` is committed with the error workbook and the
+   handler's record of the refusal (it stores no draft then); when it crashes, its transaction is rolled
+   back and ``failed`` is committed on its own, keeping the upload so that the job can run again.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class LiveProgress:
         with self._lock:
             changed = self.stages.get(stage, [None, None])[1] != total or done >= total
             self.stages[stage] = [int(done), int(total)]
-        if changed or time.monotonic() - self._last_write >= 0.25:
+        if changed or time.monotonic() - self._last_write >= 0.1:
             self._write()
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
@@ -132,9 +133,12 @@ def _run_handler(job: Job, attempt: int, progress: LiveProgress) -> None:
         log.warning("job %s was declared interrupted while it ran; its import is rolled back", job_id)
         db.session.rollback()
         return
-    db.session.rollback()
-    job_service.finish(job_id, attempt, "failed", outcome=outcome, stages=progress.snapshot())
-    db.session.commit()
+    # Refused (hostile file, wrong cells): the handler touched no draft and added only the record of the
+    # refusal, which is kept with the job's end.
+    if job_service.finish(job_id, attempt, "failed", outcome=outcome, stages=progress.snapshot()):
+        db.session.commit()
+    else:
+        db.session.rollback()
 
 
 def reap_stale_jobs(app: Flask) -> list[int]:

@@ -132,6 +132,7 @@ def _job(app: Flask, job_id: int) -> Job:
     with app.app_context():
         job = db.session.get(Job, job_id)
         assert job is not None
+        _ = job.payload  # deferred: load it before leaving the session
         db.session.expunge(job)
         return job
 
@@ -160,22 +161,132 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def test_embedded_worker_thread_runs_a_refused_upload(make_app) -> None:  # type: ignore[no-untyped-def]
+
+
+def _ghg(year: int, **changes: Any) -> Any:
+    import dataclasses
+
+    from portal.domain.codec import document_from_json
+    from tests.helpers import example_text
+
+    document = document_from_json(example_text("ghg-jx-cement-2024.json"))
+    return dataclasses.replace(document, reporting_year=year, **changes)
+
+
+def _workbook(*documents: Any) -> bytes:
+    from portal.reference import default_reference
+    from portal.renderers.upload_workbook import code_lists_from_reference, render_upload_workbook
+
+    return render_upload_workbook(documents[0].kind, list(documents),
+                                  code_lists=code_lists_from_reference(default_reference()))
+
+
+def _drafts(app: Flask) -> dict[int, str]:
+    """Return enterprise A's GHG drafts by year (their canonical JSON)."""
+    from sqlalchemy import select
+
+    from portal.models import Filing
+
+    with app.app_context():
+        return {f.year: f.draft_json for f in db.session.scalars(select(Filing).where(Filing.year != 2024))}
+
+
+def test_embedded_worker_thread_imports_a_workbook(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app("embedded")
-    job_id = _submit(app, b"this is not a workbook", "notes.xlsx")
-    job = _wait(lambda: (j := _job(app, job_id)).is_final and j, 20, "the embedded worker")
-    assert job.status == "failed", (job.status, job.error_en)
-    assert job.attempt == 1 and ":" in (job.worker or "")
+    job_id = _submit(app, _workbook(_ghg(2023)), "a-2023.xlsx")
+    job = _wait(lambda: (j := _job(app, job_id)).is_final and j, 60, "the embedded worker")
+    assert job.status == "done", (job.status, job.error_en, job.result_json)
+    import json
+
+    summary = json.loads(job.result_json)
+    assert [(c["uscc"], c["year"], c["enterprise"]) for c in summary["created"]] == [
+        ("91360700MA38P2K51K", 2023, "江西赣峰水泥有限公司")]
+    assert summary["updated"] == [] and job.payload is None
+    progress = json.loads(job.progress_json)
+    # One document (validated, stored); its rows over all the sheets were read (parsed counts rows).
+    assert progress["validated"] == [1, 1] and progress["stored"] == [1, 1]
+    assert progress["parsed"][0] == progress["parsed"][1] > 1
+    assert list(_drafts(app)) == [2023]
+    assert get_queue(app).live(job_id) is None  # the live state is gone; the row holds the end
 
 
 @needs_redis
-def test_redis_worker_process_runs_a_refused_upload(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_redis_worker_process_imports_and_refuses(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = make_app(REDIS_URL)
     worker = _start_worker(app, tmp_path)
     try:
-        job_id = _submit(app, b"this is not a workbook", "notes.xlsx")
-        job = _wait(lambda: (j := _job(app, job_id)).is_final and j, 30, "the worker process")
-        assert job.status == "failed", (job.status, job.error_en)
+        refused = _submit(app, b"this is not a workbook", "notes.xlsx")
+        imported = _submit(app, _workbook(_ghg(2022)), "a-2022.xlsx")
+        job = _wait(lambda: (j := _job(app, refused)).is_final and j, 60, "the worker process")
+        assert job.status == "failed" and job.error_zh is None  # refused, not crashed
+        assert "文件被拒绝" in job.result_json
         assert job.worker and job.worker.split(":")[1] == str(worker.pid)
+        job = _wait(lambda: (j := _job(app, imported)).is_final and j, 60, "the second job")
+        assert job.status == "done", (job.status, job.error_en)
+        assert list(_drafts(app)) == [2022]
     finally:
         _stop(worker)
+
+
+@needs_redis
+def test_sigkill_mid_import_stores_nothing_and_the_job_is_interrupted(make_app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SIGKILL a real worker while it stores (drafts flushed, not committed): nothing is half-stored."""
+    from decimal import Decimal
+
+    from portal.domain.codec import canonical_json
+    from portal.models import Enterprise, Filing, ImportRecord
+
+    app = make_app(REDIS_URL)
+    years = range(2030, 2090)  # 60 existing drafts, each updated (and flushed) one by one by the import
+    with app.app_context():
+        from sqlalchemy import select
+
+        a = db.session.scalars(select(Enterprise).where(Enterprise.region_code == "360700")).one()
+        db.session.add_all(Filing(enterprise=a, enterprise_id=a.id, kind="ghg_annual_report", year=y,
+                                  status="draft", draft_json=canonical_json(_ghg(y))) for y in years)
+        db.session.commit()
+    before = _drafts(app)
+    data = _workbook(*(_ghg(y, co2_recovered_t=Decimal("12.3")) for y in years))
+    worker = _start_worker(app, tmp_path)
+    try:
+        job_id = _submit(app, data, "sixty.xlsx")
+        queue = get_queue(app)
+
+        def storing() -> Any:
+            live = queue.live(job_id) or {}
+            done, total = (live.get("stages") or {}).get("stored", [0, 0])
+            return 0 < done < total and (done, total)
+
+        done, total = _wait(storing, 120, "the import to be part-way through storing")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        _stop(worker)
+    assert total == 60 and 0 < done < 60
+
+    assert _drafts(app) == before  # not one of the flushed updates was committed
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        assert db.session.scalar(select(func.count()).select_from(ImportRecord)) == 0
+    job = _job(app, job_id)
+    assert job.status == "running"  # as the dead worker left it — but never done
+
+    client = app.test_client()
+    client.post("/login", data={"email": "filer_a@test.cn", "password": "correct-horse-battery"})
+    state = _wait(lambda: (s := client.get(f"/jobs/{job_id}.json").get_json())["status"] == "interrupted" and s,
+                  10, "the heartbeat to go stale")
+    assert state["final"] is True
+    assert "重新运行" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+    # A new worker records the interruption on start, and the user runs the job again: now it completes.
+    worker = _start_worker(app, tmp_path)
+    try:
+        _wait(lambda: _job(app, job_id).status == "interrupted", 30, "the reaper")
+        assert client.post(f"/jobs/{job_id}/retry").status_code == 302
+        job = _wait(lambda: (j := _job(app, job_id)).is_final and j, 120, "the retried job")
+    finally:
+        _stop(worker)
+    assert job.status == "done" and job.attempt == 2
+    after = _drafts(app)
+    assert sorted(after) == list(years) and all(after[y] != before[y] for y in years)
