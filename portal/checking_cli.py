@@ -8,16 +8,48 @@ from typing import Any
 
 from .domain.codec import DocumentError, document_from_json, dumps
 from .domain.documents import GhgAnnualReport
+from .importers.guard import OLE2_MAGIC
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
 
-def _read(path: Path) -> Any:
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise DocumentError("", f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from None
-    return document_from_json(data)
+
+
+def _read(path: Path) -> Any:
+    return document_from_json(_read_bytes(path))
+
+
+class WorkbookErrors(Exception):
+    """Carry the cell errors of an upload workbook (each printed on its own stderr line)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+def _read_many(path: Path) -> list[tuple[dict[str, Any], Any]]:
+    """Return (extra output keys, document) for a JSON document or every document of an upload workbook."""
+    data = _read_bytes(path)
+    if not data.startswith((b"PK\x03\x04", OLE2_MAGIC)):
+        return [({}, document_from_json(data))]
+    from .importers import HostileFile, parse_workbook, read_upload
+    from .reference import default_reference
+    from .renderers.upload_workbook import code_lists_from_reference
+
+    try:
+        sheets = read_upload(data)
+    except HostileFile as exc:
+        raise DocumentError("", exc.message_zh, exc.message_en) from None
+    codes = {k: frozenset(c for c, _, _ in v) for k, v in code_lists_from_reference(default_reference()).items()}
+    parsed = parse_workbook(sheets, codes)
+    if parsed.errors:
+        raise WorkbookErrors([e.describe() for e in parsed.errors])
+    return [({"uscc": p.uscc, "year": p.year}, p.document) for p in parsed.documents]
 
 
 def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> int:
@@ -42,23 +74,30 @@ def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> 
     status = EXIT_OK
     for path in files:
         try:
-            document = _read(path)
+            documents = _read_many(path)
         except DocumentError as exc:
             print(f"portal check: {path}: {exc.describe()}", file=sys.stderr)
             status = EXIT_UNREADABLE
             continue
-        outcome = check_document(document, ref, previous=previous)
-        result = {
-            "file": str(path),
-            "kind": document.kind,
-            "computed": outcome.computed.check_block(),
-            "findings": [f.as_dict() for f in outcome.findings],
-        }
-        results.append(result)
-        if status == EXIT_OK and any(f.severity == "error" for f in outcome.findings):
-            status = EXIT_ERRORS
-        if not as_array:
-            print(dumps(result, indent=2))
+        except WorkbookErrors as exc:
+            for line in exc.lines:
+                print(f"portal check: {path}: {line}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+            continue
+        for extra, document in documents:
+            outcome = check_document(document, ref, previous=previous)
+            result = {
+                "file": str(path),
+                **extra,  # a workbook holds many documents: its (uscc, year) says which one
+                "kind": document.kind,
+                "computed": outcome.computed.check_block(),
+                "findings": [f.as_dict() for f in outcome.findings],
+            }
+            results.append(result)
+            if status == EXIT_OK and any(f.severity == "error" for f in outcome.findings):
+                status = EXIT_ERRORS
+            if not as_array:
+                print(dumps(result, indent=2))
     if as_array:
         print(dumps(results, indent=2))
     return status
@@ -98,4 +137,25 @@ def run_render(path: Path, pdf_out: Path | None, xlsx_out: Path | None) -> int:
         pdf_out.write_bytes(render_pdf(document, outcome.computed, outcome.findings, meta, labels=labels))
     if xlsx_out is not None:
         xlsx_out.write_bytes(render_xlsx(document, outcome.computed, outcome.findings, meta, labels=labels))
+    return EXIT_OK
+
+
+def run_xlsx(files: list[Path], out: Path) -> int:
+    """Write one upload workbook holding the documents of ``files`` (all of one kind); return the exit status."""
+    from .reference import default_reference
+    from .renderers.upload_workbook import code_lists_from_reference, render_upload_workbook
+
+    documents = []
+    for path in files:
+        try:
+            documents.append(_read(path))
+        except DocumentError as exc:
+            print(f"portal xlsx: {path}: {exc.describe()}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    kinds = sorted({d.kind for d in documents})
+    if len(kinds) != 1:
+        print(f"portal xlsx: 一个工作簿只能包含一种文书（实为 {', '.join(kinds)}） / one workbook holds one kind of "
+              f"document (got {', '.join(kinds)})", file=sys.stderr)
+        return EXIT_UNREADABLE
+    out.write_bytes(render_upload_workbook(kinds[0], documents, code_lists=code_lists_from_reference(default_reference())))
     return EXIT_OK

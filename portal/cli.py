@@ -49,6 +49,54 @@ def render_command(file: Path, pdf_out: Path | None, xlsx_out: Path | None) -> N
     sys.exit(run_render(file, pdf_out, xlsx_out))
 
 
+@main.command("xlsx")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The upload workbook to write.")
+def xlsx_command(files: tuple[Path, ...], out: Path) -> None:
+    """Write one upload workbook (the bulk-upload template, filled) holding the given documents of one kind."""
+    from .checking_cli import run_xlsx
+
+    sys.exit(run_xlsx(list(files), out))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "email", help="Import as this user (filer or signatory of the enterprises); default: as the system.")
+@click.option("--errors", "errors_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the annotated workbook on errors (default: FILE.errors.xlsx).")
+@with_appcontext
+def import_command(file: Path, email: str | None, errors_out: Path | None) -> None:
+    """Load an upload workbook into the database as drafts, all or nothing (exit 0 / 1 errors / 2 refused)."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+    from .services.imports import import_workbook
+
+    actor = None
+    if email is not None:
+        actor = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if actor is None or not actor.active:
+            click.echo(f"portal import: 没有此用户 {email} / no such active user {email}", err=True)
+            sys.exit(2)
+    outcome = import_workbook(actor, file.read_bytes(), file.name)
+    db.session.commit()  # the import record, and on success the drafts
+    click.echo(f"{outcome.message_zh} / {outcome.message_en}")
+    for filing_id, uscc, year, kind, action in outcome.filings:
+        click.echo(f"  {action}\t#{filing_id}\t{uscc}\t{year}\t{kind}")
+    if outcome.ok:
+        sys.exit(0)
+    for error in outcome.errors[:50]:
+        click.echo(f"  {error.describe()}", err=True)
+    if outcome.error_workbook is not None:
+        target = errors_out or file.with_name(file.stem + ".errors.xlsx")
+        target.write_bytes(outcome.error_workbook)
+        click.echo(f"标注了错误的工作簿 / annotated workbook: {target}", err=True)
+        sys.exit(1)
+    sys.exit(2)
+
+
 @main.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
