@@ -36,6 +36,8 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "jobs.status": ("GET", "/jobs/{job}.json"),
     "jobs.error_workbook": ("GET", "/jobs/{job}/errors.xlsx"),
     "jobs.retry": ("POST", "/jobs/{job}/retry"),
+    "uploads.result": ("GET", "/uploads/{upload}"),
+    "uploads.error_workbook": ("GET", "/uploads/{upload}/errors.xlsx"),
 }
 
 # Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404.
@@ -63,6 +65,9 @@ ALLOWED = {
     "jobs.status": {"filer_a"},
     "jobs.error_workbook": {"filer_a"},
     "jobs.retry": {"filer_a"},
+    # an upload's result and error workbook: whoever uploaded it (filer_a here) and administrators
+    "uploads.result": {"admin", "filer_a"},
+    "uploads.error_workbook": {"admin", "filer_a"},
 }
 ROLES = ["admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
          "reviewer_nanchang", "reviewer_js", "nobody"]
@@ -79,6 +84,13 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
     from tests.helpers import PASSWORD
 
     filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    from portal.extensions import db
+    from portal.models import ImportRecord
+
+    world.upload = ImportRecord(sha256="0" * 64, filename="a.xlsx", actor_id=world.users["filer_a"].id,
+                                outcome="rejected", message_zh="错", message_en="wrong", error_workbook=b"PK")
+    db.session.add(world.upload)
+    db.session.flush()
     world.job = _failed_upload(world.users["filer_a"])
     return world
 
@@ -99,7 +111,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     w = submitted_world
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
-           "membership": victim.memberships[0].id, "job": w.job.id}
+           "membership": victim.memberships[0].id, "job": w.job.id, "upload": w.upload.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -115,7 +127,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
-        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, job=1)
+        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, job=1, upload=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url

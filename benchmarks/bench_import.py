@@ -1,0 +1,107 @@
+"""Time the bulk import of 1,000 enterprises (about 20,000 fuel and process lines) against merely reading it.
+
+Builds the workbook with the template writer (what ``portal xlsx`` writes), then prints:
+
+* parse-only: python-calamine reading every sheet of the file, in this process (the fastest reader);
+* full import: ``import_workbook`` — guard, isolated read, type normalisation, validation, computation,
+  every rule, storing the drafts — on a fresh migrated SQLite database, committed;
+* their ratio, and the peak memory of this process and of the reader's child process.
+
+Targets (issue 7): full import < 3 × parse-only, < 10 s, < 500 MB.
+Run: ``.venv/bin/python benchmarks/bench_import.py [--enterprises 1000] [--lines 20]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import resource
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from portal.domain.codec import document_from_json
+from portal.domain.codes import USCC_ALPHABET, uscc_check_character
+from portal.domain.documents import FuelLine, GhgAnnualReport, ProcessLine
+from portal.reference import default_reference
+from portal.renderers.upload_workbook import code_lists_from_reference, render_upload_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT.parent / "shared" / "examples" / "ghg-jx-cement-2024.json"
+if not EXAMPLE.exists():
+    EXAMPLE = ROOT / "portal" / "demo_data" / "ghg-jx-cement-2024.json"
+FUELS = ("bituminous", "anthracite", "diesel", "natural_gas", "fuel_oil", "coke", "lpg", "gasoline")
+
+
+def uscc(number: int) -> str:
+    """Return a valid USCC (check character included) for enterprise ``number``."""
+    body = f"9136070{number:010d}"
+    body = "".join(USCC_ALPHABET[int(c)] for c in body)
+    return body + (uscc_check_character(body) or "0")
+
+
+def documents(count: int, lines: int) -> list[GhgAnnualReport]:
+    """Return ``count`` reports of the worked example, each with ``lines`` fuel and process lines."""
+    base = document_from_json(EXAMPLE.read_bytes())
+    assert isinstance(base, GhgAnnualReport)
+    fuels = [FuelLine(source=f"{i % 4 + 1}#窑", fuel=FUELS[i % len(FUELS)], consumption=Decimal(1000 + i) / 10)
+             for i in range(lines // 2)]
+    processes = [ProcessLine(source=f"{i + 1}#窑", process="clinker", activity=Decimal(100000 + i),
+                             cao_fraction=Decimal("0.652"), mgo_fraction=Decimal("0.018")) for i in range(lines - lines // 2)]
+    return [dataclasses.replace(base, enterprise=dataclasses.replace(base.enterprise, uscc=uscc(n), permit_number=None),
+                                fuels=fuels, processes=processes) for n in range(count)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--enterprises", type=int, default=1000)
+    parser.add_argument("--lines", type=int, default=20)
+    args = parser.parse_args()
+    docs = documents(args.enterprises, args.lines)
+    started = time.perf_counter()
+    data = render_upload_workbook("ghg_annual_report", docs, code_lists=code_lists_from_reference(default_reference()))
+    print(f"workbook: {args.enterprises} enterprises, {args.enterprises * args.lines} lines, {len(data) / 1e6:.1f} MB "
+          f"(written in {time.perf_counter() - started:.1f} s)")
+
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    cells = sum(len(r) for name in book.sheet_names for r in book.get_sheet_by_name(name).to_python())
+    parse_only = time.perf_counter() - started
+    print(f"parse-only (python-calamine, every sheet, {cells} cells): {parse_only:.2f} s")
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.models import Enterprise
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "TESTING": True})
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()
+            db.session.add_all([Enterprise(uscc=d.enterprise.uscc, name=f"企业{n}", region_code="360700",
+                                           industry_code="3011") for n, d in enumerate(docs)])
+            db.session.commit()
+            from portal.services.imports import import_workbook
+
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            started = time.perf_counter()
+            outcome = import_workbook(None, data, "bench.xlsx")
+            db.session.commit()
+            full = time.perf_counter() - started
+    assert outcome.ok, outcome.errors[:5]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"full import (guard, isolated read, validate, compute, all rules, store, commit): {full:.2f} s — "
+          f"{len(outcome.filings)} drafts created")
+    print(f"ratio full / parse-only: {full / parse_only:.2f}  (target < 3)")
+    print(f"peak memory: this process {peak:.0f} MB (before the import {before / 1024:.0f} MB), "
+          f"reader child {child:.0f} MB  (target < 500 MB)")
+
+
+if __name__ == "__main__":
+    main()

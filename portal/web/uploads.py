@@ -1,0 +1,102 @@
+"""Bulk upload: download the template (blank or with the user's drafts), upload it, see what came of it.
+
+Synchronous for small files; the background-job path for large ones hooks in at :func:`upload`
+(``IMPORT_SYNC_MAX_BYTES``). An import's result and error workbook are shown only to whoever uploaded
+it (and administrators): anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.uploads import UploadForm
+
+from ..domain.documents import KINDS
+from ..extensions import db
+from ..models import ImportRecord
+from ..services.imports import import_workbook
+from ..services.uploads import template_for
+from .templating import bilingual
+
+bp = Blueprint("uploads", __name__, url_prefix="/uploads")
+OUTCOME_NAMES = {"imported": _l("已导入"), "rejected": _l("有错误，未导入"), "refused": _l("文件被拒绝"),
+                 "duplicate": _l("重复上传")}
+ACTION_NAMES = {"created": _l("新建"), "updated": _l("已更新"), "unchanged": _l("未变")}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _record_or_404(import_id: int) -> ImportRecord:
+    record = db.session.get(ImportRecord, import_id)
+    if record is None or not (current_user.is_admin or record.actor_id == current_user.id):
+        abort(404)
+    return record
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    """Offer the templates and the upload form, and list the user's recent uploads."""
+    recent = db.session.scalars(select(ImportRecord).where(ImportRecord.actor_id == current_user.id)
+                                .order_by(ImportRecord.id.desc()).limit(10)).all()
+    return render_template("uploads/index.html", form=UploadForm(), kinds=KINDS, recent=recent, OUTCOME_NAMES=OUTCOME_NAMES,
+                           sync_max_mb=current_app.config["IMPORT_SYNC_MAX_BYTES"] // (1024 * 1024))
+
+
+@bp.route("/template/<kind>.xlsx")
+@login_required
+def template(kind: str):  # type: ignore[no-untyped-def]
+    """Download the upload workbook of a kind: blank, or (``?filled=1``) with the user's editable drafts."""
+    if kind not in KINDS:
+        abort(404)
+    filled = request.args.get("filled") == "1"
+    data = template_for(current_user, kind, filled=filled)
+    name = f"{kind}-{'drafts' if filled else 'template'}.xlsx"
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/", methods=["POST"])
+@login_required
+def upload():  # type: ignore[no-untyped-def]
+    """Import an uploaded workbook (all or nothing) and show the result."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return redirect(url_for(".index"))
+    data = form.workbook.data.read(current_app.config["IMPORT_SYNC_MAX_BYTES"] + 1)
+    if len(data) > current_app.config["IMPORT_SYNC_MAX_BYTES"]:
+        flash(_("文件超过 %(mb)s MB，请拆分为几个工作簿上传", mb=current_app.config["IMPORT_SYNC_MAX_BYTES"] // (1024 * 1024)),
+              "danger")
+        return redirect(url_for(".index"))
+    outcome = import_workbook(current_user, data, form.workbook.data.filename or "upload.xlsx")
+    db.session.commit()  # the drafts (on success) and the import record (always)
+    flash(bilingual(outcome.message_zh, outcome.message_en), "success" if outcome.ok else "danger")
+    return redirect(url_for(".result", import_id=outcome.record_id))
+
+
+@bp.route("/<int:import_id>")
+@login_required
+def result(import_id: int):  # type: ignore[no-untyped-def]
+    """Show what an upload did: the drafts created or updated, or the problems and the error workbook."""
+    record = _record_or_404(import_id)
+    rows = json.loads(record.result_json) if record.result_json else []
+    return render_template("uploads/result.html", record=record, rows=rows, OUTCOME_NAMES=OUTCOME_NAMES,
+                           ACTION_NAMES=ACTION_NAMES)
+
+
+@bp.route("/<int:import_id>/errors.xlsx")
+@login_required
+def error_workbook(import_id: int):  # type: ignore[no-untyped-def]
+    """Download the uploaded workbook with its errors marked."""
+    record = _record_or_404(import_id)
+    if record.error_workbook is None:
+        abort(404)
+    name = f"errors-{record.id}.xlsx"
+    return Response(record.error_workbook, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
