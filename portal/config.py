@@ -25,7 +25,6 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a long form is never refused for age
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    IMPORT_SYNC_MAX_BYTES = 5 * 1024 * 1024  # bulk-upload workbooks imported within the request (issue 7)
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production, shared by every web process
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"

@@ -166,3 +166,59 @@ def test_payload_is_cleared_when_done_and_kept_when_interrupted(world) -> None:
     assert jobs.finish(done.id, jobs.claim(done.id, "w"), "done")
     db.session.refresh(done)
     assert done.payload is None and db.session.get(Job, done.id).status == "done"
+
+
+def _post(client, data: bytes, name: str):  # type: ignore[no-untyped-def]
+    import io
+
+    return client.post("/uploads/", data={"workbook": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+def test_large_upload_runs_as_a_job_errors_then_corrected(app, client, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Template → fill → upload above the threshold: a job; its page offers the annotated workbook; fixed → done."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from portal.domain.codec import document_from_json
+    from portal.extensions import db
+    from portal.models import Filing
+
+    monkeypatch.setitem(app.config, "UPLOAD_JOB_THRESHOLD", 1000)
+    login(client, "filer_a@test.cn")
+    book = load_workbook(io.BytesIO(client.get("/uploads/template/ghg_annual_report.xlsx?filled=1").data))
+    book["化石燃料燃烧"]["E2"] = "lots"  # consumption: not a number
+    bad = io.BytesIO()
+    book.save(bad)
+    assert len(bad.getvalue()) > 1000
+
+    response = _post(client, bad.getvalue(), "mine.xlsx")
+    assert response.status_code == 302 and re.fullmatch(r"/jobs/\d+", response.headers["Location"])
+    job_url = response.headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert "未导入" in page and "工作簿有错误，未导入任何数据" in page and "发现 1 个问题" in page
+    annotated = client.get(job_url + "/errors.xlsx")
+    fixed_book = load_workbook(io.BytesIO(annotated.data))
+    assert fixed_book["化石燃料燃烧"]["E2"].comment is not None
+    fixed_book["化石燃料燃烧"]["E2"] = 150000
+    fixed = io.BytesIO()
+    fixed_book.save(fixed)
+
+    response = _post(client, fixed.getvalue(), "mine-fixed.xlsx")
+    job_url = response.headers["Location"]
+    state = client.get(job_url + ".json").get_json()
+    assert state["status"] == "done" and state["percent"] == 100
+    assert [(s["stage"], s["done"] == s["total"]) for s in state["stages"]] == [
+        ("parsed", True), ("validated", True), ("stored", True)]
+    page = client.get(job_url).get_data(as_text=True)
+    assert "更新的申报（1）" in page and f'/filings/{world.filing_a.id}"' in page and "/uploads/" in page
+    document = document_from_json(db.session.get(Filing, world.filing_a.id).draft_json)
+    assert str(document.fuels[0].consumption) == "150000"
+
+
+def test_small_upload_stays_synchronous(app, client, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "UPLOAD_JOB_THRESHOLD", 10_000_000)
+    login(client, "filer_a@test.cn")
+    response = _post(client, b"%PDF-1.4 not a workbook", "x.xlsx")
+    assert response.headers["Location"].startswith("/uploads/")
+    assert "您还没有后台任务" in client.get("/jobs/").get_data(as_text=True)
