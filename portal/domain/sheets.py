@@ -43,7 +43,7 @@ ERROR_COLUMN_CODE = "_errors"
 ColumnType = Literal["decimal", "int", "bool", "date", "str", "choice", "choices"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: columns are built once per kind
 class Column:
     """Describe one column: where its value goes in the document and what it may hold."""
 

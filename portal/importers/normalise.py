@@ -51,14 +51,14 @@ def _shown(value: Any) -> str:
 
 def to_decimal(value: Any) -> Decimal:
     """Return a cell as an exact Decimal: floats via ``repr``, text with full-width digits and 1,234 grouping."""
+    if value.__class__ is float:  # the common case first: calamine returns every number as a float
+        if value != value or value in (float("inf"), float("-inf")):
+            raise CellValueError("应为有限数值", "expected a finite number")
+        return Decimal(repr(value))
     if isinstance(value, bool):
         raise CellValueError("应为数值，实为是/否", "expected a number, got a yes/no value")
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise CellValueError("应为有限数值", "expected a finite number")
-        return Decimal(repr(value))
     if isinstance(value, str):
         text = _text(value).replace(" ", "")
         if _GROUPED.fullmatch(text):

@@ -86,7 +86,8 @@ class ParsedWorkbook:
 class _Draft:
     row: int
     data: dict[str, Any]
-    cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # document path → cell
+    #: (path prefix, sheet, row, {column: index}) per row read — turned into cells only for an error message
+    rows: list[tuple[str, str, int, dict[Column, int]]] = field(default_factory=list)
 
 
 def read_kind(sheets: Mapping[str, Rows]) -> tuple[str | None, CellError | None]:
@@ -178,7 +179,9 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
         seen: set[tuple[str, int]] = set()
         for offset, raw in enumerate(rows[1:]):
             number = offset + 2
-            cells = {i: raw[i] for i in columns if i < len(raw) and not is_blank(raw[i])}
+            width = len(raw)
+            # calamine hands empty cells back as "": test that first, is_blank only for other text
+            cells = {i: v for i in columns if i < width and (v := raw[i]) != "" and v is not None and not is_blank(v)}
             if not cells:
                 continue
             result.rows += 1
@@ -249,11 +252,9 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, number: int, columns: Mapping[in
         if not column.optional and column not in typed:
             errors.append(CellError(sheet.title, number, _index_of(columns, column), f"“{column.zh}”为必填项",
                                     f"'{column.en}' is required"))
-    for column, (index, value) in values.items():
+    for column, (_, value) in values.items():
         _set(target, column.path, value)
-        path = ".".join(column.path) if not prefix else f"{prefix}.{'.'.join(column.path)}"
-        draft.cells[path] = (sheet.title, number, index + 1)
-    draft.cells.setdefault(sheet.attr or "", (sheet.title, number, 0))
+    draft.rows.append((prefix or sheet.attr or "", sheet.title, number, {c: i for c, (i, _) in values.items()}))
 
 
 def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
@@ -287,11 +288,17 @@ def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbo
 
 def _cell_of(draft: _Draft, path: str) -> tuple[str, int, int]:
     """Return the cell a codec error path points at: the exact cell, else its row, else the document row."""
+    cells: dict[str, tuple[str, int, int]] = {}
+    for prefix, title, number, indexes in draft.rows:
+        cells.setdefault(prefix, (title, number, 0))
+        for column, index in indexes.items():
+            code = column.code if not prefix or column.path[0] == prefix else f"{prefix}.{column.code}"
+            cells[code] = (title, number, index + 1)
     candidate = path
     while candidate:
-        if candidate in draft.cells:
-            return draft.cells[candidate]
+        if candidate in cells:
+            return cells[candidate]
         candidate = candidate.rsplit(".", 1)[0] if "." in candidate else candidate.split("[", 1)[0] if "[" in candidate else ""
-        if candidate in draft.cells:
-            return draft.cells[candidate]
+        if candidate in cells:
+            return cells[candidate]
     return ("基本信息", draft.row, 0)
