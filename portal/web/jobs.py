@@ -21,7 +21,7 @@ from ..jobs.queue import now
 from ..models import Job
 from ..services import jobs as job_service
 from ..services.errors import ServiceError
-from .templating import bilingual
+from .templating import bilingual, format_number
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -72,7 +72,8 @@ def _state(job: Job, view: job_service.JobView) -> dict[str, Any]:
         "percent": view.percent,
         "stages": [
             {"stage": stage, "label": str(STAGE_LABELS[stage]), "done": done, "total": total,
-             "percent": min(100 * done // total, 100) if total else 0}
+             "percent": min(100 * done // total, 100) if total else 0,
+             "text": f"{format_number(done)} / {format_number(total)}" if total else _("未开始")}
             for stage, (done, total) in view.stages.items()
         ],
         "message": _message(job, view),

@@ -36,9 +36,10 @@ def test_progress_page_is_drawn_from_the_server_and_survives_a_reload(client, ru
     for _ in range(2):  # the second load is the "reload": same job, same place, nothing kept in the browser
         page = client.get(f"/jobs/{running_job.id}").get_data(as_text=True)
         assert "正在处理" in page
-        assert re.search(r'aria-labelledby="stage-validated-label"\s+aria-valuemin="0" aria-valuemax="20" '
-                         r'aria-valuenow="10"', page)
+        assert re.search(r'aria-labelledby="stage-validated-label" aria-valuetext="10 / 20"\s+'
+                         r'aria-valuemin="0" aria-valuemax="20" aria-valuenow="10"', page)
         assert 'aria-valuemax="40" aria-valuenow="40"' in page
+        assert 'aria-valuetext="未开始"' in page  # stored: not begun
         assert "job-bar-50" in page and "job-progress.js" in page
 
 
@@ -46,8 +47,8 @@ def test_status_json_reports_each_stage_and_the_overall_percent(client, running_
     login(client, "filer_a@test.cn")
     state = client.get(f"/jobs/{running_job.id}.json").get_json()
     assert state["status"] == "running" and state["final"] is False
-    assert [(s["stage"], s["done"], s["total"], s["percent"]) for s in state["stages"]] == [
-        ("parsed", 40, 40, 100), ("validated", 10, 20, 50), ("stored", 0, 0, 0)]
+    assert [(s["stage"], s["done"], s["total"], s["percent"], s["text"]) for s in state["stages"]] == [
+        ("parsed", 40, 40, 100, "40 / 40"), ("validated", 10, 20, 50, "10 / 20"), ("stored", 0, 0, 0, "未开始")]
     # Each stage weighs a third: (40/40 + 10/20 + 0) / 3 = 0.5.
     assert state["percent"] == 50
     assert state["status_label"] == "正在处理"

@@ -6,15 +6,14 @@
   var box = document.querySelector("[data-job-status-url]");
   if (!box || box.getAttribute("data-final") === "true") { return; }
   var url = box.getAttribute("data-job-status-url");
-  var delay = 1000;
-
-  function fmt(n) { return Number(n).toLocaleString(); }
+  var delay = 500;
 
   function setBar(stage) {
     var bar = box.querySelector('[data-job-bar="' + stage.stage + '"]');
     var count = box.querySelector('[data-job-count="' + stage.stage + '"]');
-    if (count) { count.textContent = fmt(stage.done) + " / " + fmt(stage.total); }
+    if (count) { count.textContent = stage.text; }
     if (!bar) { return; }
+    bar.setAttribute("aria-valuetext", stage.text);
     bar.setAttribute("aria-valuenow", String(stage.done));
     bar.setAttribute("aria-valuemax", String(stage.total));
     var inner = bar.querySelector(".progress-bar");
@@ -35,7 +34,7 @@
   function poll() {
     fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
-      .then(function (state) { if (apply(state)) { delay = 1000; window.setTimeout(poll, delay); } })
+      .then(function (state) { if (apply(state)) { delay = 500; window.setTimeout(poll, delay); } })
       .catch(function () { delay = Math.min(delay * 2, 15000); window.setTimeout(poll, delay); });
   }
 
