@@ -191,6 +191,38 @@ def _drafts(app: Flask) -> dict[int, str]:
         return {f.year: f.draft_json for f in db.session.scalars(select(Filing).where(Filing.year != 2024))}
 
 
+def _uncommitted_writes_probe(app: Flask) -> Callable[[], bool]:
+    """Return a check: does another connection hold written, uncommitted rows (the worker mid-import)?"""
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite":
+        import sqlite3
+
+        def sqlite_pending() -> bool:
+            # A writer keeps SQLite's one write lock from its first write to its commit: BEGIN IMMEDIATE fails.
+            conn = sqlite3.connect(url.database, timeout=0, isolation_level=None)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+                return False
+            except sqlite3.OperationalError:
+                return True
+            finally:
+                conn.close()
+
+        return sqlite_pending
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+    def postgresql_pending() -> bool:
+        # An open transaction that has updated a filing holds RowExclusiveLock on it until it ends.
+        with engine.connect() as conn:
+            return bool(conn.scalar(sa.text(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() "
+                "AND l.relation = 'filing'::regclass AND l.mode = 'RowExclusiveLock'")))
+
+    return postgresql_pending
+
+
 def test_embedded_worker_thread_imports_a_workbook(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app("embedded")
     job_id = _submit(app, _workbook(_ghg(2023)), "a-2023.xlsx")
@@ -237,7 +269,8 @@ def test_sigkill_mid_import_stores_nothing_and_the_job_is_interrupted(make_app, 
     from portal.models import Enterprise, Filing, ImportRecord
 
     app = make_app(REDIS_URL)
-    years = range(2030, 2090)  # 60 existing drafts, each updated (and flushed) one by one by the import
+    # 100 existing drafts (2024 is the world's own), each updated and flushed one by one by the import.
+    years = [y for y in range(2000, 2101) if y != 2024]
     with app.app_context():
         from sqlalchemy import select
 
@@ -247,22 +280,29 @@ def test_sigkill_mid_import_stores_nothing_and_the_job_is_interrupted(make_app, 
         db.session.commit()
     before = _drafts(app)
     data = _workbook(*(_ghg(y, co2_recovered_t=Decimal("12.3")) for y in years))
+    pending = _uncommitted_writes_probe(app)
     worker = _start_worker(app, tmp_path)
     try:
-        job_id = _submit(app, data, "sixty.xlsx")
+        job_id = _submit(app, data, "many.xlsx")
         queue = get_queue(app)
-
-        def storing() -> Any:
-            live = queue.live(job_id) or {}
-            done, total = (live.get("stages") or {}).get("stored", [0, 0])
-            return 0 < done < total and (done, total)
-
-        done, total = _wait(storing, 120, "the import to be part-way through storing")
-        worker.send_signal(signal.SIGKILL)
+        _wait(lambda: "stored" in ((queue.live(job_id) or {}).get("stages") or {}), 60, "the store stage")
+        # Step the worker (SIGSTOP … SIGCONT) until it is caught holding written, uncommitted rows; kill it then.
+        caught = False
+        deadline = time.monotonic() + 60
+        while not caught and time.monotonic() < deadline and _job(app, job_id).status == "running":
+            worker.send_signal(signal.SIGSTOP)
+            caught = pending()
+            if caught:
+                worker.send_signal(signal.SIGKILL)
+            else:
+                worker.send_signal(signal.SIGCONT)
+                time.sleep(0.003)
         worker.wait(timeout=10)
     finally:
         _stop(worker)
-    assert total == 60 and 0 < done < 60
+    assert caught, "the worker finished storing before it could be caught mid-transaction"
+    done, total = queue.live(job_id)["stages"]["stored"]
+    assert total == 100 and done < 100
 
     assert _drafts(app) == before  # not one of the flushed updates was committed
     with app.app_context():
@@ -289,4 +329,4 @@ def test_sigkill_mid_import_stores_nothing_and_the_job_is_interrupted(make_app, 
         _stop(worker)
     assert job.status == "done" and job.attempt == 2
     after = _drafts(app)
-    assert sorted(after) == list(years) and all(after[y] != before[y] for y in years)
+    assert sorted(after) == years and all(after[y] != before[y] for y in years)
