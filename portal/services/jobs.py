@@ -53,9 +53,20 @@ def jobs_of(actor: User, limit: int = 50) -> list[Job]:
     ))
 
 
+def stored_files(job: Job) -> tuple[bool, bool]:
+    """Return whether the job keeps its upload and an error workbook, without loading either blob."""
+    row = db.session.execute(
+        select(Job.payload.is_not(None), Job.result_file.is_not(None)).where(Job.id == job.id)
+    ).one()
+    return bool(row[0]), bool(row[1])
+
+
 def can_retry(job: Job) -> bool:
     """Return whether the job may run again: its worker died, or it crashed, and its upload is kept."""
-    return job.status in ("interrupted", "failed") and job.result_file is None and job.payload is not None
+    if job.status not in ("interrupted", "failed"):
+        return False
+    has_upload, has_error_workbook = stored_files(job)
+    return has_upload and not has_error_workbook
 
 
 def retry(actor: User, job: Job, *, shown_interrupted: bool = False) -> Job:

@@ -123,7 +123,7 @@ def show(job_id: int) -> str:
     view = _view(job)
     return render_template("jobs/show.html", job=job, view=view, state=_state(job, view), summary=_summary(job),
                            can_retry=view.status == "interrupted" or job_service.can_retry(job),
-                           has_file=job.result_file is not None,
+                           has_file=job_service.stored_files(job)[1],
                            JOB_STATUS_LABELS=JOB_STATUS_LABELS, JOB_STATUS_BADGES=JOB_STATUS_BADGES,
                            JOB_KIND_LABELS=JOB_KIND_LABELS)
 
