@@ -140,6 +140,38 @@ def run_render(path: Path, pdf_out: Path | None, xlsx_out: Path | None) -> int:
     return EXIT_OK
 
 
+def run_render_version(filing_id: int, number: int | None, pdf_out: Path | None, xlsx_out: Path | None) -> int:
+    """Render a submitted version from the database exactly as the web portal does (hash verified first)."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import FilingVersion
+    from .renderers import PdfPrerequisiteError
+    from .services import exports
+    from .services.errors import ServiceError
+
+    if pdf_out is None and xlsx_out is None:
+        print("portal render: 请指定 --pdf 或 --xlsx / give --pdf or --xlsx", file=sys.stderr)
+        return EXIT_UNREADABLE
+    query = select(FilingVersion).where(FilingVersion.filing_id == filing_id)
+    query = query.where(FilingVersion.number == number) if number else query.order_by(FilingVersion.number.desc())
+    version = db.session.scalars(query.limit(1)).first()
+    if version is None:
+        print(f"portal render: 申报 {filing_id} 没有{'版本 ' + str(number) if number else '已提交的版本'} / "
+              f"filing {filing_id} has no {'version ' + str(number) if number else 'submitted version'}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        if pdf_out is not None:
+            pdf_out.write_bytes(exports.version_pdf(version).content)
+        if xlsx_out is not None:
+            xlsx_out.write_bytes(exports.version_xlsx(version).content)
+    except (ServiceError, PdfPrerequisiteError) as exc:
+        print(f"portal render: {exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"filing {filing_id} version {version.number} sha256 {version.sha256}")
+    return EXIT_OK
+
+
 def run_xlsx(files: list[Path], out: Path) -> int:
     """Write one upload workbook holding the documents of ``files`` (all of one kind); return the exit status."""
     from .reference import default_reference

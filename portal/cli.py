@@ -39,14 +39,24 @@ def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool
 
 
 @main.command("render")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--filing", "filing_id", type=int, help="Render a submitted version from the database instead of a file.")
+@click.option("--version", "number", type=int, help="The version number (default: the filing's latest).")
 @click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the PDF copy here.")
 @click.option("--xlsx", "xlsx_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the Excel filing here.")
-def render_command(file: Path, pdf_out: Path | None, xlsx_out: Path | None) -> None:
-    """Render one document's PDF copy (marked 草稿: a file is not a submitted version) and Excel filing."""
-    from .checking_cli import run_render
+def render_command(file: Path | None, filing_id: int | None, number: int | None, pdf_out: Path | None,
+                   xlsx_out: Path | None) -> None:
+    """Render one document's PDF copy and Excel filing: from FILE (marked 草稿), or a submitted version."""
+    if (file is None) == (filing_id is None):
+        raise click.UsageError("give a FILE or --filing ID / 请指定文件或 --filing")
+    if file is not None:
+        from .checking_cli import run_render
 
-    sys.exit(run_render(file, pdf_out, xlsx_out))
+        sys.exit(run_render(file, pdf_out, xlsx_out))
+    with _create_app().app_context():
+        from .checking_cli import run_render_version
+
+        sys.exit(run_render_version(filing_id, number, pdf_out, xlsx_out))  # type: ignore[arg-type]
 
 
 @main.command("xlsx")
@@ -109,6 +119,42 @@ def seed_demo_command() -> None:
     click.echo("演示数据已就绪 / demo data ready" + (f" (+{created})" if created else ""))
 
 
+@main.command("notify-deadlines")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date to judge deadlines on (default: today).")
+@with_appcontext
+def notify_deadlines_command(today: object) -> None:
+    """Send overdue and approaching-deadline notices for GHG reports (idempotent), then the mail outbox."""
+    import datetime as dt
+
+    from flask import current_app
+
+    from .extensions import db
+    from .services import notifications
+
+    day = today.date() if isinstance(today, dt.datetime) else dt.date.today()
+    sent = notifications.notify_deadlines(day, int(current_app.config["NOTIFY_DUE_SOON_DAYS"]))
+    db.session.commit()
+    mailed, failed = notifications.deliver_outbox(current_app.config, limit=10_000)
+    db.session.commit()
+    click.echo(f"截止日期通知 / deadline notices: {sent}; 邮件 / mail sent {mailed}, failed {failed}")
+
+
+@main.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the e-mail outbox (retries messages that failed before)."""
+    from flask import current_app
+
+    from .extensions import db
+    from .services import notifications
+
+    mailed, failed = notifications.deliver_outbox(current_app.config, limit=10_000)
+    db.session.commit()
+    click.echo(f"邮件 / mail sent {mailed}, failed {failed}")
+    sys.exit(1 if failed else 0)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -152,3 +198,5 @@ def worker_command(threads: int | None) -> None:
 def register_app_commands(app: Flask) -> None:
     """Register commands that need the app on ``flask --app wsgi``, too."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(notify_deadlines_command)
+    app.cli.add_command(send_mail_command)

@@ -39,6 +39,15 @@ class Config:
     JOB_HEARTBEAT_SECONDS = 2.0  # how often a running job proves its worker is alive
     JOB_STALE_SECONDS = 30.0  # a running job silent this long is shown, then recorded, as interrupted
     UPLOAD_JOB_THRESHOLD = 256 * 1024  # uploads larger than this (bytes) are imported by a background job
+    # E-mail for notifications (off while SMTP_HOST is empty; notices stay in the outbox until sent).
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_USER = ""
+    SMTP_PASSWORD = ""
+    SMTP_SENDER = "portal@localhost"
+    SMTP_STARTTLS = False
+    SMTP_TIMEOUT = 10
+    NOTIFY_DUE_SOON_DAYS = 30  # a GHG report due within this many days gets an "approaching" notice
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Create the background job table (uploads imported by a worker, their progress and result).
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0006
 Create Date: 2026-11-21 05:52:42.100432
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0003'  # chained after issue7-import's 0003 on this branch (the integrator re-chains)
+down_revision = '0006'  # chained after main's head (0006) on this branch; the integrator re-chains
 branch_labels = None
 depends_on = None
 

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 
 from ..domain.documents import AuditOption, CleanProductionAudit, Indicator, OptionSavings
+from ..reference.types import ReferenceData
 from .results import AuditDeadlines, CpaComputed, IndicatorAchievement, OptionEconomics
 
 ZERO = Decimal(0)
@@ -219,14 +220,28 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def audit_deadlines(listed_on: dt.date | None) -> AuditDeadlines | None:
-    """Return publish (+1 month), start (+2 months) and finish (+1 year) deadlines from the listing date."""
+#: The rule parameters of the three deadlines (reference-data.md §5; 《清洁生产审核办法》（2016）: publish
+#: within one month of the list, start within two months, finish the round within one year).
+DEADLINE_PARAMS = ("audit.publish_info_months", "audit.start_months", "audit.finish_months")
+
+
+def audit_deadlines(listed_on: dt.date | None, ref: ReferenceData) -> AuditDeadlines | None:
+    """Return the publish, start and finish deadlines from the listing date, by the ``audit.*`` parameters.
+
+    The month counts are those in force in the year of the listing (parameters are versioned by year).
+    None without a listing date, or when the listing predates every version of the parameters — the
+    portal then shows no timeline rather than deadlines of a regime that did not apply.
+    """
     if listed_on is None:
         return None
+    try:
+        publish, start, finish = (int(ref.value(key, listed_on.year)) for key in DEADLINE_PARAMS)  # type: ignore[arg-type]
+    except KeyError:  # ParameterNotFound: listed before the parameters' first year
+        return None
     return AuditDeadlines(
-        publish_by=add_months(listed_on, 1),
-        start_by=add_months(listed_on, 2),
-        finish_by=add_months(listed_on, 12),
+        publish_by=add_months(listed_on, publish),
+        start_by=add_months(listed_on, start),
+        finish_by=add_months(listed_on, finish),
     )
 
 
@@ -247,8 +262,10 @@ def _rate(implemented: int, count: int) -> Decimal | None:
     return _round(Decimal(implemented) / Decimal(count), RATE_PLACES) if count else None
 
 
-def compute_cpa(document: CleanProductionAudit) -> CpaComputed:
+def compute_cpa(document: CleanProductionAudit, ref: ReferenceData) -> CpaComputed:
     """Return everything computed for a clean-production audit (filing-format.md "Computed").
+
+    ``ref`` supplies the deadline parameters (``audit.*``); nothing else here depends on reference data.
 
     Rates are returned with 4 decimals (the worked example gives ``Decimal("1.0000")`` and
     ``Decimal("0.5000")``), the total investment with 2, savings exactly as summed.
@@ -273,7 +290,7 @@ def compute_cpa(document: CleanProductionAudit) -> CpaComputed:
         savings_total=_savings_total(implemented),
         options=[option_economics(o, document.discount_rate) for o in medium_high],
         indicators=[indicator_achievement(i, ind) for i, ind in enumerate(document.indicators)],
-        deadlines=audit_deadlines(document.listed_on),
+        deadlines=audit_deadlines(document.listed_on, ref),
     )
 
 
@@ -316,9 +333,11 @@ class DeadlineStep:
 
 
 def finished_on(document: CleanProductionAudit) -> dt.date | None:
-    """Return the date the audit counts as finished: the earliest passed 评估 or 验收, else None.
+    """Return the date the audit counts as completed for the audit history: the earliest passed 评估 or 验收.
 
-    This is filing-format.md's definition of a completed audit (``last_audit_year``: 验收 or 评估 passed).
+    This is filing-format.md's definition of a completed audit (``last_audit_year``: 验收 or 评估 passed),
+    which CPA-001/CPA-011 read through the audit history. It is not the deadline's "finish" — see
+    :func:`round_finished_on`.
     """
     dates = [
         review.date
@@ -328,11 +347,24 @@ def finished_on(document: CleanProductionAudit) -> dt.date | None:
     return min(dates) if dates else None
 
 
+def round_finished_on(document: CleanProductionAudit) -> dt.date | None:
+    """Return the date the enterprise finished this audit round: the end of the implementation phase.
+
+    The one definition of "finish" shared by the timeline and CPA-004. 《清洁生产审核办法》（2016）
+    requires a listed enterprise to finish the round within one year of the list (reference-data.md §5,
+    ``audit.finish_months``), and rules-catalogue.md words CPA-004 as "implementation not finished within
+    listed_on + 1 year". Finishing is the enterprise's own act, so it is the end of 方案的实施 — not the
+    date a regulator passed 评估 or 验收, which depends on the regulator's calendar (and 验收 of
+    medium/high options may come later still).
+    """
+    return document.phases.implementation.end
+
+
 def audit_steps(document: CleanProductionAudit, computed: CpaComputed, today: dt.date) -> list[DeadlineStep]:
     """Return the publish, start and finish steps with their status on ``today`` (empty without deadlines).
 
-    Done dates: ``info_published_on``; the start of the preparation phase; :func:`finished_on`. A step
-    done on its due date is on time; one still open on its due date is pending, not overdue.
+    Done dates: ``info_published_on``; the start of the preparation phase; :func:`round_finished_on`. A
+    step done on its due date is on time; one still open on its due date is pending, not overdue.
     """
     deadlines = computed.deadlines
     if deadlines is None:
@@ -340,7 +372,7 @@ def audit_steps(document: CleanProductionAudit, computed: CpaComputed, today: dt
     plan: list[tuple[StepName, dt.date, dt.date | None]] = [
         ("publish", deadlines.publish_by, document.info_published_on),
         ("start", deadlines.start_by, document.phases.preparation.start),
-        ("finish", deadlines.finish_by, finished_on(document)),
+        ("finish", deadlines.finish_by, round_finished_on(document)),
     ]
     steps = []
     for name, due, done in plan:

@@ -55,6 +55,8 @@ class Column:
     choices: tuple[str, ...] = ()  # the Literal values of a choice / choices column
     codes: str | None = None  # the reference code list (fuel, process, product, region, industry)
     optional: bool = True  # admits an empty cell (→ None, or the field's default)
+    help_zh: str | None = None
+    help_en: str | None = None
 
     @property
     def code(self) -> str:
@@ -108,7 +110,8 @@ def _scalar(path: tuple[str, ...], f: dataclasses.Field[Any], tp: Any) -> Column
     info = field_info(f)
     optional, tp = _optional(tp)
     optional = optional or _has_default(f)
-    common = {"path": path, "zh": info.zh, "en": info.en, "unit": info.unit, "optional": optional}
+    common = {"path": path, "zh": info.zh, "en": info.en, "unit": info.unit, "optional": optional,
+              "help_zh": info.help_zh, "help_en": info.help_en}
     if get_origin(tp) is Literal:
         return Column(**common, type="choice", choices=tuple(str(a) for a in get_args(tp)))
     if get_origin(tp) is list:

@@ -120,9 +120,10 @@ def to_text(value: Any, *, strip: bool = False) -> str:
     if isinstance(value, bool):
         raise CellValueError("应为文本，实为是/否", "expected text, got a yes/no value")
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
+        if abs(value) >= 1e15:  # an 18-digit code typed into a General cell: Excel kept only 15 digits
+            raise CellValueError("数字位数过多，Excel 已丢失末尾几位；请把该单元格设为“文本”格式后重新输入",
+                                 "too many digits: Excel dropped the last ones; format the cell as Text and type it again")
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, int):
         return str(value)
     raise CellValueError(f"应为文本，实为“{_shown(value)}”", f"expected text, got '{_shown(value)}'")

@@ -8,7 +8,7 @@ rules a JSON upload is. Coded values are re-validated here: Excel's dropdowns ar
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,10 @@ from portal.domain.codec import DocumentError, parse_document
 from portal.domain.documents import GHG_KIND, KINDS, Document, filing_year
 from portal.domain.sheets import (
     ERROR_COLUMN_CODE,
+    INSTRUCTIONS_SHEET,
+    LISTS_SHEET,
     META_SHEET,
+    SUMMARY_SHEET,
     TEMPLATE_VERSION,
     Column,
     Sheet,
@@ -25,7 +28,7 @@ from portal.domain.sheets import (
     workbook_spec,
 )
 
-from .normalise import CellValueError, cell_value, is_blank, to_int, to_text
+from .normalise import CellValueError, cell_value, is_blank, to_text
 
 Rows = Sequence[Sequence[Any]]
 
@@ -113,10 +116,11 @@ def _header_codes(header: Sequence[Any]) -> list[str | None]:
     """Return each header cell's column code (its second line; the whole text for a one-line header)."""
     out: list[str | None] = []
     for cell in header:
-        if is_blank(cell) or not isinstance(cell, str):
+        if is_blank(cell):
             out.append(None)
             continue
-        lines = [line.strip() for line in cell.strip().splitlines() if line.strip()]
+        text = cell if isinstance(cell, str) else to_text(cell)
+        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         out.append(lines[1] if len(lines) >= 2 else lines[0])
     return out
 
@@ -157,13 +161,19 @@ def _code_problem(column: Column, value: str, code_lists: Mapping[str, frozenset
             f"code '{value}' is not in the {column.en} code list (choose from the dropdown)")
 
 
-def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozenset[str]]) -> ParsedWorkbook:
-    """Return the documents a workbook holds, or every error found in it (all cells are checked)."""
+def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozenset[str]], *,
+                   progress: Callable[[int, int], None] | None = None) -> ParsedWorkbook:
+    """Return the documents a workbook holds, or every error found in it (all cells are checked).
+
+    ``progress(rows done, rows in all)`` is called every 1,000 rows and at the end (for a progress bar).
+    """
     kind, problem = read_kind(sheets)
     if kind is None:
         return ParsedWorkbook(None, errors=[problem] if problem else [])
     spec = workbook_spec(kind)
     result = ParsedWorkbook(kind)
+    total = sum(max(len(sheets.get(s.title, ())) - 1, 0) for s in spec.sheets)
+    done = 0
     drafts: dict[tuple[str, int], _Draft] = {}
     for sheet in spec.sheets:
         rows = sheets.get(sheet.title)
@@ -176,9 +186,19 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
         if not rows:
             continue
         columns = _map_columns(spec, sheet, rows[0], result.errors)
+        codes = _header_codes(rows[0])
+        headless = [i for i, code in enumerate(codes) if code is None]
         seen: set[tuple[str, int]] = set()
         for offset, raw in enumerate(rows[1:]):
             number = offset + 2
+            done += 1
+            if progress is not None and done % 1000 == 0:
+                progress(done, total)
+            # A value under no header would be silently dropped: say so instead (never lose data).
+            for i in (*headless, *range(len(codes), len(raw))):
+                if i < len(raw) and not is_blank(raw[i]):
+                    result.errors.append(CellError(sheet.title, number, i + 1, "此列没有表头，其中的数据无法导入",
+                                                   "this column has no header: its data cannot be imported"))
             width = len(raw)
             # calamine hands empty cells back as "": test that first, is_blank only for other text
             cells = {i: v for i in columns if i < width and (v := raw[i]) != "" and v is not None and not is_blank(v)}
@@ -186,11 +206,30 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
                 continue
             result.rows += 1
             _read_row(spec, sheet, number, columns, cells, drafts, seen, code_lists, result.errors)
+    if progress is not None:
+        progress(total, total)
+    _check_other_sheets(spec, sheets, result.errors)
     if result.errors:
         return result
     for (uscc, year), draft in drafts.items():
         _finish(kind, uscc, year, draft, result)
     return result
+
+
+#: sheets a workbook may hold besides the spec's: the instructions, the hidden lists and metadata, and the
+#: summary of an error workbook being uploaded again after correction
+_KNOWN_SHEETS = {INSTRUCTIONS_SHEET, LISTS_SHEET, META_SHEET, SUMMARY_SHEET}
+
+
+def _check_other_sheets(spec: WorkbookSpec, sheets: Mapping[str, Rows], errors: list[CellError]) -> None:
+    """Report a sheet the template does not have when it holds data (it would not be imported)."""
+    for title, rows in sheets.items():
+        if title in _KNOWN_SHEETS or spec.sheet(title) is not None:
+            continue
+        if any(not is_blank(v) for row in rows for v in row):
+            errors.append(CellError(title, None, None, f"工作表“{title}”不属于模板，其中的数据不会被导入；请将数据移到对应的表中或删除此表",
+                                    f"the sheet '{title}' is not part of the template and its data would not be "
+                                    "imported; move the data to the right sheet or delete this sheet"))
 
 
 def _read_row(spec: WorkbookSpec, sheet: Sheet, number: int, columns: Mapping[int, Column], cells: Mapping[int, Any],
@@ -264,7 +303,15 @@ def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
 def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbook) -> None:
     data = draft.data
     if isinstance(data.get("explanations"), list):  # the sheet's (key, text) rows are one object
-        data["explanations"] = {e.get("key"): e.get("text") for e in data["explanations"]}
+        explanations: dict[str, str] = {}
+        for i, e in enumerate(data["explanations"]):
+            if e.get("key") in explanations:
+                title, row, _ = _cell_of(draft, f"explanations[{i}]")
+                result.errors.append(CellError(title, row, None, f"问题编号“{e['key']}”的说明出现两次",
+                                               f"the finding key '{e['key']}' is explained twice"))
+                return
+            explanations[e.get("key")] = e.get("text")
+        data["explanations"] = explanations
     data.update(kind=kind, schema_version=1)
     data.setdefault("enterprise", {})["uscc"] = uscc
     if kind == GHG_KIND:

@@ -1,9 +1,11 @@
 """Persistence models and their database-level invariants. Models never commit."""
 
 from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
+from .dashboard import VersionMetric, VersionProductMetric
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
 from .imports import IMPORT_OUTCOMES, ImportRecord
 from .jobs import JOB_KINDS, JOB_STATUSES, Job
+from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 
 __all__ = [
@@ -24,4 +26,9 @@ __all__ = [
     "Job",
     "Membership",
     "User",
+    "NOTIFICATION_KINDS",
+    "Notification",
+    "OutboxMail",
+    "VersionMetric",
+    "VersionProductMetric",
 ]

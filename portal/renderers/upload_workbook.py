@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -153,7 +154,13 @@ def _write_sheet(ws: Worksheet, spec: WorkbookSpec, sheet: Sheet, documents: Seq
         cell.font = _HEAD_FONT
         cell.fill = _KEY_FILL if index <= len(spec.keys) else _HEAD_FILL
         cell.alignment = _HEAD_ALIGN
-        ws.column_dimensions[get_column_letter(index)].width = 20 if index == 1 else 14
+        note = "\n".join(t for t in (col.en + (f" ({col.unit})" if col.unit else ""), col.help_zh, col.help_en) if t)
+        cell.comment = Comment(note, "portal", width=240, height=80)
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = 20 if index == 1 else 14
+        if col.type == "str":
+            # Text columns stay text when typed into: an 18-digit USCC or a phone number keeps its digits.
+            dimension.number_format = "@"
     ws.row_dimensions[1].height = 48
     ws.freeze_panes = "C2"
     row = 2
@@ -172,6 +179,31 @@ def _write_sheet(ws: Worksheet, spec: WorkbookSpec, sheet: Sheet, documents: Seq
             ws.add_data_validation(dv)
 
 
+_REFERENCE_HEAD = ("字段说明：工作表 Sheet", "字段代码 Code", "中文名称", "English name", "单位 Unit", "必填 Required",
+                   "可选值 / 说明 Values / notes")
+
+
+def _column_reference(guide: Worksheet, spec: WorkbookSpec) -> None:
+    """Append the table of every column: sheet, code, names in both languages, unit, required, values."""
+    guide.append([])
+    guide.append(list(_REFERENCE_HEAD))
+    for cell in guide[guide.max_row]:
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+    for sheet in spec.sheets:
+        for col in (*spec.keys, *sheet.columns):
+            if col.choices:
+                notes = ", ".join(col.choices) + ("（可填多个，用逗号分隔 / several, comma-separated）" if col.type == "choices" else "")
+            elif col.codes:
+                notes = f"见下拉列表 / see the dropdown ({col.codes})"
+            else:
+                notes = " / ".join(t for t in (col.help_zh, col.help_en) if t) or _TYPE_NOTES.get(col.type, "")
+            guide.append([sheet.title, col.code, col.zh, col.en, col.unit, "是" if not col.optional else "", notes])
+
+
+_TYPE_NOTES = {"bool": "是 / 否", "date": "YYYY-MM-DD", "int": "整数 / whole number"}
+
+
 def render_upload_workbook(kind: str, documents: Sequence[Document] = (), *, code_lists: CodeLists | None = None) -> bytes:
     """Return the upload workbook of ``kind`` (xlsx bytes), filled with ``documents`` (all of that kind)."""
     spec = workbook_spec(kind)
@@ -188,11 +220,12 @@ def render_upload_workbook(kind: str, documents: Sequence[Document] = (), *, cod
     guide.append(["工作表", "Sheet"])
     for sheet in spec.sheets:
         guide.append([sheet.title, sheet.title_en])
-    guide.column_dimensions["A"].width = 70
-    guide.column_dimensions["B"].width = 70
     for line in guide.iter_rows():
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _column_reference(guide, spec)
+    guide.column_dimensions["A"].width = 70
+    guide.column_dimensions["B"].width = 70
     lists_ws = book.create_sheet(LISTS_SHEET)
     lists = _Lists(lists_ws, code_lists or {})
     for sheet in spec.sheets:

@@ -6,8 +6,8 @@ are in the header rows, header rows are frozen, and coded values get a name colu
 Text from a filing is never a formula. openpyxl makes any string starting with "=" a formula, and Excel
 evaluates cells starting with "+", "-" or "@" as formulas when they are edited (CSV/formula injection):
 every such string — and one starting with a tab or carriage return, or their full-width forms — is
-written as a text cell with Excel's quote prefix (:func:`put`). (XML turns a stored carriage return into a
-line feed, so a leading "\r" reads back as "\n" — also a text cell.)
+written as a text cell with Excel's quote prefix (:func:`put`). (Unless the XML serialiser escapes it, a
+stored carriage return reads back as a line feed — also a text cell.)
 """
 
 from __future__ import annotations

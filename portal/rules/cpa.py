@@ -225,21 +225,26 @@ def cpa_003(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     basis=f"{c.CPA_MEASURES}（名单公布后一年内完成本轮审核）",
 )
 def cpa_004(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
-    """Flag an implementation phase that ended, or is still open, after listing + 1 year."""
-    if doc.audit_type != "mandatory" or comp.deadlines is None:
+    """Flag an implementation phase that ended, or is still open, after listing + 1 year.
+
+    Reads the timeline's own "finish" step (portal.calc.cpa.round_finished_on: the end of 方案的实施), so
+    the rule and the timeline the filer sees can never disagree about the deadline or the date.
+    """
+    if doc.audit_type != "mandatory":
         return
-    due = comp.deadlines.finish_by
-    end = doc.phases.implementation.end
-    if end is not None and end > due:
-        yield ("phases.implementation.end",
-               f"方案实施于 {iso(end)} 完成，晚于名单公布（{iso(doc.listed_on)}）后1年的期限 {iso(due)}",
-               f"implementation finished on {iso(end)}, after the deadline {iso(due)} one year after listing "
-               f"({iso(doc.listed_on)})")
-    elif end is None and ev.filing_date > due:
-        yield ("phases.implementation.end",
-               f"方案实施尚未完成，名单公布（{iso(doc.listed_on)}）后1年的期限 {iso(due)} 已过",
-               f"implementation is not finished and the deadline {iso(due)}, one year after listing "
-               f"({iso(doc.listed_on)}), has passed")
+    for step in overdue_steps(doc, comp, ev.filing_date):
+        if step.step != "finish":
+            continue
+        if step.done_on is not None:
+            yield ("phases.implementation.end",
+                   f"方案实施于 {iso(step.done_on)} 完成，晚于名单公布（{iso(doc.listed_on)}）后1年的期限 {iso(step.due)}",
+                   f"implementation finished on {iso(step.done_on)}, after the deadline {iso(step.due)} one year "
+                   f"after listing ({iso(doc.listed_on)})")
+        else:
+            yield ("phases.implementation.end",
+                   f"方案实施尚未完成，名单公布（{iso(doc.listed_on)}）后1年的期限 {iso(step.due)} 已过",
+                   f"implementation is not finished and the deadline {iso(step.due)}, one year after listing "
+                   f"({iso(doc.listed_on)}), has passed")
 
 
 @rule(

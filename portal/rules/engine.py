@@ -157,7 +157,7 @@ def check_document(
     """
     today = today or dt.date.today()
     computed: Computed = (
-        compute_ghg(document, ref) if isinstance(document, GhgAnnualReport) else compute_cpa(document)
+        compute_ghg(document, ref) if isinstance(document, GhgAnnualReport) else compute_cpa(document, ref)
     )
     context = RuleContext(
         ref=ref,

@@ -29,7 +29,7 @@ from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion, User
 from ..rules import RULES_VERSION
-from . import audit, checking
+from . import audit, checking, notifications
 from .accounts import verify_user_password
 from .errors import IllegalTransition, ServiceError, StaleDraft
 
@@ -218,6 +218,7 @@ def submit(
     db.session.flush()
     audit.record(actor, "version.create", "filing_version", version.id,
                  after={"filing_id": filing.id, "number": number, "sha256": version.sha256})
+    notifications.filing_event(filing, "submitted")
     return version
 
 
@@ -226,6 +227,7 @@ def return_filing(actor: User, filing: Filing) -> None:
     _require_reviewer(actor, filing)
     _transition(actor, filing, "returned", "return")
     db.session.flush()
+    notifications.filing_event(filing, "returned")
 
 
 def accept_filing(actor: User, filing: Filing, now: dt.datetime | None = None) -> None:
@@ -234,6 +236,7 @@ def accept_filing(actor: User, filing: Filing, now: dt.datetime | None = None) -
     _transition(actor, filing, "accepted", "accept")
     filing.accepted_at = now or dt.datetime.now(dt.UTC)
     db.session.flush()
+    notifications.filing_event(filing, "accepted")
 
 
 def _require_reviewer(actor: User, filing: Filing) -> None:

@@ -125,8 +125,7 @@ def import_workbook(actor: User | None, data: bytes, filename: str, *,
         return ImportOutcome(False, *message, record_id=record.id)
     ref = current_reference()
     code_sets = {name: frozenset(c for c, _, _ in entries) for name, entries in code_lists_from_reference(ref).items()}
-    parsed = parse_workbook(sheets, code_sets)
-    report("parsed", parsed.rows, parsed.rows)
+    parsed = parse_workbook(sheets, code_sets, progress=lambda done, total: report("parsed", done, total))
     errors = list(parsed.errors)
     enterprises: dict[tuple[str, int], Enterprise] = {}
     existing: dict[tuple[int, int], Filing] = {}

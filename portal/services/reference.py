@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import copy
 import dataclasses
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -131,3 +132,16 @@ def correct(
                  before={"target": target, "code": code, "scope": scope, "field": field, "value": before},
                  after={"value": stored, "status": status, "reason": correction.reason})
     return correction
+
+
+def reference_as_of(moment: dt.datetime) -> FileReference:
+    """Return the reference data as it stood at ``moment``: only corrections recorded by then apply.
+
+    A submitted version is re-rendered with the factors its signatory saw, not those corrected since.
+    """
+    corrections = db.session.scalars(
+        select(ReferenceCorrection).where(ReferenceCorrection.created_at <= moment).order_by(ReferenceCorrection.id)
+    ).all()
+    if not corrections:
+        return default_reference()
+    return apply_corrections(default_reference(), list(corrections))

@@ -22,9 +22,23 @@ SECURITY_HEADERS = {
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, security headers and template helpers."""
     from ..api import bp as api_bp
-    from . import admin, auth, catalogue, drafts, filings, home, jobs, review, uploads
+    from . import (
+        admin,
+        auth,
+        catalogue,
+        dashboard,
+        drafts,
+        exports,
+        filings,
+        home,
+        jobs,
+        notifications,
+        review,
+        uploads,
+    )
 
-    for module in (auth, home, catalogue, filings, review, admin, drafts, uploads, jobs):
+    for module in (auth, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications, uploads,
+                   jobs):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
 

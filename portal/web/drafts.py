@@ -1,4 +1,8 @@
-"""The filer's section forms of a GHG annual report, their live preview, and the API-token page.
+"""The filer's section forms of both filing kinds, their live preview, and the API-token page.
+
+The GHG annual report and the clean-production audit share the views: :data:`FORMS` says, per kind,
+which sections there are and how a section's form is built and merged into the document; the audit's
+side panel, timeline and trigger evidence come from :mod:`portal.web.audit_panel`.
 
 Each section saves on its own: parse the form → merge into the draft document → ``save_draft`` with the
 revision the page was drawn from → commit once → redirect back (PRG). Nothing typed is lost: a refused
@@ -11,7 +15,8 @@ from __future__ import annotations
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +29,8 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
 from wtforms import FieldList, FormField
 
+from forms import cpa as cpa_forms
+from forms import ghg as ghg_forms
 from forms.doc_fields import (
     attr_name,
     bind_choices,
@@ -33,10 +40,10 @@ from forms.doc_fields import (
     renumber_rows,
     section_data,
 )
-from forms.ghg import SECTION_BY_SLUG, SECTIONS, Section, apply_section, code_choices, section_form_class
+from forms.ghg import SECTIONS, Section, code_choices
 
 from ..domain.codec import format_decimal, sha256_text
-from ..domain.documents import GHG_KIND, GhgAnnualReport
+from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Filing
@@ -44,10 +51,13 @@ from ..services import audit, checking
 from ..services import filings as filing_service
 from ..services.errors import ServiceError, StaleDraft
 from ..services.reference import current_reference
+from . import audit_panel
 from .access import filing_or_404
 from .templating import SEVERITY_LABELS, bilingual
 
 bp = Blueprint("drafts", __name__)
+# filings/_computed.html names an audit's savings and indicators by the field spec, on every page it is on.
+bp.add_app_template_global(audit_panel.computed_label, "computed_label")
 
 #: The totals shown beside every section (labels shared with filings/_computed.html).
 TOTALS: tuple[tuple[str, Any, str], ...] = (
@@ -73,18 +83,37 @@ FACTOR_SOURCES = {
 }
 
 
+@dataclass(frozen=True)
+class KindForms:
+    """Hold the section forms of one filing kind: the sections, their form classes, how a form is merged."""
+
+    sections: tuple[Section, ...]
+    by_slug: Mapping[str, Section]
+    form_class: Callable[[str], type[FlaskForm]]
+    apply: Callable[[Any, FlaskForm], Any]
+
+
+FORMS: dict[str, KindForms] = {
+    GHG_KIND: KindForms(ghg_forms.SECTIONS, ghg_forms.SECTION_BY_SLUG, ghg_forms.section_form_class,
+                        ghg_forms.apply_section),
+    CPA_KIND: KindForms(cpa_forms.SECTIONS, cpa_forms.SECTION_BY_SLUG, cpa_forms.section_form_class,
+                        cpa_forms.apply_section),
+}
+
+
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _ghg_filing_or_404(filing_id: int) -> Filing:
+def _editable_filing_or_404(filing_id: int) -> tuple[Filing, KindForms]:
     filing = filing_or_404(filing_id, "edit")
-    if filing.kind != GHG_KIND:
+    kind_forms = FORMS.get(filing.kind)
+    if kind_forms is None:
         abort(404)
-    return filing
+    return filing, kind_forms
 
 
-def _section_or_404(slug: str) -> Section:
-    section = SECTION_BY_SLUG.get(slug)
+def _section_or_404(kind_forms: KindForms, slug: str) -> Section:
+    section = kind_forms.by_slug.get(slug)
     if section is None:
         abort(404)
     return section
@@ -118,9 +147,9 @@ def _plain(value: Decimal | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
-def _new_form(section: Section, *, formdata: Any = None, document: GhgAnnualReport | None = None,
+def _new_form(kind_forms: KindForms, section: Section, *, formdata: Any = None, document: Document | None = None,
               revision: int | None = None) -> FlaskForm:
-    form_class = section_form_class(section.slug)
+    form_class = kind_forms.form_class(section.slug)
     if document is not None:
         form = form_class(formdata=None, data=section_data(form_class, document), revision=revision)
     elif formdata is not None:
@@ -141,12 +170,15 @@ def _template_rows(form: FlaskForm, section: Section, choices: dict[str, Any]) -
     return out
 
 
-def _defaults(document: GhgAnnualReport) -> dict[str, dict[str, dict[str, dict[str, str]]]]:
+def _defaults(document: Document) -> dict[str, dict[str, dict[str, dict[str, str]]]]:
     """Return the default parameters per code, shown as placeholders (list → code field → code → values).
 
     Fuels take the defaults of the enterprise's edition (mee-2024 for national-ETS industries, else
-    ndrc-2015) — the values used when the filer leaves a measured value empty.
+    ndrc-2015) — the values used when the filer leaves a measured value empty. An audit has no such
+    defaults.
     """
+    if not isinstance(document, GhgAnnualReport):
+        return {}
     ref = current_reference()
     edition = ref.fuel_edition(document.enterprise.industry_code)
     fuels: dict[str, dict[str, str]] = {}
@@ -184,9 +216,9 @@ def _top(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0] if path else ""
 
 
-def _section_of(path: str) -> str | None:
+def _section_of(path: str, sections: tuple[Section, ...] = SECTIONS) -> str | None:
     top = _top(path)
-    for section in SECTIONS:
+    for section in sections:
         if top in section.attrs:
             return section.slug
     return None
@@ -207,21 +239,23 @@ def _place_findings(findings: Iterable[Finding], section: Section, field_ids: se
     return by_id, listed
 
 
-def _finding_counts(findings: Iterable[Finding]) -> dict[str, int]:
+def _finding_counts(findings: Iterable[Finding], sections: tuple[Section, ...]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for finding in findings:
-        slug = _section_of(finding.path)
+        slug = _section_of(finding.path, sections)
         if slug is not None:
             counts[slug] += 1
     return counts
 
 
-def panel(section: Section, document: GhgAnnualReport, computed: Any, choices: dict[str, Any]) -> dict[str, Any]:
+def panel(section: Section, document: Document, computed: Any, choices: dict[str, Any]) -> dict[str, Any]:
     """Return the computed results beside a section: totals, and per line the arithmetic.
 
     The same structure is drawn by the template and sent by the preview endpoint, so the page and the
-    live update never disagree.
+    live update never disagree. An audit's panel is drawn by :func:`portal.web.audit_panel.panel`.
     """
+    if isinstance(document, CleanProductionAudit):
+        return audit_panel.panel(section.slug, document, computed)
     names = {kind: {c.value: str(c.label) for c in entries} for kind, entries in choices.items()}
     totals = []
     for key, label, unit in TOTALS:
@@ -363,22 +397,18 @@ def _attach_service_error(form: FlaskForm, error: ServiceError) -> bool:
 @bp.route("/filings/<int:filing_id>/edit")
 @login_required
 def index(filing_id: int):  # type: ignore[no-untyped-def]
-    """Open the first section of the forms (audits are edited as JSON for now)."""
-    filing = filing_or_404(filing_id, "edit")
-    if filing.kind != GHG_KIND:
-        flash(_("清洁生产审核的分节表单尚未提供，请以 JSON 编辑。"), "info")
-        return redirect(url_for("filings.edit_json", filing_id=filing.id))
-    return redirect(url_for(".section", filing_id=filing.id, section=SECTIONS[0].slug))
+    """Open the first section of the forms of the filing's kind."""
+    filing, kind_forms = _editable_filing_or_404(filing_id)
+    return redirect(url_for(".section", filing_id=filing.id, section=kind_forms.sections[0].slug))
 
 
 @bp.route("/filings/<int:filing_id>/edit/<section>", methods=["GET", "POST"])
 @login_required
 def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
-    """Show one section of the report as a form, and save it (保存本节)."""
-    filing = _ghg_filing_or_404(filing_id)
-    sec = _section_or_404(section)
+    """Show one section of the filing as a form, and save it (保存本节)."""
+    filing, kind_forms = _editable_filing_or_404(filing_id)
+    sec = _section_or_404(kind_forms, section)
     saved_document = filing_service.draft_document(filing)
-    assert isinstance(saved_document, GhgAnnualReport)
     choices = _choices()
     editable = filing.status in filing_service.EDITABLE_STATUSES
     stale = False
@@ -387,7 +417,7 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
     notice: str | None = None
 
     if request.method == "GET":
-        form = _new_form(sec, document=saved_document, revision=filing.revision)
+        form = _new_form(kind_forms, sec, document=saved_document, revision=filing.revision)
         bind_choices(form, choices)
     else:
         action = request.form.get("action", "save")
@@ -397,11 +427,11 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
             verb, attr, index = row_action.groups()
             data = renumber_rows(request.form, attr, add=verb == "add",
                                  drop=int(index) if verb == "remove" and index is not None else None)
-            form = _new_form(sec, formdata=data)
+            form = _new_form(kind_forms, sec, formdata=data)
             bind_choices(form, choices)
             notice = _("行已添加，填写后请点击“保存本节”。") if verb == "add" else _("行已删除，点击“保存本节”后生效。")
         else:
-            form = _new_form(sec)
+            form = _new_form(kind_forms, sec)
             bind_choices(form, choices)
             if not editable:
                 abort(409)
@@ -409,7 +439,7 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
                 stale = True  # a save must say which revision it was typed against, or it could overwrite
                 status = 409
             elif form.validate():
-                document = apply_section(saved_document, form)
+                document = kind_forms.apply(saved_document, form)
                 shown_document = document
                 before = filing.revision
                 try:
@@ -438,12 +468,14 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
     field_findings, section_findings = _place_findings(outcome.findings, sec, field_ids)
     defaults = _defaults(saved_document)
     return render_template(
-        "drafts/section.html", filing=filing, section=sec, sections=SECTIONS, form=form,
+        "drafts/section.html", filing=filing, section=sec, sections=kind_forms.sections, form=form,
         template_rows=_template_rows(form, sec, choices), errors=describe_errors(form), stale=stale,
         notice=notice, editable=editable, panel=panel(sec, shown_document, outcome.computed, choices),
         panel_is_input=shown_document is not saved_document, field_findings=field_findings,
-        section_findings=section_findings, finding_counts=_finding_counts(outcome.findings),
-        other_findings=len([f for f in outcome.findings if _section_of(f.path) is None]),
+        section_findings=section_findings, finding_counts=_finding_counts(outcome.findings, kind_forms.sections),
+        other_findings=len([f for f in outcome.findings if _section_of(f.path, kind_forms.sections) is None]),
+        audit=audit_panel.extras(sec.slug, filing, shown_document, outcome.computed)
+        if isinstance(shown_document, CleanProductionAudit) else None,
         control=Controls(field_findings, _placeholders(form, sec, defaults)),
         config={
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
@@ -477,18 +509,17 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
 @login_required
 def preview(filing_id: int, section: str):  # type: ignore[no-untyped-def]
     """Return the results of the unsaved input of a section (JSON), without saving anything."""
-    filing = _ghg_filing_or_404(filing_id)
-    sec = _section_or_404(section)
+    filing, kind_forms = _editable_filing_or_404(filing_id)
+    sec = _section_or_404(kind_forms, section)
     saved_document = filing_service.draft_document(filing)
-    assert isinstance(saved_document, GhgAnnualReport)
     choices = _choices()
-    form = _new_form(sec)
+    form = _new_form(kind_forms, sec)
     bind_choices(form, choices)
     if not form.validate():
         errors = [{"id": field_id, "label": label, "message": message}
                   for field_id, label, message in describe_errors(form)]
         return jsonify({"ok": False, "errors": errors}), 422
-    document = apply_section(saved_document, form)
+    document = kind_forms.apply(saved_document, form)
     outcome = checking.run(document, filing=filing)
     field_ids = {field.id for field in iter_fields(form)}
     _by_id, listed = _place_findings(outcome.findings, sec, field_ids)

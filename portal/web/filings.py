@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,6 +21,7 @@ from ..services import checking
 from ..services import filings as filing_service
 from ..services.deadlines import ghg_due_date, is_overdue
 from ..services.errors import ServiceError
+from . import audit_panel
 from .access import enterprise_or_404, filing_or_404
 from .templating import bilingual
 
@@ -75,6 +77,7 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),
         explanations_form=ExplanationsForm(revision=filing.revision), due=ghg_due_date,
         blocking=filing_service.blocking_findings(outcome.findings),
+        timeline=audit_panel.timeline_context(document, outcome.computed),
     )
 
 
@@ -183,7 +186,7 @@ def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     version = _version_or_404(filing, number)
     document = filing_service.version_document(version)
     return render_template("filings/version.html", filing=filing, version=version, document=document,
-                           computed=json.loads(version.computed_json), findings=json.loads(version.findings_json))
+                           computed=json.loads(version.computed_json, parse_float=Decimal), findings=json.loads(version.findings_json))
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.json")

@@ -1,8 +1,8 @@
 """Bulk upload: download the template (blank or with the user's drafts), upload it, see what came of it.
 
 Synchronous for small files; files above ``UPLOAD_JOB_THRESHOLD`` are imported by a background job
-(``portal.jobs``) and the user is sent to its progress page. An import's result and error workbook are shown only to whoever uploaded
-it (and administrators): anyone else gets 404.
+(``portal.jobs``) and the user is sent to its progress page. An import's result and error workbook are
+shown only to whoever uploaded it (and administrators): anyone else gets 404.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from ..models import ImportRecord
 from ..services import jobs as job_service
 from ..services.imports import import_workbook
 from ..services.uploads import template_for
-from .templating import bilingual
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 OUTCOME_NAMES = {"imported": _l("已导入"), "rejected": _l("有错误，未导入"), "refused": _l("文件被拒绝"),
@@ -82,8 +81,7 @@ def upload():  # type: ignore[no-untyped-def]
         get_queue().enqueue(job.id)
         return redirect(url_for("jobs.show", job_id=job.id))
     outcome = import_workbook(current_user, data, filename)
-    db.session.commit()  # the drafts (on success) and the import record (always)
-    flash(bilingual(outcome.message_zh, outcome.message_en), "success" if outcome.ok else "danger")
+    db.session.commit()  # the drafts (on success) and the import record (always); the result page says which
     return redirect(url_for(".result", import_id=outcome.record_id))
 
 

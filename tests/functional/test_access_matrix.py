@@ -23,6 +23,9 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "filings.version": ("GET", "/filings/{filing}/versions/1"),
     "filings.version_json": ("GET", "/filings/{filing}/versions/1.json"),
     "review.decide": ("POST", "/review/filings/{filing}/accept"),
+    "exports.version_pdf": ("GET", "/filings/{filing}/versions/1.pdf"),
+    "exports.version_xlsx": ("GET", "/filings/{filing}/versions/1.xlsx"),
+    "exports.draft_file": ("GET", "/filings/{filing}/draft.xlsx"),
     "drafts.index": ("GET", "/filings/{filing}/edit"),
     "drafts.section": ("GET", "/filings/{filing}/edit/fuels"),
     "drafts.preview": ("POST", "/filings/{filing}/edit/fuels/preview"),
@@ -36,6 +39,7 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "jobs.status": ("GET", "/jobs/{job}.json"),
     "jobs.error_workbook": ("GET", "/jobs/{job}/errors.xlsx"),
     "jobs.retry": ("POST", "/jobs/{job}/retry"),
+    "notifications.mark_read": ("POST", "/notifications/{notification}/read"),
     "uploads.result": ("GET", "/uploads/{upload}"),
     "uploads.error_workbook": ("GET", "/uploads/{upload}/errors.xlsx"),
 }
@@ -52,6 +56,9 @@ ALLOWED = {
     "filings.version": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
     "filings.version_json": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
     "review.decide": {"reviewer_jx", "reviewer_ganzhou"},
+    "exports.version_pdf": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "exports.version_xlsx": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "exports.draft_file": {"filer_a", "signatory_a"},
     "drafts.index": {"filer_a", "signatory_a"},
     "drafts.section": {"filer_a", "signatory_a"},
     "drafts.preview": {"filer_a", "signatory_a"},
@@ -65,6 +72,7 @@ ALLOWED = {
     "jobs.status": {"filer_a"},
     "jobs.error_workbook": {"filer_a"},
     "jobs.retry": {"filer_a"},
+    "notifications.mark_read": {"reviewer_jx"},  # the notice of reviewer_jx about the submission: theirs only
     # an upload's result and error workbook: whoever uploaded it (filer_a here) and administrators
     "uploads.result": {"admin", "filer_a"},
     "uploads.error_workbook": {"admin", "filer_a"},
@@ -106,12 +114,22 @@ def _failed_upload(actor):  # type: ignore[no-untyped-def]
     return job
 
 
+def _notice_of(user) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Notification
+
+    return int(db.session.scalar(select(Notification.id).where(Notification.user_id == user.id)))
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: ignore[no-untyped-def]
     w = submitted_world
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
-           "membership": victim.memberships[0].id, "job": w.job.id, "upload": w.upload.id}
+           "membership": victim.memberships[0].id, "notification": _notice_of(w.users["reviewer_jx"]),
+           "job": w.job.id, "upload": w.upload.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -127,7 +145,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
-        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, job=1, upload=1)
+        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, notification=1,
+                              job=1, upload=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url

@@ -126,3 +126,20 @@ def test_hostile_file_is_refused_and_recorded(world) -> None:  # type: ignore[no
     assert not outcome.ok and outcome.error_workbook is None
     assert "不是 Excel 工作簿" in outcome.message_zh and "not an Excel workbook" in outcome.message_en
     assert db.session.get(ImportRecord, outcome.record_id).outcome == "refused"
+
+
+def test_portal_import_command(app, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from portal.cli import import_command
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(_workbook(_for(GHG, USCC_A, 2018)))
+    runner = app.test_cli_runner()
+    result = runner.invoke(import_command, [str(good), "--as", "filer_a@test.cn"])
+    assert result.exit_code == 0, result.output
+    assert "created" in result.output and "2018" in result.output
+    assert db.session.scalar(select(Filing).where(Filing.year == 2018)) is not None
+    theirs = tmp_path / "theirs.xlsx"
+    theirs.write_bytes(_workbook(_for(GHG, USCC_B, 2018)))
+    result = runner.invoke(import_command, [str(theirs), "--as", "filer_a@test.cn"])
+    assert result.exit_code == 1 and (tmp_path / "theirs.errors.xlsx").exists()
+    assert runner.invoke(import_command, [str(good), "--as", "ghost@test.cn"]).exit_code == 2

@@ -19,6 +19,7 @@ from portal.calc.cpa import (
     npv,
     option_economics,
     overdue_steps,
+    round_finished_on,
 )
 from portal.domain.codec import document_from_json
 from portal.domain.documents import (
@@ -32,8 +33,10 @@ from portal.domain.documents import (
     Phase,
     Phases,
 )
+from portal.reference.files import default_reference
 
 EXAMPLE = Path("/work/shared/examples/cpa-jx-cement-2023.json")
+REF = default_reference()
 
 
 def audit(**fields) -> CleanProductionAudit:
@@ -54,7 +57,7 @@ def option(id: str, cost_class: str = "medium_high", status: str = "proposed", *
 def example():
     if not EXAMPLE.is_file():  # pragma: no cover - the shared examples live outside the repository
         pytest.skip("shared worked example not available")
-    return compute_cpa(document_from_json(EXAMPLE.read_bytes()))
+    return compute_cpa(document_from_json(EXAMPLE.read_bytes()), REF)
 
 
 def test_example_rates_and_investment(example):
@@ -144,7 +147,7 @@ def test_dropped_options_never_count():
             ),
         ]
     )
-    result = compute_cpa(document)
+    result = compute_cpa(document, REF)
     # no_low: 1 implemented of 2 not dropped (A, C) = 0.5000
     assert result.implementation_rate_no_low == D("0.5000")
     assert (result.count_no_low, result.implemented_no_low) == (2, 1)
@@ -159,7 +162,7 @@ def test_dropped_options_never_count():
 
 
 def test_audit_without_options():
-    result = compute_cpa(audit())
+    result = compute_cpa(audit(), REF)
     assert result.implementation_rate_no_low is None and result.implementation_rate_medium_high is None
     assert result.total_investment_10k_cny == D("0.00")
     assert result.savings_total == {} and result.options == [] and result.indicators == []
@@ -168,15 +171,15 @@ def test_audit_without_options():
 def test_rates_round_half_up_to_four_places():
     # 1/3 = 0.33333 → 0.3333; 2/3 = 0.66666 → 0.6667
     thirds = [option(x, "no_low", s) for x, s in (("A", "implemented"), ("B", "feasible"), ("C", "proposed"))]
-    assert compute_cpa(audit(options=thirds)).implementation_rate_no_low == D("0.3333")
+    assert compute_cpa(audit(options=thirds), REF).implementation_rate_no_low == D("0.3333")
     thirds[1].status = "implemented"
-    assert compute_cpa(audit(options=thirds)).implementation_rate_no_low == D("0.6667")
+    assert compute_cpa(audit(options=thirds), REF).implementation_rate_no_low == D("0.6667")
 
 
 def test_investment_rounds_to_cents():
     # 0.125 + 0.0001 = 0.1251 → 0.13 (half up), all Decimal
     options = [option("A", investment_10k_cny=D("0.125")), option("B", investment_10k_cny=D("0.0001"))]
-    assert str(compute_cpa(audit(options=options)).total_investment_10k_cny) == "0.13"
+    assert str(compute_cpa(audit(options=options), REF).total_investment_10k_cny) == "0.13"
 
 
 def test_savings_keys_only_where_reported_and_zero_counts():
@@ -188,7 +191,7 @@ def test_savings_keys_only_where_reported_and_zero_counts():
         option("C", "medium_high", "feasible", savings=OptionSavings(nox_t=D(7))),
     ]
     # co2: 0 + 2.5; hazardous waste: 1; nox: only C (not implemented) reports it → absent
-    assert compute_cpa(audit(options=options)).savings_total == {"co2_t": D("2.5"), "hazardous_waste_t": D(1)}
+    assert compute_cpa(audit(options=options), REF).savings_total == {"co2_t": D("2.5"), "hazardous_waste_t": D(1)}
 
 
 # ------------------------------------------------------------------------------- option economics
@@ -279,7 +282,7 @@ def test_option_lacking_inputs_gets_nones_and_a_reason():
             option("F", "no_low", investment_10k_cny=D(1), annual_benefit_10k_cny=D(5), lifetime_years=2),
         ]
     )
-    by_id = {o.id: o for o in compute_cpa(document).options}
+    by_id = {o.id: o for o in compute_cpa(document, REF).options}
     assert list(by_id) == ["L", "B", "I"]  # no_low options have no economics
     # lifetime missing: payback 100 / 25 = 4.00 still computed, NPV and IRR not
     assert (by_id["L"].payback_years, by_id["L"].npv_10k_cny, by_id["L"].irr) == (D("4.00"), None, None)
@@ -310,7 +313,8 @@ def test_results_are_decimal():
     result = compute_cpa(
         audit(
             options=[option("S", investment_10k_cny=D(100), annual_benefit_10k_cny=D(30), lifetime_years=5)]
-        )
+        ),
+        REF,
     )
     economics = result.options[0]
     for value in (
@@ -326,7 +330,7 @@ def test_results_are_decimal():
 
 
 def indicators_of(*items: Indicator):
-    return compute_cpa(audit(indicators=list(items))).indicators
+    return compute_cpa(audit(indicators=list(items)), REF).indicators
 
 
 def test_lower_is_better_indicator():
@@ -397,14 +401,14 @@ def test_add_months_clamps_to_month_end(start, months, expected):
 
 
 def test_deadlines_from_listing_date():
-    deadlines = audit_deadlines(dt.date(2024, 1, 31))
+    deadlines = audit_deadlines(dt.date(2024, 1, 31), REF)
     assert (deadlines.publish_by, deadlines.start_by, deadlines.finish_by) == (
         dt.date(2024, 2, 29),
         dt.date(2024, 3, 31),
         dt.date(2025, 1, 31),
     )
-    assert audit_deadlines(None) is None
-    computed = compute_cpa(audit(listed_on=dt.date(2023, 1, 31)))
+    assert audit_deadlines(None, REF) is None
+    computed = compute_cpa(audit(listed_on=dt.date(2023, 1, 31)), REF)
     assert computed.deadlines.publish_by == dt.date(2023, 2, 28)
     assert computed.check_block()["deadlines"]["finish_by"] == dt.date(2024, 1, 31)
 
@@ -420,11 +424,11 @@ def listed_audit(**fields) -> CleanProductionAudit:
 def test_steps_done_late_and_on_time():
     document = listed_audit(
         info_published_on=dt.date(2023, 3, 5),  # 5 days after Feb 28
-        phases=Phases(preparation=Phase(start=dt.date(2023, 3, 31))),  # on the due date: on time
-        # finish due Jan 31 2024, passed Mar 1 2024: 29 days of February (leap year) + 1 = 30 days late
-        assessment=AssessmentReview(status="passed", date=dt.date(2024, 3, 1)),
+        # preparation starts on its due date (on time); finish due Jan 31 2024, implementation ended Mar 1 2024: 29 days of February (leap year) + 1 = 30 late
+        phases=Phases(preparation=Phase(start=dt.date(2023, 3, 31)),
+                      implementation=Phase(start=dt.date(2023, 6, 1), end=dt.date(2024, 3, 1))),
     )
-    computed = compute_cpa(document)
+    computed = compute_cpa(document, REF)
     steps = {s.step: s for s in audit_steps(document, computed, dt.date(2024, 6, 1))}
     assert (steps["publish"].status, steps["publish"].days_late) == ("done_late", 5)
     assert (steps["start"].status, steps["start"].days_late, steps["start"].overdue) == ("done", 0, False)
@@ -436,7 +440,7 @@ def test_steps_done_late_and_on_time():
 
 def test_steps_not_done():
     document = listed_audit()
-    computed = compute_cpa(document)
+    computed = compute_cpa(document, REF)
     # On the publish due date nothing is overdue yet.
     assert overdue_steps(document, computed, dt.date(2023, 2, 28)) == []
     assert [s.status for s in audit_steps(document, computed, dt.date(2023, 2, 28))] == ["pending"] * 3
@@ -448,7 +452,7 @@ def test_steps_not_done():
     assert [(s.step, s.days_late) for s in steps] == [("publish", 338), ("start", 307), ("finish", 1)]
 
 
-def test_finish_counts_the_earliest_passed_review():
+def test_history_completion_counts_the_earliest_passed_review():
     applied = listed_audit(assessment=AssessmentReview(status="applied", date=dt.date(2023, 6, 1)))
     assert finished_on(applied) is None  # applying is not passing
     both = listed_audit(
@@ -456,11 +460,43 @@ def test_finish_counts_the_earliest_passed_review():
         acceptance=AcceptanceReview(status="passed", date=dt.date(2024, 1, 20)),
     )
     assert finished_on(both) == dt.date(2024, 1, 20)
-    assert overdue_steps(both, compute_cpa(both), dt.date(2024, 6, 1))[-1].step != "finish"
+
+
+def test_the_deadline_finish_is_the_end_of_implementation_not_a_review():
+    # A passed 评估 does not finish the round for the deadline (round_finished_on; CPA-004 reads the same step).
+    reviewed = listed_audit(assessment=AssessmentReview(status="passed", date=dt.date(2023, 11, 1)))
+    assert round_finished_on(reviewed) is None
+    assert [s.step for s in overdue_steps(reviewed, compute_cpa(reviewed, REF), dt.date(2024, 6, 1))][-1] == "finish"
+    on_time = listed_audit(phases=Phases(implementation=Phase(start=dt.date(2023, 5, 1), end=dt.date(2024, 1, 31))))
+    steps = audit_steps(on_time, compute_cpa(on_time, REF), dt.date(2024, 6, 1))
+    assert (steps[-1].step, steps[-1].status, steps[-1].done_on) == ("finish", "done", dt.date(2024, 1, 31))
+
+
+def test_deadlines_follow_the_audit_parameters_of_the_listing_year():
+    """Read the month counts through the reference (audit.* parameters), not literals: a corrected value moves them."""
+
+    class Corrected:
+        """Answer like the shipped reference, with the start deadline corrected to 3 months from 2024."""
+
+        def value(self, key: str, year: int):
+            if key == "audit.start_months" and year >= 2024:
+                return 3
+            return REF.value(key, year)
+
+    assert [REF.value(key, 2023) for key in ("audit.publish_info_months", "audit.start_months",
+                                             "audit.finish_months")] == [1, 2, 12]
+    before = audit_deadlines(dt.date(2023, 12, 15), Corrected())
+    after = audit_deadlines(dt.date(2024, 1, 15), Corrected())
+    assert (before.publish_by, before.start_by, before.finish_by) == (
+        dt.date(2024, 1, 15), dt.date(2024, 2, 15), dt.date(2024, 12, 15))
+    assert (after.publish_by, after.start_by, after.finish_by) == (
+        dt.date(2024, 2, 15), dt.date(2024, 4, 15), dt.date(2025, 1, 15))
+    # Listed before the parameters' first year (2019): no deadlines rather than another regime's.
+    assert audit_deadlines(dt.date(2015, 6, 1), REF) is None
 
 
 def test_no_timeline_without_listing_date():
     document = audit(audit_type="voluntary", info_published_on=dt.date(2023, 3, 5))
-    computed = compute_cpa(document)
+    computed = compute_cpa(document, REF)
     assert audit_steps(document, computed, dt.date(2030, 1, 1)) == []
     assert overdue_steps(document, computed, dt.date(2030, 1, 1)) == []

@@ -167,3 +167,15 @@ def test_the_child_reports_an_unreadable_file_instead_of_crashing_the_caller() -
 def test_a_valid_upload_reads_through_the_guard_and_the_child() -> None:
     sheets = read_upload(_template())
     assert "基本信息" in sheets and sheets["_meta"][0] == ["kind", "ghg_annual_report"]
+
+
+def test_without_the_guard_the_child_still_takes_the_blow() -> None:
+    # The A1 + XFD1048576 file handed straight to the reader: python-calamine sizes its grid from the
+    # extent (17 billion cells) and dies under the memory limit — in the child; this process carries on.
+    sheet = (SHEET_HEAD + b'<dimension ref="A1:XFD1048576"/><sheetData>'
+             b'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+             b"</sheetData></worksheet>")
+    data = _template()
+    with pytest.raises(HostileFile) as caught:
+        run_isolated("read", _replace_part(data, _first_sheet(data), sheet), memory_bytes=512 * 1024 * 1024)
+    assert "内存超出限制" in caught.value.message_zh and "too much memory" in caught.value.message_en

@@ -106,7 +106,7 @@ def computed_for(document: Any) -> Any:
     """Return the computed results of a document."""
     if document.kind == GHG_KIND:
         return compute_ghg(document, default_reference())
-    return compute_cpa(document)
+    return compute_cpa(document, default_reference())
 
 
 def snapshot_inputs(kind: str) -> tuple[Any, Any, list[Finding], RenderMeta, Any]:
@@ -453,9 +453,8 @@ def test_text_that_looks_like_a_formula_is_stored_as_text() -> None:
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
                     seen[cell.value] = cell
     for text in [*INJECTIONS, "=1+1", "=cmd()", "@x"]:
-        cell = seen[
-            text.replace("\r", "\n")
-        ]  # kept as text (XML reads a carriage return back as a line feed)
+        # kept as text; a serialiser that does not escape a carriage return has it read back as a line feed
+        cell = seen.get(text) or seen[text.replace("\r", "\n")]
         assert cell.data_type == "s" and cell.quotePrefix, text
 
 

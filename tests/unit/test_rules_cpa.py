@@ -244,3 +244,24 @@ def test_cpa_012_fires_for_an_invalid_consultancy_uscc():
 def test_cpa_012_silent_for_a_valid_or_absent_uscc():
     silent(cpa_doc(), "CPA-012")
     silent(cpa_doc(consultancy=None), "CPA-012")
+
+
+def test_dropped_options_never_count_against_any_cpa_rule():
+    """Add options a filer dropped, each with what would make a rule fire were it live: nothing fires."""
+    import dataclasses
+
+    from portal.domain.documents import AuditOption, OptionSavings
+
+    doc = cpa_doc()
+    clean = {f.rule for f in run(doc).findings if f.rule.startswith("CPA-")}
+    doc.options.append(AuditOption(  # CPA-006: medium/high with no investment, benefit or lifetime
+        id="X1", name="放弃的高费方案", cost_class="medium_high", category="process", status="dropped"))
+    doc.options.append(AuditOption(  # CPA-007: a no/low option not implemented after the assessment
+        id="X2", name="放弃的低费方案", cost_class="no_low", category="management", status="dropped",
+        savings=OptionSavings()))  # CPA-008: no saving at all
+    assert {f.rule for f in run(doc).findings if f.rule.startswith("CPA-")} == clean
+    # The same options live make each rule fire — so the silence above is the status, not the data.
+    live = dataclasses.replace(doc, options=[*doc.options[:-2], dataclasses.replace(doc.options[-2], status="feasible"),
+                                             dataclasses.replace(doc.options[-1], status="proposed")])
+    fires(live, "CPA-006", "error", "options[4].investment_10k_cny")
+    fires(live, "CPA-007", "warning", "options[5].status")

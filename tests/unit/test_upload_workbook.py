@@ -191,3 +191,54 @@ def test_ints_booleans_dates_and_text() -> None:
     with pytest.raises(CellValueError):
         to_date("2024-02-30")
     assert to_text(13800000000.0) == "13800000000" and to_text(1.5) == "1.5"
+
+
+def test_data_the_template_has_no_place_for_is_reported_not_dropped() -> None:
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", [_load(GHG_PATH)], code_lists=CODE_LISTS)))
+    fuels = book["化石燃料燃烧"]
+    fuels.cell(row=2, column=fuels.max_column + 2, value=42)  # a value under no header
+    book.create_sheet("我的草稿").append(["备注", 1])  # a sheet of the filer's own, with data
+    book.create_sheet("空白表")  # an empty extra sheet is harmless
+    out = io.BytesIO()
+    book.save(out)
+    errors = parse_workbook(read_upload(out.getvalue()), CODE_SETS).errors
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("化石燃料燃烧", 2, fuels.max_column), ("我的草稿", None, None)]
+    assert "没有表头" in errors[0].message_zh and "no header" in errors[0].message_en
+    assert "不属于模板" in errors[1].message_zh and "not part of the template" in errors[1].message_en
+
+
+def test_the_annotator_and_the_reader_agree_on_the_sheet_and_column_they_add() -> None:
+    from portal.domain import sheets
+    from portal.importers import annotate
+
+    assert (annotate.SUMMARY_SHEET, annotate.ERROR_COLUMN_CODE) == (sheets.SUMMARY_SHEET, sheets.ERROR_COLUMN_CODE)
+
+
+def test_instructions_list_every_column_in_both_languages() -> None:
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", code_lists=CODE_LISTS)))
+    rows = [[c.value for c in r] for r in book["说明"].iter_rows()]
+    reference = {(r[0], r[1]): r for r in rows if len(r) > 2 and r[2] and r[0] in book.sheetnames}
+    assert reference[("化石燃料燃烧", "consumption")][2:6] == ["消耗量", "Consumption", "t 或 万Nm³", "是"]
+    assert reference[("锅炉", "fuel")][6] == "coal, gas, oil, biomass, electric"
+    assert reference[("电力", "electricity.grid_factor")][6] == "留空则使用当年官方因子 / leave empty to use the official factor of the year"
+    spec = workbook_spec("ghg_annual_report")
+    assert len(reference) == sum(len(s.columns) + 2 for s in spec.sheets)
+    assert book["化石燃料燃烧"]["E1"].comment.text.startswith("Consumption (t 或 万Nm³)")
+
+
+def test_an_18_digit_code_typed_as_a_number_is_refused_not_garbled() -> None:
+    with pytest.raises(CellValueError) as caught:
+        to_text(913201001345678904.0)
+    assert "文本" in caught.value.message_zh and "format the cell as Text" in caught.value.message_en
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", code_lists=CODE_LISTS)))
+    assert book["基本信息"].column_dimensions["A"].number_format == "@"  # typed codes stay text
+
+
+def test_an_explanation_given_twice_is_an_error() -> None:
+    ghg = dataclasses.replace(_load(GHG_PATH), explanations={"GHG-004": "一"})
+    book = load_workbook(io.BytesIO(render_upload_workbook("ghg_annual_report", [ghg], code_lists=CODE_LISTS)))
+    book["情况说明"].append(["91360700MA38P2K51K", 2024, "GHG-004", "二"])
+    out = io.BytesIO()
+    book.save(out)
+    errors = parse_workbook(read_upload(out.getvalue()), CODE_SETS).errors
+    assert [(e.sheet, e.row) for e in errors] == [("情况说明", 3)] and "GHG-004" in errors[0].message_en

@@ -1,0 +1,187 @@
+"""Write the regulator's consolidated workbook: one row per filing of a scope and year, streamed.
+
+openpyxl's write-only mode keeps no worksheet in memory: rows go to a temporary file as they come, so
+10,000 filings cost the same memory as ten. Only cells that need a style or must be forced to text are
+cell objects; everything else is a plain value (a number stays a number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from portal.domain import codes
+
+from .labels import CHOICE_LABELS, STATUS_LABELS
+from .meta import CHINA_TIME
+from .xlsx import FORMULA_TRIGGERS, put, sanitize_text
+
+LEVEL_LABELS = {"benchmark": "达到标杆水平", "between": "介于标杆与基准之间", "worse_than_baseline": "未达基准水平"}
+
+#: (key, Chinese header, English header, unit) — the order of the columns
+COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("filing_id", "申报编号", "Filing id", ""),
+    ("uscc", "统一社会信用代码", "USCC", ""),
+    ("name", "企业名称", "Enterprise", ""),
+    ("region_code", "行政区划代码", "Region code", ""),
+    ("region", "行政区划", "Region", ""),
+    ("industry_code", "行业代码", "Industry code", ""),
+    ("industry", "行业", "Industry", ""),
+    ("kind", "申报类型", "Kind", ""),
+    ("year", "年度", "Year", ""),
+    ("status", "状态", "Status", ""),
+    ("version", "版本", "Version", ""),
+    ("submitted_at", "最近提交时间（北京时间）", "Last submitted (CST)", ""),
+    ("combustion_tco2", "化石燃料燃烧排放", "Combustion", "tCO2"),
+    ("process_tco2", "工业过程排放", "Process", "tCO2"),
+    ("electricity_tco2", "净购入电力排放", "Purchased electricity", "tCO2"),
+    ("heat_tco2", "净购入热力排放", "Purchased heat", "tCO2"),
+    ("total_tco2", "排放总量", "Total emissions", "tCO2"),
+    ("energy_tce", "综合能源消费量", "Energy consumption", "tce"),
+    ("carbon_intensity", "碳排放强度", "Carbon intensity", "tCO2/单位产品"),
+    ("product", "主要产品", "Main product", ""),
+    ("unit_energy", "单位产品能耗", "Unit energy", "kgce/单位产品"),
+    ("benchmark", "标杆水平", "Benchmark level", "kgce/单位产品"),
+    ("baseline", "基准水平", "Baseline level", "kgce/单位产品"),
+    ("level", "能效水平", "Efficiency level", ""),
+    ("other_products", "其他产品能效", "Other products", ""),
+    ("rate_no_low", "无/低费方案实施率", "No/low-cost options implemented", "%"),
+    ("rate_medium_high", "中/高费方案实施率", "Medium/high-cost options implemented", "%"),
+    ("investment", "方案总投资", "Total investment", "万元"),
+    ("errors", "错误数", "Errors", ""),
+    ("warnings", "警告数", "Warnings", ""),
+    ("notices", "提示数", "Notices", ""),
+    ("warnings_explained", "警告均已说明", "All warnings explained", ""),
+    ("sha256", "SHA-256", "SHA-256", ""),
+)
+_WIDTHS = {"name": 30, "uscc": 21, "region": 18, "industry": 24, "sha256": 66, "other_products": 40,
+           "submitted_at": 18, "kind": 16, "level": 18}
+
+
+def _dec(value: Any) -> Decimal | None:
+    """Return a stored JSON number as an exact Decimal (JSON numbers were written from Decimals)."""
+    if value is None or isinstance(value, bool):
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _percent(rate: Any) -> Decimal | None:
+    value = _dec(rate)
+    return None if value is None else (value * 100).quantize(Decimal("0.01"))
+
+
+def row_from_version(
+    *, filing_id: int, kind: str, year: int, status: str, version: int, uscc: str, name: str, region_code: str,
+    industry_code: str | None, submitted_at: dt.datetime | None, sha256: str, computed: Mapping[str, Any],
+    findings: Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Return one consolidated row from a version's stored computed block and findings."""
+    counts = {"error": 0, "warning": 0, "notice": 0}
+    unexplained = 0
+    for finding in findings:
+        counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+        if finding["severity"] == "warning" and not finding.get("explained"):
+            unexplained += 1
+    row: dict[str, Any] = {
+        "filing_id": filing_id, "uscc": uscc, "name": name, "region_code": region_code,
+        "region": codes.region_full_name(region_code), "industry_code": industry_code,
+        "industry": codes.industry_name(industry_code), "kind": CHOICE_LABELS.get(kind, kind), "kind_code": kind,
+        "year": year, "status": STATUS_LABELS.get(status, status), "version": version,
+        "submitted_at": submitted_at, "errors": counts["error"], "warnings": counts["warning"],
+        "notices": counts["notice"], "warnings_explained": unexplained == 0, "sha256": sha256,
+    }
+    if kind == "ghg_annual_report":
+        row.update(
+            combustion_tco2=_dec(computed.get("combustion_tco2")), process_tco2=_dec(computed.get("process_tco2")),
+            electricity_tco2=_dec(computed.get("electricity_tco2")), heat_tco2=_dec(computed.get("heat_tco2")),
+            total_tco2=_dec(computed.get("total_tco2")), energy_tce=_dec(computed.get("energy_from_inputs_tce")),
+            carbon_intensity=_dec(computed.get("carbon_intensity")),
+        )
+        row["products"] = [(code, _dec(p.get("unit_energy")), p.get("level"))
+                           for code, p in (computed.get("products") or {}).items()]
+    else:
+        row.update(rate_no_low=_percent(computed.get("implementation_rate_no_low")),
+                   rate_medium_high=_percent(computed.get("implementation_rate_medium_high")),
+                   investment=_dec(computed.get("total_investment_10k_cny")))
+    return row
+
+
+Levels = Callable[[str], tuple[Decimal | None, Decimal | None]]  # product code → (benchmark, baseline)
+
+
+def _product_columns(row: dict[str, Any], levels: Levels) -> None:
+    """Fill the main-product columns (the first product filed) and describe the others in one text cell."""
+    products = row.pop("products", None) or []
+    if not products:
+        return
+    code, unit_energy, level = products[0]
+    benchmark, baseline = levels(code)
+    row.update(product=code, unit_energy=unit_energy, benchmark=benchmark, baseline=baseline,
+               level=LEVEL_LABELS.get(level or ""))
+    others = []
+    for other, energy, other_level in products[1:]:
+        b, base = levels(other)
+        others.append(f"{other} {energy if energy is not None else '—'}（标杆 {b if b is not None else '—'}，"
+                      f"基准 {base if base is not None else '—'}；{LEVEL_LABELS.get(other_level or '', '不可比')}）")
+    row["other_products"] = "；".join(others) or None
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """Return what to append for ``value``: the value itself, or a cell where a format or text is forced."""
+    if isinstance(value, str):
+        value = sanitize_text(value)
+        if value.startswith(FORMULA_TRIGGERS):
+            cell = WriteOnlyCell(ws)
+            put(cell, value)  # forced text with Excel's quote prefix, never a formula
+            return cell
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(ws, value=value.astimezone(CHINA_TIME).replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    return value
+
+
+def write_consolidated(rows: Iterable[dict[str, Any]], *, year: int,
+                       levels: Levels, scope: str = "") -> bytes:
+    """Return the consolidated workbook (xlsx bytes) of ``rows`` in write-only (streaming) mode."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("汇总 Summary")
+    for index, (key, _, _, _) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(key, 13)
+    ws.freeze_panes = "D4"  # the three header rows and the enterprise's id and name stay in view
+    title = WriteOnlyCell(ws, value=f"{year} 年度申报汇总表 / Consolidated filings {year}"
+                                    + (f"（区划 {scope}）" if scope else ""))
+    title.font = Font(bold=True, size=12)
+    ws.append([title])
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF4")
+    wrap = Alignment(wrap_text=True, vertical="center")
+    for language in (1, 2):
+        header = []
+        for _key, zh, en, unit in COLUMNS:
+            text = (zh + (f"（{unit}）" if unit else "")) if language == 1 else (en + (f" ({unit})" if unit else ""))
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font, cell.fill, cell.alignment = head_font, head_fill, wrap
+            header.append(cell)
+        ws.append(header)
+    count = 0
+    for row in rows:
+        _product_columns(row, levels)
+        ws.append([_cell(ws, row.get(key)) for key, _, _, _ in COLUMNS])
+        count += 1
+    if count == 0:
+        ws.append(["本范围内该年度没有已提交的申报 / no submitted filing in this scope and year"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,248 @@
+"""Produce the filings regulators keep: a version's PDF copy of record and Excel filing, a draft's preview,
+and the consolidated workbook of a reviewer's scope; verify that a PDF is a true copy of a version.
+
+A submitted version is always rendered from its frozen canonical JSON after its SHA-256 is verified
+(``version_document``), with the findings exactly as stored at submission and the reference data as it
+stood when it was submitted — so the copy printed today says what the signatory certified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from ..domain.codec import dumps
+from ..domain.documents import Document
+from ..domain.findings import Finding
+from ..extensions import db
+from ..models import Enterprise, Filing, FilingVersion, User
+from ..reference import FileReference
+from .errors import ServiceError
+
+#: PDFs larger than this are not a copy of record of ours (a typical one is 100–300 KB)
+MAX_VERIFY_PDF_BYTES = 10 * 1024 * 1024
+_HASH = re.compile(r"\b[0-9a-f]{64}\b")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Hold a rendered file and the name it is downloaded under."""
+
+    content: bytes
+    filename: str
+    mimetype: str
+
+
+PDF_MIME = "application/pdf"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _inputs_for_version(version: FilingVersion) -> tuple[Document, Any, list[Finding], Any, FileReference]:
+    """Return (document, computed, findings, meta, reference) of a version, refusing a tampered one."""
+    from ..renderers import RenderMeta
+    from ..rules import check_document
+    from .filings import version_document
+    from .reference import reference_as_of
+
+    document = version_document(version)  # verifies the SHA-256 first
+    ref = reference_as_of(version.submitted_at)
+    outcome = check_document(document, ref, filing_date=version.submitted_at.date())
+    if dumps(outcome.computed.check_block()) != version.computed_json:
+        # The arithmetic is deterministic: a difference means the code or the data under it changed, and a
+        # copy of record must not print figures other than those certified.
+        raise ServiceError(
+            "按提交时的参考数据重新计算的结果与该版本存储的结果不一致，拒绝生成存档副本，请联系管理员",
+            "recomputing this version with the reference data of its submission does not give the stored "
+            "results; refusing to print a copy of record — contact the administrator",
+        )
+    findings = [Finding(**item) for item in json.loads(version.findings_json)]
+    filing = version.filing
+    # An earlier version was necessarily returned (a resubmission follows a return): print that, not the
+    # status of the filing as a whole.
+    status = filing.status if version.number == filing.current_version else "returned"
+    meta = RenderMeta(
+        status=status, version=version.number, submitted_at=version.submitted_at,
+        signatory=version.certified_by.name, sha256=version.sha256,
+        certification_statement=version.certification_statement, rules_version=version.rules_version,
+    )
+    return document, outcome.computed, findings, meta, ref
+
+
+def _base_name(filing: Filing, suffix: str) -> str:
+    return f"{filing.enterprise.uscc}-{filing.kind}-{filing.year}-{suffix}"
+
+
+def version_pdf(version: FilingVersion) -> Rendered:
+    """Return the PDF copy of record of a submitted version (hash verified before rendering)."""
+    from ..renderers import labels_from_reference, render_pdf
+
+    document, computed, findings, meta, ref = _inputs_for_version(version)
+    content = render_pdf(document, computed, findings, meta, labels=labels_from_reference(ref, document))
+    return Rendered(content, _base_name(version.filing, f"v{version.number}.pdf"), PDF_MIME)
+
+
+def version_xlsx(version: FilingVersion) -> Rendered:
+    """Return the Excel filing of a submitted version (hash verified before rendering)."""
+    from ..renderers import labels_from_reference, render_xlsx
+
+    document, computed, findings, meta, ref = _inputs_for_version(version)
+    content = render_xlsx(document, computed, findings, meta, labels=labels_from_reference(ref, document))
+    return Rendered(content, _base_name(version.filing, f"v{version.number}.xlsx"), XLSX_MIME)
+
+
+def draft_file(filing: Filing, fmt: str) -> Rendered:
+    """Return the working draft as a PDF (with the 草稿 watermark) or an Excel file, for checking before submitting."""
+    from ..renderers import RenderMeta, labels_from_reference, render_pdf, render_xlsx
+    from . import checking
+    from .filings import draft_document
+    from .reference import current_reference
+
+    document = draft_document(filing)
+    outcome = checking.run(document, filing=filing)
+    ref = current_reference()
+    meta = RenderMeta(status="draft")
+    labels = labels_from_reference(ref, document)
+    if fmt == "pdf":
+        content = render_pdf(document, outcome.computed, outcome.findings, meta, labels=labels)
+        return Rendered(content, _base_name(filing, "draft.pdf"), PDF_MIME)
+    content = render_xlsx(document, outcome.computed, outcome.findings, meta, labels=labels)
+    return Rendered(content, _base_name(filing, "draft.xlsx"), XLSX_MIME)
+
+
+# -- the consolidated workbook ------------------------------------------------------------------------
+
+
+def consolidated_rows(scope: str | None, *, year: int, kind: str | None = None,
+                      is_admin: bool = False) -> Iterator[dict[str, Any]]:
+    """Yield one row per submitted filing of ``year`` in the region scope (latest version), streamed.
+
+    Drafts have no certified figures and are left out. Rows are read in batches so that 10,000 filings
+    never sit in memory at once.
+    """
+    from ..renderers.consolidated import row_from_version
+
+    query = (
+        select(Filing.id, Filing.kind, Filing.year, Filing.status, Filing.current_version,
+               Enterprise.uscc, Enterprise.name, Enterprise.region_code, Enterprise.industry_code,
+               FilingVersion.submitted_at, FilingVersion.sha256, FilingVersion.computed_json,
+               FilingVersion.findings_json)
+        .join(Enterprise, Enterprise.id == Filing.enterprise_id)
+        .join(FilingVersion, and_(FilingVersion.filing_id == Filing.id,
+                                  FilingVersion.number == Filing.current_version))
+        .where(Filing.year == year, Filing.status != "draft")
+        .order_by(Enterprise.region_code, Enterprise.uscc, Filing.kind)
+    )
+    if not is_admin:
+        query = query.where(Enterprise.in_region_scope(scope))
+    if kind:
+        query = query.where(Filing.kind == kind)
+    for row in db.session.execute(query.execution_options(yield_per=1000)):
+        yield row_from_version(
+            filing_id=row.id, kind=row.kind, year=row.year, status=row.status, version=row.current_version,
+            uscc=row.uscc, name=row.name, region_code=row.region_code, industry_code=row.industry_code,
+            submitted_at=row.submitted_at, sha256=row.sha256,
+            computed=json.loads(row.computed_json), findings=json.loads(row.findings_json),
+        )
+
+
+def consolidated_workbook(actor: User, *, year: int, kind: str | None = None) -> Rendered:
+    """Return the consolidated workbook of every submitted filing of ``year`` the reviewer may review."""
+    from ..renderers.consolidated import write_consolidated
+    from .reference import current_reference
+
+    if not (actor.is_admin or actor.reviewer_scope):
+        raise ServiceError("只有审核人员可以导出汇总表", "only reviewers can export the consolidated workbook")
+    rows = consolidated_rows(actor.reviewer_scope, year=year, kind=kind, is_admin=actor.is_admin)
+    ref = current_reference()
+
+    def levels(code: str) -> tuple[Any, Any]:
+        product = ref.product(code)
+        return (None, None) if product is None else (product.benchmark, product.baseline)
+
+    content = write_consolidated(rows, year=year, levels=levels, scope=actor.reviewer_scope or "")
+    scope = actor.reviewer_scope or "all"
+    return Rendered(content, f"consolidated-{scope}-{year}{'-' + kind if kind else ''}.xlsx", XLSX_MIME)
+
+
+# -- verification of a copy of record -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Hold what verifying a PDF or a hash found out."""
+
+    sha256: str | None  # the hash printed in the PDF (or pasted)
+    version: FilingVersion | None  # the submitted version it names, among those the user may see
+    content_matches: bool | None  # for an uploaded PDF: whether its text is the text of our rendering
+
+
+def pdf_text(content: bytes, *, timeout: float = 20.0) -> str:
+    """Return the text of a PDF with poppler's pdftotext in a child process (bounded time, never in-process)."""
+    if not content.startswith(b"%PDF-"):
+        raise ServiceError("上传的文件不是 PDF", "the uploaded file is not a PDF", field="pdf")
+    if len(content) > MAX_VERIFY_PDF_BYTES:
+        raise ServiceError("PDF 文件过大（上限 10 MB）", "the PDF is too large (limit 10 MB)", field="pdf")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "copy.pdf"
+        path.write_bytes(content)
+        try:
+            result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"],
+                                    capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ServiceError("PDF 解析超时", "reading the PDF took too long", field="pdf") from None
+    if result.returncode != 0:
+        raise ServiceError("无法读取该 PDF 的文字", "cannot read the text of this PDF", field="pdf")
+    return result.stdout.decode("utf-8", "replace")
+
+
+def _comparable(text: str) -> str:
+    """Return the text without whitespace, which layout may move without changing a word."""
+    return re.sub(r"\s+", "", text)
+
+
+def find_versions_by_hash(sha256: str, visible: Any) -> FilingVersion | None:
+    """Return the submitted version with this hash that ``visible(filing)`` allows, or None."""
+    for version in db.session.scalars(select(FilingVersion).where(FilingVersion.sha256 == sha256)):
+        if visible(version.filing):
+            return version
+    return None
+
+
+def verify_hash(text: str, visible: Any) -> Verification:
+    """Look a pasted SHA-256 up among the submitted versions the user may see."""
+    digest = text.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise ServiceError("哈希值应为 64 位十六进制字符", "a SHA-256 is 64 hexadecimal characters", field="sha256")
+    return Verification(digest, find_versions_by_hash(digest, visible), None)
+
+
+def verify_pdf(content: bytes, visible: Any) -> Verification:
+    """Check an uploaded PDF: find the hash in its footer, then compare its text with our own rendering.
+
+    The hash alone proves nothing about the figures around it (anyone can copy a footer), so the text of
+    the upload must equal the text of the copy of record rendered now from the frozen version.
+    """
+    text = pdf_text(content)
+    hashes = set(_HASH.findall(text))
+    if not hashes:
+        return Verification(None, None, None)
+    for digest in sorted(hashes):
+        version = find_versions_by_hash(digest, visible)
+        if version is not None:
+            ours = pdf_text(version_pdf(version).content)
+            return Verification(digest, version, _comparable(ours) == _comparable(text))
+    return Verification(sorted(hashes)[0], None, None)
+
+
+def today_year() -> int:
+    """Return the default year of the consolidated export: the last completed reporting year."""
+    return dt.date.today().year - 1

@@ -1,0 +1,138 @@
+"""The audit forms' side panel (rates, investment, co-benefits, option economics, targets), timeline and evidence.
+
+:func:`panel` returns the same structure as the GHG panel of :mod:`portal.web.drafts` (``totals`` keyed
+for draft-form.js to update, ``lines`` with their arithmetic), so the page and the live preview share one
+script. Totals of ``group`` "cobenefit" are drawn as the co-benefit table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from forms.doc_fields import CHOICE_LABELS, Bilingual
+from portal.domain.fields import field_info
+
+from ..calc.results import CpaComputed
+from ..domain.codec import format_decimal
+from ..domain.documents import CleanProductionAudit, Document, OptionSavings
+from ..models import Filing
+from ..rules.indicators import TRIGGER_NAMES
+from ..services import audits
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+#: The sections whose side panel lists lines, and which lines: option economics, target achievement.
+_LINES = {"options": "options", "targets": "indicators"}
+#: The sections that show the deadline timeline (and, on "why", the GHG report's trigger evidence).
+TIMELINE_SECTIONS = ("why", "phases")
+
+STEP_STATUS = {
+    "done": _l("按期完成"),
+    "done_late": _l("逾期完成"),
+    "pending": _l("未到期"),
+    "overdue": _l("已逾期，尚未完成"),
+}
+
+
+def _text(value: Decimal | None) -> str:
+    return "—" if value is None else format(value, "f")
+
+
+def _percent(rate: Decimal | None) -> str:
+    """Return a 4-decimal fraction as a percentage with 2 decimals (exact: 0.1482 → 14.82%)."""
+    return "—" if rate is None else f"{format((rate * HUNDRED).quantize(CENT), 'f')}%"
+
+
+def _savings_label(name: str) -> Bilingual:
+    meta = field_info(next(f for f in dataclasses.fields(OptionSavings) if f.name == name))
+    return Bilingual(meta.zh, meta.en, meta.unit)
+
+
+def computed_label(key: str) -> Any:
+    """Return the label of a key of an audit's computed block: a saving (with its unit) or an indicator code."""
+    if key in {f.name for f in dataclasses.fields(OptionSavings)}:
+        return _savings_label(key)
+    return CHOICE_LABELS.get(key, key)
+
+
+def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> dict[str, Any]:
+    """Return the computed results of an audit beside a section: totals, co-benefits and per-line figures."""
+    live = [o for o in document.options if o.status != "dropped"]
+    totals = [
+        {"key": "implementation_rate_no_low", "label": _("无/低费方案实施率"), "unit": "", "group": "main",
+         "value": _percent(computed.implementation_rate_no_low),
+         "arithmetic": _("已实施 %(i)s ÷ 未放弃 %(n)s = %(r)s", i=computed.implemented_no_low,
+                         n=computed.count_no_low, r=_text(computed.implementation_rate_no_low))},
+        {"key": "implementation_rate_medium_high", "label": _("中/高费方案实施率"), "unit": "", "group": "main",
+         "value": _percent(computed.implementation_rate_medium_high),
+         "arithmetic": _("已实施 %(i)s ÷ 未放弃 %(n)s = %(r)s", i=computed.implemented_medium_high,
+                         n=computed.count_medium_high, r=_text(computed.implementation_rate_medium_high))},
+        {"key": "total_investment_10k_cny", "label": _("总投资（未放弃的方案）"), "unit": _("万元"), "group": "main",
+         "value": _text(computed.total_investment_10k_cny),
+         "arithmetic": " + ".join(format_decimal(o.investment_10k_cny) for o in live
+                                  if o.investment_10k_cny is not None)
+         + f" = {_text(computed.total_investment_10k_cny)}"},
+    ]
+    implemented = [o for o in live if o.status == "implemented"]
+    for f in dataclasses.fields(OptionSavings):
+        label = _savings_label(f.name)
+        parts = [f"{o.id} {format_decimal(getattr(o.savings, f.name))}" for o in implemented
+                 if getattr(o.savings, f.name) is not None]
+        value = computed.savings_total.get(f.name)
+        totals.append({"key": f"savings-{f.name}", "label": label.name, "unit": label.unit or "", "group": "cobenefit",
+                       "value": _text(value), "arithmetic": " + ".join(parts) + f" = {_text(value)}" if parts else ""})
+
+    lines: list[dict[str, str]] = []
+    if _LINES.get(slug) == "options":
+        # compute_cpa returns the economics of the live medium/high options in document order.
+        indexes = [i for i, o in enumerate(document.options) if o.status != "dropped" and o.cost_class == "medium_high"]
+        for index, economics in zip(indexes, computed.options, strict=True):
+            option = document.options[index]
+            lines.append({
+                "anchor": f"options-{index}", "label": f"{option.id} {option.name}",
+                "value": _("回收期 %(p)s 年", p=_text(economics.payback_years)),
+                "detail": _("净现值 %(npv)s 万元；内部收益率 %(irr)s（%(pct)s）", npv=_text(economics.npv_10k_cny),
+                            irr=_text(economics.irr), pct=_percent(economics.irr)),
+                "arithmetic": economics.arithmetic,
+            })
+    elif _LINES.get(slug) == "indicators":
+        for result in computed.indicators:
+            indicator = document.indicators[result.index]
+            reached = {True: _("已达成目标"), False: _("未达成目标"), None: _("尚无实际值")}[result.achieved]
+            lines.append({
+                "anchor": f"indicators-{result.index}",
+                "label": f"{result.index + 1}. {CHOICE_LABELS.get(indicator.indicator, indicator.indicator)}",
+                "value": _("完成 %(v)s%%", v=_text(result.achievement_pct)) if result.achievement_pct is not None
+                else "—",
+                "detail": reached,
+                "arithmetic": _("（基准 %(b)s − 实际 %(a)s）÷（基准 %(b)s − 目标 %(t)s）× 100 = %(v)s%%",
+                                b=format_decimal(indicator.baseline), a=format_decimal(indicator.achieved),
+                                t=format_decimal(indicator.target), v=_text(result.achievement_pct))
+                if indicator.achieved is not None else "",
+            })
+    return {"totals": totals, "lines": lines}
+
+
+def timeline_context(document: Document, computed: Any) -> dict[str, Any] | None:
+    """Return what the timeline macro draws for an audit (None for a GHG report, which has no timeline)."""
+    if not isinstance(document, CleanProductionAudit):
+        return None
+    return {"steps": audits.timeline(document, computed), "listed": document.listed_on is not None,
+            "mandatory": document.audit_type == "mandatory", "labels": STEP_STATUS}
+
+
+def extras(slug: str, filing: Filing, document: CleanProductionAudit, computed: CpaComputed) -> dict[str, Any]:
+    """Return what an audit section shows besides its figures: the timeline, and on "why" the trigger evidence."""
+    out: dict[str, Any] = {"timeline": None, "evidence": None, "show_evidence": slug == "why",
+                           "triggers": TRIGGER_NAMES, "chosen": set(document.triggers)}
+    if slug in TIMELINE_SECTIONS:
+        out["timeline"] = timeline_context(document, computed)
+    if slug == "why":
+        out["evidence"] = audits.trigger_evidence(filing)
+    return out

@@ -1,0 +1,146 @@
+"""The dashboard: charts (vendored ECharts, data passed as JSON), their tables and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..services import dashboard as service
+from ..services.reference import current_reference
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+# chart id → title, how many leading columns name a category, stacked bars, horizontal bars, a mark line
+CHARTS: dict[str, dict[str, Any]] = {
+    "status": {"title": _l("各地区、各类申报的状态"), "cat": 2, "stack": True, "horizontal": True},
+    "emissions": {"title": _l("各地区、各行业的排放总量（tCO2）"), "cat": 2, "stack": True, "horizontal": True},
+    "products": {"title": _l("产品单位能耗对照标杆水平与基准水平（基准水平 = 100）"), "cat": 1, "mark": 100},
+    "intensity": {"title": _l("主要产品的碳排放强度（tCO2/单位产品）"), "cat": 1},
+    "targets": {"title": _l("规划量化目标：申报企业中的达成比例（%）"), "cat": 2, "horizontal": True},
+    "audit_deadlines": {"title": _l("清洁生产审核：期限完成情况"), "cat": 1, "stack": True},
+    "audit_options": {"title": _l("清洁生产审核：方案实施情况"), "cat": 1, "stack": True},
+    "audit_savings": {"title": _l("清洁生产审核：已实施方案的年度协同减排效益"), "cat": 1},
+}
+
+LABELS: dict[str, Any] = {
+    # columns and series
+    "region": _l("地区"), "kind": _l("申报类型"), "total": _l("合计"), "industry": _l("行业"),
+    "filings": _l("申报数"), "accepted_tco2": _l("已通过（tCO2）"), "pending_tco2": _l("已提交待审（tCO2）"),
+    "total_tco2": _l("合计（tCO2）"), "accepted": _l("已通过"), "pending": _l("已提交待审"),
+    "draft": _l("草稿"), "submitted": _l("已提交"), "resubmitted": _l("已重新提交"), "returned": _l("已退回"),
+    "product": _l("产品"), "unit": _l("单位"), "lines": _l("产品条数"), "benchmark": _l("标杆水平"),
+    "baseline": _l("基准水平"), "avg_unit_energy": _l("平均单位能耗"), "min_unit_energy": _l("最低单位能耗"),
+    "max_unit_energy": _l("最高单位能耗"), "at_benchmark": _l("达到标杆"), "between": _l("标杆与基准之间"),
+    "worse_than_baseline": _l("劣于基准"), "avg_intensity": _l("平均强度"), "min_intensity": _l("最低强度"),
+    "max_intensity": _l("最高强度"), "band_low": _l("合理区间下限"), "band_high": _l("合理区间上限"),
+    "target": _l("目标"), "share_pct": _l("申报企业达成比例（%）"), "target_pct": _l("目标值（%）"),
+    "numerator": _l("分子"), "denominator": _l("分母"), "step": _l("环节"), "on_time": _l("按期完成"),
+    "late": _l("逾期完成"), "overdue": _l("已逾期未完成"), "cost_class": _l("费用类别"), "options": _l("方案数"),
+    "implemented": _l("已实施"), "not_implemented": _l("未实施"), "implementation_pct": _l("实施率（%）"),
+    "saving": _l("效益项目"), "annual_amount": _l("年度合计"),
+    # values
+    "ghg_annual_report": _l("温室气体排放年度报告"), "clean_production_audit": _l("清洁生产审核"),
+    "publish": _l("信息公开（名单公布后 1 个月）"), "start": _l("启动审核（2 个月）"), "finish": _l("完成审核（1 年）"),
+    "no_low": _l("无/低费方案"), "medium_high": _l("中/高费方案"), "all": _l("四类合计"),
+    "jx_benchmark_capacity": _l("江西：能效达到标杆水平的产能比例超过 30%"),
+    "jx_eaf_share": _l("江西：电炉钢占粗钢产量比例 15%"), "js_eaf_share": _l("江苏：短流程炼钢占比 15%"),
+    "energy_tce": _l("节能（tce）"), "water_t": _l("节水（t）"), "co2_t": _l("减少 CO2（t）"),
+    "so2_t": _l("减少 SO2（t）"), "nox_t": _l("减少 NOx（t）"), "pm_t": _l("减少颗粒物（t）"),
+    "vocs_t": _l("减少 VOCs（t）"), "cod_t": _l("减少 COD（t）"), "nh3n_t": _l("减少氨氮（t）"),
+    "hazardous_waste_t": _l("减少危险废物（t）"),
+}
+
+
+def label(value: Any, ref: Any) -> Any:
+    """Return the display label of a key (a status, product code, column…); other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    if value in LABELS:
+        return str(LABELS[value])
+    product = ref.product(value)
+    if product is not None:
+        locale = get_locale()
+        return product.name_en if locale is not None and locale.language == "en" else product.name_zh
+    return value
+
+
+def _scope() -> service.Scope:
+    scope = service.scope_for(current_user)
+    if scope is None:
+        abort(404)  # no enterprise, no region: nothing of anyone's to show
+    return scope
+
+
+def _filters() -> tuple[int | None, bool]:
+    """Return (year or None for all years, whether submitted-but-undecided filings count)."""
+    raw = request.args.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    return year, request.args.get("basis", "all") != "accepted"
+
+
+def _load(scope: service.Scope) -> dict[str, Any]:
+    year, include_pending = _filters()
+    service.refresh_metrics_safely()
+    data = service.dashboard_data(scope, year=year, include_pending=include_pending, today=dt.date.today())
+    db.session.commit()  # the figures extracted for versions that had none (a derived cache; see the service)
+    return data
+
+
+def _present(chart_id: str, chart: dict[str, Any]) -> dict[str, Any]:
+    """Return a chart with translated headers, cells, categories and series names, for table and JS."""
+    config = CHARTS[chart_id]
+    ref = current_reference()
+
+    def _label(value: Any) -> Any:
+        return label(value, ref)
+
+    rows = [[_label(cell) for cell in row] for row in chart["rows"]]
+    return {
+        "id": chart_id,
+        "title": str(config["title"]),
+        "columns": [_label(c) for c in chart["columns"]],
+        "rows": rows,
+        "categories": [" · ".join(str(c) for c in row[:config["cat"]]) for row in rows],
+        "series": [{"name": _label(s["key"]), "data": s["data"]} for s in chart["series"]],
+        "levels": [{"name": _label(s["key"]), "data": s["data"]} for s in chart.get("levels", [])],
+        "stack": config.get("stack", False),
+        "horizontal": config.get("horizontal", False),
+        "mark": config.get("mark"),
+        "extra": {k: v for k, v in chart.items() if k in ("audits", "investment_10k_cny")},
+    }
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    """Show every chart of the user's scope with its data table and export link."""
+    scope = _scope()
+    data = _load(scope)
+    charts = [_present(chart_id, data[chart_id]) for chart_id in CHARTS]
+    year, include_pending = _filters()
+    return render_template("dashboard/index.html", charts=charts, years=service.available_years(scope),
+                           year=year, include_pending=include_pending)
+
+
+@bp.route("/export/<any(" + ", ".join(CHARTS) + "):chart>.csv")
+@login_required
+def export(chart: str):  # type: ignore[no-untyped-def]
+    """Return one chart's table as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
+    table = _present(chart, _load(_scope())[chart])
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(table["columns"])
+    writer.writerows(table["rows"])
+    year, _pending = _filters()
+    name = f"dashboard-{chart}-{year or 'all'}.csv"
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -1,0 +1,116 @@
+"""Downloads of the filings regulators keep (PDF copy of record, Excel filing, consolidated workbook) and
+the verification of a copy of record."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from forms.exports import ConsolidatedExportForm, VerifyCopyForm
+
+from ..auth import permissions
+from ..extensions import db
+from ..models import Filing, FilingVersion
+from ..renderers import PdfPrerequisiteError
+from ..services import exports
+from ..services.errors import ServiceError
+from .access import filing_or_404
+from .templating import bilingual
+
+bp = Blueprint("exports", __name__)
+
+
+def _download(rendered: exports.Rendered, **headers: str) -> Response:
+    return Response(rendered.content, mimetype=rendered.mimetype, headers={
+        "Content-Disposition": f"attachment; filename={rendered.filename}", **headers})
+
+
+def _refused(error: ServiceError | PdfPrerequisiteError) -> Response:
+    """Answer a rendering that must not happen with the bilingual reason (never a 500)."""
+    text = bilingual(error.message_zh, error.message_en)
+    return Response(render_template("exports/refused.html", message=text), status=503
+                    if isinstance(error, PdfPrerequisiteError) else 409)
+
+
+def _version_or_404(filing_id: int, number: int) -> FilingVersion:
+    filing = filing_or_404(filing_id)
+    version = db.session.scalar(
+        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
+    if version is None:
+        abort(404)
+    return version
+
+
+def _version_download(filing_id: int, number: int, fmt: str) -> Response:
+    version = _version_or_404(filing_id, number)
+    try:
+        rendered = exports.version_pdf(version) if fmt == "pdf" else exports.version_xlsx(version)
+    except (ServiceError, PdfPrerequisiteError) as error:
+        return _refused(error)
+    return _download(rendered, **{"X-Content-SHA256": version.sha256})
+
+
+@bp.route("/filings/<int:filing_id>/versions/<int:number>.pdf")
+@login_required
+def version_pdf(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+    """Download a submitted version's PDF copy of record, rendered from the frozen, hash-checked document."""
+    return _version_download(filing_id, number, "pdf")
+
+
+@bp.route("/filings/<int:filing_id>/versions/<int:number>.xlsx")
+@login_required
+def version_xlsx(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+    """Download a submitted version's Excel filing, rendered from the frozen, hash-checked document."""
+    return _version_download(filing_id, number, "xlsx")
+
+
+@bp.route("/filings/<int:filing_id>/draft.<any(pdf, xlsx):fmt>")
+@login_required
+def draft_file(filing_id: int, fmt: str):  # type: ignore[no-untyped-def]
+    """Download the working draft as a PDF marked 草稿 or as an Excel file (filers of the enterprise)."""
+    filing = filing_or_404(filing_id, "edit")
+    try:
+        rendered = exports.draft_file(filing, fmt)
+    except (ServiceError, PdfPrerequisiteError) as error:
+        return _refused(error)
+    return _download(rendered)
+
+
+@bp.route("/review/export.xlsx")
+@login_required
+def consolidated():  # type: ignore[no-untyped-def]
+    """Download the consolidated workbook of the reviewer's scope for a year (streamed write-only)."""
+    if not (current_user.is_reviewer or current_user.is_admin):
+        abort(404)
+    form = ConsolidatedExportForm(request.args)
+    if not form.validate():
+        abort(400)
+    year = form.year.data or exports.today_year()
+    rendered = exports.consolidated_workbook(current_user, year=year, kind=form.kind.data or None)
+    return _download(rendered)
+
+
+def _can_view(filing: Filing) -> bool:
+    enterprise = filing.enterprise
+    return permissions.can_view_enterprise(current_user, enterprise.id, enterprise.region_code)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@login_required
+def verify():  # type: ignore[no-untyped-def]
+    """Tell whether an uploaded PDF (or a pasted hash) is a copy of a submitted version the user may see."""
+    form = VerifyCopyForm()
+    result = error = None
+    if form.validate_on_submit():
+        try:
+            if form.pdf.data:
+                result = exports.verify_pdf(form.pdf.data.read(), _can_view)
+            elif form.sha256.data:
+                result = exports.verify_hash(form.sha256.data, _can_view)
+            else:
+                error = bilingual("请上传 PDF 文件或粘贴哈希值", "upload a PDF or paste a hash")
+        except (ServiceError, PdfPrerequisiteError) as exc:
+            error = bilingual(exc.message_zh, exc.message_en)
+    status = 422 if (error or form.errors) else 200
+    return render_template("exports/verify.html", form=form, result=result, error=error), status
