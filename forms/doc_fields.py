@@ -454,7 +454,7 @@ def _literal_choices(values: Iterable[Any]) -> ChoiceList:
 def _scalar_field(owner: type, f: dataclasses.Field[Any], tp: Any, rules: Rules, default_min: Decimal | None):  # type: ignore[no-untyped-def]
     meta = field_info(f)
     optional, inner = _optional(tp)
-    label = Bilingual(meta.zh, meta.en, meta.unit)
+    label = Bilingual(meta.zh, meta.en, meta.unit, meta.unit_en)
     description = Bilingual(meta.help_zh, meta.help_en or meta.help_zh) if meta.help_zh else ""
     rule = rules.get((owner, f.name), FieldRule())
     required = not optional and not _has_default(f)
@@ -503,7 +503,7 @@ def _is_dataclass_type(tp: Any) -> bool:
 
 def _unbound(owner: type, f: dataclasses.Field[Any], tp: Any, rules: Rules, default_min: Decimal | None):  # type: ignore[no-untyped-def]
     meta = field_info(f)
-    label = Bilingual(meta.zh, meta.en, meta.unit)
+    label = Bilingual(meta.zh, meta.en, meta.unit, meta.unit_en)
     optional, inner = _optional(tp)
     if _is_dataclass_type(inner):
         return FormField(build_object_form(inner, rules=rules, default_min=default_min), label=label)

@@ -1,7 +1,7 @@
 """Create accounts, filings, immutable versions and the append-only audit log.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 05:21:28.911683
 
 """

@@ -12,6 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 
+#: English forms of the units that documents.py writes in Chinese (SI and ASCII units read the same in both)
+UNITS_EN: dict[str, str] = {
+    "年": "years",
+    "单位由产品决定": "per the product's unit",
+    "单位/年": "units/a",
+    "万元": "10⁴ CNY",
+    "万元/年": "10⁴ CNY/a",
+    "tCO2e/单位": "tCO2e/unit",
+    "GJ/单位": "GJ/unit",
+    "t 或 万Nm³": "t or 10⁴ Nm³",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FieldInfo:
     """Describe one document field for people: labels, unit and code list."""
@@ -25,6 +38,11 @@ class FieldInfo:
     #: short help text shown beside the field (Chinese; English in ``help_en``)
     help_zh: str | None = None
     help_en: str | None = None
+
+    @property
+    def unit_en(self) -> str | None:
+        """Return the unit as English pages print it."""
+        return None if self.unit is None else UNITS_EN.get(self.unit, self.unit)
 
 
 def info(

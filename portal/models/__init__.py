@@ -7,6 +7,15 @@ from .imports import IMPORT_OUTCOMES, ImportRecord
 from .jobs import JOB_KINDS, JOB_STATUSES, Job
 from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
+from .review import (
+    COMMENT_TARGETS,
+    COMMENT_VISIBILITIES,
+    VERDICTS,
+    ExplanationVerdict,
+    QueueSummary,
+    ReviewComment,
+    RuleHit,
+)
 
 __all__ = [
     "CORRECTION_TARGETS",
@@ -26,6 +35,13 @@ __all__ = [
     "Job",
     "Membership",
     "User",
+    "COMMENT_TARGETS",
+    "COMMENT_VISIBILITIES",
+    "VERDICTS",
+    "ExplanationVerdict",
+    "QueueSummary",
+    "ReviewComment",
+    "RuleHit",
     "NOTIFICATION_KINDS",
     "Notification",
     "OutboxMail",

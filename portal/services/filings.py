@@ -218,6 +218,9 @@ def submit(
     db.session.flush()
     audit.record(actor, "version.create", "filing_version", version.id,
                  after={"filing_id": filing.id, "number": number, "sha256": version.sha256})
+    from . import review  # the queue's summary of the new version (review imports this module)
+
+    review.record_submission(version)
     notifications.filing_event(filing, "submitted")
     return version
 

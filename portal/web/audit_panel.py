@@ -51,7 +51,7 @@ def _percent(rate: Decimal | None) -> str:
 
 def _savings_label(name: str) -> Bilingual:
     meta = field_info(next(f for f in dataclasses.fields(OptionSavings) if f.name == name))
-    return Bilingual(meta.zh, meta.en, meta.unit)
+    return Bilingual(meta.zh, meta.en, meta.unit, meta.unit_en)
 
 
 def computed_label(key: str) -> Any:

@@ -52,6 +52,7 @@ from ..services import filings as filing_service
 from ..services.errors import ServiceError, StaleDraft
 from ..services.reference import current_reference
 from . import audit_panel
+from . import review as review_views
 from .access import filing_or_404
 from .templating import SEVERITY_LABELS, bilingual
 
@@ -472,6 +473,7 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
         template_rows=_template_rows(form, sec, choices), errors=describe_errors(form), stale=stale,
         notice=notice, editable=editable, panel=panel(sec, shown_document, outcome.computed, choices),
         panel_is_input=shown_document is not saved_document, field_findings=field_findings,
+        field_comments=review_views.field_comments(filing, field_ids),
         section_findings=section_findings, finding_counts=_finding_counts(outcome.findings, kind_forms.sections),
         other_findings=len([f for f in outcome.findings if _section_of(f.path, kind_forms.sections) is None]),
         audit=audit_panel.extras(sec.slug, filing, shown_document, outcome.computed)

@@ -12,13 +12,16 @@ from sqlalchemy import select
 
 from forms.auth import SubmitForm
 from forms.filings import ExplanationsForm, JsonDraftForm, NewFilingForm
+from forms.review import AnswerForm
 
 from ..auth import permissions
 from ..domain.codec import dumps, to_data
+from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Filing, FilingVersion
 from ..services import checking
 from ..services import filings as filing_service
+from ..services import review as review_service
 from ..services.deadlines import ghg_due_date, is_overdue
 from ..services.errors import ServiceError
 from . import audit_panel
@@ -71,12 +74,26 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
     document = filing_service.draft_document(filing)
     outcome = checking.run(document, filing=filing)
     can_edit = permissions.can_edit_filing(current_user, filing.enterprise_id) and filing.status != "accepted"
+    # While the draft is still the latest submitted version, show what was certified: recomputing today would
+    # judge the date-dependent rules (GHG-014's deadline) as if the filing were submitted now.
+    latest = filing.versions[-1] if filing.versions else None
+    shown_version = latest if latest is not None and latest.canonical_json == filing.draft_json else None
+    if shown_version is not None:
+        shown_computed = json.loads(shown_version.computed_json, parse_float=Decimal)
+        shown_findings = [Finding(**item) for item in json.loads(shown_version.findings_json)]
+    else:
+        shown_computed, shown_findings = outcome.computed.check_block(), outcome.findings
     return render_template(
         "filings/show.html", filing=filing, document=document, outcome=outcome, can_edit=can_edit,
+        shown_version=shown_version, shown_computed=shown_computed, shown_findings=shown_findings,
         can_sign=permissions.can_sign_filing(current_user, filing.enterprise_id),
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),
         explanations_form=ExplanationsForm(revision=filing.revision), due=ghg_due_date,
         blocking=filing_service.blocking_findings(outcome.findings),
+        # Regulators in scope see every comment; everyone else never sees the internal ones.
+        review_comments=review_service.comments(
+            filing, for_filer=not permissions.can_review(current_user, filing.enterprise.region_code)),
+        answer_form=AnswerForm(),
         timeline=audit_panel.timeline_context(document, outcome.computed),
     )
 

@@ -1,52 +1,219 @@
-"""The reviewer's home: filings in scope; return and accept decisions."""
+"""The reviewer's workspace: the queue, the review page, comments, verdicts, return and accept.
+
+Also the enterprise's answers to the reviewer's comments (same records, other side). Every endpoint that
+names a filing loads it through ``filing_or_404`` (404 outside the user's scope or enterprises).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from forms.doc_fields import path_to_id
+from forms.review import AnswerForm, CommentForm, DecisionForm, QueueFilterForm, VerdictForm
 
 from ..extensions import db
-from ..models import Enterprise, Filing
-from ..services import filings as filing_service
-from ..services.deadlines import ghg_due_date
-from ..services.errors import ServiceError
+from ..models import Filing
+from ..services import review as review_service
+from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
-from .templating import bilingual
+from .templating import KIND_LABELS, STATUS_LABELS, bilingual
 
-bp = Blueprint("review", __name__, url_prefix="/review")
+bp = Blueprint("review", __name__)
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
-@bp.route("/")
+def _flash_error(error: ServiceError) -> None:
+    where = f"{error.field}: " if error.field else ""
+    flash(where + bilingual(error.message_zh, error.message_en), "danger")
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(CHINA_TZ).date()
+
+
+@bp.route("/review/")
 @login_required
 def queue():  # type: ignore[no-untyped-def]
-    """List the filings in the reviewer's region scope."""
+    """List the filings in the reviewer's region scope: filters, sorting, 50 per page."""
     if not current_user.is_reviewer:
         abort(404)
-    filings = db.session.scalars(
-        select(Filing).join(Enterprise).where(Enterprise.in_region_scope(current_user.reviewer_scope))
-        .order_by(Filing.status != "submitted", Filing.last_submitted_at.desc(), Filing.year.desc())
-    ).all()
-    return render_template("review/queue.html", filings=filings, due=ghg_due_date, form=FlaskForm())
+    form = QueueFilterForm(request.args)
+    if request.args and not form.validate():
+        for name, errors in form.errors.items():
+            flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
+        filters = review_service.QueueFilters()
+        form = QueueFilterForm()
+    else:
+        filters = review_service.QueueFilters(
+            region=form.region.data or "", industry=form.industry.data or "", kind=form.kind.data or "",
+            year=form.year.data, status=form.status.data or "", rule=(form.rule.data or "").upper(),
+            overdue=bool(form.overdue.data), sort=form.sort.data or "submitted",
+            descending=form.order.data != "asc", page=form.page.data or 1)
+    page = review_service.queue(current_user.reviewer_scope, filters, _today())
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    submitted = {r.filing_id: r.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") for r in page.rows
+                 if r.submitted_at is not None}
+    return render_template("review/queue.html", page=page, form=form, args=args, submitted=submitted,
+                           labels=_queue_labels(str(get_locale())), export_year=filters.year)
 
 
-@bp.route("/filings/<int:filing_id>/<any(return, accept):decision>", methods=["POST"])
+@lru_cache(maxsize=8)
+def _queue_labels(locale: str) -> dict[str, Any]:
+    """Return the queue's labels translated once per locale (50 rows × lazy gettext was a third of the page)."""
+    form = QueueFilterForm(formdata=None)
+    return {
+        "kind": {k: str(v) for k, v in KIND_LABELS.items()},
+        "status": {k: str(v) for k, v in STATUS_LABELS.items()},
+        "choices": {name: [(c.value, str(c.label)) for c in getattr(form, name).choices]
+                    for name in ("kind", "status", "sort", "order")},
+    }
+
+
+def _reviewable_or_404(filing_id: int) -> Filing:
+    filing = filing_or_404(filing_id, "review")
+    if filing.current_version < 1:  # a draft never submitted has nothing to review
+        abort(404)
+    return filing
+
+
+@bp.route("/review/filings/<int:filing_id>")
+@login_required
+def show(filing_id: int):  # type: ignore[no-untyped-def]
+    """Show a submitted version for review: results, findings and explanations, diffs, comments."""
+    filing = _reviewable_or_404(filing_id)
+    number = request.args.get("version", type=int)
+    try:
+        view = review_service.review_view(current_user, filing, number)
+    except NotFound:
+        abort(404)
+    comment_form = CommentForm()
+    comment_form.target.choices = _target_choices(view)
+    if request.args.get("target"):
+        comment_form.target.data = request.args["target"]
+    return render_template("review/show.html", view=view, filing=filing, comment_form=comment_form,
+                           decision_form=DecisionForm(), verdict_form=VerdictForm(),
+                           export_endpoints=current_app.view_functions,
+                           under_review=filing.status in review_service.UNDER_REVIEW
+                           and view.version.number == filing.current_version)
+
+
+def _target_choices(view: review_service.ReviewView) -> list[SelectChoice]:
+    """Return the comment targets: the whole filing, each finding, each field of the document."""
+    choices = [SelectChoice("filing:", _("整个申报"))]
+    for f in view.findings:
+        key = f"{f['rule']}@{f['path']}" if f["path"] else f["rule"]
+        choices.append(SelectChoice(f"finding:{key}", f"{_('审核发现')} {key}", optgroup=_("审核发现")))
+    for path, zh, en in view.fields:
+        choices.append(SelectChoice(f"field:{path}", f"{bilingual(zh, en)} ({path})", optgroup=_("字段")))
+    return choices
+
+
+def field_comments(filing: Filing, field_ids: set[str]) -> dict[str, Any]:
+    """Return the visible comments placed at the form inputs they concern (as findings are placed)."""
+
+    def anchor(path: str) -> str:
+        found = path_to_id(path)
+        while found not in field_ids and "-" in found:
+            found = found.rsplit("-", 1)[0]
+        return found
+
+    return review_service.filer_comments_by_anchor(filing, anchor)
+
+
+@bp.route("/review/filings/<int:filing_id>/comments", methods=["POST"])
+@login_required
+def comment(filing_id: int):  # type: ignore[no-untyped-def]
+    """Add a comment on the current version (per finding or per field, internal or visible)."""
+    filing = _reviewable_or_404(filing_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        for name, errors in form.errors.items():
+            flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
+        return redirect(url_for(".show", filing_id=filing.id) + "#comments")
+    target_type, _sep, target = (form.target.data or "").partition(":")
+    try:
+        review_service.add_comment(current_user, filing, target_type=target_type, target=target,
+                                   visibility=form.visibility.data or "", body=form.body.data or "")
+        db.session.commit()
+        flash(_("审核意见已保存。"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        _flash_error(error)
+    return redirect(url_for(".show", filing_id=filing.id) + "#comments")
+
+
+@bp.route("/review/filings/<int:filing_id>/verdicts", methods=["POST"])
+@login_required
+def verdict(filing_id: int):  # type: ignore[no-untyped-def]
+    """Accept or reject the filer's explanation of one warning."""
+    filing = _reviewable_or_404(filing_id)
+    form = VerdictForm()
+    if not form.validate_on_submit():
+        flash(_("请选择认可或不认可 / choose accept or reject"), "danger")
+        return redirect(url_for(".show", filing_id=filing.id) + "#findings")
+    try:
+        review_service.set_verdict(current_user, filing, form.finding_key.data or "", form.verdict.data or "")
+        db.session.commit()
+        flash(_("已记录对情况说明的意见。"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        _flash_error(error)
+    return redirect(url_for(".show", filing_id=filing.id) + "#findings")
+
+
+@bp.route("/review/filings/<int:filing_id>/<any(return, accept):decision>", methods=["POST"])
 @login_required
 def decide(filing_id: int, decision: str):  # type: ignore[no-untyped-def]
-    """Return a filing for correction or accept it (state machine in the service)."""
+    """Return a filing for correction (with the comments to address) or accept it."""
     filing = filing_or_404(filing_id, "review")
-    if not FlaskForm().validate_on_submit():
+    form = DecisionForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
         if decision == "return":
-            filing_service.return_filing(current_user, filing)
+            review_service.return_filing(current_user, filing, form.note.data or "")
         else:
-            filing_service.accept_filing(current_user, filing)
+            review_service.accept_filing(current_user, filing)
         db.session.commit()
         flash(_("已退回修改。") if decision == "return" else _("已通过。"), "success")
     except ServiceError as error:
         db.session.rollback()
-        flash(bilingual(error.message_zh, error.message_en), "danger")
-    return redirect(url_for("filings.show", filing_id=filing.id))
+        _flash_error(error)
+        if filing.current_version >= 1:
+            return redirect(url_for(".show", filing_id=filing.id) + "#decision")
+    return redirect(url_for(".show", filing_id=filing.id) if filing.current_version >= 1
+                    else url_for("filings.show", filing_id=filing.id))
+
+
+@bp.route("/filings/<int:filing_id>/comments/<int:comment_id>/answer", methods=["POST"])
+@login_required
+def answer(filing_id: int, comment_id: int):  # type: ignore[no-untyped-def]
+    """Store the enterprise's answer to one visible comment."""
+    filing = filing_or_404(filing_id, "edit")
+    try:
+        target = review_service.comment_or_404(filing, comment_id, for_filer=True)
+    except NotFound:
+        abort(404)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        flash(_("请填写答复 / write the answer"), "danger")
+        return redirect(url_for("filings.show", filing_id=filing.id) + "#comments")
+    try:
+        review_service.answer_comment(current_user, filing, target, form.answer.data or "")
+        db.session.commit()
+        flash(_("答复已保存。"), "success")
+    except ServiceError as error:
+        db.session.rollback()
+        _flash_error(error)
+    return redirect(url_for("filings.show", filing_id=filing.id) + f"#comment-{target.id}")

@@ -12,7 +12,7 @@ from tests.conftest import login
 # Every URL rule that names a record must appear here, with how it is reached; a new endpoint that
 # names a record and is missing from this table fails test_every_record_endpoint_is_in_the_matrix.
 RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
-    # endpoint: (method, url template with {filing}/{enterprise}/{version}/{membership}/{user})
+    # endpoint: (method, url template with {filing}/{enterprise}/{version}/{membership}/{user}/{comment})
     "filings.enterprise": ("GET", "/enterprises/{enterprise}"),
     "filings.open_filing": ("POST", "/enterprises/{enterprise}/filings"),
     "filings.show": ("GET", "/filings/{filing}"),
@@ -23,6 +23,10 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "filings.version": ("GET", "/filings/{filing}/versions/1"),
     "filings.version_json": ("GET", "/filings/{filing}/versions/1.json"),
     "review.decide": ("POST", "/review/filings/{filing}/accept"),
+    "review.show": ("GET", "/review/filings/{filing}"),
+    "review.comment": ("POST", "/review/filings/{filing}/comments"),
+    "review.verdict": ("POST", "/review/filings/{filing}/verdicts"),
+    "review.answer": ("POST", "/filings/{filing}/comments/{comment}/answer"),
     "exports.version_pdf": ("GET", "/filings/{filing}/versions/1.pdf"),
     "exports.version_xlsx": ("GET", "/filings/{filing}/versions/1.xlsx"),
     "exports.draft_file": ("GET", "/filings/{filing}/draft.xlsx"),
@@ -56,6 +60,10 @@ ALLOWED = {
     "filings.version": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
     "filings.version_json": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
     "review.decide": {"reviewer_jx", "reviewer_ganzhou"},
+    "review.show": {"reviewer_jx", "reviewer_ganzhou"},
+    "review.comment": {"reviewer_jx", "reviewer_ganzhou"},
+    "review.verdict": {"reviewer_jx", "reviewer_ganzhou"},
+    "review.answer": {"filer_a", "signatory_a"},
     "exports.version_pdf": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
     "exports.version_xlsx": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
     "exports.draft_file": {"filer_a", "signatory_a"},
@@ -88,7 +96,7 @@ def test_every_record_endpoint_is_in_the_matrix(app: Flask) -> None:
 
 @pytest.fixture()
 def submitted_world(world):  # type: ignore[no-untyped-def]
-    from portal.services import filings
+    from portal.services import filings, review
     from tests.helpers import PASSWORD
 
     filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
@@ -99,6 +107,9 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
                                 outcome="rejected", message_zh="错", message_en="wrong", error_workbook=b"PK")
     db.session.add(world.upload)
     db.session.flush()
+    # A comment the enterprise can see, for the answer endpoint (the filing stays under review).
+    world.comment = review.add_comment(world.users["reviewer_jx"], world.filing_a, target_type="filing", target="",
+                                       visibility="filer", body="请核实")
     world.job = _failed_upload(world.users["filer_a"])
     return world
 
@@ -128,8 +139,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     w = submitted_world
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
-           "membership": victim.memberships[0].id, "notification": _notice_of(w.users["reviewer_jx"]),
-           "job": w.job.id, "upload": w.upload.id}
+           "membership": victim.memberships[0].id, "comment": w.comment.id,
+           "notification": _notice_of(w.users["reviewer_jx"]), "job": w.job.id, "upload": w.upload.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -145,8 +156,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
-        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, notification=1,
-                              job=1, upload=1)
+        url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
+                              notification=1, job=1, upload=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
@@ -188,7 +199,7 @@ def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:
     for method, template in RECORD_ENDPOINTS.values():
         if "{filing}" not in template and "{enterprise}" not in template:
             continue
-        url = template.format(filing=world.filing_b.id, enterprise=world.b.id)
+        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1)
         assert client.open(url, method=method, data={}).status_code == 404, url
     if role.startswith("reviewer"):
         assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)

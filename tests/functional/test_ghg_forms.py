@@ -460,6 +460,7 @@ def test_english_labels_come_from_the_field_metadata(client, world) -> None:  # 
     client.post("/language/en", data={"next": "/"})
     page = client.get(_url(world.filing_a.id, "fuels")).get_data(as_text=True)
     assert "Measured NCV" in page and "Bituminous coal (t)" in page
+    assert "GJ/unit" in page and "GJ/单位" not in page  # units written in Chinese are translated too
     response = _save(client, world.filing_a.id, "fuels", _fuel_rows({"fuel": "diesel", "consumption": "x"}))
     assert response.status_code == 422
 

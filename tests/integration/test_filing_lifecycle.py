@@ -148,3 +148,20 @@ def test_every_action_is_in_the_audit_log(world) -> None:  # type: ignore[no-unt
     assert json.loads(entry.before_json) == {"status": "submitted"}
     assert json.loads(entry.after_json) == {"status": "returned"}
     assert entry.actor_id == world.users["reviewer_ganzhou"].id
+
+
+@pytest.mark.parametrize("start", ["draft", "submitted", "returned", "resubmitted", "accepted"])
+@pytest.mark.parametrize("action", ["submit", "return", "accept"])
+def test_every_transition_outside_the_table_is_refused(world, start: str, action: str) -> None:  # type: ignore[no-untyped-def]
+    """Check the whole state machine: 5 statuses × 3 actions × 5 targets, only the 8 listed moves pass."""
+    allowed = {("draft", "submitted"), ("submitted", "resubmitted"), ("returned", "resubmitted"),
+               ("resubmitted", "resubmitted"), ("submitted", "returned"), ("resubmitted", "returned"),
+               ("submitted", "accepted"), ("resubmitted", "accepted")}
+    assert set(filings.TRANSITIONS) == allowed
+    for to in ("draft", "submitted", "returned", "resubmitted", "accepted"):
+        filing = Filing(status=start)  # transient: _transition refuses before touching anything
+        if filings.TRANSITIONS.get((start, to)) == action:
+            continue
+        with pytest.raises(IllegalTransition):
+            filings._transition(world.users["reviewer_jx"], filing, to, action)
+        assert filing.status == start

@@ -1,0 +1,24 @@
+"""The filing page shows what was certified while the draft is unchanged since the last submission."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from portal.services import filings as filing_service
+from tests.conftest import login
+from tests.helpers import PASSWORD
+
+
+def test_a_filing_submitted_on_time_is_not_shown_as_late_later(client, world) -> None:  # type: ignore[no-untyped-def]
+    on_time = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)  # before the 2025-03-31 deadline of 2024 reports
+    filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True, now=on_time)
+    login(client, "reviewer_ganzhou@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    assert "计算结果（已提交版本 1）" in page
+    assert "GHG-014" not in page  # recomputing today would call it 600 days late
+
+
+def test_a_draft_shows_its_own_results(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    assert "计算结果（草稿）" in page and "1,067,866" in page
