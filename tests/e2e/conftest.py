@@ -91,3 +91,16 @@ def login(page, base: str, email: str, password: str = "portal-demo-2024") -> No
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state("networkidle")
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    """Run axe-core on the page (its context needs bypass_csp=True) and return the violations found."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160))}));
+    }""")

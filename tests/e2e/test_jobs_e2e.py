@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, login, serve_portal
+from tests.e2e.conftest import ARTIFACTS, axe_violations, login, serve_portal
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,3 +94,22 @@ def test_large_upload_shows_progress_survives_a_reload_and_ends_on_its_result(pa
     assert stored.get_attribute("aria-valuenow") == "380" and stored.get_attribute("aria-valuemax") == "380"
     page.goto(jobs_server + "/jobs/")
     assert page.get_by_role("link", name=re.compile(r"#\d+")).count() == 1
+
+
+def test_axe_finds_no_serious_violations_on_a_job_page(browser, jobs_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Audit a finished job's page (progress bars, status line, result tables) with axe-core."""
+    _workbook(tmp_path / "many.xlsx")  # on the same server as the test above, this is a duplicate: done either way
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        login(page, jobs_server, "admin@demo.cn")
+        page.goto(jobs_server + "/uploads/")
+        page.get_by_label("填好的上传工作簿（.xlsx）").set_input_files(str(tmp_path / "many.xlsx"))
+        page.get_by_role("button", name="上传并导入").click()
+        page.wait_for_url(re.compile(r".*/jobs/\d+$"))
+        page.locator('[data-final="true"]').wait_for(timeout=120_000)
+        assert "已完成" in page.content()
+        bad = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+        assert bad == [], bad
+    finally:
+        context.close()
