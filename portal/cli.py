@@ -1,4 +1,4 @@
-"""The ``portal`` command line: check, seed-demo, serve, and Flask's own commands (db …).
+"""The ``portal`` command line: check, seed-demo, serve, worker, and Flask's own commands (db …).
 
 ``check`` needs neither a server nor a database (filing-format.md); commands that touch the database
 commit once at their end.
@@ -6,6 +6,7 @@ commit once at their end.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -163,8 +164,35 @@ def serve_command(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
     app = _create_app()
+    from .jobs import get_queue
+
+    queue = get_queue(app)
+    if queue.mode == "embedded":  # uploads queued before a restart run now, not at the next upload
+        from .jobs.runner import reap_stale_jobs
+
+        reap_stale_jobs(app)
+        queue.start_embedded_worker()
     click.echo(f"减污降碳协同申报平台 running at http://{host}:{port}/  (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads, ident="portal")
+
+
+@main.command("worker")
+@click.option("--threads", default=None, type=int, help="Worker threads in this process (default JOB_WORKERS).")
+def worker_command(threads: int | None) -> None:
+    """Run a job worker on the queue named by PORTAL_JOB_QUEUE (redis://… in production); stop with Ctrl+C/TERM."""
+    import logging
+
+    from .jobs import get_queue
+    from .jobs.runner import reap_stale_jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = _create_app()
+    queue = get_queue(app)
+    if queue.mode == "immediate":
+        raise click.UsageError("PORTAL_JOB_QUEUE=immediate runs jobs where they are queued: no worker needed")
+    reap_stale_jobs(app)  # jobs whose worker died while nobody was watching are shown interrupted, not running
+    click.echo(f"portal worker on {queue.mode} queue {queue.huey.name!r}, pid {os.getpid()}", err=True)
+    queue.consumer(threads or int(app.config.get("JOB_WORKERS") or 1)).run()
 
 
 def register_app_commands(app: Flask) -> None:

@@ -25,11 +25,20 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a long form is never refused for age
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    IMPORT_SYNC_MAX_BYTES = 5 * 1024 * 1024  # bulk-upload workbooks imported within the request (issue 7)
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production, shared by every web process
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     TESTING = False
+    # Background jobs (portal/jobs): "embedded" runs an in-process worker thread on a SQLite queue file in
+    # the instance folder; "redis://host:6379/0" queues on Redis for any number of `portal worker`
+    # processes; "immediate" runs each job inside the request that queued it (the test suite).
+    JOB_QUEUE = "embedded"
+    JOB_QUEUE_NAME = "portal"  # the queue's name (Redis key prefix; the embedded queue file's stem)
+    JOB_QUEUE_FILE: str | None = None  # embedded queue file; None → <instance>/<JOB_QUEUE_NAME>-jobs.sqlite3
+    JOB_WORKERS = 1  # worker threads per process; imports are CPU-bound, so add processes rather than threads
+    JOB_HEARTBEAT_SECONDS = 2.0  # how often a running job proves its worker is alive
+    JOB_STALE_SECONDS = 30.0  # a running job silent this long is shown, then recorded, as interrupted
+    UPLOAD_JOB_THRESHOLD = 256 * 1024  # uploads larger than this (bytes) are imported by a background job
     # E-mail for notifications (off while SMTP_HOST is empty; notices stay in the outbox until sent).
     SMTP_HOST = ""
     SMTP_PORT = 25

@@ -50,6 +50,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
+        # Jobs run inside the request that queues them, in the test's transaction: no stray worker thread.
+        # Tests of the real workers (thread and process) build their own app on a committed database.
+        "JOB_QUEUE": "immediate",
     })
     application.test_client_class = IsolatedClient
     with application.app_context():

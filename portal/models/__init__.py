@@ -4,6 +4,7 @@ from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
 from .dashboard import VersionMetric, VersionProductMetric
 from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
 from .imports import IMPORT_OUTCOMES, ImportRecord
+from .jobs import JOB_KINDS, JOB_STATUSES, Job
 from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 from .review import (
@@ -29,6 +30,9 @@ __all__ = [
     "Filing",
     "FilingVersion",
     "ImmutableRecordError",
+    "JOB_KINDS",
+    "JOB_STATUSES",
+    "Job",
     "Membership",
     "User",
     "COMMENT_TARGETS",

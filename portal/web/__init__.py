@@ -31,12 +31,14 @@ def register_blueprints(app: Flask) -> None:
         exports,
         filings,
         home,
+        jobs,
         notifications,
         review,
         uploads,
     )
 
-    for module in (auth, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications, uploads):
+    for module in (auth, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications, uploads,
+                   jobs):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
 

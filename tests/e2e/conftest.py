@@ -6,6 +6,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,20 +21,21 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a freshly migrated portal with the demo data; yield its base URL."""
+@contextmanager
+def serve_portal(folder: Path, **settings: object) -> Iterator[str]:
+    """Serve a freshly migrated portal with the demo data from ``folder``; yield its base URL."""
     from flask_migrate import upgrade
     from waitress.server import create_server
 
     from portal import create_app
     from portal.demo import seed_demo
     from portal.extensions import db
+    from portal.jobs import get_queue
 
     # The server runs in threads of its own, outside the tests' rolled-back transactions, so it gets a database
-    # of its own (a SQLite file) whatever DATABASE_URL the suite runs on.
-    database = "sqlite:///" + str(tmp_path_factory.mktemp("e2e") / "e2e.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "e2e", "LOGIN_RATE_LIMIT": "1000/minute"})
+    # of its own (a SQLite file) whatever DATABASE_URL the suite runs on; its job queue file is beside it.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "e2e.sqlite3"), "SECRET_KEY": "e2e",
+                      "LOGIN_RATE_LIMIT": "1000/minute", "JOB_QUEUE_FILE": str(folder / "jobs.sqlite3"), **settings})
     with app.app_context():
         upgrade()
         seed_demo()
@@ -44,6 +46,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.close()
+    get_queue(app).stop_embedded_worker()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve a freshly migrated portal with the demo data; yield its base URL."""
+    with serve_portal(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +91,16 @@ def login(page, base: str, email: str, password: str = "portal-demo-2024") -> No
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state("networkidle")
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    """Run axe-core on the page (its context needs bypass_csp=True) and return the violations found."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160))}));
+    }""")

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, axe_violations, login
 
 pytestmark = pytest.mark.e2e
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 COMMENT = "综合能源消费量 300000 tce 与按投入计算的约 136692 tce 相差过大，请按能源统计报表核实"
 
 
@@ -139,6 +138,7 @@ AXE_PAGES = [
     ("signatory@demo.cn", "/filings/{filing}/submit"),
     ("reviewer-jx@demo.cn", "/review/"),
     ("reviewer-jx@demo.cn", "/review/?rule=NOPE-999"),
+    ("filer@demo.cn", "/jobs/"),  # the empty state (tests/e2e/test_jobs_e2e.py audits a job's page)
 ]
 
 
@@ -153,12 +153,7 @@ def test_axe_finds_no_serious_violations(browser, live_server: str, email: str |
             login(page, live_server, email)
         filing = "1"
         page.goto(live_server + path.format(filing=filing))
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                           nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160))}));
-        }""")
+        result = axe_violations(page)
         bad = [v for v in result if v["impact"] in ("serious", "critical")]
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / ("axe-" + re.sub(r"[^A-Za-z0-9]+", "-", path) + ".json")).write_text(json.dumps(result, ensure_ascii=False, indent=1))

@@ -39,6 +39,10 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "admin.enterprise_form": ("GET", "/admin/enterprises/{enterprise}"),
     "admin.add_member": ("POST", "/admin/enterprises/{enterprise}/members"),
     "admin.remove_member": ("POST", "/admin/memberships/{membership}/delete"),
+    "jobs.show": ("GET", "/jobs/{job}"),
+    "jobs.status": ("GET", "/jobs/{job}.json"),
+    "jobs.error_workbook": ("GET", "/jobs/{job}/errors.xlsx"),
+    "jobs.retry": ("POST", "/jobs/{job}/retry"),
     "notifications.mark_read": ("POST", "/notifications/{notification}/read"),
     "uploads.result": ("GET", "/uploads/{upload}"),
     "uploads.error_workbook": ("GET", "/uploads/{upload}/errors.xlsx"),
@@ -71,6 +75,11 @@ ALLOWED = {
     "admin.enterprise_form": {"admin"},
     "admin.add_member": {"admin"},
     "admin.remove_member": {"admin"},
+    # A job is private to the user who started it (filer_a's upload), administrators included.
+    "jobs.show": {"filer_a"},
+    "jobs.status": {"filer_a"},
+    "jobs.error_workbook": {"filer_a"},
+    "jobs.retry": {"filer_a"},
     "notifications.mark_read": {"reviewer_jx"},  # the notice of reviewer_jx about the submission: theirs only
     # an upload's result and error workbook: whoever uploaded it (filer_a here) and administrators
     "uploads.result": {"admin", "filer_a"},
@@ -101,7 +110,19 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
     # A comment the enterprise can see, for the answer endpoint (the filing stays under review).
     world.comment = review.add_comment(world.users["reviewer_jx"], world.filing_a, target_type="filing", target="",
                                        visibility="filer", body="请核实")
+    world.job = _failed_upload(world.users["filer_a"])
     return world
+
+
+def _failed_upload(actor):  # type: ignore[no-untyped-def]
+    """Return filer_a's finished upload job that has an error workbook (so every job URL has a target)."""
+    from portal.services import jobs
+
+    job = jobs.submit_upload(actor, "import_workbook", "bulk.xlsx", b"PK\x03\x04 not really")
+    attempt = jobs.claim(job.id, "test")
+    assert attempt == 1
+    assert jobs.finish(job.id, attempt, "failed", outcome=jobs.Outcome(ok=False, file=b"annotated"))
+    return job
 
 
 def _notice_of(user) -> int:  # type: ignore[no-untyped-def]
@@ -119,7 +140,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
            "membership": victim.memberships[0].id, "comment": w.comment.id,
-           "notification": _notice_of(w.users["reviewer_jx"]), "upload": w.upload.id}
+           "notification": _notice_of(w.users["reviewer_jx"]), "job": w.job.id, "upload": w.upload.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -136,7 +157,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
         url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
-                              notification=1, upload=1)
+                              notification=1, job=1, upload=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url

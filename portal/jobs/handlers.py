@@ -1,0 +1,48 @@
+"""What each kind of job does: a function (user, uploaded bytes, filename, progress) → Outcome.
+
+A handler flushes, never commits: the runner commits its work together with the job's end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Enterprise, User
+from ..services.jobs import Outcome
+
+Progress = Callable[[str, int, int], None]
+Handler = Callable[[User, bytes, str, Progress], Outcome]
+
+
+def import_workbook_job(actor: User, data: bytes, filename: str, progress: Progress) -> Outcome:
+    """Import an uploaded workbook (all or nothing) and summarise what it created, updated or left."""
+    from ..services.imports import import_workbook
+
+    outcome = import_workbook(actor, data, filename, progress=progress)
+    entries = [*outcome.filings, *outcome.unchanged]
+    names = dict(db.session.execute(
+        select(Enterprise.uscc, Enterprise.name).where(Enterprise.uscc.in_({e[1] for e in entries}))
+    ).tuples().all()) if entries else {}
+
+    def describe(entry: tuple[int, str, int, str, str]) -> dict[str, Any]:
+        filing_id, uscc, year, kind, _action = entry
+        return {"filing_id": filing_id, "uscc": uscc, "year": year, "kind": kind, "enterprise": names.get(uscc)}
+
+    summary = {
+        "created": [describe(e) for e in outcome.filings if e[4] == "created"],
+        "updated": [describe(e) for e in outcome.filings if e[4] == "updated"],
+        "unchanged": [describe(e) for e in outcome.unchanged],
+        "message_zh": outcome.message_zh,
+        "message_en": outcome.message_en,
+        "duplicate_of": outcome.duplicate_of,
+        "import_record": outcome.record_id,
+        "errors": len(outcome.errors),
+    }
+    return Outcome(ok=outcome.ok, summary=summary, file=outcome.error_workbook)
+
+
+HANDLERS: dict[str, Handler] = {"import_workbook": import_workbook_job}
