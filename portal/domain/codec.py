@@ -254,8 +254,15 @@ def _leaf_check(tp: Any) -> LeafCheck | None:  # noqa: C901 - one branch per lea
     optional, inner = _is_optional(tp)
     origin = get_origin(inner)
     check: LeafCheck
-    if inner in (Decimal, int, bool, str):
-        check = _exact(inner)  # Decimal(d) is d itself, and an int for a Decimal field takes the general way
+    if inner is Decimal:
+        def check(value: Any) -> Any:
+            kind = type(value)
+            if kind is Decimal:
+                return value  # Decimal(d) would be d itself
+            # JSON numbers without a point or exponent arrive as int (loads parses only floats as Decimal)
+            return Decimal(value) if kind is int else _UNDECIDED
+    elif inner in (int, bool, str):
+        check = _exact(inner)
     elif origin is Literal:
         allowed = get_args(inner)
         kind, members = type(allowed[0]), frozenset(allowed)
