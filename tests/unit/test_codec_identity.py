@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import random
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -184,6 +184,21 @@ def test_decimals_format_as_before() -> None:
             format_decimal(bad)
         with pytest.raises(ValueError, match="not a finite number"):
             dumps({"a": [bad]})
+
+
+def test_arithmetic_numbers_format_as_before() -> None:
+    # calc.ghg._n (the numbers quoted in the arithmetic of every result) has the same fast path
+    from portal.calc.ghg import _CONTEXT, _n
+
+    rng = random.Random(9)
+    numbers = [Decimal(t) for t in TRICKY_DECIMALS] + [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")]
+    for _ in range(2000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 34)))
+        numbers.append(Decimal(f"{rng.choice('-+')}{digits}").scaleb(rng.randint(-40, 40)))
+    with localcontext(_CONTEXT):
+        for number in numbers:
+            text = format(number.normalize(), "f")
+            assert _n(number) == ("0" if text in ("0", "-0") else text), number
 
 
 def test_unencodable_values_are_refused_as_before() -> None:
