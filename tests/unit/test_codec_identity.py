@@ -177,6 +177,7 @@ def test_decimals_format_as_before() -> None:
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 34)))
         numbers.append(Decimal(f"{rng.choice('-+')}{digits}").scaleb(rng.randint(-40, 40)))
         numbers.append(Decimal(repr(rng.uniform(-1e6, 1e6))))
+        numbers.append(Decimal(repr(float(rng.randint(-10**7, 10**7)))))  # a spreadsheet's 100000.0
     for number in numbers:
         assert format_decimal(number) == _old_format_decimal(number), number
     for bad in (Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), Decimal("sNaN")):
