@@ -225,8 +225,8 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
         else:
             updated.append((p, filing))
     db.session.flush()  # one batched INSERT of the new drafts
-    for p, filing in created:
-        audit.record(actor, "filing.create", "filing", filing.id, after={"kind": kind, "year": p.year, "via": "import"})
+    audit.record_many(actor, "filing.create", "filing",
+                      [(filing.id, None, {"kind": kind, "year": p.year, "via": "import"}) for p, filing in created])
     report("stored", len(created), total)
     for done, (p, filing) in enumerate(updated, start=len(created) + 1):
         _update(actor, filing, p.document, texts[id(p)])

@@ -62,3 +62,20 @@ def test_an_updated_draft_stores_the_canonical_json_once_computed(world) -> None
     saved = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "filing.save_draft",
                                                         AuditEntry.entity_id == world.filing_a.id)).all()
     assert len(saved) == 1 and '"co2_recovered_t"' in (saved[0].before_json or "")
+
+
+def test_created_drafts_are_audited_in_one_insert(world) -> None:  # type: ignore[no-untyped-def]
+    documents = [dataclasses.replace(GHG, reporting_year=year) for year in (2021, 2022)]  # no filing yet
+    data = render_upload_workbook(GHG.kind, documents, code_lists=code_lists_from_reference(default_reference()))
+    outcome = import_workbook(world.users["filer_a"], data, "a.xlsx")
+    assert outcome.ok, outcome.errors
+    created = sorted(f[0] for f in outcome.filings if f[4] == "created")
+    assert len(created) == 2
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "filing.create",
+                                                          AuditEntry.entity_id.in_(created))
+                                 .order_by(AuditEntry.entity_id)).all()
+    assert [(e.entity_type, e.entity_id, e.actor_id, e.before_json, e.after_json) for e in entries] == [
+        ("filing", created[0], world.users["filer_a"].id, None, '{"kind":"ghg_annual_report","via":"import","year":2021}'),
+        ("filing", created[1], world.users["filer_a"].id, None, '{"kind":"ghg_annual_report","via":"import","year":2022}'),
+    ]
+    assert all(e.at is not None for e in entries)
