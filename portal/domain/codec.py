@@ -228,8 +228,8 @@ LeafCheck = typing.Callable[[Any], Any]
 Composite = typing.Callable[[Any, str], Any]
 
 
-@dataclasses.dataclass(frozen=True)
-class _FieldPlan:
+class _FieldPlan(typing.NamedTuple):
+    # a named tuple: unpacked in the loop of _convert_object, cheaper than five attribute look-ups
     name: str
     hint: Any
     required: bool
@@ -346,16 +346,18 @@ def _convert_object(cls: type, value: Mapping[str, Any], path: str) -> Any:
             f"unknown field {unknown[0]!r} (known fields: {', '.join(sorted(known))})",
         )
     kwargs: dict[str, Any] = {}
-    for f in plan.fields:  # in declaration order, so the first error found is the one it always was
-        item = value.get(f.name, _MISSING)
+    get = value.get
+    # in declaration order, so the first error found is the one it always was
+    for name, hint, required, leaf, composite in plan.fields:
+        item = get(name, _MISSING)
         if item is _MISSING:
-            if f.required:
-                raise DocumentError(_join(path, f.name), "缺少必填字段", "required field is missing")
-        elif f.leaf is not None:
-            converted = f.leaf(item)
-            kwargs[f.name] = converted if converted is not _UNDECIDED else _convert(f.hint, item, _join(path, f.name))
+            if required:
+                raise DocumentError(_join(path, name), "缺少必填字段", "required field is missing")
+        elif leaf is not None:
+            converted = leaf(item)
+            kwargs[name] = converted if converted is not _UNDECIDED else _convert(hint, item, _join(path, name))
         else:
-            kwargs[f.name] = f.composite(item, _join(path, f.name))  # type: ignore[misc]
+            kwargs[name] = composite(item, _join(path, name))  # type: ignore[misc]
     return cls(**kwargs)
 
 

@@ -35,6 +35,7 @@ _FALSE = {"否", "false", "no", "n", "0", "×"}
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_EXACT_FLOAT_INT = float(2**53)
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
@@ -76,6 +77,10 @@ def to_decimal(value: Any) -> Decimal:
 
 def to_int(value: Any) -> int:
     """Return a cell as an integer (a float must be whole: 2024.0 is 2024, 2024.5 is refused)."""
+    # The common case (every year key) without a Decimal; only below 2**53, where repr() spells the float's
+    # exact integer (1e23 is 99999999999999991611392.0 but reads as Decimal("1E+23") in to_decimal).
+    if value.__class__ is float and value.is_integer() and -_EXACT_FLOAT_INT < value < _EXACT_FLOAT_INT:
+        return int(value)
     try:
         number = to_decimal(value)
     except CellValueError:
