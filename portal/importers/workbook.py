@@ -262,12 +262,12 @@ class _SheetPlan:
 def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, cells: Mapping[int, Any],
               drafts: dict[tuple[str, int], _Draft], seen: set[tuple[str, int]],
               code_lists: Mapping[str, frozenset[str]], errors: list[CellError]) -> None:
-    columns = plan.columns
+    columns, convert = plan.columns, plan.convert
     values: dict[Column, tuple[int, Any]] = {}
     for index, raw in cells.items():
         column = columns[index]
         try:
-            value = plan.convert[index](raw)
+            value = convert[index](raw)
         except CellValueError as exc:
             errors.append(CellError(sheet.title, number, index + 1, exc.message_zh, exc.message_en))
             continue

@@ -29,7 +29,15 @@ from portal.domain.codec import (
     to_data,
 )
 
-from .codec_cases import EXAMPLES, SNAPSHOT, TRICKY_DECIMALS, TRICKY_TEXT, decoder_answer, decoder_cases, generated_documents
+from .codec_cases import (
+    EXAMPLES,
+    SNAPSHOT,
+    TRICKY_DECIMALS,
+    TRICKY_TEXT,
+    decoder_answer,
+    decoder_cases,
+    generated_documents,
+)
 
 # ------------------------------------------------------------- the encoder before the speed-up (oracle)
 
