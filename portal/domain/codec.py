@@ -399,7 +399,7 @@ def format_decimal(number: Decimal) -> str:
     # Fast path for what imports are made of (a spreadsheet's 100000.0 arrives as Decimal("100000.0")):
     # without an exponent, and with fewer digits than the context's 28 (so normalize() cannot round),
     # the plain notation is str() without the trailing zeros of its fraction. ``format(normalize())``
-    # below stays the definition; tests/unit/test_codec_identity.py compares the two on ~9,000 numbers.
+    # below stays the definition; tests/unit/test_fast_paths_identity.py compares the two on ~9,000 numbers.
     if len(text) < 28 and "E" not in text:
         if "." in text:
             text = text.rstrip("0").rstrip(".")

@@ -151,6 +151,9 @@ def test_generated_documents_keep_their_canonical_bytes(index: int) -> None:
     assert to_data(document) == _old_to_data(document)
     assert dumps(to_data(document), indent=2) == old_dumps(_old_to_data(document), indent=2)
     assert dumps(document) == old_dumps(document)  # a dataclass given to dumps directly
+    assert dumps(document, indent=2) == old_dumps(document, indent=2)
+    assert dumps({"document": document, "list": [document.enterprise]}, indent=1) == old_dumps(
+        {"document": document, "list": [document.enterprise]}, indent=1)
     # and the text reads back as an equal document that encodes to the same bytes
     again = document_from_json(text)
     assert canonical_json(again) == text
