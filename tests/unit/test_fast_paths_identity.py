@@ -252,3 +252,16 @@ def test_whole_numbers_read_from_cells_as_before() -> None:
         except CellValueError:
             got = CellValueError
         assert got == expected, value
+
+
+@pytest.mark.parametrize("formula", [b"<f>SUM(A2:B2)</f>", b"<x:f>SUM(A2:B2)</x:f>", b'<f t="shared" si="0"/>'])
+def test_formulas_are_still_found_past_the_guards_prefilter(formula: bytes) -> None:
+    # guard._scan_part runs the formula regex only where "<f" or ":f" occurs: both spellings still caught
+    from tests.unit.test_import_guard import _first_sheet, _refused, _replace_part, _template
+
+    sheet = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<x:dimension ref="A1:C2"/><x:sheetData><x:row r="2"><x:c r="A2"><x:v>1</x:v></x:c>'
+             b'<x:c r="C2">' + formula + b"<x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>")
+    data = _template()
+    _refused(_replace_part(data, _first_sheet(data), sheet), "C2", "formula")
