@@ -368,9 +368,9 @@ def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbo
 def _cell_of(draft: _Draft, path: str) -> tuple[str, int, int]:
     """Return the cell a codec error path points at: the exact cell, else its row, else the document row."""
     cells: dict[str, tuple[str, int, int]] = {}
-    for prefix, title, number, indexes in draft.rows:
+    for prefix, title, number, values in draft.rows:
         cells.setdefault(prefix, (title, number, 0))
-        for column, (index, _) in indexes.items():
+        for column, (index, _) in values.items():
             code = column.code if not prefix or column.path[0] == prefix else f"{prefix}.{column.code}"
             cells[code] = (title, number, index + 1)
     candidate = path

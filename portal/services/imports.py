@@ -209,12 +209,12 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
     created: list[tuple[ParsedDocument, Filing]] = []
     updated: list[tuple[ParsedDocument, Filing]] = []
     unchanged: list[tuple[ParsedDocument, Filing]] = []
-    texts: dict[int, str] = {}  # id(ParsedDocument) → its canonical JSON, computed once here
+    texts: dict[int, str] = {}  # id(ParsedDocument) → canonical JSON of an updated one (not computed twice)
     total = len(documents)
     for p in documents:
         enterprise = enterprises[(p.uscc, p.year)]
         filing = existing.get((enterprise.id, p.year))
-        text = texts[id(p)] = canonical_json(p.document)
+        text = canonical_json(p.document)
         if filing is None:
             filing = Filing(enterprise=enterprise, enterprise_id=enterprise.id, kind=kind, year=p.year,
                             status="draft", draft_json=text)
@@ -224,6 +224,7 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
             unchanged.append((p, filing))
         else:
             updated.append((p, filing))
+            texts[id(p)] = text
     db.session.flush()  # one batched INSERT of the new drafts
     audit.record_many(actor, "filing.create", "filing",
                       [(filing.id, None, {"kind": kind, "year": p.year, "via": "import"}) for p, filing in created])
