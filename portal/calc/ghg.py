@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from typing import Any, Literal
 
+from portal.domain.codec import format_decimal
 from portal.domain.documents import FuelLine, GhgAnnualReport, ProcessLine, ProductLine
 from portal.reference.types import FuelFactor, ProcessFactor, ReferenceData
 
@@ -73,8 +74,9 @@ def _round(value: Decimal, places: Decimal) -> Decimal:
 
 def _n(value: Decimal) -> str:
     """Return an input number as typed, in plain notation (``1E+5`` → ``100000``, ``0.90`` → ``0.9``)."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("0", "-0") else text
+    if value.is_finite():
+        return format_decimal(value)  # the same text, with a fast path (~90 numbers per report)
+    return format(value.normalize(), "f")
 
 
 def _r(value: Decimal) -> str:

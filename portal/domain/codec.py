@@ -14,7 +14,7 @@ import hashlib
 import json
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
@@ -79,7 +79,7 @@ def parse_document(data: Any) -> Document:
     if not isinstance(data, Mapping):
         raise DocumentError("", "文书必须是 JSON 对象", "a document must be a JSON object")
     kind = data.get("kind")
-    if kind not in DOCUMENT_TYPES:
+    if not isinstance(kind, str) or kind not in DOCUMENT_TYPES:  # a list or an object is not hashable
         raise DocumentError(
             "kind",
             f"未知的文书类型 {kind!r}，应为 {' 或 '.join(KINDS)}",
@@ -145,6 +145,11 @@ def _is_optional(tp: Any) -> tuple[bool, Any]:
 
 
 def _convert(tp: Any, value: Any, path: str) -> Any:  # noqa: C901 - one branch per JSON type
+    """Convert ``value`` to type ``tp`` the general way, or raise the :class:`DocumentError` naming ``path``.
+
+    The per-class plans (``_object_plan``) take the common, valid values without coming here; every value
+    they do not recognise at once comes here, so every error is raised by this one function, as before.
+    """
     optional, tp = _is_optional(tp)
     if value is None:
         if optional:
@@ -207,33 +212,172 @@ def _parse_date(value: Any, path: str) -> dt.date:
     raise DocumentError(path, f"日期 {value!r} 无效，格式应为 YYYY-MM-DD", f"invalid date {value!r}; expected YYYY-MM-DD")
 
 
-def _convert_object(cls: type, value: Mapping[str, Any], path: str) -> Any:
+# Reading is hot: an import converts ~160 values per document. Resolving type hints, ``get_origin`` and
+# ``is_dataclass`` for every value cost most of the decoder's time, so each dataclass gets a plan, built
+# once, holding per field a ready-made converter. A converter takes the common valid value of its type
+# (exact types only: ``type(v) is str``) and hands everything else — null for a required field, a wrong
+# type, a subclass — to ``_convert`` above, which accepts or refuses it exactly as it always did.
+
+#: returned by a leaf check that does not decide a value: ``_convert`` must
+_UNDECIDED: Any = object()
+_MISSING: Any = object()
+
+#: a leaf check: the converted value, or _UNDECIDED (needs no path: it never raises)
+LeafCheck = typing.Callable[[Any], Any]
+#: a composite converter (an object or array): needs the path, for the errors of its parts
+Composite = typing.Callable[[Any, str], Any]
+
+
+class _FieldPlan(typing.NamedTuple):
+    # a named tuple: unpacked in the loop of _convert_object, cheaper than five attribute look-ups
+    name: str
+    hint: Any
+    required: bool
+    leaf: LeafCheck | None  # exactly one of leaf / composite is set
+    composite: Composite | None
+
+
+@dataclasses.dataclass(frozen=True)
+class _ObjectPlan:
+    known: frozenset[str]
+    fields: tuple[_FieldPlan, ...]
+
+
+def _exact(kind: type) -> LeafCheck:
+    def check(value: Any) -> Any:
+        return value if type(value) is kind else _UNDECIDED
+    return check
+
+
+def _leaf_check(tp: Any) -> LeafCheck | None:  # noqa: C901 - one branch per leaf type
+    """Return the fast check of a leaf type, or None when ``tp`` is an object or an array (or a mapping)."""
+    optional, inner = _is_optional(tp)
+    origin = get_origin(inner)
+    check: LeafCheck
+    if inner is Decimal:
+        def check(value: Any) -> Any:
+            kind = type(value)
+            if kind is Decimal:
+                return value  # Decimal(d) would be d itself
+            # JSON numbers without a point or exponent arrive as int (loads parses only floats as Decimal)
+            return Decimal(value) if kind is int else _UNDECIDED
+    elif inner in (int, bool, str):
+        check = _exact(inner)
+    elif origin is Literal:
+        allowed = get_args(inner)
+        kind, members = type(allowed[0]), frozenset(allowed)
+
+        def check(value: Any) -> Any:
+            # the type first: True == 1 must not pass for Literal[1], and a list must not be hashed
+            return value if type(value) is kind and value in members else _UNDECIDED
+    elif inner is dt.date:
+        def check(value: Any) -> Any:
+            if type(value) is str and len(value) == 10:
+                try:
+                    return dt.date.fromisoformat(value)
+                except ValueError:
+                    pass
+            return _UNDECIDED
+    elif origin is dict:
+        def check(value: Any) -> Any:
+            return _UNDECIDED  # explanations: rare and small, the general way is fast enough
+    else:
+        return None
+    if not optional:
+        return check
+    inner_check = check
+
+    def check_optional(value: Any) -> Any:
+        return None if value is None else inner_check(value)
+    return check_optional
+
+
+def _composite(tp: Any) -> Composite:
+    """Return the converter of an object or array type (possibly optional)."""
+    _, inner = _is_optional(tp)
+    if dataclasses.is_dataclass(inner):
+        def convert_object(value: Any, path: str) -> Any:
+            if type(value) is dict:
+                return _convert_object(inner, value, path)  # type: ignore[arg-type]
+            return _convert(tp, value, path)  # null, or not an object
+        return convert_object
+    if get_origin(inner) is list:
+        (item_type,) = get_args(inner)
+        leaf = _leaf_check(item_type)
+        composite = None if leaf is not None else _composite(item_type)
+
+        def convert_list(value: Any, path: str) -> Any:
+            if type(value) is not list:
+                return _convert(tp, value, path)  # null, or not an array
+            out = []
+            for i, item in enumerate(value):
+                if leaf is not None and (converted := leaf(item)) is not _UNDECIDED:
+                    out.append(converted)
+                elif composite is not None:
+                    out.append(composite(item, f"{path}[{i}]"))
+                else:
+                    out.append(_convert(item_type, item, f"{path}[{i}]"))
+            return out
+        return convert_list
+    raise TypeError(f"unsupported field type {tp!r}")  # a programming error, not bad input
+
+
+@cache
+def _object_plan(cls: type) -> _ObjectPlan:
     hints = _hints(cls)
-    known = {f.name for f in _fields(cls)}
-    unknown = [key for key in value if key not in known]
-    if unknown:
+    fields = []
+    for f in _fields(cls):
+        leaf = _leaf_check(hints[f.name])
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        fields.append(_FieldPlan(f.name, hints[f.name], required, leaf,
+                                 None if leaf is not None else _composite(hints[f.name])))
+    return _ObjectPlan(frozenset(f.name for f in fields), tuple(fields))
+
+
+def _convert_object(cls: type, value: Mapping[str, Any], path: str) -> Any:
+    plan = _object_plan(cls)
+    if not plan.known.issuperset(value):
+        unknown = [key for key in value if key not in plan.known]
         where = _join(path, unknown[0])
+        known = plan.known
         raise DocumentError(
             where,
             f"未知字段 {unknown[0]!r}（可用字段：{', '.join(sorted(known))}）",
             f"unknown field {unknown[0]!r} (known fields: {', '.join(sorted(known))})",
         )
     kwargs: dict[str, Any] = {}
-    for f in _fields(cls):
-        if f.name in value:
-            kwargs[f.name] = _convert(hints[f.name], value[f.name], _join(path, f.name))
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            raise DocumentError(_join(path, f.name), "缺少必填字段", "required field is missing")
+    get = value.get
+    # in declaration order, so the first error found is the one it always was
+    for name, hint, required, leaf, composite in plan.fields:
+        item = get(name, _MISSING)
+        if item is _MISSING:
+            if required:
+                raise DocumentError(_join(path, name), "缺少必填字段", "required field is missing")
+        elif leaf is not None:
+            converted = leaf(item)
+            kwargs[name] = converted if converted is not _UNDECIDED else _convert(hint, item, _join(path, name))
+        else:
+            kwargs[name] = composite(item, _join(path, name))  # type: ignore[misc]
     return cls(**kwargs)
 
 
 # ------------------------------------------------------------------------------------ writing JSON
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in _fields(cls))
+
+
 def to_data(obj: Any) -> Any:
     """Return plain JSON-ready data (dicts, lists, Decimal, str, bool, None) for a document or part."""
+    kind = type(obj)
+    if kind in _SCALARS:
+        return obj
+    if kind is list:
+        return [to_data(item) for item in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_data(getattr(obj, f.name)) for f in _fields(type(obj))}
+        return {name: to_data(getattr(obj, name)) for name in _field_names(kind)}
     if isinstance(obj, list):
         return [to_data(item) for item in obj]
     if isinstance(obj, dict):
@@ -243,72 +387,162 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
+#: types ``to_data`` returns unchanged (exact types: a subclass takes the general way)
+_SCALARS = frozenset({str, Decimal, int, bool, type(None), float})
+
+
 def format_decimal(number: Decimal) -> str:
     """Return a Decimal in plain JSON notation, without exponent or trailing zeros (``1E+5`` → ``100000``)."""
     if not number.is_finite():
         raise ValueError(f"not a finite number: {number}")
+    text = str(number)
+    # Fast path for what imports are made of (a spreadsheet's 100000.0 arrives as Decimal("100000.0")):
+    # without an exponent, and with fewer digits than the context's 28 (so normalize() cannot round),
+    # the plain notation is str() without the trailing zeros of its fraction. ``format(normalize())``
+    # below stays the definition; tests/unit/test_fast_paths_identity.py compares the two on ~9,000 numbers.
+    if len(text) < 28 and "E" not in text:
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("0", "-0") else text
     text = format(number.normalize(), "f")
     return "0" if text in ("-0", "0") else text
 
 
-def _encode(value: Any, indent: int | None, level: int) -> Iterator[str]:
+# The canonical encoder appends to one list instead of chaining generators (one generator per value cost
+# most of the import's encoding time), dispatches on the exact type with a dict, and encodes dataclasses
+# directly from a per-class plan of sorted fields instead of building ``to_data`` dicts first. Anything
+# unusual (subclasses, floats, other mappings) takes ``_write_other``, the old chain of isinstance tests.
+
+_quote = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) does, without the set-up
+
+
+@cache
+def _sorted_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    """Return (field name, its JSON key with the separator before it) in canonical (sorted) order."""
+    names = sorted(_field_names(cls))
+    return tuple((name, ("{" if i == 0 else ",") + _quote(name) + ":") for i, name in enumerate(names))
+
+
+def _write(value: Any, out: list[str]) -> None:
+    """Append the canonical JSON of ``value`` to ``out``."""
+    writer = _WRITERS.get(type(value))
+    if writer is not None:
+        writer(value, out)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        _write_dataclass(value, out)
+    else:
+        _write_other(value, out)
+
+
+def _write_dataclass(value: Any, out: list[str]) -> None:
+    fields = _sorted_fields(type(value))
+    if not fields:
+        out.append("{}")
+        return
+    append = out.append
+    for name, key in fields:
+        append(key)
+        item = getattr(value, name)
+        # the common leaves inline: the dict lookup and call of _write cost more than the test
+        kind = type(item)
+        if kind is str:
+            append(_quote(item))
+        elif kind is Decimal:
+            append(format_decimal(item))
+        elif item is None:
+            append("null")
+        elif isinstance(item, dt.date):  # to_data turns dates (and datetimes) into ISO text
+            append(_quote(item.isoformat()))
+        else:
+            _write(item, out)
+    append("}")
+
+
+def _write_list(value: Any, out: list[str]) -> None:
+    if not value:
+        out.append("[]")
+        return
+    out.append("[")
+    for i, item in enumerate(value):
+        if i:
+            out.append(",")
+        _write(item, out)
+    out.append("]")
+
+
+def _write_dict(value: Any, out: list[str]) -> None:
+    if not value:
+        out.append("{}")
+        return
+    separator = "{"
+    for key in sorted(value):
+        out.append(separator + _quote(str(key)) + ":")
+        separator = ","
+        _write(value[key], out)
+    out.append("}")
+
+
+def _write_other(value: Any, out: list[str]) -> None:  # noqa: C901 - the old chain, in its order
     if value is None:
-        yield "null"
+        out.append("null")
     elif value is True:
-        yield "true"
+        out.append("true")
     elif value is False:
-        yield "false"
+        out.append("false")
     elif isinstance(value, Decimal):
-        yield format_decimal(value)
+        out.append(format_decimal(value))
     elif isinstance(value, int):
-        yield str(value)
+        out.append(str(value))
     elif isinstance(value, float):
-        yield format_decimal(Decimal(repr(value)))
+        out.append(format_decimal(Decimal(repr(value))))
     elif isinstance(value, str):
-        yield json.dumps(value, ensure_ascii=False)
+        out.append(_quote(value))
     elif isinstance(value, (dt.date, dt.datetime)):
-        yield json.dumps(value.isoformat())
+        out.append(json.dumps(value.isoformat()))
     elif isinstance(value, (list, tuple)):
-        yield from _encode_items([_encode(v, indent, level + 1) for v in value], "[", "]", indent, level)
+        _write_list(value, out)
     elif isinstance(value, Mapping):
-        keys = sorted(value) if indent is None else list(value)
-        parts = [
-            _prefixed(json.dumps(str(k), ensure_ascii=False) + (": " if indent is not None else ":"),
-                      _encode(value[k], indent, level + 1))
-            for k in keys
-        ]
-        yield from _encode_items(parts, "{", "}", indent, level)
+        _write_dict(value, out)
     elif dataclasses.is_dataclass(value):
-        yield from _encode(to_data(value), indent, level)
+        _write(to_data(value), out)
     else:
         raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _prefixed(prefix: str, parts: Iterator[str]) -> Iterator[str]:
-    yield prefix
-    yield from parts
+_WRITERS: dict[type, typing.Callable[[Any, list[str]], None]] = {
+    str: lambda value, out: out.append(_quote(value)),
+    Decimal: lambda value, out: out.append(format_decimal(value)),
+    type(None): lambda value, out: out.append("null"),
+    bool: lambda value, out: out.append("true" if value else "false"),
+    int: lambda value, out: out.append(str(value)),
+    list: _write_list,
+    tuple: _write_list,
+    dict: _write_dict,
+}
 
 
-def _encode_items(
-    items: list[Iterator[str]], open_: str, close: str, indent: int | None, level: int
-) -> Iterator[str]:
-    if not items:
-        yield open_ + close
+def _write_indented(value: Any, indent: int, level: int, out: list[str]) -> None:
+    """Append the indented JSON of ``value`` to ``out``: keys in declaration order (for people, not hashing)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = to_data(value)
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        items: list[tuple[str, Any]] = [("", item) for item in value]
+        open_, close = "[", "]"
+    elif isinstance(value, Mapping):
+        items = [(_quote(str(key)) + ": ", value[key]) for key in value]
+        open_, close = "{", "}"
+    else:
+        _write_other(value, out)  # a scalar: written as in canonical form
         return
-    if indent is None:
-        yield open_
-        for i, item in enumerate(items):
-            if i:
-                yield ","
-            yield from item
-        yield close
+    if not items:
+        out.append(open_ + close)
         return
     pad = "\n" + " " * (indent * (level + 1))
-    yield open_
-    for i, item in enumerate(items):
-        yield ("," if i else "") + pad
-        yield from item
-    yield "\n" + " " * (indent * level) + close
+    out.append(open_)
+    for i, (key, item) in enumerate(items):
+        out.append(("," if i else "") + pad + key)
+        _write_indented(item, indent, level + 1, out)
+    out.append("\n" + " " * (indent * level) + close)
 
 
 def dumps(value: Any, indent: int | None = None) -> str:
@@ -317,12 +551,17 @@ def dumps(value: Any, indent: int | None = None) -> str:
     Without ``indent`` the output is canonical: keys sorted, no white space. With ``indent`` keys keep
     their declaration order, which reads better for people.
     """
-    return "".join(_encode(value, indent, 0))
+    out: list[str] = []
+    if indent is None:
+        _write(value, out)
+    else:
+        _write_indented(value, indent, 0, out)
+    return "".join(out)
 
 
 def canonical_json(document: Document) -> str:
     """Return the canonical JSON text of a document — what is hashed and frozen on submission."""
-    return dumps(to_data(document))
+    return dumps(document)  # a dataclass is written as to_data() would give it, without building the dicts
 
 
 def document_sha256(document: Document) -> str:

@@ -135,7 +135,9 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) 
                     if dimension is None and (m := _DIMENSION.search(window)):
                         dimension = (_column_number(m.group(3) or m.group(1) or b"A"), int(m.group(4) or m.group(2) or 1))
                         _check_extent(sheet, dimension[0], dimension[1], limits, "dimension")
-                    if (f := _FORMULA.search(window)) is not None:
+                    # A formula element starts "<f" or "<prefix:f": without either pair of bytes (found by a
+                    # fast substring search) the regex, which stops at every "<", cannot match — skip it.
+                    if (b"<f" in window or b":f" in window) and (f := _FORMULA.search(window)) is not None:
                         before = _LAST_CELL.match(window, 0, f.start())
                         cell = before.group(1).decode() if before else "?"
                         raise HostileFile(

@@ -1,7 +1,7 @@
 """Turn the rows of an upload workbook into canonical documents, or into errors naming each bad cell.
 
 Pure: the caller reads the file (``reader.read_upload``) and passes the sheets' rows and the reference
-code lists. Every value goes through ``normalise.cell_value`` (types in one place), then the assembled
+code lists. Every value goes through ``normalise`` (``converter``: types in one place), then the assembled
 JSON-like data through the strict codec (``codec.parse_document``), so a workbook is held to exactly the
 rules a JSON upload is. Coded values are re-validated here: Excel's dropdowns are advice, not a check.
 """
@@ -28,7 +28,7 @@ from portal.domain.sheets import (
     workbook_spec,
 )
 
-from .normalise import CellValueError, cell_value, is_blank, to_text
+from .normalise import CellValueError, converter, is_blank, to_text
 
 Rows = Sequence[Sequence[Any]]
 
@@ -89,8 +89,9 @@ class ParsedWorkbook:
 class _Draft:
     row: int
     data: dict[str, Any]
-    #: (path prefix, sheet, row, {column: index}) per row read — turned into cells only for an error message
-    rows: list[tuple[str, str, int, dict[Column, int]]] = field(default_factory=list)
+    #: (path prefix, sheet, row, {column: (index, value)}) per row read — turned into cells only for an error
+    #: message (the row's own dict of values, kept as it is rather than copied for every row)
+    rows: list[tuple[str, str, int, dict[Column, tuple[int, Any]]]] = field(default_factory=list)
 
 
 def read_kind(sheets: Mapping[str, Rows]) -> tuple[str | None, CellError | None]:
@@ -188,24 +189,29 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
         columns = _map_columns(spec, sheet, rows[0], result.errors)
         codes = _header_codes(rows[0])
         headless = [i for i, code in enumerate(codes) if code is None]
+        plan = _SheetPlan.build(spec, sheet, columns)
+        width_read = len(codes)
         seen: set[tuple[str, int]] = set()
         for offset, raw in enumerate(rows[1:]):
             number = offset + 2
             done += 1
             if progress is not None and done % 1000 == 0:
                 progress(done, total)
-            # A value under no header would be silently dropped: say so instead (never lose data).
-            for i in (*headless, *range(len(codes), len(raw))):
-                if i < len(raw) and not is_blank(raw[i]):
-                    result.errors.append(CellError(sheet.title, number, i + 1, "此列没有表头，其中的数据无法导入",
-                                                   "this column has no header: its data cannot be imported"))
             width = len(raw)
-            # calamine hands empty cells back as "": test that first, is_blank only for other text
-            cells = {i: v for i in columns if i < width and (v := raw[i]) != "" and v is not None and not is_blank(v)}
+            # A value under no header would be silently dropped: say so instead (never lose data).
+            if headless or width > width_read:
+                for i in (*headless, *range(width_read, width)):
+                    if i < width and not is_blank(raw[i]):
+                        result.errors.append(CellError(sheet.title, number, i + 1, "此列没有表头，其中的数据无法导入",
+                                                       "this column has no header: its data cannot be imported"))
+            # calamine hands empty cells back as "": test that first, then what is_blank tests (inlined: a
+            # function call per cell costs more than the test itself, ~270,000 cells)
+            cells = {i: v for i in plan.indexes
+                     if i < width and (v := raw[i]) != "" and v is not None and (not isinstance(v, str) or v.strip())}
             if not cells:
                 continue
             result.rows += 1
-            _read_row(spec, sheet, number, columns, cells, drafts, seen, code_lists, result.errors)
+            _read_row(spec, sheet, plan, number, cells, drafts, seen, code_lists, result.errors)
     if progress is not None:
         progress(total, total)
     _check_other_sheets(spec, sheets, result.errors)
@@ -232,14 +238,36 @@ def _check_other_sheets(spec: WorkbookSpec, sheets: Mapping[str, Rows], errors: 
                                     "imported; move the data to the right sheet or delete this sheet"))
 
 
-def _read_row(spec: WorkbookSpec, sheet: Sheet, number: int, columns: Mapping[int, Column], cells: Mapping[int, Any],
+@dataclass
+class _SheetPlan:
+    """Hold what every row of one sheet needs, worked out once from its header (not once per row)."""
+
+    columns: Mapping[int, Column]  # header position → column
+    indexes: tuple[int, ...]  # the positions read, in order
+    convert: dict[int, Callable[[Any], Any]]  # position → the column's cell converter
+    #: the sheet's required columns, each with its position (None: the header lacks it)
+    required: tuple[tuple[Column, int | None], ...]
+    uscc_index: int | None
+    year_index: int | None
+
+    @classmethod
+    def build(cls, spec: WorkbookSpec, sheet: Sheet, columns: Mapping[int, Column]) -> _SheetPlan:
+        position = {column: i for i, column in columns.items()}
+        uscc_column, year_column = spec.keys
+        return cls(columns, tuple(columns), {i: converter(c) for i, c in columns.items()},
+                   tuple((c, position.get(c)) for c in sheet.columns if not c.optional),
+                   position.get(uscc_column), position.get(year_column))
+
+
+def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, cells: Mapping[int, Any],
               drafts: dict[tuple[str, int], _Draft], seen: set[tuple[str, int]],
               code_lists: Mapping[str, frozenset[str]], errors: list[CellError]) -> None:
+    columns, convert = plan.columns, plan.convert
     values: dict[Column, tuple[int, Any]] = {}
     for index, raw in cells.items():
         column = columns[index]
         try:
-            value = cell_value(column, raw)
+            value = convert[index](raw)
         except CellValueError as exc:
             errors.append(CellError(sheet.title, number, index + 1, exc.message_zh, exc.message_en))
             continue
@@ -249,10 +277,11 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, number: int, columns: Mapping[in
         values[column] = (index, value)
     uscc_column, year_column = spec.keys
     if uscc_column not in values or year_column not in values:
-        if uscc_column not in values and not any(columns[i] is uscc_column for i in cells):
+        # a key cell that is present but wrong has its own error already; say "missing" only when empty
+        if uscc_column not in values and plan.uscc_index not in cells:
             errors.append(CellError(sheet.title, number, _index_of(columns, uscc_column), "缺少统一社会信用代码",
                                     "the unified social credit code is missing"))
-        if year_column not in values and not any(columns[i] is year_column for i in cells):
+        if year_column not in values and plan.year_index not in cells:
             errors.append(CellError(sheet.title, number, _index_of(columns, year_column), f"缺少{year_column.zh}",
                                     f"the {year_column.en.lower()} is missing"))
         return
@@ -286,14 +315,17 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, number: int, columns: Mapping[in
         prefix, target = "", draft.data
     if sheet.attr is not None and not sheet.repeated and sheet.attr not in target:
         target[sheet.attr] = {}  # an optional object whose row exists is present, even with empty cells
-    typed = {columns[i] for i in cells}
-    for column in sheet.columns:
-        if not column.optional and column not in typed:
+    for column, index in plan.required:  # a column maps to one position at most (_map_columns)
+        if index not in cells:
             errors.append(CellError(sheet.title, number, _index_of(columns, column), f"“{column.zh}”为必填项",
                                     f"'{column.en}' is required"))
     for column, (_, value) in values.items():
-        _set(target, column.path, value)
-    draft.rows.append((prefix or sheet.attr or "", sheet.title, number, {c: i for c, (i, _) in values.items()}))
+        path = column.path
+        if len(path) == 1:
+            target[path[0]] = value
+        else:
+            _set(target, path, value)
+    draft.rows.append((prefix or sheet.attr or "", sheet.title, number, values))
 
 
 def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
@@ -336,9 +368,9 @@ def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbo
 def _cell_of(draft: _Draft, path: str) -> tuple[str, int, int]:
     """Return the cell a codec error path points at: the exact cell, else its row, else the document row."""
     cells: dict[str, tuple[str, int, int]] = {}
-    for prefix, title, number, indexes in draft.rows:
+    for prefix, title, number, values in draft.rows:
         cells.setdefault(prefix, (title, number, 0))
-        for column, index in indexes.items():
+        for column, (index, _) in values.items():
             code = column.code if not prefix or column.path[0] == prefix else f"{prefix}.{column.code}"
             cells[code] = (title, number, index + 1)
     candidate = path

@@ -121,14 +121,18 @@ def _check_identity(filing: Filing, document: Document) -> None:
         )
 
 
-def save_draft(actor: User, filing: Filing, document: Document, expected_revision: int | None) -> Filing:
-    """Store a new draft, refusing if someone else saved since ``expected_revision`` was read."""
+def save_draft(actor: User, filing: Filing, document: Document, expected_revision: int | None, *,
+               canonical: str | None = None) -> Filing:
+    """Store a new draft, refusing if someone else saved since ``expected_revision`` was read.
+
+    ``canonical``: the document's canonical JSON when the caller has it already (the bulk import).
+    """
     if filing.status not in EDITABLE_STATUSES:
         raise ServiceError("已通过的申报不能再修改", "an accepted filing can no longer be changed")
     if expected_revision is not None and expected_revision != filing.revision:
         raise StaleDraft()
     _check_identity(filing, document)
-    text = canonical_json(document)
+    text = canonical_json(document) if canonical is None else canonical
     if text == filing.draft_json:
         return filing
     before = json.loads(filing.draft_json)

@@ -8,9 +8,12 @@ saying so was added (commit it, or roll back — no draft was touched either way
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -96,6 +99,37 @@ def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tup
     return found, existing, errors
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # imports running with the collector paused (threads of one web worker)
+_gc_was_enabled = False
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an import runs, and restore it afterwards.
+
+    An import allocates about a million small objects that all stay alive until it ends (the 270,000
+    cells the reader returns, the rows, the documents, their results), so every generation-2 collection
+    walks them — and the whole application — for nothing: measured on the 1,000-enterprise benchmark,
+    about 0.3 s of CPU out of 1.6 s (issue 7, item 5). Reference counting still frees everything that is
+    not in a cycle; the few cycles (ORM states) are collected once the collector is back on. Counted, so
+    that overlapping imports in two threads re-enable it only when the last one ends.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def import_workbook(actor: User | None, data: bytes, filename: str, *,
                     progress: Progress | None = None) -> ImportOutcome:
     """Import an upload workbook as drafts, all or nothing; return what was created or updated.
@@ -104,6 +138,11 @@ def import_workbook(actor: User | None, data: bytes, filename: str, *,
     every cell checked and converted; enterprises and permissions checked per row; every document computed
     and run through all rules; then the drafts stored in one flush. Any error → the annotated workbook.
     """
+    with _cyclic_gc_paused():
+        return _import_workbook(actor, data, filename, progress)
+
+
+def _import_workbook(actor: User | None, data: bytes, filename: str, progress: Progress | None) -> ImportOutcome:
     from ..rules import check_document
     from .reference import current_reference
 
@@ -170,6 +209,7 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
     created: list[tuple[ParsedDocument, Filing]] = []
     updated: list[tuple[ParsedDocument, Filing]] = []
     unchanged: list[tuple[ParsedDocument, Filing]] = []
+    texts: dict[int, str] = {}  # id(ParsedDocument) → canonical JSON of an updated one (not computed twice)
     total = len(documents)
     for p in documents:
         enterprise = enterprises[(p.uscc, p.year)]
@@ -184,12 +224,13 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
             unchanged.append((p, filing))
         else:
             updated.append((p, filing))
+            texts[id(p)] = text
     db.session.flush()  # one batched INSERT of the new drafts
-    for p, filing in created:
-        audit.record(actor, "filing.create", "filing", filing.id, after={"kind": kind, "year": p.year, "via": "import"})
+    audit.record_many(actor, "filing.create", "filing",
+                      [(filing.id, None, {"kind": kind, "year": p.year, "via": "import"}) for p, filing in created])
     report("stored", len(created), total)
     for done, (p, filing) in enumerate(updated, start=len(created) + 1):
-        _update(actor, filing, p.document)
+        _update(actor, filing, p.document, texts[id(p)])
         report("stored", done, total)
     report("stored", total, total)
     by_id = {id(p): c for p, c in zip(documents, counts, strict=True)}
@@ -210,9 +251,10 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
     return ImportOutcome(True, *message, filings=filings, unchanged=same, record_id=record.id, findings=findings)
 
 
-def _update(actor: User | None, filing: Filing, document: Document) -> None:
-    # The same path as a draft saved in the forms: identity checks, optimistic locking, audit entry.
-    save_draft(actor, filing, document, None)  # type: ignore[arg-type]  # actor None: the command line
+def _update(actor: User | None, filing: Filing, document: Document, text: str) -> None:
+    # The same path as a draft saved in the forms: identity checks, optimistic locking, audit entry;
+    # the canonical JSON already computed to compare with the stored draft is not computed again.
+    save_draft(actor, filing, document, None, canonical=text)  # type: ignore[arg-type]  # actor None: the command line
 
 
 __all__ = ["ImportOutcome", "import_workbook"]
