@@ -10,13 +10,11 @@ changed (issue 8: dashboard under 200 ms with 10,000 filings).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, exists, func, literal, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, and_, case, distinct, func, literal, select
 
 from ..domain.codes import industry_name, region_name
 from ..extensions import db
@@ -24,7 +22,6 @@ from ..models import (
     AuditEntry,
     Enterprise,
     Filing,
-    FilingVersion,
     ReferenceCorrection,
     User,
     VersionMetric,
@@ -138,43 +135,6 @@ def extract_metrics(kind: str, document: dict[str, Any], computed: dict[str, Any
     }
     metric.update({f"saving_{key}": _float(savings.get(key)) for key in SAVING_KEYS})
     return metric, []
-
-
-def refresh_metrics() -> int:
-    """Extract the figures of every version that has none yet; return how many were added (flushes).
-
-    Runs before each dashboard query, so versions written by any channel (web, API, import, scripts)
-    are counted. Versions are only ever appended, so when the newest version already has its figures
-    nothing is missing: two primary-key look-ups, not an anti-join over every version.
-    """
-    newest = db.session.execute(select(
-        select(func.max(FilingVersion.id)).scalar_subquery(),
-        select(func.max(VersionMetric.version_id)).scalar_subquery(),
-    )).one()
-    if newest[0] is None or newest[0] == newest[1]:
-        return 0
-    missing = db.session.execute(
-        select(FilingVersion.id, FilingVersion.filing_id, FilingVersion.number, Filing.kind,
-               FilingVersion.canonical_json, FilingVersion.computed_json)
-        .join(Filing, Filing.id == FilingVersion.filing_id)
-        .where(~exists().where(VersionMetric.version_id == FilingVersion.id))
-    ).all()
-    for version_id, filing_id, number, kind, canonical, computed in missing:
-        metric, products = extract_metrics(kind, json.loads(canonical), json.loads(computed))
-        db.session.add(VersionMetric(version_id=version_id, filing_id=filing_id, number=number, **metric))
-        db.session.add_all(VersionProductMetric(version_id=version_id, **p) for p in products)
-    if missing:
-        db.session.flush()
-    return len(missing)
-
-
-def refresh_metrics_safely() -> None:
-    """Refresh the figures, tolerating a concurrent request that inserted the same rows first."""
-    try:
-        with db.session.begin_nested():
-            refresh_metrics()
-    except IntegrityError:
-        pass  # another process extracted them: its rows are identical (versions are immutable)
 
 
 # ------------------------------------------------------------------------------------- aggregates

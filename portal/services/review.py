@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, false, func, insert, select
+from sqlalchemy import Select, exists, false, func, select
 
 from ..auth.permissions import can_review, in_scope
 from ..domain.diff import Change, diff_documents, leaves
@@ -45,7 +45,11 @@ UNDER_REVIEW = ("submitted", "resubmitted")
 
 
 def summary_values(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """Return the queue's counts of a version's findings (as stored in ``findings_json``) and its rule ids."""
+    """Return the queue's counts of a version's findings (as stored in ``findings_json``) and its rule ids.
+
+    Written once per version by ``services.version_facts`` (at submit, or lazily for versions written
+    by other channels).
+    """
     counts = {"error": 0, "warning": 0, "notice": 0}
     unexplained = 0
     rules: set[str] = set()
@@ -56,25 +60,6 @@ def summary_values(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             unexplained += 1
     return {"errors": counts["error"], "warnings": counts["warning"], "notices": counts["notice"],
             "unexplained": unexplained, "rule_ids": " ".join(sorted(rules))}
-
-
-def record_submission(version: FilingVersion) -> None:
-    """Replace the filing's queue summary and rule hits with those of its newly submitted version."""
-    findings = json.loads(version.findings_json)
-    values = summary_values(findings)
-    db.session.execute(delete(RuleHit).where(RuleHit.filing_id == version.filing_id))
-    summary = db.session.get(QueueSummary, version.filing_id)
-    if summary is None:
-        summary = QueueSummary(filing_id=version.filing_id)
-        db.session.add(summary)
-    summary.version_number = version.number
-    summary.rejected = 0  # verdicts belong to a version; the new one has none yet
-    for key, value in values.items():
-        setattr(summary, key, value)
-    rules = sorted(set(values["rule_ids"].split()))
-    if rules:
-        db.session.execute(insert(RuleHit), [{"filing_id": version.filing_id, "rule_id": r} for r in rules])
-    db.session.flush()
 
 
 # --------------------------------------------------------------------------------------------- queue

@@ -23,6 +23,7 @@ from forms.review import AnswerForm, CommentForm, DecisionForm, QueueFilterForm,
 from ..extensions import db
 from ..models import Filing
 from ..services import review as review_service
+from ..services import version_facts
 from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
 from .templating import KIND_LABELS, STATUS_LABELS, bilingual
@@ -59,6 +60,8 @@ def queue():  # type: ignore[no-untyped-def]
             year=form.year.data, status=form.status.data or "", rule=(form.rule.data or "").upper(),
             overdue=bool(form.overdue.data), sort=form.sort.data or "submitted",
             descending=form.order.data != "asc", page=form.page.data or 1)
+    if version_facts.refresh_safely():
+        db.session.commit()  # the counts derived for versions written outside submit() (a derived cache)
     page = review_service.queue(current_user.reviewer_scope, filters, _today())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
