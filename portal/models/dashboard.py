@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -22,9 +22,11 @@ class VersionMetric(db.Model):  # type: ignore[name-defined,misc]
     """
 
     __tablename__ = "version_metric"
+    # Every chart joins a filing to the figures of its current version: (filing_id, number) is that join.
+    __table_args__ = (Index("ix_version_metric_filing_id_number", "filing_id", "number"),)
 
     version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="CASCADE"), primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"), index=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     # GHG annual report
     total_tco2: Mapped[float | None] = mapped_column(Float)

@@ -141,15 +141,35 @@ def _latest_overdue_year(today: dt.date) -> int:
     return year
 
 
-def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
-    """Return the one query of a queue page: filings in scope joined with their summary, filtered and sorted."""
+def _conditions(scope: str, filters: QueueFilters, today: dt.date) -> list[Any]:
+    """Return the WHERE conditions of a queue page (on Filing and Enterprise): scope and filters."""
     region_scope = scope
-    outside = False
+    conditions: list[Any] = []
     if filters.region:
         if in_scope(scope, filters.region):
             region_scope = filters.region
-        else:  # a wider region shows the scope; one beside it shows nothing
-            outside = not in_scope(filters.region, scope)
+        elif not in_scope(filters.region, scope):  # a wider region shows the scope; one beside it shows nothing
+            conditions.append(false())
+    conditions.append(Enterprise.in_region_scope(region_scope))
+    if filters.industry:
+        conditions.append(func.substr(Enterprise.industry_code, 1, len(filters.industry)) == filters.industry)
+    if filters.kind:
+        conditions.append(Filing.kind == filters.kind)
+    if filters.year is not None:
+        conditions.append(Filing.year == filters.year)
+    if filters.status:
+        conditions.append(Filing.status == filters.status)
+    if filters.rule:
+        conditions.append(exists().where(RuleHit.filing_id == Filing.id, RuleHit.rule_id == filters.rule))
+    if filters.overdue:
+        # is_overdue in services/deadlines.py, as SQL: a GHG report still a draft after its due date.
+        conditions += [Filing.kind == "ghg_annual_report", Filing.status == "draft",
+                       Filing.year <= _latest_overdue_year(today)]
+    return conditions
+
+
+def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
+    """Return the one query of a queue page: filings in scope joined with their summary, filtered and sorted."""
     stmt = (
         select(Filing.id, Filing.kind, Filing.year, Enterprise.name, Enterprise.region_code,
                Enterprise.industry_code, Filing.status, Filing.last_submitted_at, QueueSummary.errors,
@@ -157,27 +177,21 @@ def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select
                QueueSummary.rule_ids)
         .join(Enterprise, Enterprise.id == Filing.enterprise_id)
         .outerjoin(QueueSummary, QueueSummary.filing_id == Filing.id)
-        .where(Enterprise.in_region_scope(region_scope))
+        .where(*_conditions(scope, filters, today))
     )
-    if outside:
-        stmt = stmt.where(false())
-    if filters.industry:
-        stmt = stmt.where(func.substr(Enterprise.industry_code, 1, len(filters.industry)) == filters.industry)
-    if filters.kind:
-        stmt = stmt.where(Filing.kind == filters.kind)
-    if filters.year is not None:
-        stmt = stmt.where(Filing.year == filters.year)
-    if filters.status:
-        stmt = stmt.where(Filing.status == filters.status)
-    if filters.rule:
-        stmt = stmt.where(exists().where(RuleHit.filing_id == Filing.id, RuleHit.rule_id == filters.rule))
-    if filters.overdue:
-        # is_overdue in services/deadlines.py, as SQL: a GHG report still a draft after its due date.
-        stmt = stmt.where(Filing.kind == "ghg_annual_report", Filing.status == "draft",
-                          Filing.year <= _latest_overdue_year(today))
     column = SORTS.get(filters.sort, Filing.last_submitted_at)
     order = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
     return stmt.order_by(order, Filing.id.desc())
+
+
+def queue_count_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
+    """Return the count of a queue's rows: the same conditions, without the summary join or any column.
+
+    The summary is joined on its primary key and filtered on nothing, so it cannot change the count;
+    counting over the page's full SELECT made SQLite build every row of the scope first.
+    """
+    return (select(func.count()).select_from(Filing).join(Enterprise, Enterprise.id == Filing.enterprise_id)
+            .where(*_conditions(scope, filters, today)))
 
 
 def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
@@ -186,7 +200,7 @@ def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
     stmt = queue_statement(scope, filters, today)
     # Two small queries beat one with COUNT(*) OVER (): the window makes SQLite materialise every row in
     # scope, while the page alone is read in index order from ix_filing_review_queue (measured: 20 → 2 ms).
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = db.session.scalar(queue_count_statement(scope, filters, today)) or 0
     result = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     rows = []
     for r in result:

@@ -95,10 +95,9 @@ def _load(scope: service.Scope) -> dict[str, Any]:
     return data
 
 
-def _present(chart_id: str, chart: dict[str, Any]) -> dict[str, Any]:
+def _present(chart_id: str, chart: dict[str, Any], ref: Any) -> dict[str, Any]:
     """Return a chart with translated headers, cells, categories and series names, for table and JS."""
     config = CHARTS[chart_id]
-    ref = current_reference()
 
     def _label(value: Any) -> Any:
         return label(value, ref)
@@ -125,7 +124,8 @@ def index():  # type: ignore[no-untyped-def]
     """Show every chart of the user's scope with its data table and export link."""
     scope = _scope()
     data = _load(scope)
-    charts = [_present(chart_id, data[chart_id]) for chart_id in CHARTS]
+    ref = current_reference()  # once per page, not once per chart (each asks the database for its version)
+    charts = [_present(chart_id, data[chart_id], ref) for chart_id in CHARTS]
     year, include_pending = _filters()
     return render_template("dashboard/index.html", charts=charts, years=service.available_years(scope),
                            year=year, include_pending=include_pending)
@@ -135,7 +135,7 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def export(chart: str):  # type: ignore[no-untyped-def]
     """Return one chart's table as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
-    table = _present(chart, _load(_scope())[chart])
+    table = _present(chart, _load(_scope())[chart], current_reference())
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

@@ -80,6 +80,9 @@ def _queue_labels(locale: str) -> dict[str, Any]:
         "status": {k: str(v) for k, v in STATUS_LABELS.items()},
         "choices": {name: [(c.value, str(c.label)) for c in getattr(form, name).choices]
                     for name in ("kind", "status", "sort", "order")},
+        # per-row words, translated here once rather than 50 times in the template
+        "overdue": _("逾期"), "yes": _("是"), "no": _("否"),
+        "rejected": _("%(n)s 条不认可", n="%d"),
     }
 
 
