@@ -1,4 +1,4 @@
-"""Index the dashboard's join to each filing's current figures; re-derive every version's facts.
+"""Index the dashboard's join to each filing's current figures and the queue's sort by enterprise; re-derive facts.
 
 The charts join ``version_metric`` on (filing_id, number = filing.current_version): a composite index
 replaces the one on filing_id alone, and ``ix_filing_dashboard`` holds the filing columns every chart
@@ -29,11 +29,15 @@ def upgrade():
     with op.batch_alter_table('filing', schema=None) as batch_op:
         batch_op.create_index('ix_filing_dashboard', ['kind', 'status', 'current_version', 'enterprise_id', 'year'],
                               unique=False)
+    with op.batch_alter_table('enterprise', schema=None) as batch_op:  # the queue sorted by enterprise
+        batch_op.create_index(batch_op.f('ix_enterprise_name'), ['name'], unique=False)
     op.execute('DELETE FROM version_product_metric')
     op.execute('DELETE FROM version_metric')
 
 
 def downgrade():
+    with op.batch_alter_table('enterprise', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enterprise_name'))
     with op.batch_alter_table('filing', schema=None) as batch_op:
         batch_op.drop_index('ix_filing_dashboard')
     with op.batch_alter_table('version_metric', schema=None) as batch_op:

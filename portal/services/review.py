@@ -168,9 +168,9 @@ def _conditions(scope: str, filters: QueueFilters, today: dt.date) -> list[Any]:
     return conditions
 
 
-def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
-    """Return the one query of a queue page: filings in scope joined with their summary, filtered and sorted."""
-    stmt = (
+def _page_select(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
+    """Return the columns of a queue page from filings in scope joined with their summary, filtered."""
+    return (
         select(Filing.id, Filing.kind, Filing.year, Enterprise.name, Enterprise.region_code,
                Enterprise.industry_code, Filing.status, Filing.last_submitted_at, QueueSummary.errors,
                QueueSummary.warnings, QueueSummary.notices, QueueSummary.unexplained, QueueSummary.rejected,
@@ -179,29 +179,56 @@ def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select
         .outerjoin(QueueSummary, QueueSummary.filing_id == Filing.id)
         .where(*_conditions(scope, filters, today))
     )
+
+
+def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
+    """Return the one query of a queue page: filings in scope joined with their summary, filtered and sorted."""
     column = SORTS.get(filters.sort, Filing.last_submitted_at)
     order = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
-    return stmt.order_by(order, Filing.id.desc())
+    return _page_select(scope, filters, today).order_by(order, Filing.id.desc())
 
 
-def queue_count_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
-    """Return the count of a queue's rows: the same conditions, without the summary join or any column.
+def queue_count_statement(scope: str, filters: QueueFilters, today: dt.date, *extra: Any) -> Select[Any]:
+    """Return the count of a queue's rows: the same conditions (and ``extra`` ones), no summary join.
 
     The summary is joined on its primary key and filtered on nothing, so it cannot change the count;
     counting over the page's full SELECT made SQLite build every row of the scope first.
     """
     return (select(func.count()).select_from(Filing).join(Enterprise, Enterprise.id == Filing.enterprise_id)
-            .where(*_conditions(scope, filters, today)))
+            .where(*_conditions(scope, filters, today), *extra))
+
+
+def _newest_first(scope: str, filters: QueueFilters, today: dt.date, offset: int) -> list[Any]:
+    """Return a page in the default order — submitted newest first, then drafts — as two index-ordered reads.
+
+    Equal to ``ORDER BY last_submitted_at DESC NULLS LAST, id DESC``, which PostgreSQL cannot read from
+    ix_filing_review_queue (a backward scan gives NULLS FIRST): it joined and sorted every filing in scope
+    instead of stopping after a page (measured with 10,000 filings: 25 → 1.6 ms). Drafts, and so the count
+    of submitted filings that places them, are read only for the pages that reach them.
+    """
+    base = _page_select(scope, filters, today)
+    submitted_at = Filing.last_submitted_at
+    rows = list(db.session.execute(base.where(submitted_at.is_not(None))
+                                   .order_by(submitted_at.desc(), Filing.id.desc())
+                                   .limit(PAGE_SIZE).offset(offset)).all())
+    if len(rows) < PAGE_SIZE:
+        submitted = db.session.scalar(queue_count_statement(scope, filters, today, submitted_at.is_not(None))) or 0
+        rows += db.session.execute(base.where(submitted_at.is_(None)).order_by(Filing.id.desc())
+                                   .limit(PAGE_SIZE - len(rows)).offset(max(offset - submitted, 0))).all()
+    return rows
 
 
 def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
     """Return one page (50 rows) of the filings in ``scope`` matching ``filters``."""
     page = max(filters.page, 1)
-    stmt = queue_statement(scope, filters, today)
+    offset = (page - 1) * PAGE_SIZE
     # Two small queries beat one with COUNT(*) OVER (): the window makes SQLite materialise every row in
     # scope, while the page alone is read in index order from ix_filing_review_queue (measured: 20 → 2 ms).
     total = db.session.scalar(queue_count_statement(scope, filters, today)) or 0
-    result = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    if filters.sort == "submitted" and filters.descending:
+        result = _newest_first(scope, filters, today, offset)
+    else:
+        result = db.session.execute(queue_statement(scope, filters, today).limit(PAGE_SIZE).offset(offset)).all()
     rows = []
     for r in result:
         due = _due(r.kind, r.year)
