@@ -162,7 +162,7 @@ def seed(n: int, *, rng_seed: int = 8, commit: bool = False) -> SeedResult:
         else:
             document = dataclasses.replace(cpa, enterprise=profile, baseline_year=year - 1,
                                            permit_number=e["permit_number"])
-            computed = compute_cpa(document).check_block()
+            computed = compute_cpa(document, ref).check_block()
         text = canonical_json(document)
         submitted = now - dt.timedelta(days=(2024 - year) * 365 + rng.randint(0, 80), minutes=rng.randint(0, 600))
         filing_rows.append({

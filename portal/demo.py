@@ -182,4 +182,8 @@ def _seed_dashboard_versions(by_uscc: dict[str, Enterprise]) -> int:
         ))
         created += 1
     db.session.flush()
+    # Written here, not through submit(): derive the queue's counts and the dashboard's figures the same way.
+    from .services import version_facts
+
+    version_facts.refresh()
     return created

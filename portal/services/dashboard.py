@@ -10,13 +10,11 @@ changed (issue 8: dashboard under 200 ms with 10,000 filings).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, exists, func, literal, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, and_, case, distinct, func, literal, select
 
 from ..domain.codes import industry_name, region_name
 from ..extensions import db
@@ -24,7 +22,6 @@ from ..models import (
     AuditEntry,
     Enterprise,
     Filing,
-    FilingVersion,
     ReferenceCorrection,
     User,
     VersionMetric,
@@ -45,6 +42,7 @@ JX_BENCHMARK_TARGET_PCT = 30.0
 # 《江西省减污降碳协同增效实施方案》第（八）条: 电炉钢占粗钢总产量比例 15 % by 2025;
 # 《江苏省减污降碳协同增效实施方案》第（八）条: 短流程炼钢占比 15 % by 2025 (20 % by 2030).
 EAF_TARGET_PCT = 15.0
+STEEL_ROUTES = ("bof_steel", "eaf_steel")
 
 
 # ----------------------------------------------------------------------------------------- scope
@@ -140,43 +138,6 @@ def extract_metrics(kind: str, document: dict[str, Any], computed: dict[str, Any
     return metric, []
 
 
-def refresh_metrics() -> int:
-    """Extract the figures of every version that has none yet; return how many were added (flushes).
-
-    Runs before each dashboard query, so versions written by any channel (web, API, import, scripts)
-    are counted. Versions are only ever appended, so when the newest version already has its figures
-    nothing is missing: two primary-key look-ups, not an anti-join over every version.
-    """
-    newest = db.session.execute(select(
-        select(func.max(FilingVersion.id)).scalar_subquery(),
-        select(func.max(VersionMetric.version_id)).scalar_subquery(),
-    )).one()
-    if newest[0] is None or newest[0] == newest[1]:
-        return 0
-    missing = db.session.execute(
-        select(FilingVersion.id, FilingVersion.filing_id, FilingVersion.number, Filing.kind,
-               FilingVersion.canonical_json, FilingVersion.computed_json)
-        .join(Filing, Filing.id == FilingVersion.filing_id)
-        .where(~exists().where(VersionMetric.version_id == FilingVersion.id))
-    ).all()
-    for version_id, filing_id, number, kind, canonical, computed in missing:
-        metric, products = extract_metrics(kind, json.loads(canonical), json.loads(computed))
-        db.session.add(VersionMetric(version_id=version_id, filing_id=filing_id, number=number, **metric))
-        db.session.add_all(VersionProductMetric(version_id=version_id, **p) for p in products)
-    if missing:
-        db.session.flush()
-    return len(missing)
-
-
-def refresh_metrics_safely() -> None:
-    """Refresh the figures, tolerating a concurrent request that inserted the same rows first."""
-    try:
-        with db.session.begin_nested():
-            refresh_metrics()
-    except IntegrityError:
-        pass  # another process extracted them: its rows are identical (versions are immutable)
-
-
 # ------------------------------------------------------------------------------------- aggregates
 
 _cache: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -206,15 +167,18 @@ def dashboard_data(scope: Scope, *, year: int | None, include_pending: bool, tod
         return cached
     statuses = DECIDED + PENDING if include_pending else DECIDED
     ref = _reference()
+    # Six queries for eight charts: the product charts share one GROUP BY product, the audit charts one row.
+    lines = _product_lines(scope, year, statuses, ref)
+    audit = _audit_row(scope, year, statuses, today)
     data = {
         "status": _status_by_region(scope, year),
         "emissions": _emissions(scope, year, statuses),
-        "products": _products(scope, year, statuses, ref),
+        "products": _products(lines, ref),
         "intensity": _intensity(scope, year, statuses, ref),
-        "targets": _targets(scope, year, statuses, ref),
-        "audit_deadlines": _audit_deadlines(scope, year, statuses, today),
-        "audit_options": _audit_options(scope, year, statuses),
-        "audit_savings": _audit_savings(scope, year, statuses),
+        "targets": _targets(scope, lines),
+        "audit_deadlines": _audit_deadlines(audit),
+        "audit_options": _audit_options(audit),
+        "audit_savings": _audit_savings(audit),
     }
     if len(_cache) >= _CACHE_SIZE:
         _cache.clear()
@@ -333,19 +297,35 @@ def _level_products(ref: Any) -> list[str]:
             if p.benchmark is not None and p.baseline is not None and p.level_unit == "kgce"]
 
 
-def _products(scope: Scope, year: int | None, statuses: tuple[str, ...], ref: Any) -> dict[str, Any]:
-    ue = VersionProductMetric.unit_energy
+def _product_lines(scope: Scope, year: int | None, statuses: tuple[str, ...], ref: Any) -> dict[str, Any]:
+    """Return, per product, what the product-level and the target charts need: one GROUP BY product.
+
+    Unit-energy aggregates ignore lines without unit energy (as ``WHERE unit_energy IS NOT NULL`` did);
+    the targets' sums are conditional on the province of each plan (``CASE WHEN region LIKE '36%'``).
+    """
+    ue, vpm = VersionProductMetric.unit_energy, VersionProductMetric
+    cap = func.coalesce(vpm.capacity, vpm.output)
+    output = func.coalesce(vpm.output, 0)
+    bench = _level_case(ref, ue, "benchmark")
+    jx, js = Enterprise.in_region_scope("36"), Enterprise.in_region_scope("32")
+    products = sorted({*_level_products(ref), *JX_BENCHMARK_PRODUCTS, *STEEL_ROUTES})
     stmt = _with_metrics(_base(scope, year, [
-        VersionProductMetric.product, func.count(ue), func.avg(ue), func.min(ue), func.max(ue),
-        func.sum(_level_case(ref, ue, "benchmark")), func.sum(_level_case(ref, ue, "between")),
-        func.sum(_level_case(ref, ue, "worse")),
-    ]), statuses, GHG).join(VersionProductMetric, VersionProductMetric.version_id == VersionMetric.version_id)
-    rows = db.session.execute(
-        stmt.where(VersionProductMetric.product.in_(_level_products(ref)), ue.is_not(None))
-        .group_by(VersionProductMetric.product).order_by(VersionProductMetric.product)
-    ).all()
+        vpm.product, func.count(ue), func.avg(ue), func.min(ue), func.max(ue),
+        func.sum(bench), func.sum(_level_case(ref, ue, "between")), func.sum(_level_case(ref, ue, "worse")),
+        func.sum(case((jx, cap))), func.sum(case((jx, cap * bench))),
+        func.sum(case((jx, output))), func.sum(case((js, output))),
+    ]), statuses, GHG).join(vpm, vpm.version_id == VersionMetric.version_id)
+    rows = db.session.execute(stmt.where(vpm.product.in_(products)).group_by(vpm.product)).all()
+    return {row[0]: row for row in rows}
+
+
+def _products(lines: dict[str, Any], ref: Any) -> dict[str, Any]:
     out_rows, index = [], []
-    for code, n, avg, low, high, at_bench, between, worse in rows:
+    levelled = set(_level_products(ref))
+    for code in sorted(lines):
+        _code, n, avg, low, high, at_bench, between, worse = lines[code][:8]
+        if code not in levelled or not n:
+            continue
         product = ref.product(code)
         bench, base = float(product.benchmark), float(product.baseline)
         out_rows.append([code, product.unit, n, bench, base, _round(avg), _round(low), _round(high),
@@ -394,34 +374,28 @@ def _intensity(scope: Scope, year: int | None, statuses: tuple[str, ...], ref: A
     }
 
 
-def _targets(scope: Scope, year: int | None, statuses: tuple[str, ...], ref: Any) -> dict[str, Any]:
+def _targets(scope: Scope, lines: dict[str, Any]) -> dict[str, Any]:
     """Return the plans' quantified targets the filed data speak to, as shares among filers."""
     rows: list[list[Any]] = []
-    cap = func.coalesce(VersionProductMetric.capacity, VersionProductMetric.output)
-    bench = _level_case(ref, VersionProductMetric.unit_energy, "benchmark")
 
-    def product_sums(province: str, products: tuple[str, ...], value: Any) -> dict[str, tuple[float, float]]:
-        stmt = _with_metrics(_base(scope, year, [VersionProductMetric.product, func.sum(value),
-                                                 func.sum(value * bench)]), statuses, GHG)
-        stmt = stmt.join(VersionProductMetric, VersionProductMetric.version_id == VersionMetric.version_id)
-        stmt = stmt.where(Enterprise.in_region_scope(province), VersionProductMetric.product.in_(products))
-        return {code: (float(total or 0), float(at or 0))
-                for code, total, at in db.session.execute(stmt.group_by(VersionProductMetric.product))}
+    def total(code: str, column: int) -> float:
+        line = lines.get(code)
+        return 0.0 if line is None else float(line[column] or 0)
 
     if scope.covers_province("36"):
-        sums = product_sums("36", JX_BENCHMARK_PRODUCTS, cap)
+        # Jiangxi capacity, and the part of it at the benchmark level (columns 8 and 9 of _product_lines)
+        capacity = {code: (total(code, 8), total(code, 9)) for code in JX_BENCHMARK_PRODUCTS}
         for code in JX_BENCHMARK_PRODUCTS:
-            total, at = sums.get(code, (0.0, 0.0))
-            rows.append(["jx_benchmark_capacity", code, _pct(at, total), JX_BENCHMARK_TARGET_PCT, round(at), round(total)])
-        total = sum(t for t, _a in sums.values())
-        at = sum(a for _t, a in sums.values())
-        rows.append(["jx_benchmark_capacity", "all", _pct(at, total), JX_BENCHMARK_TARGET_PCT, round(at), round(total)])
-    for province, key in (("36", "jx_eaf_share"), ("32", "js_eaf_share")):
+            whole, at = capacity[code]
+            rows.append(["jx_benchmark_capacity", code, _pct(at, whole), JX_BENCHMARK_TARGET_PCT, round(at), round(whole)])
+        whole = sum(t for t, _a in capacity.values())
+        at = sum(a for _t, a in capacity.values())
+        rows.append(["jx_benchmark_capacity", "all", _pct(at, whole), JX_BENCHMARK_TARGET_PCT, round(at), round(whole)])
+    for province, key, column in (("36", "jx_eaf_share", 10), ("32", "js_eaf_share", 11)):
         if not scope.covers_province(province):
             continue
-        sums = product_sums(province, ("bof_steel", "eaf_steel"), func.coalesce(VersionProductMetric.output, 0))
-        eaf = sums.get("eaf_steel", (0.0, 0.0))[0]
-        crude = eaf + sums.get("bof_steel", (0.0, 0.0))[0]
+        eaf = total("eaf_steel", column)  # output of the province (columns 10 and 11)
+        crude = eaf + total("bof_steel", column)
         rows.append([key, "eaf_steel", _pct(eaf, crude), EAF_TARGET_PCT, round(eaf), round(crude)])
     rows = [r for r in rows if r[5]]  # a product nobody in scope makes says nothing about the target
     return {
@@ -437,11 +411,12 @@ def _pct(part: float, whole: float) -> float | None:
     return round(part / whole * 100, 1) if whole else None
 
 
-def _audit_deadlines(scope: Scope, year: int | None, statuses: tuple[str, ...], today: dt.date) -> dict[str, Any]:
-    """Count each audit step on time, late, overdue or pending on ``today`` (calc.cpa.audit_steps)."""
+def _audit_row(scope: Scope, year: int | None, statuses: tuple[str, ...], today: dt.date) -> list[Any]:
+    """Return the one row every audit chart reads: step counts, option sums and savings (calc.cpa)."""
+    m = VersionMetric
     columns: list[Any] = []
-    for step in STEPS:
-        due, done = getattr(VersionMetric, f"{step}_due"), getattr(VersionMetric, f"{step}_done")
+    for step in STEPS:  # each audit step on time, late, overdue or pending on ``today`` (calc.cpa.audit_steps)
+        due, done = getattr(m, f"{step}_due"), getattr(m, f"{step}_done")
         for _status, condition in (
             ("on_time", and_(done.is_not(None), done <= due)),
             ("late", and_(done.is_not(None), done > due)),
@@ -449,8 +424,19 @@ def _audit_deadlines(scope: Scope, year: int | None, statuses: tuple[str, ...], 
             ("pending", and_(done.is_(None), due >= today)),
         ):
             columns.append(func.sum(case((and_(due.is_not(None), condition), 1), else_=0)))
-    row = db.session.execute(_with_metrics(_base(scope, year, columns), statuses, CPA)).one()
-    values = [int(v or 0) for v in row]
+    columns += [func.count(), func.sum(m.options_no_low), func.sum(m.implemented_no_low),
+                func.sum(m.options_medium_high), func.sum(m.implemented_medium_high), func.sum(m.investment_10k_cny)]
+    columns += [func.sum(getattr(m, f"saving_{key}")) for key in SAVING_KEYS]
+    return list(db.session.execute(_with_metrics(_base(scope, year, columns), statuses, CPA)).one())
+
+
+_STEP_COLUMNS = len(STEPS) * 4
+_OPTION_COLUMNS = 6
+
+
+def _audit_deadlines(row: list[Any]) -> dict[str, Any]:
+    """Count each audit step on time, late, overdue or pending."""
+    values = [int(v or 0) for v in row[:_STEP_COLUMNS]]
     kinds = ("on_time", "late", "overdue", "pending")
     rows = [[step, *values[i * 4:(i + 1) * 4]] for i, step in enumerate(STEPS)]
     rows = [r for r in rows if any(r[1:])]  # voluntary audits have no deadlines: nothing to draw
@@ -462,13 +448,8 @@ def _audit_deadlines(scope: Scope, year: int | None, statuses: tuple[str, ...], 
     }
 
 
-def _audit_options(scope: Scope, year: int | None, statuses: tuple[str, ...]) -> dict[str, Any]:
-    m = VersionMetric
-    row = db.session.execute(_with_metrics(_base(scope, year, [
-        func.count(), func.sum(m.options_no_low), func.sum(m.implemented_no_low),
-        func.sum(m.options_medium_high), func.sum(m.implemented_medium_high), func.sum(m.investment_10k_cny),
-    ]), statuses, CPA)).one()
-    audits, no_low, impl_no_low, mh, impl_mh, investment = row
+def _audit_options(row: list[Any]) -> dict[str, Any]:
+    audits, no_low, impl_no_low, mh, impl_mh, investment = row[_STEP_COLUMNS:_STEP_COLUMNS + _OPTION_COLUMNS]
     rows = [] if not audits else [["no_low", int(no_low or 0), int(impl_no_low or 0), _pct(float(impl_no_low or 0), float(no_low or 0))],
             ["medium_high", int(mh or 0), int(impl_mh or 0), _pct(float(impl_mh or 0), float(mh or 0))]]
     return {
@@ -482,10 +463,9 @@ def _audit_options(scope: Scope, year: int | None, statuses: tuple[str, ...]) ->
     }
 
 
-def _audit_savings(scope: Scope, year: int | None, statuses: tuple[str, ...]) -> dict[str, Any]:
-    row = db.session.execute(_with_metrics(_base(scope, year, [
-        func.sum(getattr(VersionMetric, f"saving_{key}")) for key in SAVING_KEYS]), statuses, CPA)).one()
-    rows = [[key, _round(value)] for key, value in zip(SAVING_KEYS, row, strict=True) if value is not None]
+def _audit_savings(row: list[Any]) -> dict[str, Any]:
+    savings = row[_STEP_COLUMNS + _OPTION_COLUMNS:]
+    rows = [[key, _round(value)] for key, value in zip(SAVING_KEYS, savings, strict=True) if value is not None]
     return {
         "columns": ["saving", "annual_amount"],
         "rows": rows,

@@ -222,9 +222,11 @@ def submit(
     db.session.flush()
     audit.record(actor, "version.create", "filing_version", version.id,
                  after={"filing_id": filing.id, "number": number, "sha256": version.sha256})
-    from . import review  # the queue's summary of the new version (review imports this module)
+    # The queue's summary and the dashboard's figures of the new version (version_facts imports review,
+    # which imports this module).
+    from . import version_facts
 
-    review.record_submission(version)
+    version_facts.record(version, filing.kind)
     notifications.filing_event(filing, "submitted")
     return version
 

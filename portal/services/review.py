@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, false, func, insert, select
+from sqlalchemy import Select, exists, false, func, select
 
 from ..auth.permissions import can_review, in_scope
 from ..domain.diff import Change, diff_documents, leaves
@@ -45,7 +45,11 @@ UNDER_REVIEW = ("submitted", "resubmitted")
 
 
 def summary_values(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """Return the queue's counts of a version's findings (as stored in ``findings_json``) and its rule ids."""
+    """Return the queue's counts of a version's findings (as stored in ``findings_json``) and its rule ids.
+
+    Written once per version by ``services.version_facts`` (at submit, or lazily for versions written
+    by other channels).
+    """
     counts = {"error": 0, "warning": 0, "notice": 0}
     unexplained = 0
     rules: set[str] = set()
@@ -56,25 +60,6 @@ def summary_values(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             unexplained += 1
     return {"errors": counts["error"], "warnings": counts["warning"], "notices": counts["notice"],
             "unexplained": unexplained, "rule_ids": " ".join(sorted(rules))}
-
-
-def record_submission(version: FilingVersion) -> None:
-    """Replace the filing's queue summary and rule hits with those of its newly submitted version."""
-    findings = json.loads(version.findings_json)
-    values = summary_values(findings)
-    db.session.execute(delete(RuleHit).where(RuleHit.filing_id == version.filing_id))
-    summary = db.session.get(QueueSummary, version.filing_id)
-    if summary is None:
-        summary = QueueSummary(filing_id=version.filing_id)
-        db.session.add(summary)
-    summary.version_number = version.number
-    summary.rejected = 0  # verdicts belong to a version; the new one has none yet
-    for key, value in values.items():
-        setattr(summary, key, value)
-    rules = sorted(set(values["rule_ids"].split()))
-    if rules:
-        db.session.execute(insert(RuleHit), [{"filing_id": version.filing_id, "rule_id": r} for r in rules])
-    db.session.flush()
 
 
 # --------------------------------------------------------------------------------------------- queue
@@ -156,53 +141,94 @@ def _latest_overdue_year(today: dt.date) -> int:
     return year
 
 
-def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
-    """Return the one query of a queue page: filings in scope joined with their summary, filtered and sorted."""
+def _conditions(scope: str, filters: QueueFilters, today: dt.date) -> list[Any]:
+    """Return the WHERE conditions of a queue page (on Filing and Enterprise): scope and filters."""
     region_scope = scope
-    outside = False
+    conditions: list[Any] = []
     if filters.region:
         if in_scope(scope, filters.region):
             region_scope = filters.region
-        else:  # a wider region shows the scope; one beside it shows nothing
-            outside = not in_scope(filters.region, scope)
-    stmt = (
+        elif not in_scope(filters.region, scope):  # a wider region shows the scope; one beside it shows nothing
+            conditions.append(false())
+    conditions.append(Enterprise.in_region_scope(region_scope))
+    if filters.industry:
+        conditions.append(func.substr(Enterprise.industry_code, 1, len(filters.industry)) == filters.industry)
+    if filters.kind:
+        conditions.append(Filing.kind == filters.kind)
+    if filters.year is not None:
+        conditions.append(Filing.year == filters.year)
+    if filters.status:
+        conditions.append(Filing.status == filters.status)
+    if filters.rule:
+        conditions.append(exists().where(RuleHit.filing_id == Filing.id, RuleHit.rule_id == filters.rule))
+    if filters.overdue:
+        # is_overdue in services/deadlines.py, as SQL: a GHG report still a draft after its due date.
+        conditions += [Filing.kind == "ghg_annual_report", Filing.status == "draft",
+                       Filing.year <= _latest_overdue_year(today)]
+    return conditions
+
+
+def _page_select(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
+    """Return the columns of a queue page from filings in scope joined with their summary, filtered."""
+    return (
         select(Filing.id, Filing.kind, Filing.year, Enterprise.name, Enterprise.region_code,
                Enterprise.industry_code, Filing.status, Filing.last_submitted_at, QueueSummary.errors,
                QueueSummary.warnings, QueueSummary.notices, QueueSummary.unexplained, QueueSummary.rejected,
                QueueSummary.rule_ids)
         .join(Enterprise, Enterprise.id == Filing.enterprise_id)
         .outerjoin(QueueSummary, QueueSummary.filing_id == Filing.id)
-        .where(Enterprise.in_region_scope(region_scope))
+        .where(*_conditions(scope, filters, today))
     )
-    if outside:
-        stmt = stmt.where(false())
-    if filters.industry:
-        stmt = stmt.where(func.substr(Enterprise.industry_code, 1, len(filters.industry)) == filters.industry)
-    if filters.kind:
-        stmt = stmt.where(Filing.kind == filters.kind)
-    if filters.year is not None:
-        stmt = stmt.where(Filing.year == filters.year)
-    if filters.status:
-        stmt = stmt.where(Filing.status == filters.status)
-    if filters.rule:
-        stmt = stmt.where(exists().where(RuleHit.filing_id == Filing.id, RuleHit.rule_id == filters.rule))
-    if filters.overdue:
-        # is_overdue in services/deadlines.py, as SQL: a GHG report still a draft after its due date.
-        stmt = stmt.where(Filing.kind == "ghg_annual_report", Filing.status == "draft",
-                          Filing.year <= _latest_overdue_year(today))
+
+
+def queue_statement(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
+    """Return the one query of a queue page: filings in scope joined with their summary, filtered and sorted."""
     column = SORTS.get(filters.sort, Filing.last_submitted_at)
     order = column.desc().nulls_last() if filters.descending else column.asc().nulls_last()
-    return stmt.order_by(order, Filing.id.desc())
+    return _page_select(scope, filters, today).order_by(order, Filing.id.desc())
+
+
+def queue_count_statement(scope: str, filters: QueueFilters, today: dt.date, *extra: Any) -> Select[Any]:
+    """Return the count of a queue's rows: the same conditions (and ``extra`` ones), no summary join.
+
+    The summary is joined on its primary key and filtered on nothing, so it cannot change the count;
+    counting over the page's full SELECT made SQLite build every row of the scope first.
+    """
+    return (select(func.count()).select_from(Filing).join(Enterprise, Enterprise.id == Filing.enterprise_id)
+            .where(*_conditions(scope, filters, today), *extra))
+
+
+def _newest_first(scope: str, filters: QueueFilters, today: dt.date, offset: int) -> list[Any]:
+    """Return a page in the default order — submitted newest first, then drafts — as two index-ordered reads.
+
+    Equal to ``ORDER BY last_submitted_at DESC NULLS LAST, id DESC``, which PostgreSQL cannot read from
+    ix_filing_review_queue (a backward scan gives NULLS FIRST): it joined and sorted every filing in scope
+    instead of stopping after a page (measured with 10,000 filings: 25 → 1.6 ms). Drafts, and so the count
+    of submitted filings that places them, are read only for the pages that reach them.
+    """
+    base = _page_select(scope, filters, today)
+    submitted_at = Filing.last_submitted_at
+    rows = list(db.session.execute(base.where(submitted_at.is_not(None))
+                                   .order_by(submitted_at.desc(), Filing.id.desc())
+                                   .limit(PAGE_SIZE).offset(offset)).all())
+    if len(rows) < PAGE_SIZE:
+        submitted = db.session.scalar(queue_count_statement(scope, filters, today, submitted_at.is_not(None))) or 0
+        rows += db.session.execute(base.where(submitted_at.is_(None)).order_by(Filing.id.desc())
+                                   .limit(PAGE_SIZE - len(rows)).offset(max(offset - submitted, 0))).all()
+    return rows
 
 
 def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
     """Return one page (50 rows) of the filings in ``scope`` matching ``filters``."""
     page = max(filters.page, 1)
-    stmt = queue_statement(scope, filters, today)
+    offset = (page - 1) * PAGE_SIZE
     # Two small queries beat one with COUNT(*) OVER (): the window makes SQLite materialise every row in
     # scope, while the page alone is read in index order from ix_filing_review_queue (measured: 20 → 2 ms).
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    result = db.session.execute(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    total = db.session.scalar(queue_count_statement(scope, filters, today)) or 0
+    if filters.sort == "submitted" and filters.descending:
+        result = _newest_first(scope, filters, today, offset)
+    else:
+        result = db.session.execute(queue_statement(scope, filters, today).limit(PAGE_SIZE).offset(offset)).all()
     rows = []
     for r in result:
         due = _due(r.kind, r.year)

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..services import dashboard as service
+from ..services import version_facts
 from ..services.reference import current_reference
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -88,16 +89,15 @@ def _filters() -> tuple[int | None, bool]:
 
 def _load(scope: service.Scope) -> dict[str, Any]:
     year, include_pending = _filters()
-    service.refresh_metrics_safely()
+    version_facts.refresh_safely()
     data = service.dashboard_data(scope, year=year, include_pending=include_pending, today=dt.date.today())
     db.session.commit()  # the figures extracted for versions that had none (a derived cache; see the service)
     return data
 
 
-def _present(chart_id: str, chart: dict[str, Any]) -> dict[str, Any]:
+def _present(chart_id: str, chart: dict[str, Any], ref: Any) -> dict[str, Any]:
     """Return a chart with translated headers, cells, categories and series names, for table and JS."""
     config = CHARTS[chart_id]
-    ref = current_reference()
 
     def _label(value: Any) -> Any:
         return label(value, ref)
@@ -124,7 +124,8 @@ def index():  # type: ignore[no-untyped-def]
     """Show every chart of the user's scope with its data table and export link."""
     scope = _scope()
     data = _load(scope)
-    charts = [_present(chart_id, data[chart_id]) for chart_id in CHARTS]
+    ref = current_reference()  # once per page, not once per chart (each asks the database for its version)
+    charts = [_present(chart_id, data[chart_id], ref) for chart_id in CHARTS]
     year, include_pending = _filters()
     return render_template("dashboard/index.html", charts=charts, years=service.available_years(scope),
                            year=year, include_pending=include_pending)
@@ -134,7 +135,7 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def export(chart: str):  # type: ignore[no-untyped-def]
     """Return one chart's table as CSV (UTF-8 with BOM so spreadsheet programs read the Chinese)."""
-    table = _present(chart, _load(_scope())[chart])
+    table = _present(chart, _load(_scope())[chart], current_reference())
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)

@@ -9,7 +9,7 @@ import pytest
 from portal.demo import seed_demo
 from portal.extensions import db
 from portal.models import User, VersionMetric
-from portal.services import dashboard
+from portal.services import dashboard, version_facts
 from portal.services import filings as filing_service
 
 TODAY = dt.date(2025, 6, 1)
@@ -18,7 +18,7 @@ TODAY = dt.date(2025, 6, 1)
 @pytest.fixture()
 def demo(db_session):  # type: ignore[no-untyped-def]
     seed_demo()
-    dashboard.refresh_metrics()
+    version_facts.refresh()
     return {u.email: u for u in db.session.query(User).all()}
 
 
@@ -34,7 +34,7 @@ def _by(rows: list[list], *keys: int) -> dict:  # type: ignore[type-arg]
 
 def test_metrics_are_extracted_once(demo) -> None:  # type: ignore[no-untyped-def]
     assert db.session.query(VersionMetric).count() == 9  # the nine demo versions
-    assert dashboard.refresh_metrics() == 0
+    assert version_facts.refresh() == 0
 
 
 def test_jiangxi_targets_as_shares_among_filers(demo) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +98,7 @@ def test_a_decision_changes_the_figures(world) -> None:  # type: ignore[no-untyp
     assert before["emissions"]["rows"] == []
     filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
     filing_service.accept_filing(reviewer, world.filing_a)
-    dashboard.refresh_metrics()
+    version_facts.refresh()
     after = dashboard.dashboard_data(scope, year=2024, include_pending=False, today=TODAY)
     assert [r[2:] for r in after["emissions"]["rows"]] == [[1, 1067866, 0, 1067866]]
     status = _by(after["status"]["rows"], 1)["ghg_annual_report"]
