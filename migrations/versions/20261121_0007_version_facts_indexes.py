@@ -14,7 +14,6 @@ Create Date: 2026-11-21 06:50:00
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0007'
 down_revision = '0006'

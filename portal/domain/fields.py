@@ -11,7 +11,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-
 #: English forms of the units that documents.py writes in Chinese (SI and ASCII units read the same in both)
 UNITS_EN: dict[str, str] = {
     "年": "years",
