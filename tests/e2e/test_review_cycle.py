@@ -139,6 +139,11 @@ AXE_PAGES = [
     ("reviewer-jx@demo.cn", "/review/"),
     ("reviewer-jx@demo.cn", "/review/?rule=NOPE-999"),
     ("filer@demo.cn", "/jobs/"),  # the empty state (tests/e2e/test_jobs_e2e.py audits a job's page)
+    ("filer@demo.cn", "/uploads/"),
+    ("reviewer-jx@demo.cn", "/review/filings/{filing}"),
+    ("reviewer-jx@demo.cn", "/dashboard/"),
+    ("reviewer-jx@demo.cn", "/notifications/"),
+    ("reviewer-jx@demo.cn", "/verify"),
 ]
 
 
