@@ -186,3 +186,20 @@ def test_reviewers_comment_only_while_under_review_and_never_edit(client, world)
     assert filing.draft_json == before
     # Reviewers cannot reach the enterprise's editing endpoints at all (access matrix has the rest).
     assert client.get(f"/filings/{filing.id}/edit/fuels").status_code == 404
+
+
+def test_prior_year_diff_prints_years_as_labels(client, world) -> None:  # type: ignore[no-untyped-def]
+    from portal.models import Filing
+
+    previous_doc = dataclasses.replace(document_from_json(example_text("ghg-jx-cement-2024.json")), reporting_year=2023)
+    previous = Filing(enterprise=world.a, enterprise_id=world.a.id, kind="ghg_annual_report", year=2023,
+                      status="draft", draft_json=canonical_json(previous_doc))
+    db.session.add(previous)
+    db.session.flush()
+    filings.submit(world.users["signatory_a"], previous, password=PASSWORD, certified=True)
+    filings.accept_filing(world.users["reviewer_jx"], previous)
+    filing = _submitted(world)
+    login(client, "reviewer_jx@test.cn")
+    page = client.get(f"/review/filings/{filing.id}").get_data(as_text=True)
+    assert 'data-path="reporting_year"' in page
+    assert "<del>2023</del>" in page and "<ins>2024</ins>" in page and "2,023" not in page
