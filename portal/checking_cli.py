@@ -116,9 +116,6 @@ def run_render(path: Path, pdf_out: Path | None, xlsx_out: Path | None) -> int:
     )
     from .rules import check_document
 
-    if pdf_out is None and xlsx_out is None:
-        print("portal render: 请指定 --pdf 或 --xlsx / give --pdf or --xlsx", file=sys.stderr)
-        return EXIT_UNREADABLE
     try:
         document = _read(path)
     except DocumentError as exc:
@@ -150,9 +147,6 @@ def run_render_version(filing_id: int, number: int | None, pdf_out: Path | None,
     from .services import exports
     from .services.errors import ServiceError
 
-    if pdf_out is None and xlsx_out is None:
-        print("portal render: 请指定 --pdf 或 --xlsx / give --pdf or --xlsx", file=sys.stderr)
-        return EXIT_UNREADABLE
     query = select(FilingVersion).where(FilingVersion.filing_id == filing_id)
     query = query.where(FilingVersion.number == number) if number else query.order_by(FilingVersion.number.desc())
     version = db.session.scalars(query.limit(1)).first()

@@ -49,6 +49,8 @@ def render_command(file: Path | None, filing_id: int | None, number: int | None,
     """Render one document's PDF copy and Excel filing: from FILE (marked 草稿), or a submitted version."""
     if (file is None) == (filing_id is None):
         raise click.UsageError("give a FILE or --filing ID / 请指定文件或 --filing")
+    if pdf_out is None and xlsx_out is None:
+        raise click.UsageError("give --pdf or --xlsx / 请指定 --pdf 或 --xlsx")
     if file is not None:
         from .checking_cli import run_render
 

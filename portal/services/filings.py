@@ -85,6 +85,12 @@ def version_document(version: FilingVersion) -> Document:
     return document_from_json(version.canonical_json)
 
 
+def find_version(filing_id: int, number: int) -> FilingVersion | None:
+    """Return submitted version ``number`` of the filing, if any."""
+    return db.session.scalar(
+        select(FilingVersion).where(FilingVersion.filing_id == filing_id, FilingVersion.number == number))
+
+
 def find_filing(enterprise_id: int, kind: str, year: int) -> Filing | None:
     """Return the filing of (enterprise, kind, year), if any."""
     return db.session.scalar(

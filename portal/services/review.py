@@ -418,8 +418,7 @@ def current_version(filing: Filing) -> FilingVersion:
 
 def version_of(filing: Filing, number: int) -> FilingVersion:
     """Return version ``number`` of the filing, or raise NotFound."""
-    version = db.session.scalar(select(FilingVersion).where(
-        FilingVersion.filing_id == filing.id, FilingVersion.number == number))
+    version = filing_service.find_version(filing.id, number)
     if version is None:
         raise NotFound()
     return version

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..auth import permissions
 from ..extensions import db
-from ..models import Enterprise, Filing
+from ..models import Enterprise, Filing, FilingVersion
 
 
 def enterprise_or_404(enterprise_id: int) -> Enterprise:
@@ -33,6 +33,16 @@ def filing_or_404(filing_id: int, need: str = "view") -> Filing:
     if not allowed():
         abort(404)
     return filing
+
+
+def version_or_404(filing_id: int, number: int) -> FilingVersion:
+    """Return version ``number`` of a filing the current user may view, else abort with 404."""
+    from ..services.filings import find_version
+
+    version = find_version(filing_or_404(filing_id).id, number)
+    if version is None:
+        abort(404)
+    return version
 
 
 def admin_required() -> None:

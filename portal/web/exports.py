@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from forms.exports import ConsolidatedExportForm, VerifyCopyForm
 
 from ..auth import permissions
-from ..extensions import db
-from ..models import Filing, FilingVersion
+from ..models import Filing
 from ..renderers import PdfPrerequisiteError
 from ..services import exports
 from ..services.errors import ServiceError
-from .access import filing_or_404
+from .access import filing_or_404, version_or_404
 from .templating import bilingual
 
 bp = Blueprint("exports", __name__)
@@ -33,17 +31,8 @@ def _refused(error: ServiceError | PdfPrerequisiteError) -> Response:
                     if isinstance(error, PdfPrerequisiteError) else 409)
 
 
-def _version_or_404(filing_id: int, number: int) -> FilingVersion:
-    filing = filing_or_404(filing_id)
-    version = db.session.scalar(
-        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
-    if version is None:
-        abort(404)
-    return version
-
-
 def _version_download(filing_id: int, number: int, fmt: str) -> Response:
-    version = _version_or_404(filing_id, number)
+    version = version_or_404(filing_id, number)
     try:
         rendered = exports.version_pdf(version) if fmt == "pdf" else exports.version_xlsx(version)
     except (ServiceError, PdfPrerequisiteError) as error:

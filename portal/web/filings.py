@@ -18,14 +18,14 @@ from ..auth import permissions
 from ..domain.codec import dumps, to_data
 from ..domain.findings import Finding
 from ..extensions import db
-from ..models import Filing, FilingVersion
+from ..models import Filing
 from ..services import checking
 from ..services import filings as filing_service
 from ..services import review as review_service
 from ..services.deadlines import ghg_due_date, is_overdue
 from ..services.errors import ServiceError
 from . import audit_panel
-from .access import enterprise_or_404, filing_or_404
+from .access import enterprise_or_404, filing_or_404, version_or_404
 from .templating import bilingual
 
 bp = Blueprint("filings", __name__)
@@ -187,20 +187,12 @@ def submit(filing_id: int):  # type: ignore[no-untyped-def]
                            blocking=filing_service.blocking_findings(outcome.findings))
 
 
-def _version_or_404(filing: Filing, number: int) -> FilingVersion:
-    version = db.session.scalar(
-        select(FilingVersion).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number))
-    if version is None:
-        abort(404)
-    return version
-
-
 @bp.route("/filings/<int:filing_id>/versions/<int:number>")
 @login_required
 def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     """Show a frozen version: its document, results and findings as submitted, and its hash."""
-    filing = filing_or_404(filing_id)
-    version = _version_or_404(filing, number)
+    version = version_or_404(filing_id, number)
+    filing = version.filing
     document = filing_service.version_document(version)
     return render_template("filings/version.html", filing=filing, version=version, document=document,
                            computed=json.loads(version.computed_json, parse_float=Decimal), findings=json.loads(version.findings_json))
@@ -210,8 +202,8 @@ def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
 @login_required
 def version_json(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     """Download a version's canonical JSON exactly as hashed."""
-    filing = filing_or_404(filing_id)
-    version = _version_or_404(filing, number)
+    version = version_or_404(filing_id, number)
+    filing = version.filing
     return Response(version.canonical_json, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=filing-{filing.id}-v{number}.json",
         "X-Content-SHA256": version.sha256})
