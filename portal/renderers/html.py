@@ -23,8 +23,9 @@ from portal.domain.findings import Finding
 
 from .formatting import display
 from .labels import CodeLabels
+from .layout import TableLayout, layout_table, with_places
 from .meta import RenderMeta
-from .view import Column, FilingView, build_view
+from .view import Column, FilingView, Table, build_view
 
 if TYPE_CHECKING:
     from portal.calc.results import CpaComputed, GhgComputed
@@ -119,10 +120,13 @@ def render_view_html(view: FilingView) -> str:
     template_dir(view.kind, view.template_version)  # validates kind and version
     template = _environment().get_template(f"{view.kind}/{view.template_version}/{TEMPLATE_NAME}")
 
-    def text(column: Column, value: Any) -> str:
-        return display(column, value, view.labels)
+    def text(column: Column, value: Any, places: int | None = None) -> str:
+        return display(column, with_places(value, places), view.labels)
 
-    return template.render(v=view, text=text)
+    def layout(table: Table) -> TableLayout:  # v2 and later: widths, orientation, decimals
+        return layout_table(table, text)
+
+    return template.render(v=view, text=text, layout=layout)
 
 
 def render_filing_html(
