@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import fromstring, tostring
 from xml.sax.saxutils import escape
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from .pdf import ArchivalFacts
 
 PDF_VARIANT = "pdf/a-3b"
+OUTPUT_INTENT = "portal-srgb"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 EXTENSION = "http://www.aiim.org/pdfa/ns/extension/"
 SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
@@ -118,13 +121,44 @@ def archival_options(document: Any, facts: ArchivalFacts) -> dict[str, Any]:
         string=facts.document_json, name=DOCUMENT_ATTACHMENT, relationship="Source", created=naive,
         modified=naive, description=f"规范化文书 canonical document, SHA-256 {facts.sha256}",
     )
+    _srgb_output_intent(document)
     return {"pdf_variant": PDF_VARIANT, "pdf_tags": True, "attachments": [attachment],
-            "finisher": _uncompressed_metadata}
+            "output_intent": OUTPUT_INTENT, "finisher": _finish}
 
 
-def _uncompressed_metadata(document: Any, pdf: Any) -> None:
-    """Store the XMP metadata stream without a filter (see the module docstring)."""
+@cache
+def _srgb_profile() -> bytes:
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+
+
+def _srgb_output_intent(document: Any) -> None:
+    """Give the document WeasyPrint's sRGB profile as its PDF/A output intent, read here.
+
+    With ``output_intent="srgb"`` WeasyPrint 70 opens the profile and never closes the file (a
+    ResourceWarning on every PDF); under our own key it uses the profile we hand it.
+    """
+    from weasyprint.css import ColorProfile
+
+    profile = ColorProfile(io.BytesIO(_srgb_profile()), "sRGB2014.icc", "relative-colorimetric",
+                           (["r"], ["g"], ["b"]))
+    document.color_profiles[OUTPUT_INTENT] = profile
+    document.output_intent = OUTPUT_INTENT
+
+
+def _finish(document: Any, pdf: Any) -> None:
+    """Store the XMP metadata stream without a filter (see the module docstring); list each file once in /AF.
+
+    WeasyPrint 70 adds an associated file to the catalog's /AF twice (once from the name tree, once from
+    its file specification).
+    """
     reference = pdf.catalog.get("Metadata")  # b"12 0 R"
     if reference is not None:
         text = reference.decode() if isinstance(reference, bytes) else str(reference)
         pdf.objects[int(text.split()[0])].compress = False
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)

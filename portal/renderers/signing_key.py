@@ -86,15 +86,21 @@ def installation_name(configured: str | None = None) -> str:
     return name[:40]
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """Return ``text`` cut to ``limit`` UTF-8 bytes (RFC 5280's upper bound for CN and O) on a character."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text
+
+
 def self_signed_identity(installation: str, *, password: bytes | None = None,
                          now: dt.datetime | None = None) -> SigningIdentity:
     """Return a new key and a self-signed certificate naming ``installation`` (nothing is written)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     name = installation_name(installation)
     subject = x509.Name([
-        # CN is at most 64 characters (RFC 5280): the product name and the installation fit.
-        x509.NameAttribute(NameOID.COMMON_NAME, f"{PRODUCT_ZH}存档副本签名 {name}"[:64]),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+        x509.NameAttribute(NameOID.COMMON_NAME, _fit(f"{PRODUCT_ZH}存档副本签名 {name}")),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(name)),
         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "copy of record signing (self-signed)"),
     ])
     start = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(minutes=5)  # tolerate a little clock skew
