@@ -88,7 +88,7 @@ def part3_problems(data: bytes) -> list[str]:
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     root = reader.root
     problems: list[str] = []
-    xmp = root["/Metadata"].get_object().data.decode("utf-8")
+    xmp = root["/Metadata"].get_object().data.decode("utf-8") if "/Metadata" in root else ""
     if not re.search(r'pdfaid:part(="3"|>3<)', xmp) or not re.search(r'pdfaid:conformance(="B"|>B<)', xmp):
         problems.append("XMP does not identify the file as PDF/A-3b (pdfaid:part 3, conformance B)")
     intents = root.get("/OutputIntents") or []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .view import Column, Table
@@ -112,7 +112,10 @@ def with_places(value: Any, places: int | None) -> Any:
         return value
     if -value.as_tuple().exponent > places:  # type: ignore[operator]
         return value
-    return value.quantize(Decimal(1).scaleb(-places))
+    try:
+        return value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than the decimal context holds: print it as it is
+        return value
 
 
 def _header_ems(column: Column) -> tuple[float, float]:
