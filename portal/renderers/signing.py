@@ -30,6 +30,7 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
@@ -64,32 +65,57 @@ def sign_pdf(pdf: bytes, identity: SigningIdentity, *, reason: str = "存档副�
              location: str | None = None) -> bytes:
     """Return ``pdf`` with the portal's certification signature appended (PAdES, DocMDP: no changes)."""
     _pyhanko()
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import MDPPerm
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    key = serialization.load_pem_private_key(identity.key_pem, identity.password)
-    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    cert = asn1_x509.Certificate.load(identity.certificate.public_bytes(serialization.Encoding.DER))
-    chain = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in identity.chain()]
-    signer = signers.SimpleSigner(
-        signing_cert=cert, signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
-        cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),
-    )
+    signer, reserve = _signer(identity)
     writer = _metadata_keeping_writer(IncrementalPdfFileWriter)(io.BytesIO(pdf), strict=False)
     fields.append_signature_field(writer, fields.SigFieldSpec(SIGNATURE_FIELD))
-    _give_widget_an_empty_appearance(writer, generic)
+    _give_widget_an_empty_appearance(writer)
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason, location=location, certify=True, docmdp_permissions=MDPPerm.NO_CHANGES,
     )
-    out = signers.PdfSigner(meta, signer).sign_pdf(writer)
+    # A reserved size skips pyHanko's trial signature, which it makes only to measure one.
+    out = signers.PdfSigner(meta, signer).sign_pdf(writer, bytes_reserved=reserve)
     return out.getvalue()  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4)
+def _signer(identity: SigningIdentity) -> tuple[Any, int]:
+    """Return a pyHanko signer holding the loaded key, and the signature size to reserve.
+
+    Loading a 3072-bit RSA key checks it (about 0.1 s, twice per signature in pyHanko's SimpleSigner);
+    the key is loaded and checked once here and kept for the process.
+    """
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    key = serialization.load_pem_private_key(identity.key_pem, identity.password)
+    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    certs = [identity.certificate, *identity.chain()]
+    ders = [c.public_bytes(serialization.Encoding.DER) for c in certs]
+
+    class LoadedKeySigner(signers.SimpleSigner):  # type: ignore[misc]
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            return super().sign_raw(data, digest_algorithm)  # type: ignore[no-any-return]
+
+    asn1_certs = [asn1_x509.Certificate.load(der) for der in ders]
+    signer = LoadedKeySigner(signing_cert=asn1_certs[0], signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+                             cert_registry=SimpleCertificateStore.from_certs(asn1_certs))
+    # Room for the CMS container (certificates, signature, signed attributes) with plenty to spare, in
+    # hexadecimal digits as pyHanko counts it.
+    return signer, 2 * (4096 + 2 * sum(len(der) for der in ders))
 
 
 def _metadata_keeping_writer(base: type) -> type:
@@ -108,12 +134,14 @@ def _metadata_keeping_writer(base: type) -> type:
     return MetadataKeepingWriter
 
 
-def _give_widget_an_empty_appearance(writer: Any, generic: Any) -> None:
+def _give_widget_an_empty_appearance(writer: Any) -> None:
     """Give the invisible signature widget an empty normal appearance.
 
     ISO 19005-2/3 (6.3.3) excuse a zero-sized widget from having one, but ISO 19005-1 and some validators
     (PDFBox Preflight among them) do not: an empty /AP /N costs a few bytes and satisfies all of them.
     """
+    from pyhanko.pdf_utils import generic
+
     for ref in writer.root["/AcroForm"]["/Fields"]:
         field = ref.get_object()
         if field.get("/T") == SIGNATURE_FIELD:
