@@ -22,16 +22,18 @@ Pure: no Flask, no database.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
 import logging
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -47,6 +49,7 @@ SIGNATURE_FIELD = "CopyOfRecord"
 #: the XMP property holding the document's SHA-256 (namespace declared in an extension schema)
 PORTAL_XMP_NS = "urn:x-portal:copy-of-record:1.0/"
 MAX_PDF_BYTES = 20 * 1024 * 1024
+T = TypeVar("T")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -78,8 +81,23 @@ def sign_pdf(pdf: bytes, identity: SigningIdentity, *, reason: str = "存档副�
         reason=reason, location=location, certify=True, docmdp_permissions=MDPPerm.NO_CHANGES,
     )
     # A reserved size skips pyHanko's trial signature, which it makes only to measure one.
-    out = signers.PdfSigner(meta, signer).sign_pdf(writer, bytes_reserved=reserve)
+    out = _outside_event_loop(lambda: signers.PdfSigner(meta, signer).sign_pdf(writer, bytes_reserved=reserve))
     return out.getvalue()  # type: ignore[no-any-return]
+
+
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """Run ``call`` — pyHanko's synchronous API, which calls ``asyncio.run`` — where no event loop runs.
+
+    ``asyncio.run`` refuses to start inside a thread whose event loop is running (an async server, or a
+    library such as Playwright's synchronous API that keeps one running); there the call goes to a
+    short-lived thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(call).result()
 
 
 @lru_cache(maxsize=4)
@@ -264,7 +282,7 @@ def _verify_signed(reader: PdfFileReader, signature: Any, trusted: Sequence[x509
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pyHanko warns about the revocation mode it was asked for
-            status = validate_pdf_signature(signature, context)
+            status = _outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError):
         return _result("altered", signed=True)
     facts: dict[str, Any] = {

@@ -190,6 +190,18 @@ def test_wide_tables_print_on_landscape_pages(ghg_pdf: bytes, tmp_path: Path) ->
     assert all(w < h for i, (w, h, _) in enumerate(pages) if i not in landscape)
 
 
+def test_after_a_landscape_table_the_next_section_is_portrait_again(filled: dict[str, bytes],
+                                                                    tmp_path: Path) -> None:
+    data = filled[CPA_KIND]
+    sizes = [(w, h) for w, h, _ in pages_with_words(data, tmp_path)]
+    texts = pdf_text(data, tmp_path)
+    co_benefits = next(i for i, t in enumerate(texts) if "减污降碳协同效益" in t and "已实施方案合计" in t)
+    reviews = next(i for i, t in enumerate(texts) if "评估与验收" in t and "Assessment" in t)
+    assert sizes[co_benefits][0] > sizes[co_benefits][1]  # the co-benefit table is too wide for portrait
+    assert "第 1 部分，共 2 部分" in texts[co_benefits]  # and, filled wide, split in column groups
+    assert sizes[reviews][0] < sizes[reviews][1]
+
+
 def test_a_number_column_prints_one_format(ghg_pdf: bytes, tmp_path: Path) -> None:
     text = "\n".join(pdf_text(ghg_pdf, tmp_path))
     # NCV 22.8 (measured) beside the default 42.652: padded, never rounded; activity data likewise.

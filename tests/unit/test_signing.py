@@ -204,3 +204,12 @@ def test_a_signed_copy_whose_document_is_not_canonical_is_rejected(identity: Any
     facts = {"document_json": pretty, "sha256": hashlib.sha256(pretty).hexdigest()}
     result = verify_pdf(_signed_with(facts, identity), [identity.certificate])
     assert not result.ok and result.code == "not-canonical"
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(unsigned: bytes, identity: Any) -> None:
+    import asyncio
+
+    async def inside() -> str:  # an async server, or Playwright's sync API, keeps a loop running
+        return verify_pdf(sign_pdf(unsigned, identity), [identity.certificate]).code
+
+    assert asyncio.run(inside()) == "ok"
