@@ -11,6 +11,7 @@ from forms.exports import ConsolidatedExportForm, VerifyCopyForm
 from ..auth import permissions
 from ..models import Filing
 from ..renderers import PdfPrerequisiteError
+from ..renderers.signing_key import SigningKeyError
 from ..services import exports
 from ..services.errors import ServiceError
 from .access import filing_or_404, version_or_404
@@ -24,18 +25,18 @@ def _download(rendered: exports.Rendered, **headers: str) -> Response:
         "Content-Disposition": f"attachment; filename={rendered.filename}", **headers})
 
 
-def _refused(error: ServiceError | PdfPrerequisiteError) -> Response:
+def _refused(error: ServiceError | PdfPrerequisiteError | SigningKeyError) -> Response:
     """Answer a rendering that must not happen with the bilingual reason (never a 500)."""
     text = bilingual(error.message_zh, error.message_en)
-    return Response(render_template("exports/refused.html", message=text), status=503
-                    if isinstance(error, PdfPrerequisiteError) else 409)
+    return Response(render_template("exports/refused.html", message=text), status=409
+                    if isinstance(error, ServiceError) else 503)
 
 
 def _version_download(filing_id: int, number: int, fmt: str) -> Response:
     version = version_or_404(filing_id, number)
     try:
         rendered = exports.version_pdf(version) if fmt == "pdf" else exports.version_xlsx(version)
-    except (ServiceError, PdfPrerequisiteError) as error:
+    except (ServiceError, PdfPrerequisiteError, SigningKeyError) as error:
         return _refused(error)
     return _download(rendered, **{"X-Content-SHA256": version.sha256})
 
@@ -107,8 +108,6 @@ def verify():  # type: ignore[no-untyped-def]
     An uploaded PDF must carry the portal's signature over the whole file and embed the document whose
     hash it states; the reason is shown when it does not.
     """
-    from ..services.signing import SigningKeyError
-
     form = VerifyCopyForm()
     result = error = None
     if form.validate_on_submit():

@@ -307,3 +307,23 @@ def test_portal_render_filing_writes_the_signed_copy(app, submitted, tmp_path) -
     assert run_render_version(world.filing_a.id, 1, out, None) == 0
     result = verify_pdf(out.read_bytes(), trusted_certificates())
     assert result.ok and result.sha256 == version.sha256
+
+
+def test_a_missing_configured_key_is_a_clear_503_not_a_500(app, client, submitted, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    world, _ = submitted
+    saved = {k: app.config.get(k) for k in ("SIGNING_KEY_PATH", "SIGNING_CERT_PATH")}
+    identity = app.extensions.pop("portal.signing_identity", None)
+    app.config.update(SIGNING_KEY_PATH=str(tmp_path / "missing-key.pem"), SIGNING_CERT_PATH=str(tmp_path / "c.pem"))
+    try:
+        login(client, "filer_a@test.cn")
+        response = client.get(f"/filings/{world.filing_a.id}/versions/1.pdf")
+        assert response.status_code == 503 and "配置的签名密钥文件不存在" in response.get_data(as_text=True)
+        page = client.get("/verify")
+        assert page.status_code == 200 and "签名证书不可用" in page.get_data(as_text=True)
+        assert client.get("/verify/certificate.pem").status_code == 503
+    finally:
+        app.config.update(saved)
+        if identity is not None:
+            app.extensions["portal.signing_identity"] = identity
+        else:
+            app.extensions.pop("portal.signing_identity", None)
