@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from .documents import DOCUMENT_TYPES, KINDS, Document
-from .schema import Field, schema_of
+from .schema import Field, Violation, normalised, schema_of, validate
 
 
 class DocumentError(ValueError):
@@ -95,6 +95,38 @@ def parse_document(data: Any) -> Document:
 def document_from_json(text: str | bytes) -> Document:
     """Parse JSON text into a canonical document; raise :class:`DocumentError`."""
     return parse_document(loads(text))
+
+
+class InvalidDocument(DocumentError):
+    """Report every value of a document that its schema does not admit (all of them, not the first)."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        first = violations[0]
+        super().__init__(first.path, first.message.zh, first.message.en)
+
+    def describe(self) -> str:
+        """Return one line per violation, bilingual."""
+        return "\n".join(v.describe() for v in self.violations)
+
+
+def parse_input(data: Any) -> Document:
+    """Return the document a channel received (form, workbook, API, editor): parsed, trimmed and in bounds.
+
+    The one validation of every input channel: the strict decoder, then text trimmed (:func:`normalised`),
+    then every bound of the schema (:func:`validate`) — all the values out of bounds in one
+    :class:`InvalidDocument`, so a filer corrects them in one round.
+    """
+    document = normalised(parse_document(data))
+    violations = validate(document)
+    if violations:
+        raise InvalidDocument(violations)
+    return document  # type: ignore[no-any-return]
+
+
+def document_from_input(text: str | bytes) -> Document:
+    """Parse JSON text received from a channel (see :func:`parse_input`); raise :class:`DocumentError`."""
+    return parse_input(loads(text))
 
 
 def _join(path: str, name: str) -> str:
