@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from portal.calc.results import GhgComputed
-from portal.domain.documents import GhgAnnualReport
+from portal.domain.documents import GHG_COMPUTED, GhgAnnualReport
 from portal.domain.schema import validate
 
 from . import citations as c
@@ -205,11 +205,8 @@ def ghg_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------------------- GHG-007
 
-_DECLARED = (
-    ("total_tco2", "排放总量", "total emissions"),
-    ("combustion_tco2", "化石燃料燃烧排放量", "combustion emissions"),
-    ("process_tco2", "工业生产过程排放量", "process emissions"),
-)
+#: the computed totals a filer may declare, named and united as the computed figures are (GHG_COMPUTED)
+_DECLARED = tuple(d for d in GHG_COMPUTED if d.key in ("total_tco2", "combustion_tco2", "process_tco2"))
 
 
 @rule(
@@ -227,7 +224,8 @@ def ghg_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each declared total that differs from the computed total by more than the tolerance."""
     declared = doc.declared
     tolerance: Decimal | None = None
-    for name, zh, en in _DECLARED:
+    for definition in _DECLARED:
+        name, label, unit = definition.key, definition.label, definition.unit.zh if definition.unit else ""
         value = getattr(declared, name)
         if value is None:
             continue
@@ -238,10 +236,10 @@ def ghg_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         if diff is not None and diff > tolerance:
             yield (
                 f"declared.{name}",
-                f"申报{zh} {amount(value)} tCO2 与核算值 {amount(computed)} tCO2 相差 {pct(diff)}，"
+                f"申报的{label.zh} {amount(value)} {unit} 与核算值 {amount(computed)} {unit} 相差 {pct(diff)}，"
                 f"超过允许偏差 {pct(tolerance)}",
-                f"declared {en} {amount(value)} tCO2 differs from the computed {amount(computed)} tCO2 by "
-                f"{pct(diff)}, more than the {pct(tolerance)} allowed",
+                f"declared {label.en.lower()} {amount(value)} {unit} differs from the computed {amount(computed)} "
+                f"{unit} by {pct(diff)}, more than the {pct(tolerance)} allowed",
             )
 
 
