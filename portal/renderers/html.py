@@ -23,7 +23,7 @@ from portal.domain.findings import Finding
 
 from .formatting import display
 from .labels import CodeLabels
-from .layout import TableLayout, layout_table, with_places
+from .layout import TableLayout, layout_table
 from .meta import RenderMeta
 from .view import Column, FilingView, Table, build_view
 
@@ -120,10 +120,10 @@ def render_view_html(view: FilingView) -> str:
     template_dir(view.kind, view.template_version)  # validates kind and version
     template = _environment().get_template(f"{view.kind}/{view.template_version}/{TEMPLATE_NAME}")
 
-    def text(column: Column, value: Any, places: int | None = None) -> str:
-        return display(column, with_places(value, places), view.labels)
+    def text(column: Column, value: Any) -> str:
+        return display(column, value, view.labels)
 
-    def layout(table: Table) -> TableLayout:  # v2 and later: widths, orientation, decimals
+    def layout(table: Table) -> TableLayout:  # v2 and later: column widths and orientation
         return layout_table(table, text)
 
     return template.render(v=view, text=text, layout=layout)

@@ -12,16 +12,16 @@ Two reasons to decide this here rather than leave it to WeasyPrint's automatic t
   wide even for that is split into column groups that repeat its identifying columns.
 
 Widths are estimated from character counts with the metrics of Noto Sans CJK (an ideograph is 1 em, a
-Latin letter or digit about 0.6 em): cheap, linear, and conservative, so that a number never overflows
-its cell. Also decided here: the decimals of each number column, so that a column prints one number
-format (``22.800`` beside ``42.652``): values are padded with zeros, never rounded.
+Latin letter or digit about 0.6 em) of the text each cell prints (the view's columns already carry their
+decimals, one format per column): cheap, linear, and conservative, so that a number never overflows its
+cell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .view import Column, Table
@@ -31,8 +31,6 @@ PT_MM = 25.4 / 72
 PORTRAIT_MM = 210 - 30
 LANDSCAPE_MM = 297 - 30
 CELL_PADDING_MM = 2 * 1.5 + 0.5  # left and right padding, and a border
-#: most decimals a column is padded to; a value with more keeps its own (a factor is never rounded)
-MAX_PLACES = 6
 #: a column never gets more than this share of the preferred width budget
 MAX_COLUMN_MM = 70.0
 
@@ -71,7 +69,7 @@ def longest_unbreakable_em(text: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class TableLayout:
-    """Hold how one table prints: font, orientation, column groups and widths, decimals per column."""
+    """Hold how one table prints: font, orientation, column groups and their widths."""
 
     font_pt: float
     landscape: bool
@@ -79,43 +77,11 @@ class TableLayout:
     parts: tuple[tuple[int, ...], ...]
     #: width of each visible column in % of its group's table width, per group
     widths: tuple[tuple[float, ...], ...]
-    places: dict[int, int]  # column index (into ``Table.columns``) → decimals
 
     @property
     def split(self) -> bool:
         """Return whether the table is printed in several column groups."""
         return len(self.parts) > 1
-
-
-def column_places(table: Table) -> dict[int, int]:
-    """Return the decimals each number column is printed with: the most any of its values has (≤ 6).
-
-    A column whose rows each carry their own unit (the line-by-line results) holds different quantities
-    and keeps each value's own decimals.
-    """
-    if any(c.key == "unit" for c in table.columns):
-        return {}
-    lines = [*table.rows, *([table.footer] if table.footer else [])]
-    places: dict[int, int] = {}
-    for i, column in enumerate(table.columns):
-        if column.kind not in ("decimal", "auto"):
-            continue
-        found = [-v.as_tuple().exponent for row in lines if isinstance(v := row[i], Decimal) and v.is_finite()]
-        if found:
-            places[i] = max(0, min(MAX_PLACES, max(found)))  # type: ignore[type-var]
-    return places
-
-
-def with_places(value: Any, places: int | None) -> Any:
-    """Return ``value`` padded to ``places`` decimals (never rounded: a value with more keeps them)."""
-    if places is None or not isinstance(value, Decimal) or not value.is_finite():
-        return value
-    if -value.as_tuple().exponent > places:  # type: ignore[operator]
-        return value
-    try:
-        return value.quantize(Decimal(1).scaleb(-places))
-    except InvalidOperation:  # more digits than the decimal context holds: print it as it is
-        return value
 
 
 def _header_ems(column: Column) -> tuple[float, float]:
@@ -130,7 +96,6 @@ def _header_ems(column: Column) -> tuple[float, float]:
 def layout_table(table: Table, text: Callable[[Column, Any], str]) -> TableLayout:
     """Return the layout of a list table (``text`` gives the printed text of a value)."""
     visible = table.visible()
-    places = column_places(table)
     font_pt = WIDE_PT if len(visible) > WIDE_COLUMNS else DATA_PT
     em_mm = font_pt * PT_MM
     lines = [*table.rows, *([table.footer] if table.footer else [])]
@@ -140,7 +105,7 @@ def layout_table(table: Table, text: Callable[[Column, Any], str]) -> TableLayou
         head_low, head_high = _header_ems(column)
         cell_low = cell_high = 0.0
         for row in lines:
-            shown = text(column, with_places(row[i], places.get(i)))
+            shown = text(column, row[i])
             width = text_em(shown)
             # Numbers and short values print unbroken (td.num, .nw in the template); the rest wraps.
             unbroken = column.numeric or isinstance(row[i], Decimal | int) or len(shown) <= 6
@@ -150,12 +115,12 @@ def layout_table(table: Table, text: Callable[[Column, Any], str]) -> TableLayou
         high.append(min(max(head_high, cell_high) * em_mm + CELL_PADDING_MM, MAX_COLUMN_MM))
     positions = tuple(range(len(visible)))
     if sum(low) <= PORTRAIT_MM:
-        return TableLayout(font_pt, False, (positions,), (_percentages(low, high, PORTRAIT_MM),), places)
+        return TableLayout(font_pt, False, (positions,), (_percentages(low, high, PORTRAIT_MM),))
     if sum(low) <= LANDSCAPE_MM:
-        return TableLayout(font_pt, True, (positions,), (_percentages(low, high, LANDSCAPE_MM),), places)
+        return TableLayout(font_pt, True, (positions,), (_percentages(low, high, LANDSCAPE_MM),))
     parts = _split(low, visible)
     widths = tuple(_percentages([low[p] for p in part], [high[p] for p in part], LANDSCAPE_MM) for part in parts)
-    return TableLayout(font_pt, True, parts, widths, places)
+    return TableLayout(font_pt, True, parts, widths)
 
 
 def _split(low: Sequence[float], visible: Sequence[tuple[int, Column]]) -> tuple[tuple[int, ...], ...]:
