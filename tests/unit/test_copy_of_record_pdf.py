@@ -44,7 +44,7 @@ def ghg_pdf() -> bytes:
 @pytest.fixture(scope="module")
 def filled() -> dict[str, bytes]:
     """Return the PDFs of both kinds with every field filled wide."""
-    return {kind: render(fully_filled(load(kind))) for kind in (GHG_KIND, CPA_KIND)}
+    return {kind: render(fully_filled(kind)) for kind in (GHG_KIND, CPA_KIND)}
 
 
 def write(data: bytes, tmp_path: Path, name: str = "copy.pdf") -> Path:
@@ -178,7 +178,7 @@ def test_no_table_runs_off_the_page_of_a_fully_filled_report(filled: dict[str, b
 
 
 def test_the_check_sees_the_table_that_ran_off_the_page_in_v1(tmp_path: Path) -> None:
-    found = overflows(render(fully_filled(load(GHG_KIND)), template_version="v1"), tmp_path)
+    found = overflows(render(fully_filled(GHG_KIND), template_version="v1"), tmp_path)
     assert any("of 595" in line for line in found)  # the 14-column parameters table, as the issue saw it
 
 
