@@ -24,10 +24,13 @@ import pytest
 from portal.calc.cpa import compute_cpa
 from portal.calc.ghg import compute_ghg
 from portal.domain import documents as documents_module
+from portal.domain import schema as schema_module
 from portal.domain.codec import document_from_json, document_sha256
 from portal.domain.documents import CPA_KIND, GHG_KIND, KINDS, FuelLine
 from portal.domain.fields import field_info
 from portal.domain.findings import Finding
+from portal.domain.formatting import number as format_number
+from portal.domain.schema import schemas
 from portal.reference import default_reference
 from portal.renderers import (
     RenderMeta,
@@ -39,9 +42,6 @@ from portal.renderers import (
     template_dir,
     template_versions,
 )
-from portal.domain import schema as schema_module
-from portal.domain.formatting import number as format_number
-from portal.domain.schema import schemas
 from portal.renderers.html import chem
 from portal.renderers.view import describe_path
 from portal.renderers.xlsx import FORMULA_TRIGGERS
