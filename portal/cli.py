@@ -1,4 +1,4 @@
-"""The ``portal`` command line: check, render, xlsx, import, seed-demo, serve, worker, and ``db`` (Flask-Migrate).
+"""The ``portal`` command line: check, render, xlsx, import, seed-demo, derive-facts, serve, worker, ``db`` (Flask-Migrate).
 
 A plain click group, not Flask's: ``check``, ``render FILE`` and ``xlsx`` need neither a server nor a
 database (filing-format.md), so they import neither Flask nor the application and start in a fraction of the
@@ -185,6 +185,33 @@ def seed_demo_command() -> None:
     click.echo("演示数据已就绪 / demo data ready" + (f" (+{created})" if created else ""))
 
 
+@main.command("derive-facts")
+@needs_app
+def derive_facts_command() -> None:
+    """Derive the review queue's counts and the dashboard's figures of versions that lack them (idempotent)."""
+    from .extensions import db
+    from .services import version_facts
+
+    derived = version_facts.refresh()
+    db.session.commit()
+    click.echo(f"已汇总 {derived} 个版本 / derived the facts of {derived} version(s)")
+
+
+def _derive_missing_facts(app: Flask) -> None:
+    """Derive the facts of versions written outside submit() (demo seed, scripts, migration 0007) at start-up.
+
+    The queue and the dashboard only read them: a page view never writes (portal.web.transaction).
+    """
+    from .extensions import db
+    from .services import version_facts
+
+    with app.app_context():
+        derived = version_facts.refresh_safely()
+        db.session.commit()
+    if derived:
+        click.echo(f"已汇总 {derived} 个版本 / derived the facts of {derived} version(s)", err=True)
+
+
 @main.command("notify-deadlines")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date to judge deadlines on (default: today).")
@@ -230,6 +257,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
     app = _create_app()
+    _derive_missing_facts(app)
     from .jobs import get_queue
 
     queue = get_queue(app)
@@ -257,6 +285,7 @@ def worker_command(threads: int | None) -> None:
     if queue.mode == "immediate":
         raise click.UsageError("PORTAL_JOB_QUEUE=immediate runs jobs where they are queued: no worker needed")
     reap_stale_jobs(app)  # jobs whose worker died while nobody was watching are shown interrupted, not running
+    _derive_missing_facts(app)
     click.echo(f"portal worker on {queue.mode} queue {queue.huey.name!r}, pid {os.getpid()}", err=True)
     queue.consumer(threads or int(app.config.get("JOB_WORKERS") or 1)).run()
 
@@ -264,5 +293,6 @@ def worker_command(threads: int | None) -> None:
 def register_app_commands(app: Flask) -> None:
     """Register commands that need the app on ``flask --app wsgi``, too."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(derive_facts_command)
     app.cli.add_command(notify_deadlines_command)
     app.cli.add_command(send_mail_command)

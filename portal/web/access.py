@@ -37,7 +37,7 @@ def filing_or_404(filing_id: int, need: str = "view") -> Filing:
 
 def version_or_404(filing_id: int, number: int) -> FilingVersion:
     """Return version ``number`` of a filing the current user may view, else abort with 404."""
-    from ..services.filings import find_version
+    from ..services.versions import find_version
 
     version = find_version(filing_or_404(filing_id).id, number)
     if version is None:
