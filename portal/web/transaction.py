@@ -60,14 +60,16 @@ def register_transaction(app: Flask) -> None:
 
 
 def _finish_request(response: Response) -> Response:
+    # Taken off ``g`` whatever the method: a test keeps one app context (and so one ``g``) for many requests.
+    rolled_back = g.pop("_portal_rolled_back", False)
+    callbacks = g.pop("_after_commit", [])
     if request.method not in MUTATING:
         return response
-    if response.status_code >= 400 or g.pop("_portal_rolled_back", False):
+    if response.status_code >= 400 or rolled_back:
         db.session.rollback()
-        g.pop("_after_commit", None)
         return response
     db.session.commit()
-    for callback in g.pop("_after_commit", ()):
+    for callback in callbacks:
         callback()
     _deliver_mail()
     return response
