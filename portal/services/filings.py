@@ -162,17 +162,12 @@ def _diff_summary(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
     return {key: before.get(key) for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
 
 
-def check_transition(filing: Filing, to: str, action: str) -> None:
-    """Refuse a status change the state machine (:data:`TRANSITIONS`) does not allow."""
+def transition(actor: User, filing: Filing, to: str, action: str) -> None:
+    """Move the filing to status ``to`` by ``action`` (submit, return, accept), audited; refuse any other move."""
     if TRANSITIONS.get((filing.status, to)) != action:
         raise IllegalTransition(
             f"状态为“{filing.status}”的申报不能执行此操作", f"a filing in status {filing.status!r} cannot be {action}ed"
         )
-
-
-def transition(actor: User, filing: Filing, to: str, action: str) -> None:
-    """Move the filing to status ``to`` by ``action`` (submit, return, accept), audited; refuse any other move."""
-    check_transition(filing, to, action)
     before = filing.status
     filing.status = to
     audit.record(actor, f"filing.{action}", "filing", filing.id, before={"status": before}, after={"status": to})

@@ -35,8 +35,8 @@ from ..models import (
 )
 from . import audit, notifications
 from .access import require_edit, require_review
-from .errors import NotFound, ServiceError
-from .filings import check_transition, transition
+from .errors import IllegalTransition, NotFound, ServiceError
+from .filings import transition
 from .versions import current_version, previous_accepted, version_document, version_of
 
 PAGE_SIZE = 50
@@ -230,7 +230,8 @@ def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
 
 def _require_under_review(filing: Filing) -> None:
     if filing.status not in UNDER_REVIEW:
-        raise ServiceError("只有待审核的申报可以评论或决定", "only a filing awaiting review can be commented on or decided")
+        raise IllegalTransition("只有待审核的申报可以评论或决定",
+                                "only a filing awaiting review can be commented on or decided")
 
 
 def add_comment(actor: User, filing: Filing, *, target_type: str, target: str, visibility: str,
@@ -361,7 +362,7 @@ def return_filing(actor: User, filing: Filing, note: str = "") -> None:
     A note typed with the decision becomes a visible comment on the whole filing.
     """
     require_review(actor, filing)
-    check_transition(filing, "returned", "return")
+    _require_under_review(filing)
     if note and note.strip():
         add_comment(actor, filing, target_type="filing", target="", visibility="filer", body=note)
     visible = [c for c in comments(filing, for_filer=True) if c.version_number == filing.current_version]
@@ -377,7 +378,6 @@ def return_filing(actor: User, filing: Filing, note: str = "") -> None:
 def accept_filing(actor: User, filing: Filing, now: dt.datetime | None = None) -> None:
     """Accept the filing, unless an explanation of its current version stands rejected."""
     require_review(actor, filing)
-    check_transition(filing, "accepted", "accept")
     rejected = [k for k, v in verdicts(filing, filing.current_version).items() if v.verdict == "rejected"]
     if rejected:
         raise ServiceError(f"有 {len(rejected)} 条情况说明未被认可（{'、'.join(rejected)}），请退回修改而不是通过",
