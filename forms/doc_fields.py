@@ -1,24 +1,26 @@
-"""Build WTForms forms from the canonical document dataclasses, and document parts back from form data.
+"""Build the filer's WTForms forms from the kind's field tree, and document parts back from form data.
 
-The field declarations in ``portal/domain/documents.py`` (type hints plus ``info(zh, en, unit, codes=...)``
-metadata) are the one field spec: labels, units, help texts, which inputs are required, which values a
-select offers. Nothing here repeats a field's label or unit. Type → field:
+The field tree (``portal.domain.schema``) is the one field spec: labels, units, help texts, which inputs
+are required, which values a select offers, the bounds a number must lie in. Nothing here repeats a
+field's label, unit or range. Node kind → input:
 
 =====================  ========================================================================
-``Decimal``            :class:`NumberField` (text input, ``inputmode=decimal``; "请输入数字")
-``int``                :class:`IntField`
-``bool``               ``BooleanField``
+``number``             :class:`NumberField` (text input, ``inputmode=decimal``; "请输入数字")
+``integer``            :class:`IntField`
+``boolean``            ``BooleanField``
 ``date``               :class:`DateInputField` (``YYYY-MM-DD``; also ``2024/1/5`` and ``2024年1月5日``)
-``Literal[...]``       :class:`ChoiceField` with Chinese labels (:data:`CHOICE_LABELS`)
-``list[Literal]``      :class:`MultiCheckboxField`
-``str`` + ``codes``    :class:`ChoiceField` whose choices come from the reference data (:func:`bind_choices`)
-``str``                ``StringField`` (blank → ``None`` when the field is optional)
-dataclass              ``FormField`` of the dataclass's form
-``list[dataclass]``    ``FieldList(FormField(...))`` — repeatable rows
+``choice``             :class:`ChoiceField` named from the label catalogue's value set
+list of choices        :class:`MultiCheckboxField`
+``code`` (reference)   :class:`ChoiceField` whose choices come from the reference data (:func:`bind_choices`)
+``text``               ``StringField`` (trimmed; blank → ``None`` when the field is optional)
+``object``             ``FormField`` of the object's form
+list of objects        ``FieldList(FormField(...))`` — repeatable rows
 =====================  ========================================================================
 
-Only well-formedness is checked here (type, required, range); regulatory checks stay in the rules engine.
-Field names follow the document paths: ``fuels[2].ncv`` is the input ``fuels-2-ncv`` (:func:`path_to_id`).
+Each number and text input applies :func:`portal.domain.schema.check_value` — the decoder's own check —
+so a value out of bounds is refused with the same words in the form, the workbook and the API. Regulatory
+checks stay in the rules engine. Field names follow the document paths: ``fuels[2].ncv`` is the input
+``fuels-2-ncv`` (:func:`path_to_id`).
 """
 
 from __future__ import annotations
@@ -26,154 +28,52 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import types
-import typing
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
 from wtforms.fields import DateField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
-from portal.domain.fields import field_info
+from portal.domain.labels import ValueSet
+from portal.domain.schema import MISSING, Field, Section, check_value, normalise_text, schema_of
+
+from .labels import Bilingual, english
 
 __all__ = [
-    "CHOICE_LABELS",
     "Bilingual",
     "ChoiceField",
     "ChoiceList",
     "DateInputField",
+    "FormSection",
     "IntField",
     "MultiCheckboxField",
     "NumberField",
-    "NumberRange",
+    "SchemaCheck",
+    "apply_section",
     "bind_choices",
     "build_object_form",
     "build_section_form",
+    "form_sections",
     "form_values",
     "initial_data",
     "object_from_form",
-    "section_data",
     "path_to_id",
     "renumber_rows",
+    "section_data",
+    "section_form_class",
 ]
 
 
-def _english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
-class Bilingual:
-    """Hold a label (and its unit) in Chinese and English; render the one of the current language.
-
-    WTForms renders labels with ``escape(text)``, which calls :meth:`__html__`, so the language is chosen
-    when the page is drawn, not when the form class is built.
-    """
-
-    __slots__ = ("en", "unit_en", "unit_zh", "zh")
-
-    def __init__(self, zh: str, en: str, unit: str | None = None, unit_en: str | None = None) -> None:
-        self.zh = zh
-        self.en = en
-        self.unit_zh = unit
-        self.unit_en = unit_en if unit_en is not None else unit
-
-    @property
-    def name(self) -> str:
-        """Return the label without its unit."""
-        return self.en if _english() else self.zh
-
-    @property
-    def unit(self) -> str | None:
-        """Return the unit in the current language (None when the field has none)."""
-        return self.unit_en if _english() else self.unit_zh
-
-    def __str__(self) -> str:
-        unit = self.unit
-        if not unit:
-            return self.name
-        return f"{self.name} ({unit})" if _english() else f"{self.name}（{unit}）"
-
-    def __html__(self) -> str:
-        return str(escape(str(self)))
-
-    def __repr__(self) -> str:
-        return f"Bilingual({self.zh!r}, {self.en!r}, {self.unit_zh!r})"
-
-
-#: Labels of the values of the documents' ``Literal`` types (documents.py declares the values only).
-CHOICE_LABELS: dict[str, Any] = {
-    # generating units and boilers
-    "coal": _l("燃煤"),
-    "gas": _l("燃气"),
-    "oil": _l("燃油"),
-    "biomass": _l("生物质"),
-    "electric": _l("电"),
-    "other": _l("其他"),
-    # toxic categories and online monitoring
-    "hazardous_waste": _l("危险废物"),
-    "highly_toxic_chemicals": _l("剧毒化学品"),
-    "heavy_metals": _l("重金属"),
-    "pops": _l("持久性有机污染物"),
-    "vocs": _l("挥发性有机物"),
-    "tp": _l("总磷"),
-    "tn": _l("总氮"),
-    # clean-production audit
-    "mandatory": _l("强制性"),
-    "voluntary": _l("自愿性"),
-    "individual": _l("单个企业"),
-    "industry_whole": _l("行业整体"),
-    "park_whole": _l("园区整体"),
-    "pilot": _l("创新试点"),
-    "double_exceed": _l("双超"),
-    "high_energy": _l("高耗能"),
-    "double_toxic": _l("双有"),
-    "no_low": _l("无/低费"),
-    "medium_high": _l("中/高费"),
-    "raw_material_energy": _l("原辅材料和能源替代"),
-    "process": _l("技术工艺改造"),
-    "equipment": _l("设备维护和更新"),
-    "process_control": _l("过程优化控制"),
-    "product": _l("产品更换或改进"),
-    "waste_recycling": _l("废弃物回收利用和循环使用"),
-    "management": _l("加强管理"),
-    "staff": _l("员工素质提高及积极性激励"),
-    "proposed": _l("已提出"),
-    "feasible": _l("可行"),
-    "implemented": _l("已实施"),
-    "dropped": _l("已放弃"),
-    "not_applied": _l("未申请"),
-    "applied": _l("已申请"),
-    "passed": _l("已通过"),
-    "failed": _l("未通过"),
-    "near": _l("近期"),
-    "mid": _l("中期"),
-    "I": _l("一级"),
-    "II": _l("二级"),
-    "III": _l("三级"),
-    "unit_energy": _l("单位产品综合能耗"),
-    "unit_water": _l("单位产品取水量"),
-    "unit_co2": _l("单位产品二氧化碳排放"),
-    "so2_t": _l("二氧化硫排放量"),
-    "nox_t": _l("氮氧化物排放量"),
-    "pm_t": _l("颗粒物排放量"),
-    "vocs_t": _l("挥发性有机物排放量"),
-    "cod_t": _l("化学需氧量排放量"),
-    "nh3n_t": _l("氨氮排放量"),
-    "hazardous_waste_t": _l("危险废物产生量"),
-    "solid_waste_reuse_rate": _l("固体废物综合利用率"),
-}
+_english = english
 
 
 # ------------------------------------------------------------------------------------------ fields
@@ -381,31 +281,20 @@ class MultiCheckboxField(SelectMultipleField):
                 raise ValidationError(_("“%(value)s”不是可选的值", value=value))
 
 
-class NumberRange:
-    """Check that a number lies in a range, each end open or closed, with one message for the filer."""
+class SchemaCheck:
+    """Refuse a value its schema field does not admit, with the message every input channel gives.
 
-    def __init__(self, min: Decimal | None = None, max: Decimal | None = None, *,  # noqa: A002
-                 min_inclusive: bool = True, max_inclusive: bool = True, message: Any = None) -> None:
-        self.min = min
-        self.max = max
-        self.min_inclusive = min_inclusive
-        self.max_inclusive = max_inclusive
-        self.message = message
+    The check is :func:`portal.domain.schema.check_value`: the decoder applies it to uploaded and posted
+    documents, so a number out of bounds reads the same in the form, the workbook and the API.
+    """
+
+    def __init__(self, node: Field) -> None:
+        self.node = node
 
     def __call__(self, form: Any, field: Any) -> None:
-        value = field.data
-        if value is None:
-            return
-        low_ok = self.min is None or (value >= self.min if self.min_inclusive else value > self.min)
-        high_ok = self.max is None or (value <= self.max if self.max_inclusive else value < self.max)
-        if not (low_ok and high_ok):
-            raise StopValidation(str(self.message) if self.message else self.describe())
-
-    def describe(self) -> str:
-        """Return the default message naming the range."""
-        if self.max is None:
-            return _("应大于或等于 %(min)s", min=self.min) if self.min_inclusive else _("应大于 %(min)s", min=self.min)
-        return _("应在 %(min)s 到 %(max)s 之间", min=self.min, max=self.max)
+        problem = check_value(self.node, field.data)
+        if problem is not None:
+            raise StopValidation(problem.en if _english() else problem.zh)
 
 
 class _Required(InputRequired):
@@ -424,96 +313,60 @@ class _Required(InputRequired):
 # ------------------------------------------------------------------------------------- the builder
 
 
-@dataclasses.dataclass(frozen=True)
-class FieldRule:
-    """Hold what the form adds to a field beyond its type: a range, or the rule to leave it unbounded."""
-
-    range: NumberRange | None = None
-    readonly: bool = False
+def label_of(node: Field) -> Bilingual:
+    """Return a field's label with its unit, in the language of the page."""
+    unit = node.unit
+    return Bilingual(node.label.zh, node.label.en, unit.zh if unit else None, unit.en if unit else None)
 
 
-Rules = Mapping[tuple[type, str], FieldRule]
+def _choices(values: ValueSet) -> ChoiceList:
+    return ChoiceList(SelectChoice(value=c.value, label=Bilingual(c.zh, c.en)) for c in values)
 
 
-def _optional(tp: Any) -> tuple[bool, Any]:
-    if get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) != len(get_args(tp)) and len(args) == 1:
-            return True, args[0]
-    return False, tp
-
-
-def _has_default(f: dataclasses.Field[Any]) -> bool:
-    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
-
-
-def _literal_choices(values: Iterable[Any]) -> ChoiceList:
-    return ChoiceList(SelectChoice(value=str(v), label=CHOICE_LABELS.get(str(v), str(v))) for v in values)
-
-
-def _scalar_field(owner: type, f: dataclasses.Field[Any], tp: Any, rules: Rules, default_min: Decimal | None):  # type: ignore[no-untyped-def]
-    meta = field_info(f)
-    optional, inner = _optional(tp)
-    label = Bilingual(meta.zh, meta.en, meta.unit, meta.unit_en)
-    description = Bilingual(meta.help_zh, meta.help_en or meta.help_zh) if meta.help_zh else ""
-    rule = rules.get((owner, f.name), FieldRule())
-    required = not optional and not _has_default(f)
-    render_kw: dict[str, Any] = {"readonly": True} if rule.readonly else {}
-    presence = [_Required()] if required else [Optional()]
-    if inner is bool:
+def _scalar_field(node: Field) -> Any:  # an unbound WTForms field
+    """Return the input of a leaf node (or a list of choices): its kind, label, unit, help and checks."""
+    label = label_of(node)
+    description = Bilingual(node.help.zh, node.help.en) if node.help else ""
+    render_kw: dict[str, Any] = {"readonly": True} if node.fixed else {}
+    presence = [_Required()] if node.required and not node.nullable else [Optional()]
+    check = [SchemaCheck(node)]
+    if node.kind == "boolean":
         return BooleanField(label, description=description, render_kw=render_kw or None)
-    if inner is Decimal:
-        if rule.range is not None:
-            bound = [rule.range]
-        elif default_min is not None:
-            bound = [NumberRange(min=default_min, message=_l("不能为负数"))]
-        else:
-            bound = []
-        if not required and not optional and f.default is not dataclasses.MISSING:
-            render_kw["placeholder"] = format(f.default, "f")
-        return NumberField(label, presence + bound, description=description, render_kw=render_kw)
-    if inner is int:
-        return IntField(label, presence + ([rule.range] if rule.range else []), description=description,
-                        render_kw=render_kw)
-    if inner is dt.date:
+    if node.kind == "number":
+        default = node.default
+        if not node.nullable and default is not MISSING and not callable(default):
+            render_kw["placeholder"] = format(default, "f")
+        return NumberField(label, presence + check, description=description, render_kw=render_kw)
+    if node.kind == "integer":
+        return IntField(label, presence + check, description=description, render_kw=render_kw)
+    if node.kind == "date":
         return DateInputField(label, presence, description=description, render_kw=render_kw or None)
-    if get_origin(inner) is Literal:
-        return ChoiceField(label, presence, choices=_literal_choices(get_args(inner)), description=description,
+    if node.kind == "choice" and node.values is not None:
+        return ChoiceField(label, presence, choices=_choices(node.values), description=description,
                            render_kw=render_kw or None)
-    if get_origin(inner) is list and get_origin(get_args(inner)[0]) is Literal:
-        return MultiCheckboxField(label, choices=_literal_choices(get_args(get_args(inner)[0])),
-                                  description=description)
-    if inner is str and meta.codes in ("fuel", "process", "product"):
+    if node.is_scalar_list and node.children[0].values is not None:
+        return MultiCheckboxField(label, choices=_choices(node.children[0].values), description=description)
+    if node.kind == "code" and node.codes in ("fuel", "process", "product"):
         # The choices depend on the reference data in force: bind_choices() sets them per request.
-        return ChoiceField(label, presence, choices=[], code_list=meta.codes, description=description,
+        return ChoiceField(label, presence, choices=[], code_list=node.codes, description=description,
                            render_kw=render_kw or None)
-    if inner is str:
-        return StringField(label, presence + [Length(max=500, message=_l("不能超过 %(max)d 个字符"))], description=description,
-                           filters=[_strip], render_kw=render_kw or None)
-    raise TypeError(f"no form field for {owner.__name__}.{f.name}: {tp!r}")
+    if node.kind in ("text", "code"):
+        return StringField(label, presence + check, description=description, filters=[_normalise],
+                           render_kw=render_kw or None)
+    raise TypeError(f"no form field for {node.path} ({node.kind})")  # a programming error
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+def _normalise(value: Any) -> Any:
+    return normalise_text(value) if isinstance(value, str) else value
 
 
-def _is_dataclass_type(tp: Any) -> bool:
-    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+def _unbound(node: Field) -> Any:
+    if node.kind == "object":
+        return FormField(build_object_form(node), label=label_of(node))
+    if node.kind == "list" and not node.is_scalar_list:
+        return FieldList(FormField(build_object_form(node.item)), label=label_of(node), min_entries=0)
+    return _scalar_field(node)
 
-
-def _unbound(owner: type, f: dataclasses.Field[Any], tp: Any, rules: Rules, default_min: Decimal | None):  # type: ignore[no-untyped-def]
-    meta = field_info(f)
-    label = Bilingual(meta.zh, meta.en, meta.unit, meta.unit_en)
-    optional, inner = _optional(tp)
-    if _is_dataclass_type(inner):
-        return FormField(build_object_form(inner, rules=rules, default_min=default_min), label=label)
-    if get_origin(inner) is list and _is_dataclass_type(get_args(inner)[0]):
-        row = build_object_form(get_args(inner)[0], rules=rules, default_min=default_min)
-        return FieldList(FormField(row), label=label, min_entries=0)
-    return _scalar_field(owner, f, tp, rules, default_min)
-
-
-_FORM_CACHE: dict[tuple[Any, ...], type[Form]] = {}
 
 #: Form attributes a field must not shadow (``ProcessLine.process``): such a field is stored under
 #: ``<name>_`` and keeps its document name as its HTML name.
@@ -531,56 +384,36 @@ def _named(unbound: Any, name: str) -> Any:
     return unbound
 
 
-def build_object_form(cls: type, *, rules: Rules | None = None, default_min: Decimal | None = Decimal(0),
-                      exclude: Sequence[str] = ()) -> type[Form]:
-    """Return a WTForms form class with one field per field of the dataclass ``cls`` (cached)."""
-    rules = rules or {}
-    key = (cls, id(rules), default_min, tuple(exclude))
-    found = _FORM_CACHE.get(key)
-    if found is not None:
-        return found
-    hints = _hints(cls)
-    attrs: dict[str, Any] = {"document_class": cls}
-    for f in dataclasses.fields(cls):
-        if f.name in exclude:
-            continue
-        attrs[attr_name(f.name)] = _named(_unbound(cls, f, hints[f.name], rules, default_min), f.name)
-    form = type(f"{cls.__name__}Form", (Form,), attrs)
-    _FORM_CACHE[key] = form
-    return form
-
-
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def build_object_form(node: Field) -> type[Form]:
+    """Return a WTForms form class with one field per child of the object node (built once per node)."""
+    attrs: dict[str, Any] = {"schema_node": node}
+    for child in node.children:
+        attrs[attr_name(child.name)] = _named(_unbound(child), child.name)
+    return type(f"{node.python_type.__name__}Form", (Form,), attrs)
 
 
-def build_section_form(doc_cls: type, attrs: Sequence[str], *, rules: Rules | None = None,
-                       default_min: Decimal | None = Decimal(0), name: str = "Section") -> type[FlaskForm]:
-    """Return a FlaskForm class holding the document fields ``attrs`` and the draft revision (hidden)."""
-    rules = rules or {}
-    hints = _hints(doc_cls)
-    by_name = {f.name: f for f in dataclasses.fields(doc_cls)}
+def build_section_form(section: Section, name: str = "Section") -> type[FlaskForm]:
+    """Return a FlaskForm class holding a section's fields and the draft revision (hidden)."""
     fields: dict[str, Any] = {
         "revision": HiddenField(),
-        "document_class": doc_cls,
-        "section_attrs": tuple(attrs),
+        "section_nodes": section.fields,
+        "section_attrs": tuple(n.name for n in section.fields if not n.fixed),
     }
-    for attr in attrs:
-        fields[attr_name(attr)] = _named(_unbound(doc_cls, by_name[attr], hints[attr], rules, default_min), attr)
+    for node in section.fields:
+        if not node.fixed:  # the reporting year keys the filing: shown on the page, never edited
+            fields[attr_name(node.name)] = _named(_unbound(node), node.name)
     return type(f"{name}Form", (FlaskForm,), fields)
 
 
 # ------------------------------------------------------------------------------- form → document
 
 
-def _value_of(field: Any, f: dataclasses.Field[Any], tp: Any) -> Any:
-    optional, inner = _optional(tp)
+def _value_of(field: Any, node: Field) -> Any:
     if isinstance(field, FormField):
-        return object_from_form(field.form, inner)
+        return object_from_form(field.form, node)
     if isinstance(field, FieldList):
-        (row_type,) = get_args(inner)
-        return [object_from_form(entry.form, row_type) for entry in field.entries]
+        return [object_from_form(entry.form, node.item) for entry in field.entries]
     data = field.data
     if isinstance(field, MultiCheckboxField):
         chosen = set(data or ())
@@ -588,32 +421,26 @@ def _value_of(field: Any, f: dataclasses.Field[Any], tp: Any) -> Any:
     if isinstance(field, BooleanField):
         return bool(data)
     if data is None or data == "":
-        if optional:
+        if node.nullable:
             return None
-        if f.default is not dataclasses.MISSING:
-            return f.default
-        if f.default_factory is not dataclasses.MISSING:
-            return f.default_factory()
-        return None  # a required field left blank: the form's validation has already refused it
+        # a required field left blank has been refused by the form's validation already
+        return node.default_value()
     return data
 
 
-def object_from_form(form: Form, cls: type) -> Any:
-    hints = _hints(cls)
+def object_from_form(form: Form, node: Field) -> Any:
+    """Return the document object an object node's (valid) form holds."""
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        field = form._fields.get(attr_name(f.name))
+    for child in node.children:
+        field = form._fields.get(attr_name(child.name))
         if field is not None:
-            kwargs[f.name] = _value_of(field, f, hints[f.name])
-    return cls(**kwargs)
+            kwargs[child.name] = _value_of(field, child)
+    return node.python_type(**kwargs)
 
 
 def form_values(form: FlaskForm) -> dict[str, Any]:
     """Return the document attributes a validated section form holds (attribute → value)."""
-    doc_cls = form.document_class
-    hints = _hints(doc_cls)
-    by_name = {f.name: f for f in dataclasses.fields(doc_cls)}
-    return {attr: _value_of(form[attr_name(attr)], by_name[attr], hints[attr]) for attr in form.section_attrs}
+    return {node.name: _value_of(form[attr_name(node.name)], node) for node in form.section_nodes if not node.fixed}
 
 
 def initial_data(value: Any) -> Any:
@@ -628,6 +455,51 @@ def initial_data(value: Any) -> Any:
 def section_data(form_class: type[FlaskForm], document: Any) -> dict[str, Any]:
     """Return the initial data of a section form from a document."""
     return {attr_name(attr): initial_data(getattr(document, attr)) for attr in form_class.section_attrs}
+
+
+@dataclasses.dataclass(frozen=True)
+class FormSection:
+    """Describe one page of the filer's forms: the schema section, its URL slug, title and rows."""
+
+    slug: str
+    title: Bilingual
+    attrs: tuple[str, ...]  # the document attributes it edits
+    lists: tuple[str, ...]  # those edited as repeatable rows
+    section: Section
+
+
+@cache
+def form_sections(kind: str) -> tuple[FormSection, ...]:
+    """Return the form pages of a kind: the schema's sections, in order."""
+    out = []
+    for s in schema_of(kind).sections:
+        editable = tuple(n for n in s.fields if not n.fixed)
+        out.append(FormSection(
+            s.slug, Bilingual(s.title.zh, s.title.en), tuple(n.name for n in editable),
+            tuple(n.name for n in editable if n.kind == "list" and not n.is_scalar_list), s,
+        ))
+    return tuple(out)
+
+
+@cache
+def section_form_class(kind: str, slug: str) -> type[FlaskForm]:
+    """Return the form class of a section page (built once from the schema)."""
+    section = next(s for s in form_sections(kind) if s.slug == slug)
+    prefix = "".join(part.title() for part in kind.split("_")[:2])
+    return build_section_form(section.section, name=prefix + slug.title().replace("-", ""))
+
+
+def apply_section(document: Any, form: FlaskForm) -> Any:
+    """Return the document with the section's attributes replaced by what the (valid) form holds.
+
+    An optional object left entirely blank (a consultancy with no name and no code) is no object
+    (``null`` in the document), not an empty one.
+    """
+    values = form_values(form)
+    for node in form.section_nodes:
+        if node.kind == "object" and node.nullable and values.get(node.name) == node.python_type():
+            values[node.name] = None
+    return dataclasses.replace(document, **values)
 
 
 # ---------------------------------------------------------------------------------------- helpers

@@ -6,10 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-KIND_CHOICES = [SelectChoice("ghg_annual_report", _l("温室气体排放年度报告")), SelectChoice("clean_production_audit", _l("清洁生产审核"))]
+from portal.domain.labels import KINDS
+
+from .labels import value_choices
+
+KIND_CHOICES = value_choices(KINDS)
 
 
 class NewFilingForm(FlaskForm):

@@ -8,16 +8,12 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from .filings import KIND_CHOICES
+from portal.domain.labels import FILING_STATUSES
 
-STATUS_CHOICES = [
-    SelectChoice("", _l("全部状态")),
-    SelectChoice("draft", _l("草稿")),
-    SelectChoice("submitted", _l("已提交")),
-    SelectChoice("returned", _l("已退回")),
-    SelectChoice("resubmitted", _l("已重新提交")),
-    SelectChoice("accepted", _l("已通过")),
-]
+from .filings import KIND_CHOICES
+from .labels import value_choices
+
+STATUS_CHOICES = value_choices(FILING_STATUSES, blank=_l("全部状态"))
 SORT_CHOICES = [
     SelectChoice("submitted", _l("提交时间")),
     SelectChoice("deadline", _l("截止日期")),

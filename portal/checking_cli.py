@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .domain.codec import DocumentError, document_from_json, dumps
+from .domain.codec import DocumentError, InvalidDocument, document_from_json, dumps
 from .domain.documents import GhgAnnualReport
+from .domain.schema import validate
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -19,8 +20,21 @@ def _read_bytes(path: Path) -> bytes:
         raise DocumentError("", f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}") from None
 
 
+def _document(data: bytes) -> Any:
+    """Return the document of JSON text: parsed, and every value within its field's bounds.
+
+    Values out of bounds that a rule reports (GHG-002/003: the method's ranges) are left to the rules;
+    any other (a year of 1,000,000, a 10,000-character name) makes the document invalid (exit 2).
+    """
+    document = document_from_json(data)
+    refused = [v for v in validate(document) if v.rule is None]
+    if refused:
+        raise InvalidDocument(refused)
+    return document
+
+
 def _read(path: Path) -> Any:
-    return document_from_json(_read_bytes(path))
+    return _document(_read_bytes(path))
 
 
 class WorkbookErrors(Exception):
@@ -49,14 +63,14 @@ def _read_many(path: Path) -> list[tuple[dict[str, Any], Any]]:
     """Return (extra output keys, document) for a JSON document or every document of an upload workbook."""
     data = _read_bytes(path)
     if not _is_workbook(data):
-        return [({}, document_from_json(data))]
+        return [({}, _document(data))]
     from .importers import HostileFile, parse_workbook, read_upload
 
     try:
         sheets = read_upload(data)
     except HostileFile as exc:
         raise DocumentError("", exc.message_zh, exc.message_en) from None
-    parsed = parse_workbook(sheets, _code_sets())
+    parsed = parse_workbook(sheets, _code_sets(), checking=True)
     if parsed.errors:
         raise WorkbookErrors([e.describe() for e in parsed.errors])
     return [({"uscc": p.uscc, "year": p.year}, p.document) for p in parsed.documents]

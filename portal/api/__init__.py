@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth import permissions
-from ..domain.codec import DocumentError, document_from_json, dumps, sha256_text, to_data
+from ..domain.codec import DocumentError, document_from_input, dumps, sha256_text, to_data
 from ..extensions import csrf, db
 from ..models import Filing, User
 from ..services import checking
@@ -131,9 +131,12 @@ def draft(filing_id: int) -> Response:
     if request.mimetype != "application/json":
         return _error(415, "请求体应为 application/json", "the body must be application/json")
     try:
-        document = document_from_json(request.get_data())
+        document = document_from_input(request.get_data())
     except DocumentError as exc:
-        return _json({"error": {"path": exc.path, "message_zh": exc.message_zh, "message_en": exc.message_en}}, 422)
+        errors = [{"path": v.path, "message_zh": v.message.zh, "message_en": v.message.en}
+                  for v in getattr(exc, "violations", ())]
+        return _json({"error": {"path": exc.path, "message_zh": exc.message_zh, "message_en": exc.message_en,
+                                "errors": errors}}, 422)
     # A refusal is answered with an error status, so the request's transaction is rolled back
     # (portal.web.transaction); a success is committed after this returns.
     try:

@@ -12,14 +12,14 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import types
 import typing
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
 from .documents import DOCUMENT_TYPES, KINDS, Document
+from .schema import Field, Violation, normalised, schema_of, validate
 
 
 class DocumentError(ValueError):
@@ -75,7 +75,11 @@ def loads(text: str | bytes) -> Any:
 
 
 def parse_document(data: Any) -> Document:
-    """Return the canonical document held by parsed JSON ``data``; raise :class:`DocumentError`."""
+    """Return the canonical document held by parsed JSON ``data``; raise :class:`DocumentError`.
+
+    Structure and types only: what a stored document holds always parses again. Bounds, lengths and
+    control characters are :func:`schema.validate`'s, which the input channels apply after this.
+    """
     if not isinstance(data, Mapping):
         raise DocumentError("", "文书必须是 JSON 对象", "a document must be a JSON object")
     kind = data.get("kind")
@@ -85,7 +89,7 @@ def parse_document(data: Any) -> Document:
             f"未知的文书类型 {kind!r}，应为 {' 或 '.join(KINDS)}",
             f"unknown document kind {kind!r}; expected one of {', '.join(KINDS)}",
         )
-    return _convert(DOCUMENT_TYPES[kind], data, "")  # type: ignore[no-any-return]
+    return _convert(schema_of(kind).root, data, "")  # type: ignore[no-any-return]
 
 
 def document_from_json(text: str | bytes) -> Document:
@@ -93,16 +97,50 @@ def document_from_json(text: str | bytes) -> Document:
     return parse_document(loads(text))
 
 
+class InvalidDocument(DocumentError):
+    """Report every value of a document that its schema does not admit (all of them, not the first)."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        first = violations[0]
+        super().__init__(first.path, first.message.zh, first.message.en)
+
+    def describe(self) -> str:
+        """Return one line per violation, bilingual."""
+        return "\n".join(v.describe() for v in self.violations)
+
+
+def parse_input(data: Any) -> Document:
+    """Return the document a channel received (form, workbook, API, editor): parsed, trimmed and in bounds.
+
+    The one validation of every input channel: the strict decoder, then text trimmed (:func:`normalised`),
+    then every bound of the schema (:func:`validate`) — all the values out of bounds in one
+    :class:`InvalidDocument`, so a filer corrects them in one round.
+    """
+    document = normalised(parse_document(data))
+    violations = validate(document)
+    if violations:
+        raise InvalidDocument(violations)
+    return document  # type: ignore[no-any-return]
+
+
+def document_from_input(text: str | bytes) -> Document:
+    """Parse JSON text received from a channel (see :func:`parse_input`); raise :class:`DocumentError`."""
+    return parse_input(loads(text))
+
+
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+#: how a wrong type is named, by the kind of value expected
 _TYPE_NAMES = {
-    Decimal: ("数值", "a number"),
-    int: ("整数", "an integer"),
-    str: ("文本", "a string"),
-    bool: ("布尔值 true/false", "a boolean (true/false)"),
-    dt.date: ("日期 YYYY-MM-DD", "a date YYYY-MM-DD"),
+    "number": ("数值", "a number"),
+    "integer": ("整数", "an integer"),
+    "text": ("文本", "a string"),
+    "code": ("文本", "a string"),
+    "boolean": ("布尔值 true/false", "a boolean (true/false)"),
+    "date": ("日期 YYYY-MM-DD", "a date YYYY-MM-DD"),
 }
 
 
@@ -120,87 +158,72 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def _wrong_type(path: str, expected: Any, value: Any) -> DocumentError:
+def _wrong_type(path: str, expected: str, value: Any) -> DocumentError:
     zh, en = _TYPE_NAMES.get(expected, ("对象", "an object"))
     shown = _json_type(value)
     return DocumentError(path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}")
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _allowed(node: Field) -> tuple[Any, ...]:
+    return (node.constant,) if node.kind == "constant" else node.values.values if node.values else ()
 
 
-@cache
-def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
-    return dataclasses.fields(cls)
+def _convert(node: Field, value: Any, path: str) -> Any:  # noqa: C901 - one branch per JSON type
+    """Convert ``value`` for ``node`` the general way, or raise the :class:`DocumentError` naming ``path``.
 
-
-def _is_optional(tp: Any) -> tuple[bool, Any]:
-    if get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) != len(get_args(tp)):
-            return True, args[0] if len(args) == 1 else typing.Union[tuple(args)]  # noqa: UP007
-    return False, tp
-
-
-def _convert(tp: Any, value: Any, path: str) -> Any:  # noqa: C901 - one branch per JSON type
-    """Convert ``value`` to type ``tp`` the general way, or raise the :class:`DocumentError` naming ``path``.
-
-    The per-class plans (``_object_plan``) take the common, valid values without coming here; every value
-    they do not recognise at once comes here, so every error is raised by this one function, as before.
+    The per-object plans (``_object_plan``) take the common, valid values without coming here; every
+    value they do not recognise at once comes here, so every error is raised by this one function.
     """
-    optional, tp = _is_optional(tp)
     if value is None:
-        if optional:
+        if node.nullable:
             return None
         raise DocumentError(path, "不能为空", "must not be null")
-    origin = get_origin(tp)
-    if dataclasses.is_dataclass(tp):
+    kind = node.kind
+    if kind == "object":
         if not isinstance(value, Mapping):
-            raise _wrong_type(path, tp, value)
-        return _convert_object(tp, value, path)
-    if origin is Literal:
-        allowed = get_args(tp)
+            raise _wrong_type(path, kind, value)
+        return _convert_object(node, value, path)
+    if kind in ("choice", "constant"):
+        allowed = _allowed(node)
         if value in allowed and type(value) is type(allowed[0]):
             return value
         listed = ", ".join(repr(a) for a in allowed)
         raise DocumentError(
             path, f"取值 {value!r} 无效，应为 {listed} 之一", f"invalid value {value!r}; expected one of {listed}"
         )
-    if origin is list:
+    if kind == "list":
         if not isinstance(value, list):
             raise DocumentError(path, "应为数组", f"expected an array, got {_json_type(value)}")
-        (item_type,) = get_args(tp)
-        return [_convert(item_type, item, f"{path}[{i}]") for i, item in enumerate(value)]
-    if origin is dict:
+        item = node.children[0]
+        return [_convert(item, element, f"{path}[{i}]") for i, element in enumerate(value)]
+    if kind == "map":
         if not isinstance(value, Mapping):
             raise DocumentError(path, "应为对象", f"expected an object, got {_json_type(value)}")
         out: dict[str, str] = {}
-        for key, item in value.items():
-            if not isinstance(item, str):
-                raise _wrong_type(f"{path}.{key}", str, item)
-            out[key] = item
+        for key, text in value.items():
+            if not isinstance(text, str):
+                raise _wrong_type(f"{path}.{key}", "text", text)
+            out[key] = text
         return out
-    if tp is Decimal:
+    if kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-            raise _wrong_type(path, Decimal, value)
+            raise _wrong_type(path, kind, value)
         return Decimal(value)
-    if tp is int:
+    if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _wrong_type(path, int, value)
+            raise _wrong_type(path, kind, value)
         return value
-    if tp is bool:
+    if kind == "boolean":
         if not isinstance(value, bool):
-            raise _wrong_type(path, bool, value)
+            raise _wrong_type(path, kind, value)
         return value
-    if tp is str:
+    if kind in ("text", "code"):
         if not isinstance(value, str):
-            raise _wrong_type(path, str, value)
+            raise _wrong_type(path, kind, value)
         return value
-    if tp is dt.date:
+    if kind == "date":
         return _parse_date(value, path)
-    raise TypeError(f"unsupported field type {tp!r} at {path}")  # a programming error, not bad input
+    raise TypeError(f"unsupported field kind {kind!r} at {path}")  # a programming error, not bad input
 
 
 def _parse_date(value: Any, path: str) -> dt.date:
@@ -212,11 +235,11 @@ def _parse_date(value: Any, path: str) -> dt.date:
     raise DocumentError(path, f"日期 {value!r} 无效，格式应为 YYYY-MM-DD", f"invalid date {value!r}; expected YYYY-MM-DD")
 
 
-# Reading is hot: an import converts ~160 values per document. Resolving type hints, ``get_origin`` and
-# ``is_dataclass`` for every value cost most of the decoder's time, so each dataclass gets a plan, built
-# once, holding per field a ready-made converter. A converter takes the common valid value of its type
-# (exact types only: ``type(v) is str``) and hands everything else — null for a required field, a wrong
-# type, a subclass — to ``_convert`` above, which accepts or refuses it exactly as it always did.
+# Reading is hot: an import converts ~160 values per document. Dispatching on the node's kind for every
+# value cost most of the decoder's time, so each object node gets a plan, built once, holding per field a
+# ready-made converter. A converter takes the common valid value of its kind (exact types only:
+# ``type(v) is str``) and hands everything else — null for a required field, a wrong type, a subclass —
+# to ``_convert`` above, which accepts or refuses it exactly as it always did.
 
 #: returned by a leaf check that does not decide a value: ``_convert`` must
 _UNDECIDED: Any = object()
@@ -231,7 +254,7 @@ Composite = typing.Callable[[Any, str], Any]
 class _FieldPlan(typing.NamedTuple):
     # a named tuple: unpacked in the loop of _convert_object, cheaper than five attribute look-ups
     name: str
-    hint: Any
+    node: Field
     required: bool
     leaf: LeafCheck | None  # exactly one of leaf / composite is set
     composite: Composite | None
@@ -249,28 +272,30 @@ def _exact(kind: type) -> LeafCheck:
     return check
 
 
-def _leaf_check(tp: Any) -> LeafCheck | None:  # noqa: C901 - one branch per leaf type
-    """Return the fast check of a leaf type, or None when ``tp`` is an object or an array (or a mapping)."""
-    optional, inner = _is_optional(tp)
-    origin = get_origin(inner)
+_EXACT_TYPES: dict[str, type] = {"integer": int, "boolean": bool, "text": str, "code": str}
+
+
+def _leaf_check(node: Field) -> LeafCheck | None:  # noqa: C901 - one branch per leaf kind
+    """Return the fast check of a leaf node, or None when it is an object or an array."""
+    kind = node.kind
     check: LeafCheck
-    if inner is Decimal:
+    if kind == "number":
         def check(value: Any) -> Any:
             kind = type(value)
             if kind is Decimal:
                 return value  # Decimal(d) would be d itself
             # JSON numbers without a point or exponent arrive as int (loads parses only floats as Decimal)
             return Decimal(value) if kind is int else _UNDECIDED
-    elif inner in (int, bool, str):
-        check = _exact(inner)
-    elif origin is Literal:
-        allowed = get_args(inner)
-        kind, members = type(allowed[0]), frozenset(allowed)
+    elif kind in _EXACT_TYPES:
+        check = _exact(_EXACT_TYPES[kind])
+    elif kind in ("choice", "constant"):
+        allowed = _allowed(node)
+        value_type, members = type(allowed[0]), frozenset(allowed)
 
         def check(value: Any) -> Any:
             # the type first: True == 1 must not pass for Literal[1], and a list must not be hashed
-            return value if type(value) is kind and value in members else _UNDECIDED
-    elif inner is dt.date:
+            return value if type(value) is value_type and value in members else _UNDECIDED
+    elif kind == "date":
         def check(value: Any) -> Any:
             if type(value) is str and len(value) == 10:
                 try:
@@ -278,12 +303,12 @@ def _leaf_check(tp: Any) -> LeafCheck | None:  # noqa: C901 - one branch per lea
                 except ValueError:
                     pass
             return _UNDECIDED
-    elif origin is dict:
+    elif kind == "map":
         def check(value: Any) -> Any:
             return _UNDECIDED  # explanations: rare and small, the general way is fast enough
     else:
         return None
-    if not optional:
+    if not node.nullable:
         return check
     inner_check = check
 
@@ -292,50 +317,47 @@ def _leaf_check(tp: Any) -> LeafCheck | None:  # noqa: C901 - one branch per lea
     return check_optional
 
 
-def _composite(tp: Any) -> Composite:
-    """Return the converter of an object or array type (possibly optional)."""
-    _, inner = _is_optional(tp)
-    if dataclasses.is_dataclass(inner):
+def _composite(node: Field) -> Composite:
+    """Return the converter of an object or list node (possibly nullable)."""
+    if node.kind == "object":
         def convert_object(value: Any, path: str) -> Any:
             if type(value) is dict:
-                return _convert_object(inner, value, path)  # type: ignore[arg-type]
-            return _convert(tp, value, path)  # null, or not an object
+                return _convert_object(node, value, path)
+            return _convert(node, value, path)  # null, or not an object
         return convert_object
-    if get_origin(inner) is list:
-        (item_type,) = get_args(inner)
-        leaf = _leaf_check(item_type)
-        composite = None if leaf is not None else _composite(item_type)
+    if node.kind == "list":
+        item = node.children[0]
+        leaf = _leaf_check(item)
+        composite = None if leaf is not None else _composite(item)
 
         def convert_list(value: Any, path: str) -> Any:
             if type(value) is not list:
-                return _convert(tp, value, path)  # null, or not an array
+                return _convert(node, value, path)  # null, or not an array
             out = []
-            for i, item in enumerate(value):
-                if leaf is not None and (converted := leaf(item)) is not _UNDECIDED:
+            for i, element in enumerate(value):
+                if leaf is not None and (converted := leaf(element)) is not _UNDECIDED:
                     out.append(converted)
                 elif composite is not None:
-                    out.append(composite(item, f"{path}[{i}]"))
+                    out.append(composite(element, f"{path}[{i}]"))
                 else:
-                    out.append(_convert(item_type, item, f"{path}[{i}]"))
+                    out.append(_convert(item, element, f"{path}[{i}]"))
             return out
         return convert_list
-    raise TypeError(f"unsupported field type {tp!r}")  # a programming error, not bad input
+    raise TypeError(f"unsupported field kind {node.kind!r}")  # a programming error, not bad input
 
 
 @cache
-def _object_plan(cls: type) -> _ObjectPlan:
-    hints = _hints(cls)
+def _object_plan(node: Field) -> _ObjectPlan:
     fields = []
-    for f in _fields(cls):
-        leaf = _leaf_check(hints[f.name])
-        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        fields.append(_FieldPlan(f.name, hints[f.name], required, leaf,
-                                 None if leaf is not None else _composite(hints[f.name])))
+    for child in node.children:
+        leaf = _leaf_check(child)
+        fields.append(_FieldPlan(child.name, child, child.required, leaf,
+                                 None if leaf is not None else _composite(child)))
     return _ObjectPlan(frozenset(f.name for f in fields), tuple(fields))
 
 
-def _convert_object(cls: type, value: Mapping[str, Any], path: str) -> Any:
-    plan = _object_plan(cls)
+def _convert_object(node: Field, value: Mapping[str, Any], path: str) -> Any:
+    plan = _object_plan(node)
     if not plan.known.issuperset(value):
         unknown = [key for key in value if key not in plan.known]
         where = _join(path, unknown[0])
@@ -348,17 +370,17 @@ def _convert_object(cls: type, value: Mapping[str, Any], path: str) -> Any:
     kwargs: dict[str, Any] = {}
     get = value.get
     # in declaration order, so the first error found is the one it always was
-    for name, hint, required, leaf, composite in plan.fields:
+    for name, child, required, leaf, composite in plan.fields:
         item = get(name, _MISSING)
         if item is _MISSING:
             if required:
                 raise DocumentError(_join(path, name), "缺少必填字段", "required field is missing")
         elif leaf is not None:
             converted = leaf(item)
-            kwargs[name] = converted if converted is not _UNDECIDED else _convert(hint, item, _join(path, name))
+            kwargs[name] = converted if converted is not _UNDECIDED else _convert(child, item, _join(path, name))
         else:
             kwargs[name] = composite(item, _join(path, name))  # type: ignore[misc]
-    return cls(**kwargs)
+    return node.python_type(**kwargs)
 
 
 # ------------------------------------------------------------------------------------ writing JSON
@@ -366,7 +388,7 @@ def _convert_object(cls: type, value: Mapping[str, Any], path: str) -> Any:
 
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in _fields(cls))
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def to_data(obj: Any) -> Any:

@@ -1,44 +1,71 @@
 """Compare two canonical documents field by field: what a reviewer needs to see changed between versions.
 
-Both documents are flattened into their leaves (``fuels[0].consumption`` → value), each labelled from the
-field metadata (``domain/fields.py``), so the diff speaks the same names and units as the forms and the
-PDF. A leaf missing on one side counts as ``None``: a row added in the new version shows its filled values
-as added, a removed row its old values as removed. Paths are those of the findings (0-based rows).
+Both documents are flattened into their leaves (``fuels[0].consumption`` → value) by walking the kind's
+field tree (``schema.py``), so the diff speaks the same names and units as the forms and the PDF, and
+each leaf keeps its node for formatting (code names, choices, places). A leaf missing on one side counts
+as ``None``: a row added in the new version shows its filled values as added, a removed row its old values
+as removed. Paths are those of the findings (0-based rows).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .fields import field_info
+from .labels import Text, Unit, row_text
+from .schema import Field, schema_of
 
 ChangeKind = Literal["changed", "added", "removed"]
 
 
+class _Labelled:
+    """Give a leaf or a change its labels and unit from its node and its label in words."""
+
+    __slots__ = ()
+    node: Field
+    label: Text
+
+    @property
+    def label_zh(self) -> str:
+        """Return the Chinese label."""
+        return self.label.zh
+
+    @property
+    def label_en(self) -> str:
+        """Return the English label."""
+        return self.label.en
+
+    @property
+    def unit(self) -> Unit | None:
+        """Return the field's unit."""
+        return self.node.unit
+
+
 @dataclass(frozen=True, slots=True)
-class Leaf:
-    """Hold one leaf of a document: its path, labels, unit and value."""
+class Leaf(_Labelled):
+    """Hold one leaf of a document: its path, node, label in words (with rows) and value."""
 
     path: str
-    label_zh: str
-    label_en: str
-    unit: str | None
+    node: Field
+    label: Text  # "化石燃料燃烧 · 第1行 · 消耗量"
     value: Any
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class Change(_Labelled):
     """Hold one changed leaf: old → new (``None`` when absent on that side)."""
 
     path: str
     kind: ChangeKind
-    label_zh: str
-    label_en: str
-    unit: str | None
+    node: Field
+    label: Text
     old: Any
     new: Any
+
+    @property
+    def section(self) -> str | None:
+        """Return the key of the section the field belongs to (for grouping the diff)."""
+        return self.node.section
 
 
 def _empty(value: Any) -> bool:
@@ -46,28 +73,32 @@ def _empty(value: Any) -> bool:
 
 
 def leaves(document: Any) -> list[Leaf]:
-    """Return the leaves of a document (dataclass) in field order, with labels from the field metadata."""
+    """Return the leaves of a document in field order, labelled from its kind's field tree."""
     out: list[Leaf] = []
-    _walk(document, "", (), (), None, out)
+    for child in schema_of(document.kind).root.children:
+        _walk(child, getattr(document, child.name), child.name, (child.label.zh,), (child.label.en,), out)
     return out
 
 
-def _walk(value: Any, path: str, zh: tuple[str, ...], en: tuple[str, ...], unit: str | None,
-          out: list[Leaf]) -> None:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            meta = field_info(f)
-            child = f"{path}.{f.name}" if path else f.name
-            _walk(getattr(value, f.name), child, (*zh, meta.zh), (*en, meta.en), meta.unit, out)
-    elif isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
-        for index, row in enumerate(value):
-            _walk(row, f"{path}[{index}]", (*zh, f"第 {index + 1} 行"), (*en, f"row {index + 1}"), None, out)
-    elif isinstance(value, dict):
+def _walk(node: Field, value: Any, path: str, zh: tuple[str, ...], en: tuple[str, ...], out: list[Leaf]) -> None:
+    if node.kind == "object":
+        if value is None:
+            out.append(Leaf(path, node, Text(" · ".join(zh), " · ".join(en)), None))
+            return
+        for child in node.children:
+            _walk(child, getattr(value, child.name), f"{path}.{child.name}", (*zh, child.label.zh),
+                  (*en, child.label.en), out)
+    elif node.kind == "list" and not node.is_scalar_list:
+        for index, row in enumerate(value or ()):
+            words = row_text(index)
+            _walk(node.children[0], row, f"{path}[{index}]", (*zh, words.zh), (*en, words.en), out)
+    elif node.kind == "map":
         # The explanations: finding key → text. The key is data, so it goes into the label as is.
-        for key in sorted(value):
-            _walk(value[key], f"{path}[{key}]", (*zh, key), (*en, key), None, out)
+        for key in sorted(value or {}):
+            out.append(Leaf(f"{path}[{key}]", node.children[0], Text(" · ".join((*zh, key)), " · ".join((*en, key))),
+                            value[key]))
     else:
-        out.append(Leaf(path, " · ".join(zh), " · ".join(en), unit, value))
+        out.append(Leaf(path, node, Text(" · ".join(zh), " · ".join(en)), value))
 
 
 def diff_documents(old: Any, new: Any) -> list[Change]:
@@ -101,12 +132,4 @@ def _differs(old: Any, new: Any) -> bool:
 
 def _change(leaf: Leaf, old: Any, new: Any) -> Change:
     kind: ChangeKind = "added" if _empty(old) else "removed" if _empty(new) else "changed"
-    return Change(leaf.path, kind, leaf.label_zh, leaf.label_en, leaf.unit, old, new)
-
-
-def label_of(document: Any, path: str) -> tuple[str, str] | None:
-    """Return the (Chinese, English) label of a leaf path of ``document``, or None if it has no such leaf."""
-    for leaf in leaves(document):
-        if leaf.path == path:
-            return leaf.label_zh, leaf.label_en
-    return None
+    return Change(leaf.path, kind, leaf.node, leaf.label, old, new)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from .fields import info
+from .fields import between, computed, info, section
 
 GHG_KIND = "ghg_annual_report"
 CPA_KIND = "clean_production_audit"
@@ -56,6 +56,30 @@ ReviewStatus = Literal["not_applied", "applied", "passed", "failed"]
 CleanProductionLevel = Literal["I", "II", "III"]
 
 
+# ----------------------------------------------------------------------------------------- bounds
+# A field's bounds are refused on every input channel with one message (fields.Bounds). Those that the
+# national method states (quantities ≥ 0, consumption and activity > 0, measured parameters in range) are
+# reported by GHG-002/GHG-003 when a document is checked; the upper ends are plausibility limits: no plant
+# burns 10⁹ t of coal a year, and a larger number is a typing error, not a fact.
+
+#: a quantity of the GHG report: ≥ 0 and at most 10⁹ (GHG-002)
+QUANTITY = between(0, "1E9", rule="GHG-002")
+#: consumption and activity data: > 0 (GHG-002)
+POSITIVE_QUANTITY = between(0, "1E9", low_open=True, rule="GHG-002")
+#: a measured fraction in [0, 1] (GHG-003)
+MEASURED_FRACTION = between(0, 1, rule="GHG-003")
+#: a year typed by a filer (the database keys filings by year)
+YEAR = between(1990, 2100)
+#: an amount of money or a saving that may be negative (a loss-making option, a trade-off between media)
+SIGNED_AMOUNT = between("-1E9", "1E9")
+#: an amount of money that is never negative
+AMOUNT = between(0, "1E9")
+#: the longest explanation a filer may write for one finding (it is printed in the copy of record)
+EXPLANATION_MAX_LENGTH = 2000
+#: the most lines one list of a document may hold (fuel lines, options …): beyond is an upload gone wrong
+MAX_LINES = 5000
+
+
 # --------------------------------------------------------------------------------------------- shared
 
 
@@ -65,17 +89,20 @@ class Enterprise:
 
     # Profile fields are optional in the codec: ENT-005 reports a missing one as a finding, so a draft
     # with a half-filled profile can still be saved.
-    name: str | None = field(default=None, metadata=info("企业名称", "Enterprise name"))
-    uscc: str | None = field(default=None, metadata=info("统一社会信用代码", "Unified social credit code"))
-    region_code: str | None = field(default=None, metadata=info("行政区划代码", "Region code", codes="region"))
-    industry_code: str | None = field(
-        default=None, metadata=info("国民经济行业分类代码", "Industry class (GB/T 4754)", codes="industry")
-    )
-    permit_number: str | None = field(default=None, metadata=info("排污许可证编号", "Pollutant permit number"))
+    name: str | None = field(default=None, metadata=info("企业名称", "Enterprise name", max_length=200))
+    uscc: str | None = field(default=None, metadata=info(
+        "统一社会信用代码", "Unified social credit code", max_length=40, fixed=True))
+    region_code: str | None = field(default=None, metadata=info(
+        "行政区划代码", "Region code", codes="region", max_length=12))
+    industry_code: str | None = field(default=None, metadata=info(
+        "国民经济行业分类代码", "Industry class (GB/T 4754)", codes="industry", max_length=8))
+    permit_number: str | None = field(default=None, metadata=info(
+        "排污许可证编号", "Pollutant permit number", max_length=40))
     address: str | None = field(default=None, metadata=info("地址", "Address"))
-    legal_representative: str | None = field(default=None, metadata=info("法定代表人", "Legal representative"))
-    contact_name: str | None = field(default=None, metadata=info("联系人", "Contact person"))
-    contact_phone: str | None = field(default=None, metadata=info("联系电话", "Contact phone"))
+    legal_representative: str | None = field(default=None, metadata=info(
+        "法定代表人", "Legal representative", max_length=100))
+    contact_name: str | None = field(default=None, metadata=info("联系人", "Contact person", max_length=100))
+    contact_phone: str | None = field(default=None, metadata=info("联系电话", "Contact phone", max_length=40))
     is_key_emitter: bool = field(default=False, metadata=info("重点排放单位", "Key emitting enterprise"))
     is_key_pollutant_discharger: bool = field(
         default=False, metadata=info("重点排污单位", "Key pollutant discharger")
@@ -88,99 +115,117 @@ class Enterprise:
 
 @dataclass(kw_only=True)
 class FuelLine:
-    """Hold one fossil-fuel combustion line: a source burning one fuel."""
+    """Hold one combustion line: a source burning one fuel."""
 
-    source: str | None = field(default=None, metadata=info("排放源", "Emission source"))
-    fuel: str = field(metadata=info("燃料品种", "Fuel", codes="fuel"))
-    consumption: Decimal = field(
-        metadata=info("消耗量", "Consumption", "t 或 万Nm³", help_zh="单位由燃料品种决定", help_en="unit set by the fuel")
-    )
-    ncv: Decimal | None = field(default=None, metadata=info("低位发热量（实测）", "Measured NCV", "GJ/单位"))
-    carbon_content: Decimal | None = field(
-        default=None, metadata=info("单位热值含碳量（实测）", "Measured carbon content", "tC/GJ")
-    )
-    oxidation_rate: Decimal | None = field(default=None, metadata=info("碳氧化率", "Oxidation rate", "0–1"))
-    sulfur_pct: Decimal | None = field(default=None, metadata=info("收到基全硫", "Total sulfur (as received)", "%"))
+    source: str | None = field(default=None, metadata=info("排放源", "Emission source", max_length=100))
+    fuel: str = field(metadata=info("燃料品种", "Fuel", codes="fuel", max_length=40))
+    consumption: Decimal = field(metadata=info(
+        "消耗量", "Consumption", "fuel", bounds=POSITIVE_QUANTITY,
+        help_zh="单位由燃料品种决定（固体、液体 t，气体 万Nm³）",
+        help_en="the unit is set by the fuel (solids and liquids t, gases 10⁴ Nm³)"))
+    ncv: Decimal | None = field(default=None, metadata=info(
+        "低位发热量（实测）", "Measured NCV", "GJ/fuel", bounds=between(0, 1000, low_open=True, rule="GHG-003"),
+        help_zh="留空则使用缺省值", help_en="leave empty to use the default"))
+    carbon_content: Decimal | None = field(default=None, metadata=info(
+        "单位热值含碳量（实测）", "Measured carbon content", "tC/GJ",
+        bounds=between(0, 1, low_open=True, rule="GHG-003"),
+        help_zh="留空则使用缺省值", help_en="leave empty to use the default"))
+    oxidation_rate: Decimal | None = field(default=None, metadata=info(
+        "碳氧化率", "Oxidation rate", "fraction", bounds=between(0, 1, low_open=True, rule="GHG-003"),
+        help_zh="留空则使用缺省值", help_en="leave empty to use the default"))
+    sulfur_pct: Decimal | None = field(default=None, metadata=info(
+        "收到基全硫", "Total sulfur (as received)", "percent", bounds=between(0, 100, rule="GHG-002")))
 
 
 @dataclass(kw_only=True)
 class ProcessLine:
     """Hold one process-emission line (clinker, carbonates, steel carbon inputs and outputs, ...)."""
 
-    source: str | None = field(default=None, metadata=info("排放源", "Emission source"))
-    process: str = field(metadata=info("过程类型", "Process", codes="process"))
-    activity: Decimal = field(metadata=info("活动数据", "Activity data", "t"))
-    emission_factor: Decimal | None = field(
-        default=None, metadata=info("排放因子（实测）", "Measured emission factor", "tCO2e/单位")
-    )
-    cao_fraction: Decimal | None = field(
-        default=None, metadata=info("熟料中碳酸盐来源CaO含量", "Carbonate-derived CaO fraction", "0–1")
-    )
-    mgo_fraction: Decimal | None = field(
-        default=None, metadata=info("熟料中碳酸盐来源MgO含量", "Carbonate-derived MgO fraction", "0–1")
-    )
-    purity: Decimal | None = field(default=None, metadata=info("碳酸盐纯度", "Carbonate purity", "0–1"))
+    source: str | None = field(default=None, metadata=info("排放源", "Emission source", max_length=100))
+    process: str = field(metadata=info("过程类型", "Process", codes="process", max_length=40))
+    activity: Decimal = field(metadata=info(
+        "活动数据", "Activity data", "activity", bounds=POSITIVE_QUANTITY,
+        help_zh="单位由过程类型决定", help_en="the unit is set by the process"))
+    # Carbon leaving in products has a negative factor (crude_steel_out …): a measured factor has a sign.
+    emission_factor: Decimal | None = field(default=None, metadata=info(
+        "排放因子（实测）", "Measured emission factor", "tCO2e/activity", bounds=between("-1E5", "1E5"),
+        help_zh="留空则按含量计算或使用缺省值", help_en="leave empty to compute from fractions or use the default"))
+    cao_fraction: Decimal | None = field(default=None, metadata=info(
+        "熟料中碳酸盐来源CaO含量", "Carbonate-derived CaO fraction", "fraction", bounds=MEASURED_FRACTION))
+    mgo_fraction: Decimal | None = field(default=None, metadata=info(
+        "熟料中碳酸盐来源MgO含量", "Carbonate-derived MgO fraction", "fraction", bounds=MEASURED_FRACTION))
+    purity: Decimal | None = field(default=None, metadata=info(
+        "碳酸盐纯度", "Carbonate purity", "fraction", bounds=MEASURED_FRACTION))
 
 
 @dataclass(kw_only=True)
 class Electricity:
     """Hold purchased and exported electricity."""
 
-    purchased_mwh: Decimal = field(default=Decimal(0), metadata=info("购入电量", "Purchased electricity", "MWh"))
-    exported_mwh: Decimal = field(default=Decimal(0), metadata=info("输出电量", "Exported electricity", "MWh"))
-    grid_factor: Decimal | None = field(
-        default=None,
-        metadata=info(
-            "电网排放因子", "Grid emission factor", "tCO2/MWh", help_zh="留空则使用当年官方因子",
-            help_en="leave empty to use the official factor of the year",
-        ),
-    )
+    purchased_mwh: Decimal = field(default=Decimal(0), metadata=info(
+        "购入电量", "Purchased electricity", "MWh", bounds=QUANTITY))
+    exported_mwh: Decimal = field(default=Decimal(0), metadata=info(
+        "输出电量", "Exported electricity", "MWh", bounds=QUANTITY))
+    grid_factor: Decimal | None = field(default=None, metadata=info(
+        "电网排放因子", "Grid emission factor", "tCO2/MWh", bounds=between(0, 5, rule="GHG-002"),
+        help_zh="留空则使用当年官方因子", help_en="leave empty to use the official factor of the year"))
 
 
 @dataclass(kw_only=True)
 class Heat:
     """Hold purchased and exported heat."""
 
-    purchased_gj: Decimal = field(default=Decimal(0), metadata=info("购入热力", "Purchased heat", "GJ"))
-    exported_gj: Decimal = field(default=Decimal(0), metadata=info("输出热力", "Exported heat", "GJ"))
+    purchased_gj: Decimal = field(default=Decimal(0), metadata=info(
+        "购入热力", "Purchased heat", "GJ", bounds=between(0, "1E10", rule="GHG-002")))
+    exported_gj: Decimal = field(default=Decimal(0), metadata=info(
+        "输出热力", "Exported heat", "GJ", bounds=between(0, "1E10", rule="GHG-002")))
 
 
 @dataclass(kw_only=True)
 class ProductLine:
     """Hold one product: output, capacity and the energy attributed to it."""
 
-    product: str = field(metadata=info("产品", "Product", codes="product"))
-    output: Decimal = field(metadata=info("产量", "Output", "单位由产品决定"))
-    capacity: Decimal | None = field(default=None, metadata=info("设计产能", "Design capacity", "单位/年"))
-    energy_tce: Decimal | None = field(default=None, metadata=info("综合能耗", "Energy consumption", "tce"))
+    product: str = field(metadata=info("产品", "Product", codes="product", max_length=40))
+    output: Decimal = field(metadata=info(
+        "产量", "Output", "product", bounds=between(0, "1E10", rule="GHG-002"),
+        help_zh="单位由产品决定", help_en="the unit is set by the product"))
+    capacity: Decimal | None = field(default=None, metadata=info(
+        "设计产能", "Design capacity", "product/a", bounds=between(0, "1E10", rule="GHG-002")))
+    # Negative only where the product's levels are negative (转炉炼钢): GHG-002 checks that.
+    energy_tce: Decimal | None = field(default=None, metadata=info(
+        "综合能耗", "Energy consumption", "tce", bounds=between("-1E9", "1E9")))
     primary: bool = field(default=False, metadata=info("主要产品", "Primary product"))
     new_capacity: bool = field(default=False, metadata=info("本年新增产能", "New capacity this year"))
-    capacity_replacement_ref: str | None = field(
-        default=None, metadata=info("产能置换方案文号", "Capacity replacement approval")
-    )
+    capacity_replacement_ref: str | None = field(default=None, metadata=info(
+        "产能置换方案文号", "Capacity replacement approval", max_length=200))
 
 
 @dataclass(kw_only=True)
 class GeneratingUnit:
     """Hold one generating unit; fuel lines whose ``source`` equals ``id`` belong to it."""
 
-    id: str = field(metadata=info("机组编号", "Unit id"))
-    fuel: GeneratingUnitFuel = field(metadata=info("燃料类型", "Fuel type"))
-    capacity_mw: Decimal | None = field(default=None, metadata=info("装机容量", "Capacity", "MW"))
+    id: str = field(metadata=info("机组编号", "Unit id", max_length=100))
+    fuel: GeneratingUnitFuel = field(metadata=info("燃料类型", "Fuel type", values="generating_unit_fuel"))
+    capacity_mw: Decimal | None = field(default=None, metadata=info(
+        "装机容量", "Capacity", "MW", bounds=between(0, 100000, rule="GHG-002")))
     self_owned: bool = field(default=False, metadata=info("自备电厂", "Self-owned (captive)"))
     commissioned: date | None = field(default=None, metadata=info("投运日期", "Commissioned on"))
-    generation_mwh: Decimal | None = field(default=None, metadata=info("发电量", "Generation", "MWh"))
-    heat_supplied_gj: Decimal | None = field(default=None, metadata=info("供热量", "Heat supplied", "GJ"))
-    heat_ratio: Decimal | None = field(default=None, metadata=info("供热比", "Heat ratio", "0–1"))
+    generation_mwh: Decimal | None = field(default=None, metadata=info(
+        "发电量", "Generation", "MWh", bounds=QUANTITY))
+    heat_supplied_gj: Decimal | None = field(default=None, metadata=info(
+        "供热量", "Heat supplied", "GJ", bounds=between(0, "1E10", rule="GHG-002")))
+    heat_ratio: Decimal | None = field(default=None, metadata=info(
+        "供热比", "Heat ratio", "fraction", bounds=between(0, 1, rule="GHG-002")))
 
 
 @dataclass(kw_only=True)
 class Boiler:
     """Hold one boiler (PLN-001…003)."""
 
-    id: str = field(metadata=info("锅炉编号", "Boiler id"))
-    fuel: BoilerFuel = field(metadata=info("燃料类型", "Fuel type"))
-    capacity_tph: Decimal | None = field(default=None, metadata=info("额定蒸发量", "Capacity", "t/h"))
+    id: str = field(metadata=info("锅炉编号", "Boiler id", max_length=100))
+    fuel: BoilerFuel = field(metadata=info("燃料类型", "Fuel type", values="boiler_fuel"))
+    capacity_tph: Decimal | None = field(default=None, metadata=info(
+        "额定蒸发量", "Capacity", "t/h", bounds=between(0, 10000, rule="GHG-002")))
     commissioned: date | None = field(default=None, metadata=info("投运日期", "Commissioned on"))
     in_built_up_area: bool = field(
         default=False, metadata=info("位于县级及以上城市建成区", "In a county-level-or-above built-up area")
@@ -193,27 +238,40 @@ class Boiler:
 class Pollutants:
     """Hold the year's pollutant emissions in tonnes."""
 
-    so2_t: Decimal | None = field(default=None, metadata=info("二氧化硫", "SO2", "t"))
-    nox_t: Decimal | None = field(default=None, metadata=info("氮氧化物", "NOx", "t"))
-    pm_t: Decimal | None = field(default=None, metadata=info("颗粒物", "Particulate matter", "t"))
-    vocs_t: Decimal | None = field(default=None, metadata=info("挥发性有机物", "VOCs", "t"))
-    cod_t: Decimal | None = field(default=None, metadata=info("化学需氧量", "COD", "t"))
-    nh3n_t: Decimal | None = field(default=None, metadata=info("氨氮", "Ammonia nitrogen", "t"))
+    so2_t: Decimal | None = field(default=None, metadata=info("二氧化硫排放量", "SO2 emissions", "t", bounds=QUANTITY))
+    nox_t: Decimal | None = field(default=None, metadata=info("氮氧化物排放量", "NOx emissions", "t", bounds=QUANTITY))
+    pm_t: Decimal | None = field(default=None, metadata=info("颗粒物排放量", "Particulate emissions", "t",
+                                                               bounds=QUANTITY))
+    vocs_t: Decimal | None = field(default=None, metadata=info("挥发性有机物排放量", "VOCs emissions", "t",
+                                                                 bounds=QUANTITY))
+    cod_t: Decimal | None = field(default=None, metadata=info("化学需氧量排放量", "COD discharged", "t",
+                                                                bounds=QUANTITY))
+    nh3n_t: Decimal | None = field(default=None, metadata=info("氨氮排放量", "Ammonia nitrogen discharged", "t",
+                                                                 bounds=QUANTITY))
 
 
 @dataclass(kw_only=True)
 class Permit:
     """Hold figures from the pollutant permit and its annual execution report."""
 
-    coal_t: Decimal | None = field(default=None, metadata=info("执行报告燃煤量", "Coal (execution report)", "t"))
-    so2_t: Decimal | None = field(default=None, metadata=info("执行报告二氧化硫", "SO2 (execution report)", "t"))
-    nox_t: Decimal | None = field(default=None, metadata=info("执行报告氮氧化物", "NOx (execution report)", "t"))
-    pm_t: Decimal | None = field(default=None, metadata=info("执行报告颗粒物", "PM (execution report)", "t"))
-    so2_limit_t: Decimal | None = field(default=None, metadata=info("二氧化硫许可排放量", "SO2 permitted", "t"))
-    nox_limit_t: Decimal | None = field(default=None, metadata=info("氮氧化物许可排放量", "NOx permitted", "t"))
-    pm_limit_t: Decimal | None = field(default=None, metadata=info("颗粒物许可排放量", "PM permitted", "t"))
-    cod_limit_t: Decimal | None = field(default=None, metadata=info("化学需氧量许可排放量", "COD permitted", "t"))
-    nh3n_limit_t: Decimal | None = field(default=None, metadata=info("氨氮许可排放量", "NH3-N permitted", "t"))
+    coal_t: Decimal | None = field(default=None, metadata=info(
+        "执行报告燃煤量", "Coal (execution report)", "t", bounds=QUANTITY))
+    so2_t: Decimal | None = field(default=None, metadata=info(
+        "执行报告二氧化硫排放量", "SO2 (execution report)", "t", bounds=QUANTITY))
+    nox_t: Decimal | None = field(default=None, metadata=info(
+        "执行报告氮氧化物排放量", "NOx (execution report)", "t", bounds=QUANTITY))
+    pm_t: Decimal | None = field(default=None, metadata=info(
+        "执行报告颗粒物排放量", "PM (execution report)", "t", bounds=QUANTITY))
+    so2_limit_t: Decimal | None = field(default=None, metadata=info(
+        "二氧化硫许可排放量", "SO2 permitted", "t", bounds=QUANTITY))
+    nox_limit_t: Decimal | None = field(default=None, metadata=info(
+        "氮氧化物许可排放量", "NOx permitted", "t", bounds=QUANTITY))
+    pm_limit_t: Decimal | None = field(default=None, metadata=info(
+        "颗粒物许可排放量", "PM permitted", "t", bounds=QUANTITY))
+    cod_limit_t: Decimal | None = field(default=None, metadata=info(
+        "化学需氧量许可排放量", "COD permitted", "t", bounds=QUANTITY))
+    nh3n_limit_t: Decimal | None = field(default=None, metadata=info(
+        "氨氮许可排放量", "NH3-N permitted", "t", bounds=QUANTITY))
 
 
 @dataclass(kw_only=True)
@@ -224,14 +282,16 @@ class Toxic:
     discharges_toxic_substances: bool = field(
         default=False, metadata=info("排放有毒有害物质", "Discharges toxic substances")
     )
-    categories: list[ToxicCategory] = field(default_factory=list, metadata=info("类别", "Categories"))
+    categories: list[ToxicCategory] = field(default_factory=list, metadata=info(
+        "有毒有害物质类别", "Categories", values="toxic_category"))
 
 
 @dataclass(kw_only=True)
 class Hcfc:
     """Hold HCFC consumption and its quota and phase-out plan."""
 
-    consumption_t: Decimal = field(default=Decimal(0), metadata=info("含氢氯氟烃使用量", "HCFC consumption", "t"))
+    consumption_t: Decimal = field(default=Decimal(0), metadata=info(
+        "含氢氯氟烃使用量", "HCFC consumption", "t", bounds=QUANTITY))
     has_quota: bool = field(default=False, metadata=info("持有使用配额", "Holds a quota"))
     phaseout_plan: bool = field(default=False, metadata=info("有淘汰计划", "Has a phase-out plan"))
 
@@ -242,9 +302,8 @@ class Air:
 
     flue_gas_bypass: bool = field(default=False, metadata=info("存在烟气旁路", "Flue-gas bypass"))
     bypass_monitored: bool = field(default=False, metadata=info("旁路已安装在线监管", "Bypass monitored"))
-    online_monitoring: list[OnlineMonitoring] = field(
-        default_factory=list, metadata=info("特征污染物在线监控", "Online monitoring")
-    )
+    online_monitoring: list[OnlineMonitoring] = field(default_factory=list, metadata=info(
+        "特征污染物在线监控", "Online monitoring", values="online_monitoring"))
     ultra_low_retrofit_done: bool = field(
         default=False, metadata=info("已完成超低排放改造", "Ultra-low-emission retrofit done")
     )
@@ -254,36 +313,43 @@ class Air:
 class Declared:
     """Hold the enterprise's own totals (GHG-007 compares them with the computed ones)."""
 
-    total_tco2: Decimal | None = field(default=None, metadata=info("企业申报排放总量", "Declared total", "tCO2"))
-    combustion_tco2: Decimal | None = field(
-        default=None, metadata=info("企业申报燃烧排放", "Declared combustion", "tCO2")
-    )
-    process_tco2: Decimal | None = field(default=None, metadata=info("企业申报过程排放", "Declared process", "tCO2"))
+    total_tco2: Decimal | None = field(default=None, metadata=info(
+        "企业自报排放总量", "Declared total", "tCO2e", bounds=between(0, "1E12")))
+    combustion_tco2: Decimal | None = field(default=None, metadata=info(
+        "企业自报燃烧排放量", "Declared combustion emissions", "tCO2", bounds=between(0, "1E12")))
+    process_tco2: Decimal | None = field(default=None, metadata=info(
+        "企业自报过程排放量", "Declared process emissions", "tCO2e", bounds=between("-1E12", "1E12")))
+
+
+def _explanations() -> dict[str, Any]:
+    return info("情况说明", "Explanations", max_length=EXPLANATION_MAX_LENGTH,
+                help_zh=f"每条说明不超过 {EXPLANATION_MAX_LENGTH} 字",
+                help_en=f"at most {EXPLANATION_MAX_LENGTH} characters per explanation")
 
 
 @dataclass(kw_only=True)
 class GhgAnnualReport:
     """Hold a 温室气体排放年度报告 — the canonical document of kind ``ghg_annual_report``."""
 
-    kind: Literal["ghg_annual_report"] = field(metadata=info("文书类型", "Kind"))
-    schema_version: Literal[1] = field(metadata=info("格式版本", "Schema version"))
-    reporting_year: int = field(metadata=info("报告年度", "Reporting year"))
+    kind: Literal["ghg_annual_report"] = field(metadata=info("文书类型", "Kind", fixed=True))
+    schema_version: Literal[1] = field(metadata=info("格式版本", "Schema version", fixed=True))
+    reporting_year: int = field(metadata=info("报告年度", "Reporting year", bounds=YEAR, fixed=True))
     enterprise: Enterprise = field(metadata=info("企业信息", "Enterprise"))
-    fuels: list[FuelLine] = field(default_factory=list, metadata=info("化石燃料燃烧", "Fuel combustion"))
-    processes: list[ProcessLine] = field(default_factory=list, metadata=info("工业生产过程", "Process emissions"))
+    fuels: list[FuelLine] = field(default_factory=list, metadata=info(
+        "化石燃料燃烧", "Fuel combustion", max_items=MAX_LINES))
+    processes: list[ProcessLine] = field(default_factory=list, metadata=info(
+        "工业生产过程", "Process emissions", max_items=MAX_LINES))
     electricity: Electricity = field(default_factory=Electricity, metadata=info("电力", "Electricity"))
     heat: Heat = field(default_factory=Heat, metadata=info("热力", "Heat"))
-    co2_recovered_t: Decimal = field(
-        default=Decimal(0), metadata=info("二氧化碳回收利用量", "CO2 recovered", "tCO2")
-    )
-    products: list[ProductLine] = field(default_factory=list, metadata=info("产品产量", "Products"))
-    energy_total_tce: Decimal | None = field(
-        default=None, metadata=info("综合能源消费量（企业申报）", "Declared energy consumption", "tce")
-    )
-    generating_units: list[GeneratingUnit] = field(
-        default_factory=list, metadata=info("发电机组", "Generating units")
-    )
-    boilers: list[Boiler] = field(default_factory=list, metadata=info("锅炉", "Boilers"))
+    co2_recovered_t: Decimal = field(default=Decimal(0), metadata=info(
+        "二氧化碳回收利用量", "CO2 recovered", "tCO2", bounds=QUANTITY))
+    products: list[ProductLine] = field(default_factory=list, metadata=info(
+        "产品", "Products", max_items=MAX_LINES))
+    energy_total_tce: Decimal | None = field(default=None, metadata=info(
+        "综合能源消费量（企业申报）", "Declared energy consumption", "tce", bounds=QUANTITY))
+    generating_units: list[GeneratingUnit] = field(default_factory=list, metadata=info(
+        "发电机组", "Generating units", max_items=MAX_LINES))
+    boilers: list[Boiler] = field(default_factory=list, metadata=info("锅炉", "Boilers", max_items=MAX_LINES))
     pollutants: Pollutants = field(default_factory=Pollutants, metadata=info("污染物排放量", "Pollutant emissions"))
     permit: Permit = field(default_factory=Permit, metadata=info("排污许可", "Pollutant permit"))
     exceeded_standards: bool = field(
@@ -292,11 +358,71 @@ class GhgAnnualReport:
     toxic: Toxic = field(default_factory=Toxic, metadata=info("有毒有害物质", "Toxic substances"))
     hcfc: Hcfc = field(default_factory=Hcfc, metadata=info("含氢氯氟烃", "HCFCs"))
     air: Air = field(default_factory=Air, metadata=info("大气污染防治", "Air-pollution controls"))
-    last_audit_year: int | None = field(
-        default=None, metadata=info("最近一轮清洁生产审核完成年份", "Year the last audit was completed")
-    )
+    last_audit_year: int | None = field(default=None, metadata=info(
+        "最近一轮清洁生产审核完成年份", "Year the last audit was completed", bounds=YEAR))
     declared: Declared = field(default_factory=Declared, metadata=info("企业自报总量", "Declared totals"))
-    explanations: dict[str, str] = field(default_factory=dict, metadata=info("情况说明", "Explanations"))
+    explanations: dict[str, str] = field(default_factory=dict, metadata=_explanations())
+
+
+GHG_SECTIONS = (
+    section("profile", "企业信息", "Enterprise profile", ("reporting_year", "enterprise"), sheet="概况"),
+    section("fuels", "化石燃料燃烧", "Fuel combustion", ("fuels",), sheet="化石燃料"),
+    section("processes", "工业生产过程排放", "Process emissions", ("processes",), sheet="过程排放"),
+    section("energy", "电力、热力与二氧化碳回收", "Electricity, heat and CO2 recovery",
+            ("electricity", "heat", "co2_recovered_t"), sheet="电力热力"),
+    section("products", "产品产量与能耗", "Products and energy", ("products", "energy_total_tce"), sheet="能耗"),
+    section("generating_units", "发电机组", "Generating units", ("generating_units",), sheet="机组"),
+    section("boilers", "锅炉", "Boilers", ("boilers",)),
+    section("pollutants", "污染物排放与排污许可", "Pollutants and permit",
+            ("pollutants", "permit", "exceeded_standards"), sheet="污染物与许可"),
+    section("other", "其他管理信息", "Other information", ("toxic", "hcfc", "air", "last_audit_year"),
+            sheet="其他"),
+    section("declared", "企业自报总量", "Declared totals", ("declared",), sheet="自报总量"),
+)
+
+#: the GHG report's computed figures, in print order (calc.results.GhgComputed holds them by these keys)
+GHG_COMPUTED = (
+    computed("combustion_tco2", "化石燃料燃烧排放量", "Fuel-combustion emissions", "tCO2", 2),
+    computed("process_tco2", "工业生产过程排放量", "Process emissions", "tCO2e", 2),
+    computed("electricity_tco2", "净购入电力排放量", "Net purchased electricity emissions", "tCO2", 2),
+    computed("heat_tco2", "净购入热力排放量", "Net purchased heat emissions", "tCO2", 2),
+    computed("co2_recovered_tco2", "二氧化碳回收利用量", "CO2 recovered", "tCO2", 2),
+    computed("total_tco2", "温室气体排放总量", "Total emissions", "tCO2e", 0),
+    computed("direct_tco2", "直接排放量（燃烧＋过程−回收）", "Direct emissions (combustion + process − recovered)",
+             "tCO2e", 0),
+    computed("energy_from_inputs_tce", "综合能源消费量（按能源投入计算）", "Energy consumption (from inputs)",
+             "tce", 2),
+    computed("carbon_intensity", "碳排放强度（按主要产品）", "Carbon intensity (primary product)",
+             "tCO2/product", 4),
+    computed("coal_t", "煤炭消费量", "Coal consumed", "t"),
+    computed("grid_factor", "电网排放因子", "Grid emission factor", "tCO2/MWh"),
+    computed("edition", "缺省参数版本", "Default-factor edition"),
+)
+
+#: the figures computed for each fuel line, in print order (calc.results.FuelLineResult)
+FUEL_LINE_COMPUTED = (
+    computed("ncv", "低位发热量", "NCV", "GJ/fuel"),
+    computed("carbon_content", "单位热值含碳量", "Carbon content", "tC/GJ"),
+    computed("oxidation_rate", "碳氧化率", "Oxidation rate", "fraction"),
+    computed("activity_gj", "活动数据", "Activity data", "GJ", 2),
+    computed("emission_factor", "排放因子", "Emission factor", "tCO2/GJ", 6),
+    computed("emission_tco2", "排放量", "Emissions", "tCO2", 2),
+    computed("energy_tce", "折标准煤", "Energy", "tce", 2),
+)
+
+#: the figures computed for each product (calc.results.ProductResult)
+PRODUCT_COMPUTED = (
+    computed("unit_energy", "单位产品综合能耗", "Energy per unit of product", "level", 2),
+    computed("benchmark", "标杆水平", "Benchmark level", "level"),
+    computed("baseline", "基准水平", "Baseline level", "level"),
+    computed("level", "能效水平", "Efficiency level"),
+)
+
+#: the figures computed for each generating unit (calc.results.GeneratingUnitResult)
+GENERATING_UNIT_COMPUTED = (
+    computed("combustion_tco2", "归属燃烧排放量", "Attributed combustion emissions", "tCO2", 2),
+    computed("intensity", "供电排放强度", "Emission intensity of generation", "tCO2/MWh", 4),
+)
 
 
 # ----------------------------------------------------------------------------- clean_production_audit
@@ -306,8 +432,9 @@ class GhgAnnualReport:
 class Consultancy:
     """Hold the consultancy that assists the audit (CPA-012 checks its uscc)."""
 
-    name: str | None = field(default=None, metadata=info("咨询机构名称", "Consultancy name"))
-    uscc: str | None = field(default=None, metadata=info("咨询机构统一社会信用代码", "Consultancy USCC"))
+    name: str | None = field(default=None, metadata=info("咨询机构名称", "Consultancy name", max_length=200))
+    uscc: str | None = field(default=None, metadata=info(
+        "咨询机构统一社会信用代码", "Consultancy USCC", max_length=40))
 
 
 @dataclass(kw_only=True)
@@ -344,91 +471,163 @@ class Phases:
 
 @dataclass(kw_only=True)
 class Indicator:
-    """Hold one audit indicator with its baseline, target and achieved value."""
+    """Hold one audit indicator with its baseline, target and achieved value (unit: the indicator's)."""
 
-    indicator: IndicatorCode = field(metadata=info("指标", "Indicator"))
-    baseline: Decimal = field(metadata=info("基准值", "Baseline"))
-    target: Decimal = field(metadata=info("目标值", "Target"))
-    achieved: Decimal | None = field(default=None, metadata=info("实际达到值", "Achieved"))
-    term: IndicatorTerm = field(default="near", metadata=info("期限", "Term"))
+    indicator: IndicatorCode = field(metadata=info("指标", "Indicator", values="indicator"))
+    baseline: Decimal = field(metadata=info("基准值", "Baseline", bounds=between(0, "1E12")))
+    target: Decimal = field(metadata=info("目标值", "Target", bounds=between(0, "1E12")))
+    achieved: Decimal | None = field(default=None, metadata=info("实际达到值", "Achieved", bounds=between(0, "1E12")))
+    term: IndicatorTerm = field(default="near", metadata=info("期限", "Term", values="indicator_term"))
 
 
 @dataclass(kw_only=True)
 class OptionSavings:
-    """Hold an option's annual savings — pollutants and CO2 side by side (减污降碳协同)."""
+    """Hold an option's annual savings — pollutants and CO2 side by side (减污降碳协同).
 
-    energy_tce: Decimal | None = field(default=None, metadata=info("节能", "Energy saved", "tce/a"))
-    water_t: Decimal | None = field(default=None, metadata=info("节水", "Water saved", "t/a"))
-    co2_t: Decimal | None = field(default=None, metadata=info("减少二氧化碳", "CO2 reduced", "t/a"))
-    so2_t: Decimal | None = field(default=None, metadata=info("减少二氧化硫", "SO2 reduced", "t/a"))
-    nox_t: Decimal | None = field(default=None, metadata=info("减少氮氧化物", "NOx reduced", "t/a"))
-    pm_t: Decimal | None = field(default=None, metadata=info("减少颗粒物", "PM reduced", "t/a"))
-    vocs_t: Decimal | None = field(default=None, metadata=info("减少挥发性有机物", "VOCs reduced", "t/a"))
-    cod_t: Decimal | None = field(default=None, metadata=info("减少化学需氧量", "COD reduced", "t/a"))
-    nh3n_t: Decimal | None = field(default=None, metadata=info("减少氨氮", "NH3-N reduced", "t/a"))
-    hazardous_waste_t: Decimal | None = field(
-        default=None, metadata=info("减少危险废物", "Hazardous waste reduced", "t/a")
-    )
+    A saving may be negative: an option may raise one medium while it lowers another (a scrubber costs
+    CO2), and the co-benefit table shows the trade-off rather than refusing it.
+    """
+
+    energy_tce: Decimal | None = field(default=None, metadata=info("节能量", "Energy saved", "tce/a",
+                                                                     bounds=SIGNED_AMOUNT))
+    water_t: Decimal | None = field(default=None, metadata=info("节水量", "Water saved", "t/a",
+                                                                  bounds=SIGNED_AMOUNT))
+    co2_t: Decimal | None = field(default=None, metadata=info("二氧化碳减排量", "CO2 reduced", "t/a",
+                                                                bounds=SIGNED_AMOUNT))
+    so2_t: Decimal | None = field(default=None, metadata=info("二氧化硫减排量", "SO2 reduced", "t/a",
+                                                                bounds=SIGNED_AMOUNT))
+    nox_t: Decimal | None = field(default=None, metadata=info("氮氧化物减排量", "NOx reduced", "t/a",
+                                                                bounds=SIGNED_AMOUNT))
+    pm_t: Decimal | None = field(default=None, metadata=info("颗粒物减排量", "PM reduced", "t/a",
+                                                               bounds=SIGNED_AMOUNT))
+    vocs_t: Decimal | None = field(default=None, metadata=info("挥发性有机物减排量", "VOCs reduced", "t/a",
+                                                                 bounds=SIGNED_AMOUNT))
+    cod_t: Decimal | None = field(default=None, metadata=info("化学需氧量减排量", "COD reduced", "t/a",
+                                                                bounds=SIGNED_AMOUNT))
+    nh3n_t: Decimal | None = field(default=None, metadata=info("氨氮减排量", "NH3-N reduced", "t/a",
+                                                                 bounds=SIGNED_AMOUNT))
+    hazardous_waste_t: Decimal | None = field(default=None, metadata=info(
+        "危险废物减量", "Hazardous waste reduced", "t/a", bounds=SIGNED_AMOUNT))
 
 
 @dataclass(kw_only=True)
 class AuditOption:
     """Hold one clean-production option (方案)."""
 
-    id: str = field(metadata=info("方案编号", "Option id"))
-    name: str = field(metadata=info("方案名称", "Option name"))
-    cost_class: CostClass = field(metadata=info("费用类别", "Cost class"))
-    category: OptionCategory = field(metadata=info("方案类型（HJ 469）", "Category (HJ 469)"))
-    investment_10k_cny: Decimal | None = field(default=None, metadata=info("投资", "Investment", "万元"))
-    status: OptionStatus = field(default="proposed", metadata=info("状态", "Status"))
+    id: str = field(metadata=info("方案编号", "Option id", max_length=40))
+    name: str = field(metadata=info("方案名称", "Option name", max_length=200))
+    cost_class: CostClass = field(metadata=info("费用类别", "Cost class", values="cost_class"))
+    category: OptionCategory = field(metadata=info("方案类型（HJ 469）", "Category (HJ 469)", values="option_category"))
+    investment_10k_cny: Decimal | None = field(default=None, metadata=info(
+        "投资", "Investment", "10k_cny", bounds=AMOUNT))
+    status: OptionStatus = field(default="proposed", metadata=info("状态", "Status", values="option_status"))
     implemented_on: date | None = field(default=None, metadata=info("实施日期", "Implemented on"))
-    annual_benefit_10k_cny: Decimal | None = field(
-        default=None, metadata=info("年经济效益", "Annual benefit", "万元/年")
-    )
-    lifetime_years: int | None = field(default=None, metadata=info("寿命期", "Lifetime", "年"))
-    savings: OptionSavings = field(default_factory=OptionSavings, metadata=info("年环境效益", "Annual savings"))
+    annual_benefit_10k_cny: Decimal | None = field(default=None, metadata=info(
+        "年经济效益", "Annual benefit", "10k_cny/a", bounds=SIGNED_AMOUNT,
+        help_zh="亏损的方案填负数", help_en="negative for a loss-making option"))
+    lifetime_years: int | None = field(default=None, metadata=info(
+        "寿命期", "Lifetime", "years", bounds=between(1, 100)))
+    savings: OptionSavings = field(default_factory=OptionSavings, metadata=info(
+        "减污降碳协同效益", "Co-benefits: pollutants and CO2"))
 
 
 @dataclass(kw_only=True)
 class AssessmentReview:
     """Hold the 评估 (assessment) outcome."""
 
-    status: ReviewStatus = field(default="not_applied", metadata=info("状态", "Status"))
-    date: date | None = field(default=None, metadata=info("日期", "Date"))
+    status: ReviewStatus = field(default="not_applied", metadata=info("评估状态", "Assessment status",
+                                                                      values="review_status"))
+    date: date | None = field(default=None, metadata=info("评估日期", "Assessment date"))
 
 
 @dataclass(kw_only=True)
 class AcceptanceReview:
     """Hold the 验收 (acceptance) outcome and the clean-production level reached."""
 
-    status: ReviewStatus = field(default="not_applied", metadata=info("状态", "Status"))
-    date: date | None = field(default=None, metadata=info("日期", "Date"))
-    level: CleanProductionLevel | None = field(default=None, metadata=info("清洁生产水平", "Level reached"))
+    status: ReviewStatus = field(default="not_applied", metadata=info("验收状态", "Acceptance status",
+                                                                      values="review_status"))
+    date: date | None = field(default=None, metadata=info("验收日期", "Acceptance date"))
+    level: CleanProductionLevel | None = field(default=None, metadata=info(
+        "清洁生产水平", "Level reached", values="clean_production_level"))
 
 
 @dataclass(kw_only=True)
 class CleanProductionAudit:
     """Hold a 清洁生产审核 filing — the canonical document of kind ``clean_production_audit``."""
 
-    kind: Literal["clean_production_audit"] = field(metadata=info("文书类型", "Kind"))
-    schema_version: Literal[1] = field(metadata=info("格式版本", "Schema version"))
+    kind: Literal["clean_production_audit"] = field(metadata=info("文书类型", "Kind", fixed=True))
+    schema_version: Literal[1] = field(metadata=info("格式版本", "Schema version", fixed=True))
     enterprise: Enterprise = field(metadata=info("企业信息", "Enterprise"))
-    audit_type: AuditType = field(metadata=info("审核类型", "Audit type"))
-    audit_mode: AuditMode = field(default="individual", metadata=info("审核模式", "Audit mode"))
-    triggers: list[AuditTrigger] = field(default_factory=list, metadata=info("强制性审核情形", "Triggers"))
+    audit_type: AuditType = field(metadata=info("审核类型", "Audit type", values="audit_type"))
+    audit_mode: AuditMode = field(default="individual", metadata=info("审核模式", "Audit mode", values="audit_mode"))
+    triggers: list[AuditTrigger] = field(default_factory=list, metadata=info(
+        "强制性审核情形", "Triggers", values="audit_trigger"))
     listed_on: date | None = field(default=None, metadata=info("名单公布日期", "Listed on"))
     info_published_on: date | None = field(default=None, metadata=info("企业信息公布日期", "Information published on"))
     consultancy: Consultancy | None = field(default=None, metadata=info("咨询机构", "Consultancy"))
-    permit_number: str | None = field(default=None, metadata=info("关联排污许可证编号", "Linked permit number"))
+    permit_number: str | None = field(default=None, metadata=info(
+        "关联排污许可证编号", "Linked permit number", max_length=40))
     phases: Phases = field(default_factory=Phases, metadata=info("审核阶段", "Phases"))
-    focus: str | None = field(default=None, metadata=info("审核重点", "Audit focus"))
-    baseline_year: int | None = field(default=None, metadata=info("基准年", "Baseline year"))
-    indicators: list[Indicator] = field(default_factory=list, metadata=info("清洁生产指标", "Indicators"))
-    options: list[AuditOption] = field(default_factory=list, metadata=info("清洁生产方案", "Options"))
-    discount_rate: Decimal = field(default=Decimal("0.08"), metadata=info("折现率", "Discount rate"))
+    focus: str | None = field(default=None, metadata=info("审核重点", "Audit focus", max_length=2000))
+    baseline_year: int | None = field(default=None, metadata=info("基准年", "Baseline year", bounds=YEAR))
+    indicators: list[Indicator] = field(default_factory=list, metadata=info(
+        "清洁生产指标", "Indicators", max_items=MAX_LINES))
+    options: list[AuditOption] = field(default_factory=list, metadata=info(
+        "清洁生产方案", "Options", max_items=MAX_LINES))
+    # The NPV/IRR need a rate in [0, 1): a rate of 1 or more is a percentage typed as a fraction's place.
+    discount_rate: Decimal = field(default=Decimal("0.08"), metadata=info(
+        "折现率", "Discount rate", "fraction", bounds=between(0, 1, high_open=True),
+        help_zh="小数，如 0.08", help_en="a fraction, e.g. 0.08"))
     assessment: AssessmentReview = field(default_factory=AssessmentReview, metadata=info("评估", "Assessment"))
     acceptance: AcceptanceReview = field(default_factory=AcceptanceReview, metadata=info("验收", "Acceptance"))
-    explanations: dict[str, str] = field(default_factory=dict, metadata=info("情况说明", "Explanations"))
+    explanations: dict[str, str] = field(default_factory=dict, metadata=_explanations())
+
+
+CPA_SECTIONS = (
+    section("profile", "企业信息", "Enterprise profile", ("enterprise",), sheet="概况"),
+    section("why", "审核类型与期限", "Audit type and deadlines",
+            ("audit_type", "audit_mode", "triggers", "listed_on", "info_published_on"), sheet="审核类型"),
+    section("consultancy", "咨询机构与排污许可", "Consultancy and permit", ("consultancy", "permit_number"),
+            sheet="咨询机构"),
+    section("phases", "审核阶段", "Audit phases", ("phases",), sheet="阶段"),
+    section("targets", "审核重点与指标", "Focus and indicators", ("focus", "baseline_year", "indicators"),
+            sheet="审核重点"),
+    section("options", "清洁生产方案", "Options", ("options", "discount_rate"), sheet="方案参数"),
+    section("review", "评估与验收", "Assessment and acceptance", ("assessment", "acceptance"), sheet="评估验收"),
+)
+
+#: the audit's computed figures (calc.results.CpaComputed), in print order
+CPA_COMPUTED = (
+    computed("count_no_low", "无/低费方案数（不含已放弃）", "No/low-cost options (not dropped)", "count"),
+    computed("implemented_no_low", "无/低费方案已实施数", "No/low-cost options implemented", "count"),
+    computed("implementation_rate_no_low", "无/低费方案实施率", "No/low-cost implementation rate", "percent", 1),
+    computed("count_medium_high", "中/高费方案数（不含已放弃）", "Medium/high-cost options (not dropped)", "count"),
+    computed("implemented_medium_high", "中/高费方案已实施数", "Medium/high-cost options implemented", "count"),
+    computed("implementation_rate_medium_high", "中/高费方案实施率", "Medium/high-cost implementation rate",
+             "percent", 1),
+    computed("total_investment_10k_cny", "方案总投资（不含已放弃）", "Total investment (options not dropped)",
+             "10k_cny", 2),
+)
+
+#: the feasibility figures of each medium/high-cost option (calc.results.OptionEconomics)
+OPTION_COMPUTED = (
+    computed("payback_years", "静态投资回收期", "Simple payback", "years", 2),
+    computed("npv_10k_cny", "净现值", "NPV", "10k_cny", 2),
+    computed("irr", "内部收益率", "IRR", "percent", 2),
+)
+
+#: the achievement of each indicator (calc.results.IndicatorAchievement)
+INDICATOR_COMPUTED = (
+    computed("achievement_pct", "目标完成程度", "Share of the planned change achieved", "percent", 1),
+    computed("achieved", "是否达到目标值", "Target reached"),
+)
+
+#: the deadlines derived from listed_on (calc.results.AuditDeadlines; reference-data.md §5)
+DEADLINES_COMPUTED = (
+    computed("publish_by", "企业信息公布期限（名单公布日期＋1个月）", "Publish information by (listed + 1 month)"),
+    computed("start_by", "审核启动期限（名单公布日期＋2个月）", "Start the audit by (listed + 2 months)"),
+    computed("finish_by", "审核完成期限（名单公布日期＋1年）", "Finish the audit by (listed + 1 year)"),
+)
 
 
 Document = GhgAnnualReport | CleanProductionAudit

@@ -1,8 +1,8 @@
 """The sheets and columns of the bulk-upload workbook, derived from the document dataclasses.
 
-No column is listed by hand: :func:`workbook_spec` walks the field declarations of ``documents.py`` (type
-hints plus ``info(zh, en, unit, codes=...)``), the same declarations that build the web forms, so a field
-added there appears in the template, the reader and the error workbook without another edit.
+No column is listed by hand: :func:`workbook_spec` reads the kind's field tree (``schema.schema_of``), the
+same tree that builds the web forms and the PDF, so a field added to ``documents.py`` appears in the
+template, the reader and the error workbook without another edit.
 
 Layout of a workbook of one kind (many documents, keyed by (uscc, year) on every sheet):
 
@@ -19,17 +19,12 @@ The year key is the reporting year of a GHG report, and for an audit the year it
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import types
-import typing
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
-from typing import Any, Literal, get_args, get_origin
+from typing import Literal
 
-from .documents import DOCUMENT_TYPES, GHG_KIND
-from .fields import field_info
+from .documents import GHG_KIND
+from .schema import Field, schema_of
 
 #: Bump when the layout changes in a way an older template could not be read (kept in the metadata sheet).
 TEMPLATE_VERSION = "1"
@@ -57,6 +52,12 @@ class Column:
     optional: bool = True  # admits an empty cell (→ None, or the field's default)
     help_zh: str | None = None
     help_en: str | None = None
+    node: Field | None = None  # the schema node (None for the key columns)
+
+    @property
+    def unit_en(self) -> str | None:
+        """Return the unit as English text prints it."""
+        return self.node.unit.en if self.node is not None and self.node.unit is not None else self.unit
 
     @property
     def code(self) -> str:
@@ -94,45 +95,32 @@ class WorkbookSpec:
         return next((s for s in self.sheets if s.title == title), None)
 
 
-def _optional(tp: Any) -> tuple[bool, Any]:
-    if get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) != len(get_args(tp)):
-            return True, args[0]
-    return False, tp
+_COLUMN_TYPES: dict[str, ColumnType] = {
+    "number": "decimal", "integer": "int", "boolean": "bool", "date": "date", "text": "str", "code": "str",
+    "choice": "choice",
+}
 
 
-def _has_default(f: dataclasses.Field[Any]) -> bool:
-    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+def _column(path: tuple[str, ...], node: Field) -> Column:
+    """Return the column of a leaf node (or a list of leaves: codes in one cell)."""
+    leaf = node.children[0] if node.is_scalar_list else node
+    column_type: ColumnType = "choices" if node.is_scalar_list else _COLUMN_TYPES[node.kind]
+    choices = leaf.values.values if leaf.values is not None else ()
+    return Column(
+        path=path, zh=node.label.zh, en=node.label.en, unit=node.unit.zh if node.unit else None,
+        type=column_type, choices=choices, codes=leaf.codes, optional=not node.required or node.nullable,
+        help_zh=node.help.zh if node.help else None, help_en=node.help.en if node.help else None, node=node,
+    )
 
 
-def _scalar(path: tuple[str, ...], f: dataclasses.Field[Any], tp: Any) -> Column:
-    info = field_info(f)
-    optional, tp = _optional(tp)
-    optional = optional or _has_default(f)
-    common = {"path": path, "zh": info.zh, "en": info.en, "unit": info.unit, "optional": optional,
-              "help_zh": info.help_zh, "help_en": info.help_en}
-    if get_origin(tp) is Literal:
-        return Column(**common, type="choice", choices=tuple(str(a) for a in get_args(tp)))
-    if get_origin(tp) is list:
-        (item,) = get_args(tp)
-        return Column(**common, type="choices", choices=tuple(str(a) for a in get_args(item)))
-    kinds: dict[Any, ColumnType] = {Decimal: "decimal", int: "int", bool: "bool", dt.date: "date", str: "str"}
-    if tp not in kinds:
-        raise TypeError(f"no column type for {tp!r} at {'.'.join(path)}")  # a programming error
-    return Column(**common, type=kinds[tp], codes=info.codes)
-
-
-def _columns(cls: type, prefix: tuple[str, ...] = ()) -> list[Column]:
-    """Return the columns of a dataclass, nested dataclasses flattened into dotted codes."""
-    hints = typing.get_type_hints(cls)
+def _columns(node: Field, prefix: tuple[str, ...] = ()) -> list[Column]:
+    """Return the columns of an object node, nested objects flattened into dotted codes."""
     out: list[Column] = []
-    for f in dataclasses.fields(cls):
-        _, tp = _optional(hints[f.name])
-        if dataclasses.is_dataclass(tp):
-            out.extend(_columns(tp, (*prefix, f.name)))  # type: ignore[arg-type]
+    for child in node.children:
+        if child.kind == "object":
+            out.extend(_columns(child, (*prefix, child.name)))
         else:
-            out.append(_scalar((*prefix, f.name), f, hints[f.name]))
+            out.append(_column((*prefix, child.name), child))
     return out
 
 
@@ -142,9 +130,8 @@ _NOT_COLUMNS = {("kind",), ("schema_version",), ("reporting_year",), ("enterpris
 
 @cache
 def workbook_spec(kind: str) -> WorkbookSpec:
-    """Return the workbook layout of a document kind (built once from the dataclasses)."""
-    doc_cls = DOCUMENT_TYPES[kind]
-    hints = typing.get_type_hints(doc_cls)
+    """Return the workbook layout of a document kind (built once from the kind's schema)."""
+    root = schema_of(kind).root
     year_zh, year_en = ("报告年度", "Reporting year") if kind == GHG_KIND else ("申报年度（审核开始年份）", "Filing year")
     keys = (
         Column(("uscc",), "统一社会信用代码", "Unified social credit code", None, "str", optional=False),
@@ -152,24 +139,22 @@ def workbook_spec(kind: str) -> WorkbookSpec:
     )
     main: list[Column] = []
     sheets: list[Sheet] = []
-    for f in dataclasses.fields(doc_cls):
-        optional, tp = _optional(hints[f.name])
-        info = field_info(f)
-        if f.name == "enterprise":
+    for child in root.children:
+        if child.name == "enterprise":
             # The profile shares the document sheet: the key uscc is its first column, and one wide row
             # per enterprise reads better than a sheet of its own.
-            main.extend(c for c in _columns(tp, ("enterprise",)) if c.path not in _NOT_COLUMNS)
-        elif dataclasses.is_dataclass(tp):
-            sheets.append(Sheet(f.name, info.zh, info.en, False, tuple(_columns(tp, (f.name,))),  # type: ignore[arg-type]
-                                optional_object=optional))
-        elif get_origin(tp) is list and dataclasses.is_dataclass(get_args(tp)[0]):
-            sheets.append(Sheet(f.name, info.zh, info.en, True, tuple(_columns(get_args(tp)[0]))))
-        elif get_origin(tp) is dict:
+            main.extend(c for c in _columns(child, ("enterprise",)) if c.path not in _NOT_COLUMNS)
+        elif child.kind == "object":
+            sheets.append(Sheet(child.name, child.label.zh, child.label.en, False, tuple(_columns(child, (child.name,))),
+                                optional_object=child.nullable))
+        elif child.kind == "list" and child.item.kind == "object":
+            sheets.append(Sheet(child.name, child.label.zh, child.label.en, True, tuple(_columns(child.item))))
+        elif child.kind == "map":
             key = Column(("key",), "问题编号", "Finding key", None, "str", optional=False)
-            text = Column(("text",), "说明", "Explanation", None, "str", optional=False)
-            sheets.append(Sheet(f.name, info.zh, info.en, True, (key, text)))
-        elif (f.name,) not in _NOT_COLUMNS:
-            main.append(_scalar((f.name,), f, hints[f.name]))
+            text = Column(("text",), "说明", "Explanation", None, "str", optional=False, node=child.item)
+            sheets.append(Sheet(child.name, child.label.zh, child.label.en, True, (key, text)))
+        elif (child.name,) not in _NOT_COLUMNS:
+            main.append(_column((child.name,), child))
     document_sheet = Sheet(None, "基本信息", "Document", False, tuple(main))
     spec = WorkbookSpec(kind, keys, (document_sheet, *sheets))
     titles = [s.title for s in spec.sheets]

@@ -15,6 +15,7 @@ from typing import Any
 from portal.domain import codes as code_tables
 from portal.domain.codec import DocumentError, parse_document
 from portal.domain.documents import GHG_KIND, KINDS, Document, filing_year
+from portal.domain.schema import normalised, validate
 from portal.domain.sheets import (
     ERROR_COLUMN_CODE,
     INSTRUCTIONS_SHEET,
@@ -163,10 +164,13 @@ def _code_problem(column: Column, value: str, code_lists: Mapping[str, frozenset
 
 
 def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozenset[str]], *,
-                   progress: Callable[[int, int], None] | None = None) -> ParsedWorkbook:
+                   progress: Callable[[int, int], None] | None = None, checking: bool = False) -> ParsedWorkbook:
     """Return the documents a workbook holds, or every error found in it (all cells are checked).
 
     ``progress(rows done, rows in all)`` is called every 1,000 rows and at the end (for a progress bar).
+    Values outside their field's bounds are refused, as every input channel refuses them; with
+    ``checking`` (``portal check``) those that a rule reports (GHG-002/003) are left to the rules, so a
+    workbook checks exactly as the JSON documents it was written from.
     """
     kind, problem = read_kind(sheets)
     if kind is None:
@@ -218,7 +222,7 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
     if result.errors:
         return result
     for (uscc, year), draft in drafts.items():
-        _finish(kind, uscc, year, draft, result)
+        _finish(kind, uscc, year, draft, result, checking=checking)
     return result
 
 
@@ -332,7 +336,7 @@ def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
     return next((i + 1 for i, c in columns.items() if c is column), None)
 
 
-def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbook) -> None:
+def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbook, *, checking: bool) -> None:
     data = draft.data
     if isinstance(data.get("explanations"), list):  # the sheet's (key, text) rows are one object
         explanations: dict[str, str] = {}
@@ -349,10 +353,16 @@ def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbo
     if kind == GHG_KIND:
         data["reporting_year"] = year
     try:
-        document = parse_document(data)
+        document = normalised(parse_document(data))
     except DocumentError as exc:
         sheet, row, column = _cell_of(draft, exc.path)
         result.errors.append(CellError(sheet, row, column or None, exc.message_zh, exc.message_en))
+        return
+    violations = [v for v in validate(document) if not checking or v.rule is None]
+    for violation in violations:
+        sheet, row, column = _cell_of(draft, violation.path)
+        result.errors.append(CellError(sheet, row, column or None, violation.message.zh, violation.message.en))
+    if violations:
         return
     derived = filing_year(document)
     if derived is not None and derived != year:

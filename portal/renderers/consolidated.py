@@ -20,48 +20,58 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from portal.domain import codes
+from portal.domain.documents import CPA_COMPUTED, GHG_COMPUTED, GHG_KIND, PRODUCT_COMPUTED
+from portal.domain.fields import ComputedDef
+from portal.domain.formatting import china_time, value_of_bool, with_unit
+from portal.domain.labels import VALUE_SETS, Text, Unit, kind_name, status_name
+from portal.domain.schema import schema_of
 
-from .labels import CHOICE_LABELS, STATUS_LABELS
-from .meta import CHINA_TIME
 from .xlsx import FORMULA_TRIGGERS, put, sanitize_text
 
-LEVEL_LABELS = {"benchmark": "达到标杆水平", "between": "介于标杆与基准之间", "worse_than_baseline": "未达基准水平"}
+_LEVELS = VALUE_SETS["energy_level"]
+_GHG = {d.key: d for d in (*GHG_COMPUTED, *PRODUCT_COMPUTED)}
+_CPA = {d.key: d for d in CPA_COMPUTED}
+_ENTERPRISE = schema_of(GHG_KIND).field("enterprise")
 
-#: (key, Chinese header, English header, unit) — the order of the columns
-COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("filing_id", "申报编号", "Filing id", ""),
-    ("uscc", "统一社会信用代码", "USCC", ""),
-    ("name", "企业名称", "Enterprise", ""),
-    ("region_code", "行政区划代码", "Region code", ""),
-    ("region", "行政区划", "Region", ""),
-    ("industry_code", "行业代码", "Industry code", ""),
-    ("industry", "行业", "Industry", ""),
-    ("kind", "申报类型", "Kind", ""),
-    ("year", "年度", "Year", ""),
-    ("status", "状态", "Status", ""),
-    ("version", "版本", "Version", ""),
-    ("submitted_at", "最近提交时间（北京时间）", "Last submitted (CST)", ""),
-    ("combustion_tco2", "化石燃料燃烧排放", "Combustion", "tCO2"),
-    ("process_tco2", "工业过程排放", "Process", "tCO2"),
-    ("electricity_tco2", "净购入电力排放", "Purchased electricity", "tCO2"),
-    ("heat_tco2", "净购入热力排放", "Purchased heat", "tCO2"),
-    ("total_tco2", "排放总量", "Total emissions", "tCO2"),
-    ("energy_tce", "综合能源消费量", "Energy consumption", "tce"),
-    ("carbon_intensity", "碳排放强度", "Carbon intensity", "tCO2/单位产品"),
-    ("product", "主要产品", "Main product", ""),
-    ("unit_energy", "单位产品能耗", "Unit energy", "kgce/单位产品"),
-    ("benchmark", "标杆水平", "Benchmark level", "kgce/单位产品"),
-    ("baseline", "基准水平", "Baseline level", "kgce/单位产品"),
-    ("level", "能效水平", "Efficiency level", ""),
-    ("other_products", "其他产品能效", "Other products", ""),
-    ("rate_no_low", "无/低费方案实施率", "No/low-cost options implemented", "%"),
-    ("rate_medium_high", "中/高费方案实施率", "Medium/high-cost options implemented", "%"),
-    ("investment", "方案总投资", "Total investment", "万元"),
-    ("errors", "错误数", "Errors", ""),
-    ("warnings", "警告数", "Warnings", ""),
-    ("notices", "提示数", "Notices", ""),
-    ("warnings_explained", "警告均已说明", "All warnings explained", ""),
-    ("sha256", "SHA-256", "SHA-256", ""),
+
+def _field(key: str, name: str) -> tuple[str, Text, Unit | None]:
+    node = _ENTERPRISE.child(name)
+    return key, node.label, node.unit
+
+
+def _computed(key: str, definition: ComputedDef) -> tuple[str, Text, Unit | None]:
+    return key, definition.label, definition.unit
+
+
+#: (key, label, unit) — the order of the columns; labels and units are the fields' and computed figures' own
+COLUMNS: tuple[tuple[str, Text, Unit | None], ...] = (
+    ("filing_id", Text("申报编号", "Filing id"), None),
+    _field("uscc", "uscc"),
+    _field("name", "name"),
+    _field("region_code", "region_code"),
+    ("region", Text("行政区划", "Region"), None),
+    _field("industry_code", "industry_code"),
+    ("industry", Text("行业", "Industry"), None),
+    ("kind", Text("申报类型", "Kind"), None),
+    ("year", Text("年度", "Year"), None),
+    ("status", Text("状态", "Status"), None),
+    ("version", Text("版本", "Version"), None),
+    ("submitted_at", Text("最近提交时间（北京时间）", "Last submitted (China time)"), None),
+    *(_computed(key, _GHG[key]) for key in ("combustion_tco2", "process_tco2", "electricity_tco2", "heat_tco2",
+                                             "total_tco2")),
+    _computed("energy_tce", _GHG["energy_from_inputs_tce"]),
+    _computed("carbon_intensity", _GHG["carbon_intensity"]),
+    ("product", Text("主要产品", "Main product"), None),
+    *(_computed(key, _GHG[key]) for key in ("unit_energy", "benchmark", "baseline", "level")),
+    ("other_products", Text("其他产品能效", "Other products"), None),
+    _computed("rate_no_low", _CPA["implementation_rate_no_low"]),
+    _computed("rate_medium_high", _CPA["implementation_rate_medium_high"]),
+    _computed("investment", _CPA["total_investment_10k_cny"]),
+    ("errors", Text("错误数", "Errors"), None),
+    ("warnings", Text("警告数", "Warnings"), None),
+    ("notices", Text("提示数", "Notices"), None),
+    ("warnings_explained", Text("警告均已说明", "All warnings explained"), None),
+    ("sha256", Text("SHA-256", "SHA-256"), None),
 )
 _WIDTHS = {"name": 30, "uscc": 21, "region": 18, "industry": 24, "sha256": 66, "other_products": 40,
            "submitted_at": 18, "kind": 16, "level": 18}
@@ -76,7 +86,8 @@ def _dec(value: Any) -> Decimal | None:
 
 def _percent(rate: Any) -> Decimal | None:
     value = _dec(rate)
-    return None if value is None else (value * 100).quantize(Decimal("0.01"))
+    places = _CPA["implementation_rate_no_low"].places or 0
+    return None if value is None else (value * 100).quantize(Decimal(1).scaleb(-places))
 
 
 def row_from_version(
@@ -94,8 +105,8 @@ def row_from_version(
     row: dict[str, Any] = {
         "filing_id": filing_id, "uscc": uscc, "name": name, "region_code": region_code,
         "region": codes.region_full_name(region_code), "industry_code": industry_code,
-        "industry": codes.industry_name(industry_code), "kind": CHOICE_LABELS.get(kind, kind), "kind_code": kind,
-        "year": year, "status": STATUS_LABELS.get(status, status), "version": version,
+        "industry": codes.industry_name(industry_code), "kind": kind_name(kind), "kind_code": kind,
+        "year": year, "status": status_name(status), "version": version,
         "submitted_at": submitted_at, "errors": counts["error"], "warnings": counts["warning"],
         "notices": counts["notice"], "warnings_explained": unexplained == 0, "sha256": sha256,
     }
@@ -126,12 +137,12 @@ def _product_columns(row: dict[str, Any], levels: Levels) -> None:
     code, unit_energy, level = products[0]
     benchmark, baseline = levels(code)
     row.update(product=code, unit_energy=unit_energy, benchmark=benchmark, baseline=baseline,
-               level=LEVEL_LABELS.get(level or ""))
+               level=_LEVELS.label(level or "none"))
     others = []
     for other, energy, other_level in products[1:]:
         b, base = levels(other)
         others.append(f"{other} {energy if energy is not None else '—'}（标杆 {b if b is not None else '—'}，"
-                      f"基准 {base if base is not None else '—'}；{LEVEL_LABELS.get(other_level or '', '不可比')}）")
+                      f"基准 {base if base is not None else '—'}；{_LEVELS.label(other_level or 'none')}）")
     row["other_products"] = "；".join(others) or None
 
 
@@ -145,9 +156,9 @@ def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
             return cell
         return value
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return value_of_bool(value)
     if isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(ws, value=value.astimezone(CHINA_TIME).replace(tzinfo=None))
+        cell = WriteOnlyCell(ws, value=china_time(value).replace(tzinfo=None))
         cell.number_format = "yyyy-mm-dd hh:mm"
         return cell
     return value
@@ -158,7 +169,7 @@ def write_consolidated(rows: Iterable[dict[str, Any]], *, year: int,
     """Return the consolidated workbook (xlsx bytes) of ``rows`` in write-only (streaming) mode."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("汇总 Summary")
-    for index, (key, _, _, _) in enumerate(COLUMNS, start=1):
+    for index, (key, _, _) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(key, 13)
     ws.freeze_panes = "D4"  # the three header rows and the enterprise's id and name stay in view
     title = WriteOnlyCell(ws, value=f"{year} 年度申报汇总表 / Consolidated filings {year}"
@@ -169,8 +180,8 @@ def write_consolidated(rows: Iterable[dict[str, Any]], *, year: int,
     wrap = Alignment(wrap_text=True, vertical="center")
     for language in (1, 2):
         header = []
-        for _key, zh, en, unit in COLUMNS:
-            text = (zh + (f"（{unit}）" if unit else "")) if language == 1 else (en + (f" ({unit})" if unit else ""))
+        for _key, label, unit in COLUMNS:
+            text = with_unit(label, unit, "zh" if language == 1 else "en")
             cell = WriteOnlyCell(ws, value=text)
             cell.font, cell.fill, cell.alignment = head_font, head_fill, wrap
             header.append(cell)
@@ -178,7 +189,7 @@ def write_consolidated(rows: Iterable[dict[str, Any]], *, year: int,
     count = 0
     for row in rows:
         _product_columns(row, levels)
-        ws.append([_cell(ws, row.get(key)) for key, _, _, _ in COLUMNS])
+        ws.append([_cell(ws, row.get(key)) for key, _, _ in COLUMNS])
         count += 1
     if count == 0:
         ws.append(["本范围内该年度没有已提交的申报 / no submitted filing in this scope and year"])

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from portal.domain import formatting as fmt
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
-#: China Standard Time (no daylight saving since 1991): timestamps are stored in UTC and printed here.
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,4 +49,4 @@ class RenderMeta:
         """Return the submission time in China Standard Time, to the minute, or None."""
         if self.submitted_at is None:
             return None
-        return self.submitted_at.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
+        return fmt.datetime(self.submitted_at) + "（北京时间）"

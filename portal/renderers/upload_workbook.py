@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from portal.domain import codes as code_tables
 from portal.domain.documents import Document, filing_year
+from portal.domain.labels import ValueSet, kind_name
 from portal.domain.sheets import (
     INSTRUCTIONS_SHEET,
     LISTS_SHEET,
@@ -33,7 +34,6 @@ from portal.domain.sheets import (
     workbook_spec,
 )
 
-from .labels import CHOICE_LABELS, KIND_LABELS_EN
 from .xlsx import put
 
 #: code list name → [(code, Chinese name, English name)] for fuel, process and product (reference data)
@@ -121,7 +121,16 @@ class _Lists:
             return [(i.code, i.name, i.name) for i in code_tables.industries()]
         if column.codes is not None:
             return self.code_lists.get(column.codes, ())
-        return [(c, CHOICE_LABELS.get(c, c), c) for c in column.choices]
+        values = _value_set(column)
+        return [(c.value, c.zh, c.en) for c in values] if values is not None else [(c, c, c) for c in column.choices]
+
+
+def _value_set(column: Column) -> ValueSet | None:
+    """Return the closed value set of a choice column (its item's, for a list of choices)."""
+    node = column.node
+    if node is None:
+        return None
+    return node.children[0].values if node.kind == "list" else node.values
 
 
 def _validation(col: Column, lists: _Lists) -> DataValidation | None:
@@ -154,7 +163,7 @@ def _write_sheet(ws: Worksheet, spec: WorkbookSpec, sheet: Sheet, documents: Seq
         cell.font = _HEAD_FONT
         cell.fill = _KEY_FILL if index <= len(spec.keys) else _HEAD_FILL
         cell.alignment = _HEAD_ALIGN
-        note = "\n".join(t for t in (col.en + (f" ({col.unit})" if col.unit else ""), col.help_zh, col.help_en) if t)
+        note = "\n".join(t for t in (col.en + (f" ({col.unit_en})" if col.unit_en else ""), col.help_zh, col.help_en) if t)
         cell.comment = Comment(note, "portal", width=240, height=80)
         dimension = ws.column_dimensions[get_column_letter(index)]
         dimension.width = 20 if index == 1 else 14
@@ -212,7 +221,7 @@ def render_upload_workbook(kind: str, documents: Sequence[Document] = (), *, cod
     book = Workbook()
     guide = book.active
     guide.title = INSTRUCTIONS_SHEET
-    guide.append([f"{CHOICE_LABELS.get(kind, kind)} 批量上传模板", f"{KIND_LABELS_EN.get(kind, kind)} — upload template"])
+    guide.append([f"{kind_name(kind)} 批量上传模板", f"{kind_name(kind, 'en')} — upload template"])
     guide["A1"].font = guide["B1"].font = Font(bold=True, size=12)
     for zh, en in INSTRUCTIONS:
         guide.append([zh, en])

@@ -1,52 +1,40 @@
-"""Build the format-neutral view of a filing that both the PDF and the Excel filing print.
+"""Build the format-neutral view of a filing that the PDF, the Excel filing and the filing page print.
 
-The data tables are driven by the field metadata of the canonical documents (``info(zh, en, unit)`` in
-``domain/documents.py``): a section names the document fields it shows, and every column, label and
-unit comes from the dataclass declarations. A field added to a document therefore appears in both
-filings without touching this module; a field that no section names is shown in the catch-all section
-(其他 / 评估验收), so nothing is ever silently left out (a unit test checks it).
-
-Only the computed results have hand-named columns: the result types in ``calc/results.py`` carry no
-labels, and their presentation (line-by-line arithmetic, sources of the parameters) is the renderer's.
+Every data table comes from the kind's field tree (``domain/schema.py``): a section of the schema is a
+section here, and every column, label and unit is the field's own, so a field added to ``documents.py``
+appears in the PDF, the Excel filing and the page without touching this module. The computed results
+are labelled by the declarations beside the documents (``GHG_COMPUTED`` …) and the value sets of the
+label catalogue: this module holds no label of its own beyond table furniture (序号, 项目, 计算过程).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-import types
-import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal
 
+from portal.domain import formatting as fmt
 from portal.domain.codec import document_sha256
 from portal.domain.documents import (
-    CPA_KIND,
-    DOCUMENT_TYPES,
-    GHG_KIND,
-    AuditOption,
+    DEADLINES_COMPUTED,
+    FUEL_LINE_COMPUTED,
+    GENERATING_UNIT_COMPUTED,
+    INDICATOR_COMPUTED,
+    OPTION_COMPUTED,
+    PRODUCT_COMPUTED,
     CleanProductionAudit,
     Document,
-    FuelLine,
     GhgAnnualReport,
-    OptionSavings,
     filing_year,
 )
-from portal.domain.fields import FieldInfo, field_info
+from portal.domain.fields import ComputedDef
 from portal.domain.findings import Finding
+from portal.domain.labels import VALUE_SETS, Text, Unit, kind_name, severity_name, status_name
+from portal.domain.schema import Field, KindSchema, schema_of
 
-from .labels import (
-    CHOICE_LABELS,
-    KIND_LABELS_EN,
-    SEVERITY_LABELS,
-    STATUS_LABELS,
-    CodeLabels,
-    code_label,
-)
+from .labels import CodeLabels
 from .meta import RenderMeta
 
 if TYPE_CHECKING:
@@ -59,6 +47,10 @@ IDENTITY_FIELDS = ("id", "name", "status")
 
 ROW_NUMBER_KEY = "#"
 
+_KINDS: dict[str, ValueKind] = {
+    "boolean": "bool", "number": "decimal", "date": "date", "choice": "choice", "code": "code", "text": "text",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -67,9 +59,12 @@ class Column:
     key: str  # attribute path in the row object ("consumption", "savings.co2_t"); "#" = row number
     zh: str
     en: str
-    unit: str | None = None
+    unit: str | None = None  # as printed in Chinese
     kind: ValueKind = "text"
     codes: str | None = None  # reference code list of a "code" column
+    node: Field | None = None  # the schema node of a document column
+    places: int | None = None  # decimals every number of the column prints with (one format per column)
+    unit_en: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -80,6 +75,41 @@ class Column:
     def named(self) -> bool:
         """Return whether the column holds codes that have a name (Excel adds a name column)."""
         return self.kind in ("code", "choice", "choices")
+
+    def label(self, language: str = "zh") -> str:
+        """Return the heading with its unit in ``language``: "消耗量（t 或 万Nm³）"."""
+        text = self.en if language == "en" else self.zh
+        unit = self.unit_en if language == "en" else self.unit
+        if not unit:
+            return text
+        return f"{text} ({unit})" if language == "en" else f"{text}（{unit}）"
+
+
+def column_of(node: Field, key: str | None = None) -> Column:
+    """Return the column of a schema node (labels, unit and kind are the node's)."""
+    if node.kind == "integer":
+        kind: ValueKind = "year" if node.name.endswith("year") else "int"
+    elif node.kind == "constant":
+        kind = "int" if isinstance(node.constant, int) else "text"
+    elif node.kind == "list":
+        kind = "choices"
+    else:
+        kind = _KINDS[node.kind]
+    unit = node.unit
+    return Column(key or node.name, node.label.zh, node.label.en, unit.zh if unit else None, kind,
+                  node.children[0].codes if node.kind == "list" else node.codes, node, node.places,
+                  unit.en if unit else None)
+
+
+def computed_column(definition: ComputedDef, key: str | None = None, kind: ValueKind = "decimal") -> Column:
+    """Return the column of a computed figure (label, unit and places from its declaration)."""
+    unit = definition.unit
+    return Column(key or definition.key, definition.label.zh, definition.label.en, unit.zh if unit else None, kind,
+                  places=definition.places, unit_en=unit.en if unit else None)
+
+
+def _text_column(key: str, label: Text, kind: ValueKind = "text", unit: Unit | None = None) -> Column:
+    return Column(key, label.zh, label.en, unit.zh if unit else None, kind, unit_en=unit.en if unit else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,162 +218,10 @@ class FilingView:
         )
 
 
-# ------------------------------------------------------------------------------------ section specs
+# ------------------------------------------------------------------------------------ data tables
 
-
-@dataclass(frozen=True, slots=True)
-class SectionSpec:
-    """Name the document fields one section shows; ``a.b`` = nested object ``b`` of each item of list ``a``."""
-
-    key: str
-    sheet: str  # Excel sheet name (≤ 31 characters)
-    title_zh: str
-    title_en: str
-    parts: tuple[str, ...]
-    catch_all: bool = False  # also shows every document field no section names
-
-
-GHG_SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("profile", "概况", "企业概况", "Enterprise profile", ("reporting_year", "enterprise")),
-    SectionSpec("fuels", "化石燃料", "化石燃料燃烧", "Fossil-fuel combustion", ("fuels",)),
-    SectionSpec("processes", "过程排放", "工业生产过程排放", "Process emissions", ("processes",)),
-    SectionSpec(
-        "energy",
-        "电力热力",
-        "电力、热力与二氧化碳回收",
-        "Electricity, heat and CO2 recovery",
-        ("electricity", "heat", "co2_recovered_t"),
-    ),
-    SectionSpec("products", "产品", "产品产量与能耗", "Products", ("products",)),
-    SectionSpec("generating_units", "机组", "发电机组", "Generating units", ("generating_units",)),
-    SectionSpec("boilers", "锅炉", "锅炉", "Boilers", ("boilers",)),
-    SectionSpec(
-        "pollution",
-        "污染物与许可",
-        "污染物排放与排污许可",
-        "Pollutants and permit",
-        ("pollutants", "permit", "exceeded_standards"),
-    ),
-    SectionSpec(
-        "other",
-        "其他",
-        "其他情况",
-        "Other information",
-        ("energy_total_tce", "toxic", "hcfc", "air", "last_audit_year", "declared"),
-        catch_all=True,
-    ),
-)
-
-CPA_SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec(
-        "profile",
-        "概况",
-        "企业与审核概况",
-        "Enterprise and audit profile",
-        (
-            "enterprise",
-            "consultancy",
-            "audit_type",
-            "audit_mode",
-            "triggers",
-            "listed_on",
-            "info_published_on",
-            "permit_number",
-            "focus",
-            "baseline_year",
-            "discount_rate",
-        ),
-    ),
-    SectionSpec("phases", "阶段", "审核阶段", "Audit phases", ("phases",)),
-    SectionSpec("indicators", "指标", "清洁生产指标", "Indicators", ("indicators",)),
-    SectionSpec("options", "方案", "清洁生产方案", "Options", ("options",)),
-    SectionSpec(
-        "co_benefits", "协同效益", "减污降碳协同效益", "Co-benefits: pollutants and CO2", ("options.savings",)
-    ),
-    SectionSpec(
-        "reviews",
-        "评估验收",
-        "评估与验收",
-        "Assessment and acceptance",
-        ("assessment", "acceptance"),
-        catch_all=True,
-    ),
-)
-
-SECTION_SPECS: dict[str, tuple[SectionSpec, ...]] = {GHG_KIND: GHG_SECTIONS, CPA_KIND: CPA_SECTIONS}
-
-#: document fields printed elsewhere (cover, version information, findings) rather than in a section
-NOT_IN_SECTIONS = frozenset({"kind", "schema_version", "explanations"})
-
-GENERAL_ZH, GENERAL_EN = "基本信息", "General"
-
-
-# --------------------------------------------------------------------------------- type inspection
-
-
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def _strip_optional(tp: Any) -> Any:
-    if get_origin(tp) in (Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return tp
-
-
-def _is_dataclass_type(tp: Any) -> bool:
-    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
-
-
-def _list_item(tp: Any) -> Any | None:
-    return get_args(tp)[0] if get_origin(tp) is list else None
-
-
-def _field_type(cls: type, name: str) -> Any:
-    return _strip_optional(_hints(cls)[name])
-
-
-def _kind_of(name: str, tp: Any, meta: FieldInfo) -> ValueKind:
-    if tp is bool:
-        return "bool"
-    if tp is int:
-        return "year" if name.endswith("year") else "int"
-    if tp is Decimal:
-        return "decimal"
-    if tp is date:
-        return "date"
-    if get_origin(tp) is Literal:
-        return "int" if all(isinstance(a, int) for a in get_args(tp)) else "choice"
-    if get_origin(tp) is list:
-        return "choices"
-    if tp is str and meta.codes:
-        return "code"
-    return "text"
-
-
-def _is_scalar(tp: Any) -> bool:
-    item = _list_item(tp)
-    if item is not None:
-        return not _is_dataclass_type(item)
-    return not _is_dataclass_type(tp) and get_origin(tp) is not dict
-
-
-def column_for(cls: type, name: str, key: str | None = None) -> Column:
-    """Return the column of field ``name`` of dataclass ``cls``, labelled from its metadata."""
-    f = {f.name: f for f in dataclasses.fields(cls)}[name]
-    meta = field_info(f)
-    tp = _field_type(cls, name)
-    return Column(key or name, meta.zh, meta.en, meta.unit, _kind_of(name, tp, meta), meta.codes)
-
-
-def scalar_columns(cls: type) -> tuple[Column, ...]:
-    """Return the columns of every scalar field of ``cls`` (nested objects are tables of their own)."""
-    return tuple(
-        column_for(cls, f.name) for f in dataclasses.fields(cls) if _is_scalar(_field_type(cls, f.name))
-    )
+ROW_NUMBER = Column(ROW_NUMBER_KEY, "序号", "No.", None, "int")
+GENERAL = Text("基本信息", "General")
 
 
 def _get(obj: Any, key: str) -> Any:
@@ -358,114 +236,80 @@ def _row(obj: Any, columns: Sequence[Column], number: int | None = None) -> tupl
     return tuple(number if c.key == ROW_NUMBER_KEY else _get(obj, c.key) for c in columns)
 
 
-ROW_NUMBER = Column(ROW_NUMBER_KEY, "序号", "No.", None, "int")
+def _aligned(columns: Sequence[Column], rows: Sequence[Sequence[Any]]) -> tuple[Column, ...]:
+    """Return the columns with the decimals each numeric column prints with (one format per column)."""
+    out = []
+    for i, column in enumerate(columns):
+        if column.kind == "decimal" and column.places is None:
+            column = dataclasses.replace(column, places=fmt.column_places(row[i] for row in rows))
+        out.append(column)
+    return tuple(out)
 
 
-# ------------------------------------------------------------------------------------ data tables
+def _scalar_columns(node: Field, prefix: str = "") -> tuple[Column, ...]:
+    """Return the columns of the leaf fields of an object node (nested objects are tables of their own)."""
+    return tuple(column_of(c, f"{prefix}{c.name}") for c in node.children if c.is_leaf or c.is_scalar_list)
 
 
-def _list_table(sheet: str, key: str, cls: type, meta: FieldInfo, items: Sequence[Any]) -> Table:
-    columns = (ROW_NUMBER, *scalar_columns(cls))
+def _list_table(sheet: str, node: Field, items: Sequence[Any]) -> Table:
+    """Return the table of a list (one row per line); it needs an Excel sheet of its own."""
+    columns = (ROW_NUMBER, *_scalar_columns(node.item))
     rows = tuple(_row(item, columns, i) for i, item in enumerate(items, 1))
-    return Table(key, sheet, meta.zh, meta.en, columns, rows)
+    return Table(node.path, sheet, node.label.zh, node.label.en, _aligned(columns, rows), rows)
 
 
-def _nested_list_table(
-    sheet: str, key: str, cls: type, list_meta: FieldInfo, nested: str, items: Sequence[Any]
-) -> Table:
-    nested_cls = _field_type(cls, nested)
-    nested_meta = field_info({f.name: f for f in dataclasses.fields(cls)}[nested])
-    identity = tuple(column_for(cls, f.name) for f in dataclasses.fields(cls) if f.name in IDENTITY_FIELDS)
-    inner = tuple(
-        column_for(nested_cls, f.name, f"{nested}.{f.name}")
-        for f in dataclasses.fields(nested_cls)
-        if _is_scalar(_field_type(nested_cls, f.name))
-    )
-    columns = (ROW_NUMBER, *identity, *inner)
+def _nested_list_table(node: Field, nested: Field, items: Sequence[Any]) -> Table:
+    """Return the table of one nested object of every list item (each option's savings), with its identity."""
+    identity = tuple(column_of(c) for c in node.item.children if c.name in IDENTITY_FIELDS)
+    columns = (ROW_NUMBER, *identity, *_scalar_columns(nested, f"{nested.name}."))
     rows = tuple(_row(item, columns, i) for i, item in enumerate(items, 1))
-    return Table(
-        key,
-        sheet,
-        f"{list_meta.zh} · {nested_meta.zh}",
-        f"{list_meta.en} · {nested_meta.en}",
-        columns,
-        rows,
-        compact=True,
-    )
+    return Table(f"{node.path}.{nested.name}", nested.label.zh, f"{node.label.zh} · {nested.label.zh}",
+                 f"{node.label.en} · {nested.label.en}", _aligned(columns, rows), rows, compact=True)
 
 
-def _object_tables(sheet: str, key: str, cls: type, meta: FieldInfo, obj: Any) -> list[Table]:
-    fields = dataclasses.fields(cls)
-    nested = [f for f in fields if _is_dataclass_type(_field_type(cls, f.name))]
-    scalars = scalar_columns(cls)
-    if not scalars and nested and len({_field_type(cls, f.name) for f in nested}) == 1:
+def _object_tables(sheet: str, node: Field, obj: Any) -> list[Table]:
+    nested = [c for c in node.children if c.kind == "object"]
+    scalars = _scalar_columns(node)
+    if not scalars and nested and len({c.python_type for c in nested}) == 1:
         # An object of like objects (the seven audit phases): one row per member.
-        member_cls = _field_type(cls, nested[0].name)
-        head = Column("", meta.zh, meta.en)
-        columns = (head, *scalar_columns(member_cls))
-        rows = tuple((field_info(f).zh, *_row(_get(obj, f.name), columns[1:])) for f in nested)
-        return [Table(key, sheet, meta.zh, meta.en, columns, rows)]
-    tables = [Table(key, sheet, meta.zh, meta.en, scalars, (_row(obj, scalars),), record=True)]
-    for f in nested:
-        tables += _object_tables(
-            sheet, f"{key}.{f.name}", _field_type(cls, f.name), field_info(f), _get(obj, f.name)
-        )
+        head = Column("", node.label.zh, node.label.en)
+        member_columns = _scalar_columns(nested[0])
+        rows = tuple((c.label.zh, *_row(_get(obj, c.name), member_columns)) for c in nested)
+        return [Table(node.path, sheet, node.label.zh, node.label.en, (head, *member_columns), rows)]
+    tables = [Table(node.path, sheet, node.label.zh, node.label.en, scalars, (_row(obj, scalars),), record=True)]
+    for child in nested:
+        tables += _object_tables(sheet, child, _get(obj, child.name))
     return tables
 
 
-def _section(spec: SectionSpec, document: Document, extra: Iterable[str] = ()) -> Section:
-    doc_cls = type(document)
-    by_name = {f.name: f for f in dataclasses.fields(doc_cls)}
+def _section(schema: KindSchema, key: str, document: Document) -> Section:
+    section = schema.section(key)
     tables: list[Table] = []
     general: list[Column] = []
     general_at: int | None = None  # the scalar fields of a section form one table, where the first one is
-
-    for part in (*spec.parts, *extra):
-        name, _, nested = part.partition(".")
-        meta = field_info(by_name[name])
-        tp = _field_type(doc_cls, name)
-        item = _list_item(tp)
-        if nested:
-            tables.append(_nested_list_table(spec.sheet, part, item, meta, nested, getattr(document, name)))
-        elif item is not None and _is_dataclass_type(item):
-            tables.append(_list_table(spec.sheet, part, item, meta, getattr(document, name)))
-        elif _is_dataclass_type(tp):
-            tables += _object_tables(spec.sheet, part, tp, meta, getattr(document, name))
-        elif get_origin(tp) is dict:
-            continue  # explanations: printed with the findings
-        else:
+    for node in section.fields:
+        value = getattr(document, node.name)
+        if node.kind == "list" and not node.is_scalar_list:
+            # A list fills a sheet: the section's own when it is all the section holds, else one named after it.
+            sheet = section.sheet if len(section.fields) == 1 else node.label.zh
+            tables.append(_list_table(sheet, node, value))
+            tables += [_nested_list_table(node, c, value) for c in node.item.children if c.kind == "object"]
+        elif node.kind == "object":
+            tables += _object_tables(section.sheet, node, value)
+        elif node.kind != "map":  # explanations: printed with the findings
             general_at = len(tables) if general_at is None else general_at
-            general.append(column_for(doc_cls, name))
+            general.append(column_of(node))
     if general_at is not None:
         cols = tuple(general)
-        table = Table(
-            f"{spec.key}.general",
-            spec.sheet,
-            GENERAL_ZH,
-            GENERAL_EN,
-            cols,
-            (_row(document, cols),),
-            record=True,
-        )
-        tables.insert(general_at, table)
-    return Section(spec.key, spec.sheet, spec.title_zh, spec.title_en, tuple(tables))
-
-
-def unplaced_fields(kind: str) -> list[str]:
-    """Return the document fields of ``kind`` that no section names (shown by the catch-all section)."""
-    named = {p.partition(".")[0] for spec in SECTION_SPECS[kind] for p in spec.parts}
-    return [
-        f.name
-        for f in dataclasses.fields(DOCUMENT_TYPES[kind])
-        if f.name not in named and f.name not in NOT_IN_SECTIONS
-    ]
+        tables.insert(general_at, Table(f"{section.key}.general", section.sheet, GENERAL.zh, GENERAL.en, cols,
+                                        (_row(document, cols),), record=True))
+    return Section(section.key, section.sheet, section.title.zh, section.title.en, tuple(tables))
 
 
 def data_sections(document: Document) -> tuple[Section, ...]:
-    """Return the data sections of ``document``, columns driven by the field metadata."""
-    specs = SECTION_SPECS[document.kind]
-    rest = unplaced_fields(document.kind)
-    return tuple(_section(s, document, rest if s.catch_all else ()) for s in specs)
+    """Return the data sections of ``document`` in the schema's order, columns from its field tree."""
+    schema = schema_of(document.kind)
+    return tuple(_section(schema, s.key, document) for s in schema.sections)
 
 
 # ------------------------------------------------------------------------------- computed results
@@ -478,37 +322,10 @@ LINE_COLUMNS = (
     Column("note", "说明", "Note"),
 )
 
-_SOURCE = {True: "缺省值", False: "实测值"}
-
-_FACTOR_SOURCE = {
-    "measured": "实测排放因子",
-    "fractions": "按熟料中CaO、MgO含量计算",
-    "default": "缺省排放因子",
-    "missing": "缺少排放因子，未计算",
-}
-
-_LEVEL = {
-    "benchmark": "达到能效标杆水平",
-    "between": "介于标杆水平与基准水平之间",
-    "worse_than_baseline": "未达到能效基准水平",
-    None: "无可比的标杆或基准水平",
-}
-
-_TOTAL_LABEL = "二氧化碳排放总量"
-
-#: GHG totals in print order: (key in GhgComputed and its ``arithmetic``, label, unit)
-GHG_TOTALS: tuple[tuple[str, str, str], ...] = (
-    ("combustion_tco2", "化石燃料燃烧排放量", "tCO2"),
-    ("process_tco2", "工业生产过程排放量", "tCO2"),
-    ("electricity_tco2", "净购入电力排放量", "tCO2"),
-    ("heat_tco2", "净购入热力排放量", "tCO2"),
-    ("co2_recovered_tco2", "二氧化碳回收利用量", "tCO2"),
-    ("total_tco2", _TOTAL_LABEL, "tCO2"),
-    ("direct_tco2", "直接排放量（燃烧＋过程）", "tCO2"),
-    ("energy_from_inputs_tce", "综合能源消费量（按能源投入计算）", "tce"),
-    ("carbon_intensity", "碳排放强度（按主要产品）", "tCO2/单位产品"),
-    ("coal_t", "煤炭消费量", "t"),
-)
+_PARAMETER_SOURCE = VALUE_SETS["parameter_source"]
+_FACTOR_SOURCE = VALUE_SETS["factor_source"]
+_ENERGY_LEVEL = VALUE_SETS["energy_level"]
+_TARGET_REACHED = VALUE_SETS["target_reached"]
 
 _SIX_PLACES = Decimal("0.000001")
 _TWO_PLACES = Decimal("0.01")
@@ -518,217 +335,195 @@ def _q(value: Decimal | None, places: Decimal) -> Decimal | None:
     return None if value is None else value.quantize(places)
 
 
-def _pct(fraction: Decimal | None) -> Decimal | None:
-    return None if fraction is None else (fraction * 100).quantize(_TWO_PLACES)
+def _pct(fraction: Decimal | None, definition: ComputedDef) -> Decimal | None:
+    """Return a fraction as the percentage its declaration prints (places fixed: 50.0, 14.82)."""
+    if fraction is None:
+        return None
+    return (fraction * 100).quantize(Decimal(1).scaleb(-(definition.places or 0)))
 
 
-def _ghg_computed(document: GhgAnnualReport, c: GhgComputed, labels: CodeLabels | None) -> Section:
+def _source(default: bool) -> str:
+    return _PARAMETER_SOURCE.label("default" if default else "measured") or ""
+
+
+def _code_name(codes: str, value: str, labels: CodeLabels | None) -> str:
+    found = fmt.code_name(codes, value, labels)
+    return found.zh if found is not None else value
+
+
+def _unit_zh(definition: ComputedDef) -> str:
+    return definition.unit.zh if definition.unit else ""
+
+
+def _line(definition: ComputedDef, value: Any, arithmetic: str = "", note: str = "",
+          item: str | None = None) -> tuple[Any, ...]:
+    return (item or definition.label.zh, value, _unit_zh(definition), arithmetic, note)
+
+
+def _ghg_computed(schema: KindSchema, document: GhgAnnualReport, c: GhgComputed,
+                  labels: CodeLabels | None) -> Section:
+    fuels_node, processes_node = schema.field("fuels"), schema.field("processes")
+    defs = {d.key: d for d in schema.computed}
     lines: list[tuple[Any, ...]] = []
+    emission = FUEL_LINE_COMPUTED[5]
     for r in c.fuels:
         doc_line = document.fuels[r.index] if r.index < len(document.fuels) else None
         source = (doc_line.source or "") if doc_line else ""
-        name = code_label("fuel", r.fuel, labels) or r.fuel
+        name = _code_name("fuel", r.fuel, labels)
         if not r.known:
             note = "燃料代码未知，未计算排放"
         else:
-            cc = "高限缺省值" if r.carbon_content_high_default else _SOURCE[r.carbon_content_default]
-            note = f"低位发热量{_SOURCE[r.ncv_default]}；单位热值含碳量{cc}；碳氧化率{_SOURCE[r.oxidation_rate_default]}"
-        item = f"化石燃料燃烧 第{r.index + 1}行 {source} {name}".replace("  ", " ").strip()
-        lines.append((item, r.emission_tco2, "tCO2", r.arithmetic, note))
+            cc = "high_default" if r.carbon_content_high_default else "default" if r.carbon_content_default else "measured"
+            note = (f"低位发热量{_source(r.ncv_default)}；单位热值含碳量{_PARAMETER_SOURCE.label(cc)}；"
+                    f"碳氧化率{_source(r.oxidation_rate_default)}")
+        item = f"{fuels_node.label.zh} 第{r.index + 1}行 {source} {name}".replace("  ", " ").strip()
+        lines.append(_line(emission, r.emission_tco2, r.arithmetic, note, item))
     for p in c.processes:
         doc_pline = document.processes[p.index] if p.index < len(document.processes) else None
         source = (doc_pline.source or "") if doc_pline else ""
-        name = code_label("process", p.process, labels) or p.process
-        item = f"工业生产过程 第{p.index + 1}行 {source} {name}".replace("  ", " ").strip()
-        note = _FACTOR_SOURCE.get(p.factor_source, p.factor_source) if p.known else "过程代码未知，未计算排放"
-        lines.append((item, p.emission_tco2, "tCO2", p.arithmetic, note))
-    grid_note = (
-        "当年官方电网排放因子"
-        if c.grid_factor == c.grid_factor_official
-        else f"企业填报（当年官方因子 {c.grid_factor_official}）"
-    )
-    lines.append(("电网排放因子", c.grid_factor, "tCO2/MWh", "", grid_note))
-    known = {k for k, _, _ in GHG_TOTALS}
-    for key, label, unit in GHG_TOTALS:
-        lines.append((label, getattr(c, key), unit, c.arithmetic.get(key, ""), ""))
+        name = _code_name("process", p.process, labels)
+        item = f"{processes_node.label.zh} 第{p.index + 1}行 {source} {name}".replace("  ", " ").strip()
+        note = _FACTOR_SOURCE.label(p.factor_source) or p.factor_source if p.known else "过程代码未知，未计算排放"
+        lines.append(_line(defs["process_tco2"], p.emission_tco2, p.arithmetic, note, item))
+    official = c.grid_factor == c.grid_factor_official
+    lines.append(_line(defs["grid_factor"], c.grid_factor, "",
+                       "当年官方电网排放因子" if official else f"企业填报（当年官方因子 {c.grid_factor_official}）"))
+    total_keys = ("combustion_tco2", "process_tco2", "electricity_tco2", "heat_tco2", "co2_recovered_tco2",
+                  "total_tco2", "direct_tco2", "energy_from_inputs_tce", "carbon_intensity", "coal_t")
+    for key in total_keys:
+        lines.append(_line(defs[key], getattr(c, key), c.arithmetic.get(key, "")))
     for key, text in c.arithmetic.items():  # anything the engine adds later is still printed
-        if key not in known:
+        if key not in defs:
             lines.append((key, None, "", text, ""))
+    unit_energy = PRODUCT_COMPUTED[0]
     for pr in c.products:
-        name = code_label("product", pr.product, labels) or pr.product
-        lines.append(
-            (
-                f"单位产品综合能耗 {name}",
-                pr.unit_energy,
-                "kgce/单位产品",
-                pr.arithmetic,
-                _LEVEL.get(pr.level, pr.level),
-            )
-        )
+        name = _code_name("product", pr.product, labels)
+        level = _ENERGY_LEVEL.label(pr.level or "none")
+        lines.append(_line(unit_energy, pr.unit_energy, pr.arithmetic, level or "",
+                           f"{unit_energy.label.zh} {name}"))
+    intensity = GENERATING_UNIT_COMPUTED[1]
     for g in c.generating_units:
-        lines.append(
-            (
-                f"发电机组 {g.id} 供电排放强度",
-                g.intensity,
-                "tCO2/MWh",
-                g.arithmetic,
-                f"归属燃烧排放 {g.combustion_tco2} tCO2",
-            )
-        )
-    lines.append(("缺省参数版本", c.edition, "", "", ""))
+        lines.append(_line(intensity, g.intensity, g.arithmetic,
+                           f"{GENERATING_UNIT_COMPUTED[0].label.zh} {g.combustion_tco2} tCO2",
+                           f"{schema.field('generating_units').label.zh} {g.id} {intensity.label.zh}"))
+    lines.append(_line(defs["edition"], c.edition))
     line_table = Table(
-        "computed.lines",
-        "计算结果",
-        "逐项计算过程",
-        "Line-by-line arithmetic",
-        LINE_COLUMNS,
-        tuple(lines),
-        strong=tuple(i for i, line in enumerate(lines) if line[0] == _TOTAL_LABEL),
+        "computed.lines", "计算结果", "逐项计算过程", "Line-by-line arithmetic", LINE_COLUMNS, tuple(lines),
+        strong=tuple(i for i, line in enumerate(lines) if line[0] == defs["total_tco2"].label.zh),
     )
 
+    fuel = fuels_node.item
+    ncv, cc, of, activity, factor, tco2, tce = FUEL_LINE_COMPUTED
+    source_label = Text("来源", "Source")
     fuel_columns = (
         ROW_NUMBER,
-        column_for(FuelLine, "source"),
-        column_for(FuelLine, "fuel"),
-        column_for(FuelLine, "consumption"),
-        Column("ncv", "低位发热量", "NCV", "GJ/单位", "decimal"),
-        Column("ncv_source", "来源", "Source"),
-        Column("carbon_content", "单位热值含碳量", "Carbon content", "tC/GJ", "decimal"),
-        Column("carbon_content_source", "来源", "Source"),
-        Column("oxidation_rate", "碳氧化率", "Oxidation rate", "0–1", "decimal"),
-        Column("oxidation_rate_source", "来源", "Source"),
-        Column("activity_gj", "活动数据", "Activity data", "GJ", "decimal"),
-        Column("emission_factor", "排放因子", "Emission factor", "tCO2/GJ", "decimal"),
-        Column("emission_tco2", "排放量", "Emission", "tCO2", "decimal"),
-        Column("energy_tce", "折标准煤", "Energy", "tce", "decimal"),
+        column_of(fuel.child("source")),
+        column_of(fuel.child("fuel")),
+        column_of(fuel.child("consumption")),
+        computed_column(ncv),
+        _text_column("ncv_source", source_label),
+        computed_column(cc),
+        _text_column("carbon_content_source", source_label),
+        computed_column(of),
+        _text_column("oxidation_rate_source", source_label),
+        computed_column(activity),
+        computed_column(factor),
+        computed_column(tco2),
+        computed_column(tce),
     )
     fuel_rows = []
     for r in c.fuels:
         doc_line = document.fuels[r.index] if r.index < len(document.fuels) else None
-        cc_source = "高限缺省值" if r.carbon_content_high_default else _SOURCE[r.carbon_content_default]
-        fuel_rows.append(
-            (
-                r.index + 1,
-                doc_line.source if doc_line else None,
-                r.fuel,
-                doc_line.consumption if doc_line else None,
-                r.ncv,
-                _SOURCE[r.ncv_default] if r.known else None,
-                r.carbon_content,
-                cc_source if r.known else None,
-                r.oxidation_rate,
-                _SOURCE[r.oxidation_rate_default] if r.known else None,
-                r.activity_gj,
-                _q(r.emission_factor, _SIX_PLACES),
-                r.emission_tco2,
-                _q(r.energy_tce, _TWO_PLACES),
-            )
-        )
-    fuel_table = Table(
-        "computed.fuels",
-        "计算参数",
-        "化石燃料燃烧计算参数",
-        "Fuel-combustion parameters used",
-        fuel_columns,
-        tuple(fuel_rows),
-    )
+        cc_source = "high_default" if r.carbon_content_high_default else "default" if r.carbon_content_default else "measured"
+        fuel_rows.append((
+            r.index + 1,
+            doc_line.source if doc_line else None,
+            r.fuel,
+            doc_line.consumption if doc_line else None,
+            r.ncv,
+            _source(r.ncv_default) if r.known else None,
+            r.carbon_content,
+            _PARAMETER_SOURCE.label(cc_source) if r.known else None,
+            r.oxidation_rate,
+            _source(r.oxidation_rate_default) if r.known else None,
+            r.activity_gj,
+            _q(r.emission_factor, _SIX_PLACES),
+            r.emission_tco2,
+            _q(r.energy_tce, _TWO_PLACES),
+        ))
+    fuel_table = Table("computed.fuels", "计算参数", "化石燃料燃烧计算参数", "Fuel-combustion parameters used",
+                       _aligned(fuel_columns, fuel_rows), tuple(fuel_rows))
     return Section("computed", "计算结果", "计算结果", "Computed results", (line_table, fuel_table))
 
 
-def _cpa_computed(document: CleanProductionAudit, c: CpaComputed) -> tuple[Section, ...]:
+def _cpa_computed(schema: KindSchema, document: CleanProductionAudit, c: CpaComputed) -> tuple[Section, ...]:
+    defs = {d.key: d for d in schema.computed}
     active = [o for o in document.options if o.status != "dropped"]
     lines: list[tuple[Any, ...]] = []
-    for label, count, done, rate in (
-        ("无/低费方案", c.count_no_low, c.implemented_no_low, c.implementation_rate_no_low),
-        ("中/高费方案", c.count_medium_high, c.implemented_medium_high, c.implementation_rate_medium_high),
-    ):
-        lines.append((f"{label}数（不含已放弃）", count, "项", "", ""))
-        lines.append((f"{label}已实施数", done, "项", "", ""))
-        pct = _pct(rate)
-        lines.append(
-            (f"{label}实施率", pct, "%", f"{done} ÷ {count} = {pct} %" if pct is not None else "", "")
-        )
+    for cls in ("no_low", "medium_high"):
+        count, done, rate = (getattr(c, f"count_{cls}"), getattr(c, f"implemented_{cls}"),
+                             getattr(c, f"implementation_rate_{cls}"))
+        lines.append(_line(defs[f"count_{cls}"], count))
+        lines.append(_line(defs[f"implemented_{cls}"], done))
+        rate_def = defs[f"implementation_rate_{cls}"]
+        lines.append(_line(rate_def, _pct(rate, rate_def),
+                           f"{done} ÷ {count} = {fmt.percent(rate, rate_def.places or 0)}" if rate is not None else ""))
     invest = [o.investment_10k_cny for o in active if o.investment_10k_cny is not None]
-    lines.append(
-        (
-            "方案总投资（不含已放弃）",
-            c.total_investment_10k_cny,
-            "万元",
-            " + ".join(str(v) for v in invest) + f" = {c.total_investment_10k_cny}" if invest else "",
-            "",
-        )
-    )
-    savings_meta = {f.name: field_info(f) for f in dataclasses.fields(OptionSavings)}
+    total = c.total_investment_10k_cny
+    lines.append(_line(defs["total_investment_10k_cny"], total,
+                       " + ".join(str(v) for v in invest) + f" = {total}" if invest else ""))
+    savings = schema.field("options[].savings")
     implemented = [o for o in document.options if o.status == "implemented"]
-    for key, total in c.savings_total.items():
-        meta = savings_meta.get(key)
-        parts = [
-            str(getattr(o.savings, key)) for o in implemented if getattr(o.savings, key, None) is not None
-        ]
-        lines.append(
-            (
-                f"已实施方案{meta.zh if meta else key}",
-                total,
-                meta.unit if meta else "",
-                " + ".join(parts) + f" = {total}" if parts else "",
-                "",
-            )
-        )
+    for key, value in c.savings_total.items():
+        node = savings.child(key)
+        parts = [str(getattr(o.savings, key)) for o in implemented if getattr(o.savings, key, None) is not None]
+        lines.append((f"已实施方案{node.label.zh}", value, node.unit.zh if node.unit else "",
+                      " + ".join(parts) + f" = {value}" if parts else "", ""))
+    indicator_set = VALUE_SETS["indicator"]
+    achievement = INDICATOR_COMPUTED[0]
     for ind in c.indicators:
-        name = CHOICE_LABELS.get(ind.indicator, ind.indicator)
-        note = {True: "已达到目标值", False: "未达到目标值", None: "尚未报告实际值"}[ind.achieved]
+        name = indicator_set.label(ind.indicator) or ind.indicator
+        note = _TARGET_REACHED.label({True: "yes", False: "no", None: "unknown"}[ind.achieved]) or ""
         arithmetic = ""
         if ind.index < len(document.indicators) and ind.achievement_pct is not None:
             d = document.indicators[ind.index]
-            arithmetic = (
-                f"({d.baseline} − {d.achieved}) ÷ ({d.baseline} − {d.target}) × 100 = {ind.achievement_pct} %"
-            )
-        lines.append((f"指标完成程度 {name}", ind.achievement_pct, "%", arithmetic, note))
+            arithmetic = f"({d.baseline} − {d.achieved}) ÷ ({d.baseline} − {d.target}) × 100 = {ind.achievement_pct} %"
+        lines.append(_line(achievement, ind.achievement_pct, arithmetic, note, f"{achievement.label.zh} {name}"))
     if c.deadlines is not None:
-        lines.append(("企业信息公布期限", c.deadlines.publish_by, "", "名单公布日期 + 1 个月", ""))
-        lines.append(("审核启动期限", c.deadlines.start_by, "", "名单公布日期 + 2 个月", ""))
-        lines.append(("审核完成期限", c.deadlines.finish_by, "", "名单公布日期 + 1 年", ""))
-    line_table = Table(
-        "computed.lines", "计算结果", "计算结果", "Computed results", LINE_COLUMNS, tuple(lines)
-    )
+        for definition in DEADLINES_COMPUTED:
+            lines.append(_line(definition, getattr(c.deadlines, definition.key)))
+    line_table = Table("computed.lines", "计算结果", "计算结果", "Computed results", LINE_COLUMNS, tuple(lines))
 
-    opt = AuditOption
+    option = schema.field("options[]")
+    payback, npv, irr = OPTION_COMPUTED
     econ_columns = (
-        column_for(opt, "id"),
-        column_for(opt, "name"),
-        column_for(opt, "investment_10k_cny"),
-        column_for(opt, "annual_benefit_10k_cny"),
-        column_for(opt, "lifetime_years"),
-        Column("payback_years", "静态投资回收期", "Simple payback", "年", "decimal"),
-        Column("npv_10k_cny", "净现值", "NPV", "万元", "decimal"),
-        Column("irr", "内部收益率", "IRR", "%", "decimal"),
+        column_of(option.child("id")),
+        column_of(option.child("name")),
+        column_of(option.child("investment_10k_cny")),
+        column_of(option.child("annual_benefit_10k_cny")),
+        column_of(option.child("lifetime_years")),
+        computed_column(payback),
+        computed_column(npv),
+        computed_column(irr),
         Column("arithmetic", "计算过程", "Arithmetic"),
     )
     by_id = {o.id: o for o in document.options}
     econ_rows = []
     for e in c.options:
         o = by_id.get(e.id)
-        econ_rows.append(
-            (
-                e.id,
-                o.name if o else None,
-                o.investment_10k_cny if o else None,
-                o.annual_benefit_10k_cny if o else None,
-                o.lifetime_years if o else None,
-                e.payback_years,
-                e.npv_10k_cny,
-                _pct(e.irr),
-                e.arithmetic,
-            )
-        )
-    econ = Table(
-        "computed.feasibility",
-        "经济可行性",
-        "中/高费方案经济可行性分析",
-        "Feasibility of medium/high-cost options",
-        econ_columns,
-        tuple(econ_rows),
-    )
+        econ_rows.append((
+            e.id,
+            o.name if o else None,
+            o.investment_10k_cny if o else None,
+            o.annual_benefit_10k_cny if o else None,
+            o.lifetime_years if o else None,
+            e.payback_years,
+            e.npv_10k_cny,
+            _pct(e.irr, irr),
+            e.arithmetic,
+        ))
+    econ = Table("computed.feasibility", "经济可行性", "中/高费方案经济可行性分析",
+                 "Feasibility of medium/high-cost options", _aligned(econ_columns, econ_rows), tuple(econ_rows))
     return (
         Section("feasibility", "经济可行性", "经济可行性", "Economic feasibility", (econ,)),
         Section("computed", "计算结果", "计算结果", "Computed results", (line_table,)),
@@ -756,37 +551,6 @@ def _with_co_benefit_total(sections: tuple[Section, ...], c: CpaComputed) -> tup
     return tuple(out)
 
 
-# ------------------------------------------------------------------------------------------ paths
-
-_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d+)\])?")
-
-
-def describe_path(cls: type, path: str) -> str:
-    """Return the Chinese description of a field path: ``fuels[0].ncv`` → ``化石燃料燃烧 第1行 低位发热量（实测）``.
-
-    Parts that do not name a field (an unknown path) are kept as written.
-    """
-    if not path:
-        return "整份文书"
-    words: list[str] = []
-    current: Any = cls
-    for segment in path.split("."):
-        m = _SEGMENT.fullmatch(segment)
-        fields = {f.name: f for f in dataclasses.fields(current)} if _is_dataclass_type(current) else {}
-        if m is None or m.group(1) not in fields:
-            words.append(segment)
-            current = None
-            continue
-        name, index = m.group(1), m.group(2)
-        words.append(field_info(fields[name]).zh)
-        tp = _field_type(current, name)
-        if index is not None:
-            words.append(f"第{int(index) + 1}行")
-            tp = _list_item(tp) or tp
-        current = tp if _is_dataclass_type(tp) else None
-    return " ".join(words)
-
-
 # ------------------------------------------------------------------------------------------ build
 
 
@@ -804,14 +568,15 @@ def build_view(
     if meta.sha256 is not None and meta.sha256 != sha:
         # A copy of record prints the hash of exactly what it shows: never the stored hash of another text.
         raise ValueError(f"the document's SHA-256 is {sha}, not the version's {meta.sha256}")
+    schema = schema_of(document.kind)
     if isinstance(document, GhgAnnualReport):
         sections = data_sections(document)
-        computed_sections: tuple[Section, ...] = (_ghg_computed(document, computed, labels),)  # type: ignore[arg-type]
-        year_label = "报告年度"
+        computed_sections: tuple[Section, ...] = (_ghg_computed(schema, document, computed, labels),)  # type: ignore[arg-type]
     else:
         sections = _with_co_benefit_total(data_sections(document), computed)  # type: ignore[arg-type]
-        computed_sections = _cpa_computed(document, computed)  # type: ignore[arg-type]
-        year_label = "审核年度"
+        computed_sections = _cpa_computed(schema, document, computed)  # type: ignore[arg-type]
+    year_node = schema.find("reporting_year")
+    year_label = year_node.label.zh if year_node is not None else "审核年度"
     explanations = dict(document.explanations)
     rows = []
     answered: set[str] = set()
@@ -819,25 +584,15 @@ def build_view(
         text = explanations.get(f.key)
         if text is not None:
             answered.add(f.key)
-        rows.append(
-            FindingRow(
-                f.rule,
-                f.severity,
-                SEVERITY_LABELS.get(f.severity, f.severity),
-                f.path,
-                describe_path(type(document), f.path),
-                f.message_zh,
-                f.message_en,
-                f.citation,
-                f.explained,
-                text if text and text.strip() else None,
-            )
-        )
+        rows.append(FindingRow(
+            f.rule, f.severity, severity_name(f.severity), f.path, schema.describe(f.path).zh,
+            f.message_zh, f.message_en, f.citation, f.explained, text if text and text.strip() else None,
+        ))
     others = tuple((k, v) for k, v in sorted(explanations.items()) if k not in answered and v.strip())
     return FilingView(
         kind=document.kind,
-        kind_zh=CHOICE_LABELS[document.kind],
-        kind_en=KIND_LABELS_EN[document.kind],
+        kind_zh=kind_name(document.kind),
+        kind_en=kind_name(document.kind, "en"),
         schema_version=document.schema_version,
         year=filing_year(document),
         year_label=year_label,
@@ -845,7 +600,7 @@ def build_view(
         uscc=document.enterprise.uscc,
         meta=meta,
         sha256=sha,
-        status_zh=STATUS_LABELS.get(meta.status, meta.status),
+        status_zh=status_name(meta.status),
         template_version=template_version,
         sections=sections,
         computed=computed_sections,
@@ -853,6 +608,11 @@ def build_view(
         other_explanations=others,
         labels=labels,
     )
+
+
+def describe_path(kind: str, path: str) -> str:
+    """Return a document path in Chinese words: ``fuels[0].ncv`` → "化石燃料燃烧 第1行 低位发热量（实测）"."""
+    return schema_of(kind).describe(path).zh
 
 
 FINDING_COLUMNS = (

@@ -27,11 +27,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from portal.domain.documents import Document
 from portal.domain.findings import Finding
+from portal.domain.formatting import china_time, places_of, value_of_bool
 
 from .formatting import name_of
 from .html import latest_template_version
 from .labels import CodeLabels
-from .meta import CHINA_TIME, RenderMeta
+from .meta import RenderMeta
 from .view import Column, FilingView, Table, build_view, findings_table
 
 if TYPE_CHECKING:
@@ -57,23 +58,26 @@ def sanitize_text(value: str) -> str:
     return value if len(value) <= MAX_CELL_TEXT else value[: MAX_CELL_TEXT - 1] + "…"
 
 
-def put(cell: Cell, value: Any, *, year: bool = False) -> None:
-    """Write ``value`` into ``cell``: numbers as numbers, dates as dates, text as text — never a formula."""
+def put(cell: Cell, value: Any, *, year: bool = False, places: int | None = None) -> None:
+    """Write ``value`` into ``cell``: numbers as numbers, dates as dates, text as text — never a formula.
+
+    ``places`` is the column's number format (one per column); without it a number keeps its own decimals.
+    """
     if value is None:
         return
     if isinstance(value, bool):
-        cell.value = "是" if value else "否"
+        cell.value = value_of_bool(value)
     elif isinstance(value, Decimal):
         cell.value = value
-        places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0  # type: ignore[operator]
-        cell.number_format = "#,##0" + ("." + "0" * min(places, 10) if places else "")
+        shown = min(places if places is not None else places_of(value), 10) if value.is_finite() else 0
+        cell.number_format = "#,##0" + ("." + "0" * shown if shown else "")
     elif isinstance(value, int):
         cell.value = value
         cell.number_format = "0" if year else "#,##0"
     elif isinstance(value, float):
         cell.value = value
     elif isinstance(value, dt.datetime):
-        cell.value = (value.astimezone(CHINA_TIME) if value.tzinfo else value).replace(tzinfo=None)
+        cell.value = china_time(value).replace(tzinfo=None)
         cell.number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, dt.date):
         cell.value = value
@@ -103,11 +107,9 @@ def _expanded(columns: Sequence[Column]) -> list[tuple[Column, bool]]:
 
 
 def _labels(column: Column, is_name: bool) -> tuple[str, str]:
-    unit = f"（{column.unit}）" if column.unit else ""
-    unit_en = f" ({column.unit})" if column.unit else ""
     if is_name:
         return f"{column.zh}名称", f"{column.en} (name)"
-    return f"{column.zh}{unit}", f"{column.en}{unit_en}"
+    return column.label("zh"), column.label("en")
 
 
 def _cell_value(column: Column, is_name: bool, value: Any, labels: CodeLabels | None) -> Any:
@@ -159,7 +161,8 @@ def _write_block(
             zip(expanded, _expand_row(groups, row), strict=True), 1
         ):
             cell = ws.cell(r_index, c_index)
-            put(cell, _cell_value(column, is_name, value, labels), year=column.kind == "year")
+            put(cell, _cell_value(column, is_name, value, labels), year=column.kind == "year",
+                places=None if is_name else column.places)
             cell.border = _BORDER
             if isinstance(cell.value, str):
                 cell.alignment = _WRAP

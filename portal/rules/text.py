@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from portal.domain.fields import field_info
+from portal.domain.fields import FieldInfo, field_info
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 9)}
 
@@ -87,16 +87,17 @@ def relative_difference(value: Decimal, reference: Decimal) -> Decimal | None:
 
 
 @cache
-def _labels(cls: type) -> dict[str, tuple[str, str, str | None]]:
-    return {f.name: (field_info(f).zh, field_info(f).en, field_info(f).unit) for f in dataclasses.fields(cls)}
+def _infos(cls: type) -> dict[str, FieldInfo]:
+    return {f.name: field_info(f) for f in dataclasses.fields(cls)}
 
 
 def label(obj: object, name: str) -> tuple[str, str]:
-    """Return the Chinese and English labels of field ``name`` of a document object (fields.py metadata)."""
-    zh, en, _unit = _labels(type(obj))[name]
-    return zh, en
+    """Return the Chinese and English labels of field ``name`` of a document object (its declaration)."""
+    found = _infos(type(obj))[name].label
+    return found.zh, found.en
 
 
 def unit(obj: object, name: str) -> str:
-    """Return the unit of field ``name`` of a document object, or "" when it has none."""
-    return _labels(type(obj))[name][2] or ""
+    """Return the unit of field ``name`` of a document object as printed in Chinese, or "" when it has none."""
+    found = _infos(type(obj))[name].unit
+    return found.zh if found is not None else ""

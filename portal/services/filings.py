@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.codec import DocumentError, canonical_json, document_from_json, dumps, sha256_text
+from ..domain.codec import (
+    DocumentError,
+    canonical_json,
+    document_from_input,
+    document_from_json,
+    dumps,
+    sha256_text,
+)
 from ..domain.documents import (
     CPA_KIND,
     GHG_KIND,
@@ -248,6 +255,6 @@ def with_explanations(document: Document, explanations: dict[str, str]) -> Docum
 def parse_json_draft(text: str | bytes) -> Document:
     """Parse a JSON draft typed or uploaded by a filer; raise ServiceError naming the field."""
     try:
-        return document_from_json(text)
+        return document_from_input(text)
     except DocumentError as exc:
         raise ServiceError(exc.message_zh, exc.message_en, field=exc.path) from None

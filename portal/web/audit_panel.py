@@ -7,25 +7,23 @@ script. Totals of ``group`` "cobenefit" are drawn as the co-benefit table.
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from forms.doc_fields import CHOICE_LABELS, Bilingual
-from portal.domain.fields import field_info
+from forms.labels import Bilingual, localized, value_name
+from portal.domain import formatting as fmt
+from portal.domain.schema import schema_of
 
 from ..calc.results import CpaComputed
 from ..domain.codec import format_decimal
-from ..domain.documents import CleanProductionAudit, Document, OptionSavings
+from ..domain.documents import CPA_COMPUTED, CPA_KIND, CleanProductionAudit, Document
 from ..models import Filing
 from ..rules.indicators import TRIGGER_NAMES
 from ..services import audits
-
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
+from .templating import text_in_language
 
 #: The sections whose side panel lists lines, and which lines: option economics, target achievement.
 _LINES = {"options": "options", "targets": "indicators"}
@@ -44,48 +42,53 @@ def _text(value: Decimal | None) -> str:
     return "—" if value is None else format(value, "f")
 
 
-def _percent(rate: Decimal | None) -> str:
-    """Return a 4-decimal fraction as a percentage with 2 decimals (exact: 0.1482 → 14.82%)."""
-    return "—" if rate is None else f"{format((rate * HUNDRED).quantize(CENT), 'f')}%"
+_COMPUTED = {d.key: d for d in CPA_COMPUTED}
+
+
+def _savings():  # type: ignore[no-untyped-def]
+    return schema_of(CPA_KIND).field("options[].savings")
 
 
 def _savings_label(name: str) -> Bilingual:
-    meta = field_info(next(f for f in dataclasses.fields(OptionSavings) if f.name == name))
-    return Bilingual(meta.zh, meta.en, meta.unit, meta.unit_en)
+    node = _savings().child(name)
+    return localized(node.label, node.unit)
 
 
-def computed_label(key: str) -> Any:
+def audit_computed_label(key: str) -> Any:
     """Return the label of a key of an audit's computed block: a saving (with its unit) or an indicator code."""
-    if key in {f.name for f in dataclasses.fields(OptionSavings)}:
+    if key in {c.name for c in _savings().children}:
         return _savings_label(key)
-    return CHOICE_LABELS.get(key, key)
+    return value_name("indicator", key)
 
 
 def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> dict[str, Any]:
     """Return the computed results of an audit beside a section: totals, co-benefits and per-line figures."""
     live = [o for o in document.options if o.status != "dropped"]
+    rate_places = _COMPUTED["implementation_rate_no_low"].places or 0
     totals = [
-        {"key": "implementation_rate_no_low", "label": _("无/低费方案实施率"), "unit": "", "group": "main",
-         "value": _percent(computed.implementation_rate_no_low),
+        {"key": "implementation_rate_no_low", "label": str(localized(_COMPUTED["implementation_rate_no_low"].label)),
+         "unit": "", "group": "main", "value": fmt.percent(computed.implementation_rate_no_low, rate_places),
          "arithmetic": _("已实施 %(i)s ÷ 未放弃 %(n)s = %(r)s", i=computed.implemented_no_low,
                          n=computed.count_no_low, r=_text(computed.implementation_rate_no_low))},
-        {"key": "implementation_rate_medium_high", "label": _("中/高费方案实施率"), "unit": "", "group": "main",
-         "value": _percent(computed.implementation_rate_medium_high),
+        {"key": "implementation_rate_medium_high", "unit": "", "group": "main",
+         "label": str(localized(_COMPUTED["implementation_rate_medium_high"].label)),
+         "value": fmt.percent(computed.implementation_rate_medium_high, rate_places),
          "arithmetic": _("已实施 %(i)s ÷ 未放弃 %(n)s = %(r)s", i=computed.implemented_medium_high,
                          n=computed.count_medium_high, r=_text(computed.implementation_rate_medium_high))},
-        {"key": "total_investment_10k_cny", "label": _("总投资（未放弃的方案）"), "unit": _("万元"), "group": "main",
+        {"key": "total_investment_10k_cny", "label": str(localized(_COMPUTED["total_investment_10k_cny"].label)),
+         "unit": text_in_language(_COMPUTED["total_investment_10k_cny"].unit), "group": "main",
          "value": _text(computed.total_investment_10k_cny),
          "arithmetic": " + ".join(format_decimal(o.investment_10k_cny) for o in live
                                   if o.investment_10k_cny is not None)
          + f" = {_text(computed.total_investment_10k_cny)}"},
     ]
     implemented = [o for o in live if o.status == "implemented"]
-    for f in dataclasses.fields(OptionSavings):
-        label = _savings_label(f.name)
-        parts = [f"{o.id} {format_decimal(getattr(o.savings, f.name))}" for o in implemented
-                 if getattr(o.savings, f.name) is not None]
-        value = computed.savings_total.get(f.name)
-        totals.append({"key": f"savings-{f.name}", "label": label.name, "unit": label.unit or "", "group": "cobenefit",
+    for node in _savings().children:
+        label = _savings_label(node.name)
+        parts = [f"{o.id} {format_decimal(getattr(o.savings, node.name))}" for o in implemented
+                 if getattr(o.savings, node.name) is not None]
+        value = computed.savings_total.get(node.name)
+        totals.append({"key": f"savings-{node.name}", "label": label.name, "unit": label.unit or "", "group": "cobenefit",
                        "value": _text(value), "arithmetic": " + ".join(parts) + f" = {_text(value)}" if parts else ""})
 
     lines: list[dict[str, str]] = []
@@ -98,7 +101,7 @@ def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> d
                 "anchor": f"options-{index}", "label": f"{option.id} {option.name}",
                 "value": _("回收期 %(p)s 年", p=_text(economics.payback_years)),
                 "detail": _("净现值 %(npv)s 万元；内部收益率 %(irr)s（%(pct)s）", npv=_text(economics.npv_10k_cny),
-                            irr=_text(economics.irr), pct=_percent(economics.irr)),
+                            irr=_text(economics.irr), pct=fmt.percent(economics.irr, 2)),
                 "arithmetic": economics.arithmetic,
             })
     elif _LINES.get(slug) == "indicators":
@@ -107,7 +110,7 @@ def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> d
             reached = {True: _("已达成目标"), False: _("未达成目标"), None: _("尚无实际值")}[result.achieved]
             lines.append({
                 "anchor": f"indicators-{result.index}",
-                "label": f"{result.index + 1}. {CHOICE_LABELS.get(indicator.indicator, indicator.indicator)}",
+                "label": f"{result.index + 1}. {value_name('indicator', indicator.indicator)}",
                 "value": _("完成 %(v)s%%", v=_text(result.achievement_pct)) if result.achievement_pct is not None
                 else "—",
                 "detail": reached,

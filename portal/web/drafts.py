@@ -21,7 +21,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -40,9 +39,18 @@ from forms.doc_fields import (
     section_data,
 )
 from forms.ghg import SECTIONS, Section, code_choices
+from forms.labels import localized, value_name
 
 from ..domain.codec import format_decimal
-from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
+from ..domain.documents import (
+    CPA_KIND,
+    GHG_COMPUTED,
+    GHG_KIND,
+    CleanProductionAudit,
+    Document,
+    GhgAnnualReport,
+)
+from ..domain.fields import ComputedDef
 from ..domain.findings import Finding
 from ..models import Filing
 from ..services import checking
@@ -52,35 +60,18 @@ from ..services.reference import current_reference
 from . import audit_panel
 from . import review as review_views
 from .access import filing_or_404
-from .templating import SEVERITY_LABELS, bilingual
+from .templating import SEVERITY_LABELS, bilingual, format_number, text_in_language
 from .transaction import refused
 
 bp = Blueprint("drafts", __name__)
 # filings/_computed.html names an audit's savings and indicators by the field spec, on every page it is on.
-bp.add_app_template_global(audit_panel.computed_label, "computed_label")
+bp.add_app_template_global(audit_panel.audit_computed_label, "computed_label")
 
-#: The totals shown beside every section (labels shared with filings/_computed.html).
-TOTALS: tuple[tuple[str, Any, str], ...] = (
-    ("combustion_tco2", _l("化石燃料燃烧排放"), "tCO2"),
-    ("process_tco2", _l("工业生产过程排放"), "tCO2e"),
-    ("electricity_tco2", _l("净购入电力排放"), "tCO2"),
-    ("heat_tco2", _l("净购入热力排放"), "tCO2"),
-    ("co2_recovered_tco2", _l("二氧化碳回收利用量"), "tCO2"),
-    ("total_tco2", _l("排放总量"), "tCO2e"),
-    ("energy_from_inputs_tce", _l("综合能耗（按投入计）"), "tce"),
-    ("carbon_intensity", _l("碳排放强度"), ""),
-)
-LEVEL_LABELS = {
-    "benchmark": _l("达到标杆水平"),
-    "between": _l("介于标杆水平与基准水平之间"),
-    "worse_than_baseline": _l("劣于基准水平"),
-}
-FACTOR_SOURCES = {
-    "measured": _l("实测排放因子"),
-    "fractions": _l("按 CaO/MgO 含量计算"),
-    "default": _l("缺省排放因子"),
-    "missing": _l("缺少排放因子"),
-}
+#: The totals shown beside every section, as declared beside the document (GHG_COMPUTED)
+TOTALS: tuple[ComputedDef, ...] = tuple(d for d in GHG_COMPUTED if d.key in (
+    "combustion_tco2", "process_tco2", "electricity_tco2", "heat_tco2", "co2_recovered_tco2", "total_tco2",
+    "energy_from_inputs_tce", "carbon_intensity"))
+_TOTAL = {d.key: d for d in GHG_COMPUTED}
 
 
 @dataclass(frozen=True)
@@ -258,10 +249,10 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
         return audit_panel.panel(section.slug, document, computed)
     names = {kind: {c.value: str(c.label) for c in entries} for kind, entries in choices.items()}
     totals = []
-    for key, label, unit in TOTALS:
-        value = getattr(computed, key)
-        totals.append({"key": key, "label": str(label), "unit": unit, "value": _text(value),
-                       "arithmetic": computed.arithmetic.get(key, "")})
+    for d in TOTALS:
+        value = getattr(computed, d.key)
+        totals.append({"key": d.key, "label": str(localized(d.label)), "unit": text_in_language(d.unit),
+                       "value": format_number(value), "arithmetic": computed.arithmetic.get(d.key, "")})
     lines: list[dict[str, str]] = []
     slug = section.slug
     if slug == "fuels":
@@ -281,11 +272,11 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
             lines.append({"anchor": f"processes-{r.index}",
                           "label": f"{r.index + 1}. {line.source or ''} {names['process'].get(r.process, r.process)}".strip(),
                           "value": f"{_text(r.emission_tco2)} tCO2e",
-                          "detail": str(FACTOR_SOURCES.get(r.factor_source, r.factor_source)),
+                          "detail": str(value_name("factor_source", r.factor_source)),
                           "arithmetic": r.arithmetic})
     elif slug == "products":
         for r in computed.products:
-            level = str(LEVEL_LABELS[r.level]) if r.level else ""
+            level = str(value_name("energy_level", r.level)) if r.level else ""
             lines.append({"anchor": f"products-{r.index}",
                           "label": f"{r.index + 1}. {names['product'].get(r.product, r.product)}",
                           "value": _("单位产品综合能耗 %(v)s kgce", v=_text(r.unit_energy)),
@@ -297,20 +288,20 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
                           "detail": _("归属本机组的燃烧排放 %(v)s tCO2", v=_text(r.combustion_tco2)),
                           "arithmetic": r.arithmetic})
     elif slug == "energy":
-        lines.append({"anchor": "electricity", "label": str(_l("净购入电力排放")),
+        lines.append({"anchor": "electricity", "label": str(localized(_TOTAL["electricity_tco2"].label)),
                       "value": f"{_text(computed.electricity_tco2)} tCO2",
                       "detail": _("电网排放因子 %(v)s tCO2/MWh（当年官方值 %(o)s）", v=_text(computed.grid_factor),
                                   o=_text(computed.grid_factor_official)),
                       "arithmetic": computed.arithmetic.get("electricity_tco2", "")})
-        lines.append({"anchor": "heat", "label": str(_l("净购入热力排放")), "value": f"{_text(computed.heat_tco2)} tCO2",
+        lines.append({"anchor": "heat", "label": str(localized(_TOTAL["heat_tco2"].label)),
+                      "value": f"{_text(computed.heat_tco2)} tCO2",
                       "detail": "", "arithmetic": computed.arithmetic.get("heat_tco2", "")})
     elif slug == "pollutants":
         lines.append({"anchor": "permit-coal_t", "label": _("燃煤消耗量（按燃料计）"), "value": f"{_text(computed.coal_t)} t",
                       "detail": _("与执行报告燃煤量交叉校核"), "arithmetic": computed.arithmetic.get("coal_t", "")})
     elif slug == "declared":
         for key in ("combustion_tco2", "process_tco2", "total_tco2"):
-            label = next(str(label) for k, label, _unit in TOTALS if k == key)
-            lines.append({"anchor": f"declared-{key}", "label": label,
+            lines.append({"anchor": f"declared-{key}", "label": str(localized(_TOTAL[key].label)),
                           "value": _("计算值 %(v)s", v=_text(getattr(computed, key))), "detail": "",
                           "arithmetic": computed.arithmetic.get(key, "")})
     return {"totals": totals, "lines": lines}

@@ -1,4 +1,4 @@
-"""Template helpers: status labels, role labels, bilingual messages, date formatting."""
+"""Template helpers: the label catalogue in the page's language, role labels, bilingual messages, formatting."""
 
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-STATUS_LABELS = {
-    "draft": _l("草稿"),
-    "submitted": _l("已提交"),
-    "returned": _l("已退回"),
-    "resubmitted": _l("已重新提交"),
-    "accepted": _l("已通过"),
-}
+from forms.labels import KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, language, value_name
+from portal.domain import formatting as fmt
+from portal.domain.documents import (
+    CPA_COMPUTED,
+    DEADLINES_COMPUTED,
+    GHG_COMPUTED,
+    INDICATOR_COMPUTED,
+    OPTION_COMPUTED,
+)
+from portal.domain.labels import EMPTY, Text, Unit
+
+#: the computed figures of both kinds by key, as the filing page prints them (labels, units, places)
+COMPUTED = {d.key: d for d in (*GHG_COMPUTED, *CPA_COMPUTED)}
+
 STATUS_BADGES = {
     "draft": "text-bg-secondary",
     "submitted": "text-bg-primary",
@@ -23,9 +30,7 @@ STATUS_BADGES = {
     "resubmitted": "text-bg-info",
     "accepted": "text-bg-success",
 }
-KIND_LABELS = {"ghg_annual_report": _l("温室气体排放年度报告"), "clean_production_audit": _l("清洁生产审核")}
 ROLE_LABELS = {"admin": _l("管理员"), "reviewer": _l("审核人"), "filer": _l("填报人"), "signatory": _l("签字人")}
-SEVERITY_LABELS = {"error": _l("错误"), "warning": _l("警告"), "notice": _l("提示")}
 SEVERITY_BADGES = {"error": "text-bg-danger", "warning": "text-bg-warning", "notice": "text-bg-info"}
 
 
@@ -35,21 +40,29 @@ def bilingual(zh: str, en: str) -> str:
     return en if locale is not None and locale.language == "en" else zh
 
 
-def format_number(value: Any) -> str:
-    """Return a number with thousands separators, keeping its decimals ("—" for none)."""
+def format_number(value: Any, places: int | None = None) -> str:
+    """Return a number with thousands separators, keeping its decimals ("—" for none): domain.formatting's."""
     if value is None or value == "":
-        return "—"
+        return EMPTY
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return fmt.number(value, places)
     try:
-        number = Decimal(str(value))
+        return fmt.number(Decimal(str(value)), places)
     except InvalidOperation:
         return str(value)
-    places = max(-number.as_tuple().exponent, 0) if isinstance(number.as_tuple().exponent, int) else 0
-    return f"{number:,.{places}f}"
+
+
+def text_in_language(text: Text | Unit | None) -> str:
+    """Return a catalogue text (or unit) in the page's language ("" for none)."""
+    return "" if text is None else text.get(language())
 
 
 def register_template_helpers(app: Flask) -> None:
     """Expose labels and helpers to every template."""
     app.add_template_filter(format_number, "num")
+    app.add_template_filter(fmt.percent, "percent")
+    app.add_template_filter(fmt.datetime, "china_time")
+    app.add_template_filter(text_in_language, "t")
 
     @app.context_processor
     def _labels() -> dict[str, Any]:
@@ -61,5 +74,10 @@ def register_template_helpers(app: Flask) -> None:
             "SEVERITY_LABELS": SEVERITY_LABELS,
             "SEVERITY_BADGES": SEVERITY_BADGES,
             "bilingual": bilingual,
+            "COMPUTED": COMPUTED,
+            "OPTION_COMPUTED": OPTION_COMPUTED,
+            "INDICATOR_COMPUTED": INDICATOR_COMPUTED,
+            "DEADLINES_COMPUTED": DEADLINES_COMPUTED,
+            "value_name": value_name,
             "current_language": (get_locale().language if get_locale() else "zh"),
         }

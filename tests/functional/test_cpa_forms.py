@@ -69,8 +69,8 @@ def test_worked_audit_entered_through_the_forms_alone(client, world) -> None:  #
 
     # The figures of ../shared/examples/README.md, as the side panel shows them.
     page = client.get(_url(filing.id, "options")).get_data(as_text=True)
-    assert re.search(r'data-total="implementation_rate_no_low"[^>]*>100\.00%<', page)
-    assert re.search(r'data-total="implementation_rate_medium_high"[^>]*>50\.00%<', page)
+    assert re.search(r'data-total="implementation_rate_no_low"[^>]*>100\.0%<', page)
+    assert re.search(r'data-total="implementation_rate_medium_high"[^>]*>50\.0%<', page)
     assert "已实施 2 ÷ 未放弃 2 = 1.0000" in page and "已实施 1 ÷ 未放弃 2 = 0.5000" in page
     assert re.search(r'data-total="total_investment_10k_cny"[^>]*>1840\.00<', page)
     assert "8 + 2 + 480 + 1350 = 1840.00" in page
@@ -110,7 +110,7 @@ def test_preview_computes_the_options_without_saving(client, world) -> None:  # 
     body = response.get_json()
     totals = {t["key"]: t["value"] for t in body["panel"]["totals"]}
     # The dropped option counts in neither the rate, nor the investment, nor the co-benefits.
-    assert totals["implementation_rate_medium_high"] == "100.00%"
+    assert totals["implementation_rate_medium_high"] == "100.0%"
     assert totals["total_investment_10k_cny"] == "480.00" and totals["savings-nox_t"] == "110"
     assert [line["anchor"] for line in body["panel"]["lines"]] == ["options-0"]
     assert body["panel"]["lines"][0]["value"] == "回收期 5.05 年"
@@ -119,7 +119,7 @@ def test_preview_computes_the_options_without_saving(client, world) -> None:  # 
     bad["discount_rate"] = "8"
     response = client.post(_url(filing.id, "options", "/preview"), data=bad)
     assert response.status_code == 422
-    assert response.get_json()["errors"][0]["message"] == "折现率应为 0 到 1 之间的小数（如 0.08）"
+    assert response.get_json()["errors"][0]["message"] == "折现率应不小于 0 且小于 1（填报 8）"
 
 
 def test_options_rows_are_added_and_removed_without_javascript(client, world) -> None:  # type: ignore[no-untyped-def]
@@ -146,7 +146,7 @@ def test_bad_input_is_refused_at_the_field_and_kept(client, world) -> None:  # t
     response = _save(client, filing.id, "options", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "请输入数字" in page and "寿命期应为 1 到 100 年" in page and 'value="四百"' in page
+    assert "请输入数字" in page and "寿命期应不小于 1 且不大于 100（填报 0）" in page and 'value="四百"' in page
     data = MultiDict({"listed_on": "2023-02-30", "audit_type": "mandatory"})
     response = _save(client, filing.id, "why", data)
     assert response.status_code == 422 and "请输入有效日期（格式 YYYY-MM-DD）" in response.get_data(as_text=True)
@@ -329,17 +329,17 @@ def test_an_audit_is_submitted_through_the_web_and_its_version_shows_the_figures
     page = client.get(f"/filings/{filing.id}/versions/1").get_data(as_text=True)
     assert f"SHA-256 {version.sha256}" in page
     # The frozen computed block keeps the values, not their trailing zeros (canonical JSON): 1.0000 → 1.
-    assert re.search(r'data-testid="rate-no-low">1<', page)
-    assert re.search(r'data-testid="rate-medium-high">0\.5<', page)
+    assert re.search(r'data-testid="rate-no-low">100.0%<', page)
+    assert re.search(r'data-testid="rate-medium-high">50\.0%<', page)
     assert re.search(r'data-testid="total-investment">1,840<', page)
     table = re.search(r'id="computed-cobenefits"(.*?)</table>', page, re.S).group(1)
-    assert re.search(r'data-saving="energy_tce"><th[^>]*>节能（tce/a）</th><td[^>]*>850<', table)
-    assert re.search(r'data-saving="co2_t"><th[^>]*>减少二氧化碳（t/a）</th><td[^>]*>2,200<', table)
-    assert re.search(r'data-saving="nox_t"><th[^>]*>减少氮氧化物（t/a）</th><td[^>]*>110<', table)
+    assert re.search(r'data-saving="energy_tce"><th[^>]*>节能量（tce/a）</th><td[^>]*>850<', table)
+    assert re.search(r'data-saving="co2_t"><th[^>]*>二氧化碳减排量（t/a）</th><td[^>]*>2,200<', table)
+    assert re.search(r'data-saving="nox_t"><th[^>]*>氮氧化物减排量（t/a）</th><td[^>]*>110<', table)
     options = re.search(r'id="computed-options"(.*?)</table>', page, re.S).group(1)
     cells = re.findall(r'<tr data-option="(\w+)"><th scope="row">\w+</th>\s*<td[^>]*>([\d.,]+)</td>\s*<td[^>]*>([\d.,]+)</td>'
-                       r'<td[^>]*>([\d.,]+)</td>', options)
-    assert cells == [("Z1", "5.05", "157.46", "0.1482"), ("Z2", "5.19", "875.46", "0.1756")]
+                       r'<td[^>]*>([\d.,]+)%</td>', options)
+    assert cells == [("Z1", "5.05", "157.46", "14.82"), ("Z2", "5.19", "875.46", "17.56")]
     # The version is frozen: a later save changes the draft, never the version.
     client.post("/logout")
     login(client, "filer_a@test.cn")

@@ -135,14 +135,14 @@ def test_consolidated_workbook_has_one_row_per_filing_in_scope_with_numbers(clie
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     rows = _rows(response.data)
     header_zh, header_en = rows[1], rows[2]
-    assert header_zh[header_en.index("Total emissions (tCO2)")] == "排放总量（tCO2）"
+    assert header_zh[header_en.index("Total emissions (tCO2e)")] == "温室气体排放总量（tCO2e）"
     data = rows[3:]
     assert len(data) == 1
     row = dict(zip(header_en, data[0], strict=True))
-    assert row["USCC"] == world.a.uscc and row["Enterprise"] == "江西赣峰水泥有限公司"
-    assert row["Total emissions (tCO2)"] == EXAMPLE_TOTAL and isinstance(row["Total emissions (tCO2)"], int)
-    assert Decimal(str(row["Energy consumption (tce)"])) == Decimal("136691.67")
-    assert Decimal(str(row["Carbon intensity (tCO2/单位产品)"])) == Decimal("0.8543")
+    assert row["Unified social credit code"] == world.a.uscc and row["Enterprise name"] == "江西赣峰水泥有限公司"
+    assert row["Total emissions (tCO2e)"] == EXAMPLE_TOTAL and isinstance(row["Total emissions (tCO2e)"], int)
+    assert Decimal(str(row["Energy consumption (from inputs) (tce)"])) == Decimal("136691.67")
+    assert Decimal(str(row["Carbon intensity (primary product) (tCO2/unit of product)"])) == Decimal("0.8543")
     assert row["SHA-256"] == version.sha256 and row["Status"] == "已提交"
     stored = json.loads(version.findings_json)
     assert row["Warnings"] == sum(1 for f in stored if f["severity"] == "warning")
@@ -193,15 +193,15 @@ def test_consolidated_row_arithmetic_and_product_columns() -> None:
         findings=[{"severity": "warning", "explained": True}, {"severity": "warning", "explained": False},
                   {"severity": "notice"}])
     # rates are printed as percentages: 0.8333 → 83.33 %, 0.5 → 50.00 %
-    assert row["rate_no_low"] == Decimal("83.33") and row["rate_medium_high"] == Decimal("50.00")
-    assert row["investment"] == Decimal("1234.5") and row["status"] == "审核通过"
+    assert row["rate_no_low"] == Decimal("83.3") and row["rate_medium_high"] == Decimal("50.0")
+    assert row["investment"] == Decimal("1234.5") and row["status"] == "已通过"
     assert (row["warnings"], row["notices"], row["errors"], row["warnings_explained"]) == (2, 1, 0, False)
     ghg = {"products": [("clinker", Decimal("105.20"), "between"), ("cement", None, None)]}
     _product_columns(ghg, lambda code: (Decimal("100"), Decimal("117")) if code == "clinker" else (None, None))
     assert (ghg["product"], ghg["unit_energy"], ghg["benchmark"], ghg["baseline"]) == (
         "clinker", Decimal("105.20"), Decimal("100"), Decimal("117"))
-    assert ghg["level"] == "介于标杆与基准之间"
-    assert ghg["other_products"] == "cement —（标杆 —，基准 —；不可比）"
+    assert ghg["level"] == "介于标杆水平与基准水平之间"
+    assert ghg["other_products"] == "cement —（标杆 —，基准 —；无可比的标杆或基准水平）"
 
 
 def test_verify_a_genuine_copy_a_forged_copy_and_a_pasted_hash(client, submitted) -> None:  # type: ignore[no-untyped-def]

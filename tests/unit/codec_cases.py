@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import types
 import typing
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,7 +23,6 @@ from typing import Any, Literal, get_args, get_origin
 
 from portal.domain.codec import DocumentError, loads, parse_document, to_data
 from portal.domain.documents import DOCUMENT_TYPES, Document
-from portal.domain.sheets import _optional  # the template's own unwrapping of `X | None`
 
 ROOT = Path(__file__).resolve().parents[2]
 _SHARED = ROOT.parent / "shared" / "examples"
@@ -41,6 +41,15 @@ TRICKY_TEXT = (
     "", "1#窑", "水泥熟料", "a\"b", "back\\slash", "tab\there", "new\nline", "\x00\x01\x1f", "\u2028\u2029",
     "emoji 🏭", "/slash/", "ＡＢＣ全角", "  spaced  ", "\x7f", "é", "9136070000000000X",
 )
+
+
+def _optional(tp: Any) -> tuple[bool, Any]:
+    """Return (whether ``tp`` admits None, the type without None)."""
+    if get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) != len(get_args(tp)):
+            return True, args[0]
+    return False, tp
 
 
 def _value(tp: Any, rng: random.Random, depth: int) -> Any:  # noqa: C901 - one branch per field type

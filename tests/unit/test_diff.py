@@ -8,9 +8,14 @@ from decimal import Decimal
 import pytest
 
 from portal.domain.codec import document_from_json
-from portal.domain.diff import Change, diff_documents, label_of, leaves
+from portal.domain.diff import Change, diff_documents, leaves
 from portal.domain.documents import FuelLine
 from tests.helpers import example_text
+
+
+def _row(change: Change) -> tuple[object, ...]:
+    unit = change.unit.zh if change.unit is not None else None
+    return (change.path, change.kind, change.label_zh, change.label_en, unit, change.old, change.new)
 
 
 @pytest.fixture()
@@ -30,21 +35,21 @@ def test_changed_added_and_removed_values(ghg) -> None:  # type: ignore[no-untyp
              FuelLine(source="2#窑", fuel="natural_gas", consumption=Decimal("35.5"))]
     new = dataclasses.replace(ghg, fuels=fuels, energy_total_tce=Decimal("137000"),
                               explanations={"XCK-004@energy_total_tce": "含外购蒸汽"})
-    assert diff_documents(ghg, new) == [
-        Change("fuels[0].consumption", "changed", "化石燃料燃烧 · 第 1 行 · 消耗量",
+    assert [_row(c) for c in diff_documents(ghg, new)] == [
+        ("fuels[0].consumption", "changed", "化石燃料燃烧 · 第1行 · 消耗量",
                "Fuel combustion · row 1 · Consumption", "t 或 万Nm³", Decimal("160000"), Decimal("158000")),
-        Change("fuels[0].ncv", "removed", "化石燃料燃烧 · 第 1 行 · 低位发热量（实测）",
-               "Fuel combustion · row 1 · Measured NCV", "GJ/单位", Decimal("22.8"), None),
+        ("fuels[0].ncv", "removed", "化石燃料燃烧 · 第1行 · 低位发热量（实测）",
+               "Fuel combustion · row 1 · Measured NCV", "GJ/燃料单位", Decimal("22.8"), None),
         # A new row: only its filled values are shown (None on both sides is no change).
-        Change("fuels[2].source", "added", "化石燃料燃烧 · 第 3 行 · 排放源", "Fuel combustion · row 3 · Emission source",
+        ("fuels[2].source", "added", "化石燃料燃烧 · 第3行 · 排放源", "Fuel combustion · row 3 · Emission source",
                None, None, "2#窑"),
-        Change("fuels[2].fuel", "added", "化石燃料燃烧 · 第 3 行 · 燃料品种", "Fuel combustion · row 3 · Fuel",
+        ("fuels[2].fuel", "added", "化石燃料燃烧 · 第3行 · 燃料品种", "Fuel combustion · row 3 · Fuel",
                None, None, "natural_gas"),
-        Change("fuels[2].consumption", "added", "化石燃料燃烧 · 第 3 行 · 消耗量",
+        ("fuels[2].consumption", "added", "化石燃料燃烧 · 第3行 · 消耗量",
                "Fuel combustion · row 3 · Consumption", "t 或 万Nm³", None, Decimal("35.5")),
-        Change("energy_total_tce", "changed", "综合能源消费量（企业申报）", "Declared energy consumption", "tce",
+        ("energy_total_tce", "changed", "综合能源消费量（企业申报）", "Declared energy consumption", "tce",
                Decimal("137500"), Decimal("137000")),
-        Change("explanations[XCK-004@energy_total_tce]", "added", "情况说明 · XCK-004@energy_total_tce",
+        ("explanations[XCK-004@energy_total_tce]", "added", "情况说明 · XCK-004@energy_total_tce",
                "Explanations · XCK-004@energy_total_tce", None, None, "含外购蒸汽"),
     ]
 
@@ -61,8 +66,10 @@ def test_removed_rows_follow_in_the_old_order(ghg) -> None:  # type: ignore[no-u
 
 
 def test_labels_and_kinds(ghg) -> None:  # type: ignore[no-untyped-def]
-    assert label_of(ghg, "electricity.purchased_mwh") == ("电力 · 购入电量", "Electricity · Purchased electricity")
-    assert label_of(ghg, "nowhere") is None
+    by_path = {leaf.path: leaf for leaf in leaves(ghg)}
+    assert (by_path["electricity.purchased_mwh"].label_zh, by_path["electricity.purchased_mwh"].label_en) == (
+        "电力 · 购入电量", "Electricity · Purchased electricity")
+    assert "nowhere" not in by_path
     assert leaves(ghg)[0].path == "kind"
     cpa = document_from_json(example_text("cpa-jx-cement-2023.json"))
     with pytest.raises(ValueError, match="cannot compare"):

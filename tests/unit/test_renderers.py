@@ -39,10 +39,11 @@ from portal.renderers import (
     template_dir,
     template_versions,
 )
-from portal.renderers.formatting import format_number
+from portal.domain import schema as schema_module
+from portal.domain.formatting import number as format_number
+from portal.domain.schema import schemas
 from portal.renderers.html import chem
-from portal.renderers.labels import CHOICE_LABELS
-from portal.renderers.view import NOT_IN_SECTIONS, SECTION_SPECS, describe_path, unplaced_fields
+from portal.renderers.view import describe_path
 from portal.renderers.xlsx import FORMULA_TRIGGERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,29 +131,27 @@ def test_every_document_field_is_shown_in_a_section(kind: str) -> None:
                 shown.update(c.key for c in table.columns)
             else:
                 shown.add(table.key.split(".")[0])
-    expected = {f.name for f in dataclasses.fields(type(document))} - NOT_IN_SECTIONS
+    # printed elsewhere: the kind and schema version on the cover, the explanations with the findings
+    expected = {f.name for f in dataclasses.fields(type(document))} - {"kind", "schema_version", "explanations"}
     assert shown == expected
-    # every field is placed on purpose, not by the catch-all
-    assert unplaced_fields(kind) == []
 
 
-def test_a_field_no_section_names_is_shown_by_the_catch_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    specs = tuple(
-        dataclasses.replace(s, parts=tuple(p for p in s.parts if p != "hcfc"))
-        for s in SECTION_SPECS[GHG_KIND]
+def test_a_field_no_section_names_is_refused_when_the_schema_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    sections = tuple(
+        dataclasses.replace(s, fields=tuple(p for p in s.fields if p != "hcfc"))
+        for s in schema_module._SECTIONS[GHG_KIND]
     )
-    monkeypatch.setitem(SECTION_SPECS, GHG_KIND, specs)
-    document = load(GHG_EXAMPLE)
-    view = build_view(document, computed_for(document), [], SUBMITTED)
-    other = next(s for s in view.sections if s.key == "other")
-    assert "hcfc" in [t.key for t in other.tables]
+    monkeypatch.setitem(schema_module._SECTIONS, GHG_KIND, sections)
+    with pytest.raises(TypeError, match="hcfc"):
+        schema_module.schema_of.__wrapped__(GHG_KIND)
 
 
 def test_table_columns_come_from_the_field_metadata() -> None:
     document = load(GHG_EXAMPLE)
     view = build_view(document, computed_for(document), [], SUBMITTED)
     fuels = next(t for s in view.sections for t in s.tables if t.key == "fuels")
-    expected = [(field_info(f).zh, field_info(f).unit) for f in dataclasses.fields(FuelLine)]
+    infos = [field_info(f) for f in dataclasses.fields(FuelLine)]
+    expected = [(i.label.zh, i.unit.zh if i.unit else None) for i in infos]
     assert [(c.zh, c.unit) for c in fuels.columns[1:]] == expected
     assert fuels.columns[0].zh == "序号"
     assert fuels.rows[0][:4] == (1, "1#窑", "bituminous", Decimal("160000"))
@@ -173,9 +172,14 @@ def _literal_values() -> set[str]:
     return values
 
 
-def test_every_closed_set_value_has_a_chinese_name() -> None:
-    missing = sorted(_literal_values() - CHOICE_LABELS.keys())
-    assert missing == []
+def test_every_closed_set_value_has_a_chinese_and_an_english_name() -> None:
+    named: set[str] = set()
+    for schema in schemas():
+        for node in schema.root.walk():
+            if node.values is not None:
+                assert all(c.zh and c.en for c in node.values), node.path
+                named.update(node.values.values)
+    assert sorted(_literal_values() - named - set(KINDS)) == []
 
 
 @pytest.mark.parametrize(
@@ -202,12 +206,12 @@ def test_numbers_are_printed_with_thousands_separators_and_their_own_decimals(va
         (GHG_KIND, "enterprise.uscc", "企业信息 统一社会信用代码"),
         (GHG_KIND, "", "整份文书"),
         (GHG_KIND, "fuels[3].no_such_field", "化石燃料燃烧 第4行 no_such_field"),
-        (CPA_KIND, "options[1].savings.co2_t", "清洁生产方案 第2行 年环境效益 减少二氧化碳"),
+        (CPA_KIND, "options[1].savings.co2_t", "清洁生产方案 第2行 减污降碳协同效益 二氧化碳减排量"),
         (CPA_KIND, "phases.feasibility.end", "审核阶段 方案的确定（可行性分析） 结束日期"),
     ],
 )
 def test_finding_paths_are_described_in_chinese(kind: str, path: str, text: str) -> None:
-    assert describe_path(documents_module.DOCUMENT_TYPES[kind], path) == text
+    assert describe_path(kind, path) == text
 
 
 def test_chem_writes_subscripts_and_escapes() -> None:
@@ -351,10 +355,12 @@ def test_ghg_workbook_has_a_sheet_per_section() -> None:
         "过程排放",
         "电力热力",
         "产品",
+        "能耗",
         "机组",
         "锅炉",
         "污染物与许可",
         "其他",
+        "自报总量",
         "计算结果",
         "计算参数",
         "审核发现",
@@ -368,10 +374,14 @@ def test_cpa_workbook_has_a_sheet_per_section() -> None:
     wb = workbook(CPA_KIND)
     assert wb.sheetnames == [
         "概况",
+        "审核类型",
+        "咨询机构",
         "阶段",
-        "指标",
-        "方案",
-        "协同效益",
+        "审核重点",
+        "清洁生产指标",
+        "清洁生产方案",
+        "减污降碳协同效益",
+        "方案参数",
         "评估验收",
         "经济可行性",
         "计算结果",
@@ -382,9 +392,9 @@ def test_cpa_workbook_has_a_sheet_per_section() -> None:
 
 def test_ghg_workbook_holds_numbers_as_numbers_with_units_in_headers() -> None:
     wb = workbook(GHG_KIND)
-    total = row_of(wb["计算结果"], "二氧化碳排放总量")
+    total = row_of(wb["计算结果"], "温室气体排放总量")
     assert total[1].data_type == "n" and total[1].value == 1067866
-    assert total[2].value == "tCO2"
+    assert total[2].value == "tCO2e"
     combustion = row_of(wb["计算结果"], "化石燃料燃烧排放量")
     assert combustion[1].value == pytest.approx(347053.35) and combustion[1].number_format == "#,##0.00"
     fuels = wb["化石燃料"]
@@ -401,9 +411,9 @@ def test_ghg_workbook_holds_numbers_as_numbers_with_units_in_headers() -> None:
 
 def test_cpa_workbook_holds_the_co_benefit_total_and_the_feasibility_figures() -> None:
     wb = workbook(CPA_KIND)
-    co = wb["协同效益"]
+    co = wb["减污降碳协同效益"]
     total = next(r for r in co.iter_rows(min_row=4) if r[1].value == "已实施方案合计")
-    co2 = header(co).index("减少二氧化碳（t/a）")
+    co2 = header(co).index("二氧化碳减排量（t/a）")
     assert total[co2].value == 2200 and total[co2].data_type == "n"
     z1 = row_of(wb["经济可行性"], "Z1")
     assert [c.value for c in z1[5:8]] == [pytest.approx(5.05), pytest.approx(157.46), pytest.approx(14.82)]

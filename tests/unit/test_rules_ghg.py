@@ -74,7 +74,7 @@ def test_ghg_002_fires_on_negative_quantities(setter, path):
     doc = ghg_doc()
     setter(doc)
     found = fires(doc, "GHG-002", "error", path)
-    assert "负数" in found.message_zh
+    assert "应不小于 0" in found.message_zh
 
 
 def test_ghg_002_silent_for_the_example():

@@ -54,7 +54,8 @@ def test_columns_come_from_the_field_declarations() -> None:
     assert [c.code for c in fuels.columns] == declared
     consumption = next(c for c in fuels.columns if c.code == "consumption")
     info = field_info(next(f for f in dataclasses.fields(FuelLine) if f.name == "consumption"))
-    assert (consumption.zh, consumption.unit, consumption.optional) == (info.zh, info.unit, False)
+    assert info.unit is not None
+    assert (consumption.zh, consumption.unit, consumption.optional) == (info.label.zh, info.unit.zh, False)
     assert consumption.header() == f"消耗量\nconsumption\n[{info.unit}]"
     fuel = next(c for c in fuels.columns if c.code == "fuel")
     assert fuel.codes == "fuel"
@@ -223,7 +224,7 @@ def test_instructions_list_every_column_in_both_languages() -> None:
     assert reference[("电力", "electricity.grid_factor")][6] == "留空则使用当年官方因子 / leave empty to use the official factor of the year"
     spec = workbook_spec("ghg_annual_report")
     assert len(reference) == sum(len(s.columns) + 2 for s in spec.sheets)
-    assert book["化石燃料燃烧"]["E1"].comment.text.startswith("Consumption (t 或 万Nm³)")
+    assert book["化石燃料燃烧"]["E1"].comment.text.startswith("Consumption (t or 10⁴ Nm³)")
 
 
 def test_an_18_digit_code_typed_as_a_number_is_refused_not_garbled() -> None:
