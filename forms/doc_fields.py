@@ -346,7 +346,7 @@ def _scalar_field(node: Field) -> Any:  # an unbound WTForms field
                            render_kw=render_kw or None)
     if node.is_scalar_list and node.children[0].values is not None:
         return MultiCheckboxField(label, choices=_choices(node.children[0].values), description=description)
-    if node.kind == "code" and node.codes in ("fuel", "process", "product"):
+    if node.kind == "code" and node.codes in ("fuel", "process", "product", "variant"):
         # The choices depend on the reference data in force: bind_choices() sets them per request.
         return ChoiceField(label, presence, choices=[], code_list=node.codes, description=description,
                            render_kw=render_kw or None)

@@ -135,6 +135,12 @@ class FuelLine:
         help_zh="留空则使用缺省值", help_en="leave empty to use the default"))
     sulfur_pct: Decimal | None = field(default=None, metadata=info(
         "收到基全硫", "Total sulfur (as received)", "percent", bounds=between(0, 100, rule="GHG-002")))
+    # Co-firing (reference-data.md §1b): biomass carbon counts in energy, never in fossil CO2.
+    fossil_fraction: Decimal | None = field(default=None, metadata=info(
+        "化石碳比例", "Fossil carbon fraction", "fraction", bounds=between(0, 1, rule="GHG-002"), since="2026-12",
+        help_zh="非生物质碳占燃料含碳的比例：化石燃料为 1、生物质为 0；替代燃料须实测填写",
+        help_en="share of the fuel's carbon that is fossil: 1 for fossil fuels, 0 for biomass; measured for "
+                "alternative fuels"))
 
 
 @dataclass(kw_only=True)
@@ -186,6 +192,11 @@ class ProductLine:
     """Hold one product: output, capacity and the energy attributed to it."""
 
     product: str = field(metadata=info("产品", "Product", codes="product", max_length=40))
+    variant: str | None = field(default=None, metadata=info(
+        "能效水平分档", "Efficiency-level band", codes="variant", max_length=40, since="2026-12",
+        help_zh="按原料、规模或类型分档的产品（合成氨、平板玻璃、陶瓷砖、焦炭、烧碱）须选择所属档位",
+        help_en="products whose levels are banded (ammonia, flat glass, ceramic tile, coke, caustic soda) "
+                "name their band"))
     output: Decimal = field(metadata=info(
         "产量", "Output", "product", bounds=between(0, "1E10", rule="GHG-002"),
         help_zh="单位由产品决定", help_en="the unit is set by the product"))
@@ -193,7 +204,12 @@ class ProductLine:
         "设计产能", "Design capacity", "product/a", bounds=between(0, "1E10", rule="GHG-002")))
     # Negative only where the product's levels are negative (转炉炼钢): GHG-002 checks that.
     energy_tce: Decimal | None = field(default=None, metadata=info(
-        "综合能耗", "Energy consumption", "tce", bounds=between("-1E9", "1E9")))
+        "综合能耗", "Energy consumption", "tce", bounds=between("-1E9", "1E9"),
+        help_zh="转炉炼钢回收能源大于消耗时可为负数", help_en="may be negative for BOF steelmaking (net energy recovery)"))
+    electricity_mwh: Decimal | None = field(default=None, metadata=info(
+        "产品电耗", "Electricity for the product", "MWh", bounds=QUANTITY, since="2026-12",
+        help_zh="能效水平以电耗计的产品（电解铝：铝液交流电耗）", help_en="products whose level is an electricity "
+                "level (aluminium: AC power of liquid aluminium)"))
     primary: bool = field(default=False, metadata=info("主要产品", "Primary product"))
     new_capacity: bool = field(default=False, metadata=info("本年新增产能", "New capacity this year"))
     capacity_replacement_ref: str | None = field(default=None, metadata=info(
@@ -347,6 +363,10 @@ class GhgAnnualReport:
         "产品", "Products", max_items=MAX_LINES))
     energy_total_tce: Decimal | None = field(default=None, metadata=info(
         "综合能源消费量（企业申报）", "Declared energy consumption", "tce", bounds=QUANTITY))
+    heat_ratio: Decimal | None = field(default=None, metadata=info(
+        "供热比", "Heat ratio", "fraction", bounds=between(0, 1, high_open=True, rule="GHG-002"), since="2026-12",
+        help_zh="热电联产企业的供热比；留空则按各机组供热比以发电量加权", help_en="a CHP enterprise's heat ratio; "
+                "leave empty to weight the units' heat ratios by generation"))
     generating_units: list[GeneratingUnit] = field(default_factory=list, metadata=info(
         "发电机组", "Generating units", max_items=MAX_LINES))
     boilers: list[Boiler] = field(default_factory=list, metadata=info("锅炉", "Boilers", max_items=MAX_LINES))
@@ -371,7 +391,8 @@ GHG_SECTIONS = (
     section("energy", "电力、热力与二氧化碳回收", "Electricity, heat and CO2 recovery",
             ("electricity", "heat", "co2_recovered_t"), sheet="电力热力"),
     section("products", "产品产量与能耗", "Products and energy", ("products", "energy_total_tce"), sheet="能耗"),
-    section("generating_units", "发电机组", "Generating units", ("generating_units",), sheet="机组"),
+    section("generating_units", "发电机组与供热", "Generating units and heat supply", ("generating_units", "heat_ratio"),
+            sheet="供热比", slug="generating-units"),
     section("boilers", "锅炉", "Boilers", ("boilers",)),
     section("pollutants", "污染物排放与排污许可", "Pollutants and permit",
             ("pollutants", "permit", "exceeded_standards"), sheet="污染物与许可"),
@@ -390,10 +411,14 @@ GHG_COMPUTED = (
     computed("total_tco2", "温室气体排放总量", "Total emissions", "tCO2e", 0),
     computed("direct_tco2", "直接排放量（燃烧＋过程−回收）", "Direct emissions (combustion + process − recovered)",
              "tCO2e", 0),
+    computed("ets_covered_tco2", "全国碳市场覆盖排放量", "Emissions covered by the national ETS", "tCO2e", 0),
+    computed("biogenic_tco2", "生物质燃烧二氧化碳（备忘项，不计入总量）", "Biogenic CO2 (memo item, not in any total)",
+             "tCO2", 2),
     computed("energy_from_inputs_tce", "综合能源消费量（按能源投入计算）", "Energy consumption (from inputs)",
              "tce", 2),
     computed("carbon_intensity", "碳排放强度（按主要产品）", "Carbon intensity (primary product)",
              "tCO2/product", 4),
+    computed("heat_ratio", "供热比（用于分摊供电排放）", "Heat ratio (allocating emissions to electricity)", "fraction"),
     computed("coal_t", "煤炭消费量", "Coal consumed", "t"),
     computed("grid_factor", "电网排放因子", "Grid emission factor", "tCO2/MWh"),
     computed("edition", "缺省参数版本", "Default-factor edition"),
@@ -406,13 +431,15 @@ FUEL_LINE_COMPUTED = (
     computed("oxidation_rate", "碳氧化率", "Oxidation rate", "fraction"),
     computed("activity_gj", "活动数据", "Activity data", "GJ", 2),
     computed("emission_factor", "排放因子", "Emission factor", "tCO2/GJ", 6),
+    computed("fossil_fraction", "化石碳比例", "Fossil carbon fraction", "fraction"),
     computed("emission_tco2", "排放量", "Emissions", "tCO2", 2),
+    computed("biogenic_tco2", "生物质二氧化碳（备忘）", "Biogenic CO2 (memo)", "tCO2", 2),
     computed("energy_tce", "折标准煤", "Energy", "tce", 2),
 )
 
 #: the figures computed for each product (calc.results.ProductResult)
 PRODUCT_COMPUTED = (
-    computed("unit_energy", "单位产品综合能耗", "Energy per unit of product", "level", 2),
+    computed("unit_energy", "单位产品能耗", "Energy per unit of product", "level", 2),
     computed("benchmark", "标杆水平", "Benchmark level", "level"),
     computed("baseline", "基准水平", "Baseline level", "level"),
     computed("level", "能效水平", "Efficiency level"),

@@ -246,3 +246,20 @@ def verify_pdf(content: bytes, visible: Any) -> Verification:
 def today_year() -> int:
     """Return the default year of the consolidated export: the last completed reporting year."""
     return dt.date.today().year - 1
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """Hold a document's data sections as the PDF prints them, and the names of the codes it uses."""
+
+    sections: tuple[Any, ...]  # renderers.view.Section
+    names: dict[str, dict[str, Any]]  # code list → code → Text
+
+
+def document_view(document: Document) -> DocumentView:
+    """Return the data sections of ``document`` for a page: the same tables, labels and units as its PDF."""
+    from ..renderers import labels_from_reference
+    from ..renderers.view import data_sections
+    from .reference import current_reference
+
+    return DocumentView(data_sections(document), labels_from_reference(current_reference(), document))

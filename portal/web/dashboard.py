@@ -12,6 +12,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from forms.labels import KIND_LABELS, STATUS_LABELS, localized, value_labels, value_name
+from portal.domain.documents import CPA_KIND
+from portal.domain.labels import VALUE_SETS
+from portal.domain.schema import schema_of
+
 from ..services import dashboard as service
 from ..services.reference import current_reference
 
@@ -20,7 +25,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 # chart id → title, how many leading columns name a category, stacked bars, horizontal bars, a mark line
 CHARTS: dict[str, dict[str, Any]] = {
     "status": {"title": _l("各地区、各类申报的状态"), "cat": 2, "stack": True, "horizontal": True},
-    "emissions": {"title": _l("各地区、各行业的排放总量（tCO2）"), "cat": 2, "stack": True, "horizontal": True},
+    "emissions": {"title": _l("各地区、各行业的排放总量（tCO2e）"), "cat": 2, "stack": True, "horizontal": True},
     "products": {"title": _l("产品单位能耗对照标杆水平与基准水平（基准水平 = 100）"), "cat": 1, "mark": 100},
     "intensity": {"title": _l("主要产品的碳排放强度（tCO2/单位产品）"), "cat": 1},
     "targets": {"title": _l("规划量化目标：申报企业中的达成比例（%）"), "cat": 2, "horizontal": True},
@@ -32,9 +37,8 @@ CHARTS: dict[str, dict[str, Any]] = {
 LABELS: dict[str, Any] = {
     # columns and series
     "region": _l("地区"), "kind": _l("申报类型"), "total": _l("合计"), "industry": _l("行业"),
-    "filings": _l("申报数"), "accepted_tco2": _l("已通过（tCO2）"), "pending_tco2": _l("已提交待审（tCO2）"),
-    "total_tco2": _l("合计（tCO2）"), "accepted": _l("已通过"), "pending": _l("已提交待审"),
-    "draft": _l("草稿"), "submitted": _l("已提交"), "resubmitted": _l("已重新提交"), "returned": _l("已退回"),
+    "filings": _l("申报数"), "accepted_tco2": _l("已通过（tCO2e）"), "pending_tco2": _l("已提交待审（tCO2e）"),
+    "total_tco2": _l("合计（tCO2e）"), "pending": _l("已提交待审"),
     "product": _l("产品"), "unit": _l("单位"), "lines": _l("产品条数"), "benchmark": _l("标杆水平"),
     "baseline": _l("基准水平"), "avg_unit_energy": _l("平均单位能耗"), "min_unit_energy": _l("最低单位能耗"),
     "max_unit_energy": _l("最高单位能耗"), "at_benchmark": _l("达到标杆"), "between": _l("标杆与基准之间"),
@@ -43,18 +47,18 @@ LABELS: dict[str, Any] = {
     "target": _l("目标"), "share_pct": _l("申报企业达成比例（%）"), "target_pct": _l("目标值（%）"),
     "numerator": _l("分子"), "denominator": _l("分母"), "step": _l("环节"), "on_time": _l("按期完成"),
     "late": _l("逾期完成"), "overdue": _l("已逾期未完成"), "cost_class": _l("费用类别"), "options": _l("方案数"),
-    "implemented": _l("已实施"), "not_implemented": _l("未实施"), "implementation_pct": _l("实施率（%）"),
+    "not_implemented": _l("未实施"), "implementation_pct": _l("实施率（%）"),
     "saving": _l("效益项目"), "annual_amount": _l("年度合计"),
     # values
-    "ghg_annual_report": _l("温室气体排放年度报告"), "clean_production_audit": _l("清洁生产审核"),
     "publish": _l("信息公开（名单公布后 1 个月）"), "start": _l("启动审核（2 个月）"), "finish": _l("完成审核（1 年）"),
-    "no_low": _l("无/低费方案"), "medium_high": _l("中/高费方案"), "all": _l("四类合计"),
+    "all": _l("四类合计"),
     "jx_benchmark_capacity": _l("江西：能效达到标杆水平的产能比例超过 30%"),
     "jx_eaf_share": _l("江西：电炉钢占粗钢产量比例 15%"), "js_eaf_share": _l("江苏：短流程炼钢占比 15%"),
-    "energy_tce": _l("节能（tce）"), "water_t": _l("节水（t）"), "co2_t": _l("减少 CO2（t）"),
-    "so2_t": _l("减少 SO2（t）"), "nox_t": _l("减少 NOx（t）"), "pm_t": _l("减少颗粒物（t）"),
-    "vocs_t": _l("减少 VOCs（t）"), "cod_t": _l("减少 COD（t）"), "nh3n_t": _l("减少氨氮（t）"),
-    "hazardous_waste_t": _l("减少危险废物（t）"),
+    # the names of filing states, kinds, cost classes, option states and savings are the label catalogue's
+    **STATUS_LABELS, **KIND_LABELS, **value_labels(VALUE_SETS["cost_class"]),
+    "implemented": value_name("option_status", "implemented"),
+    **{node.name: localized(node.label, node.unit)
+       for node in schema_of(CPA_KIND).field("options[].savings").children},
 }
 
 

@@ -20,6 +20,7 @@ from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Filing
 from ..services import checking, versions
+from ..services import exports as export_service
 from ..services import filings as filing_service
 from ..services import review as review_service
 from ..services.deadlines import ghg_due_date, is_overdue
@@ -89,6 +90,7 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
             filing, for_filer=not permissions.can_review(current_user, filing.enterprise.region_code)),
         answer_form=AnswerForm(),
         timeline=audit_panel.timeline_context(document, outcome.computed),
+        docview=export_service.document_view(document),
     )
 
 
@@ -183,7 +185,8 @@ def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     filing = version.filing
     document = versions.version_document(version)
     return render_template("filings/version.html", filing=filing, version=version, document=document,
-                           computed=json.loads(version.computed_json, parse_float=Decimal), findings=json.loads(version.findings_json))
+                           computed=json.loads(version.computed_json, parse_float=Decimal),
+                           findings=json.loads(version.findings_json), docview=export_service.document_view(document))
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.json")

@@ -52,6 +52,21 @@ def format_number(value: Any, places: int | None = None) -> str:
         return str(value)
 
 
+def show_value(column: Any, value: Any, names: Any = None) -> str:
+    """Return a value of a document table (renderers.view.Column) as the PDF prints it, in the page's language."""
+    if fmt.is_empty(value):
+        return EMPTY
+    if column.node is not None:
+        return fmt.value(column.node, value, language(), names, places=column.places)
+    if isinstance(value, bool):
+        return fmt.value_of_bool(value, language())
+    if column.kind == "year":
+        return fmt.year(value)
+    if isinstance(value, (Decimal, int, float)):
+        return fmt.number(value, column.places)
+    return str(value)
+
+
 def text_in_language(text: Text | Unit | None) -> str:
     """Return a catalogue text (or unit) in the page's language ("" for none)."""
     return "" if text is None else text.get(language())
@@ -79,5 +94,6 @@ def register_template_helpers(app: Flask) -> None:
             "INDICATOR_COMPUTED": INDICATOR_COMPUTED,
             "DEADLINES_COMPUTED": DEADLINES_COMPUTED,
             "value_name": value_name,
+            "show_value": show_value,
             "current_language": (get_locale().language if get_locale() else "zh"),
         }
