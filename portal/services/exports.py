@@ -46,8 +46,8 @@ def _inputs_for_version(version: FilingVersion) -> tuple[Document, Any, list[Fin
     """Return (document, computed, findings, meta, reference) of a version, refusing a tampered one."""
     from ..renderers import RenderMeta
     from ..rules import check_document
-    from .filings import version_document
     from .reference import reference_as_of
+    from .versions import version_document
 
     document = version_document(version)  # verifies the SHA-256 first
     ref = reference_as_of(version.submitted_at)
