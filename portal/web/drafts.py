@@ -13,7 +13,6 @@ draft-form.js keeps a copy in the browser's storage in case the session ends.
 from __future__ import annotations
 
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -42,12 +41,12 @@ from forms.doc_fields import (
 )
 from forms.ghg import SECTIONS, Section, code_choices
 
-from ..domain.codec import format_decimal, sha256_text
+from ..domain.codec import format_decimal
 from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Filing
-from ..services import audit, checking
+from ..services import checking, tokens
 from ..services import filings as filing_service
 from ..services.errors import ServiceError, StaleDraft
 from ..services.reference import current_reference
@@ -551,21 +550,21 @@ def _csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
 @bp.route("/account/api-token", methods=["GET", "POST"])
 @login_required
 def api_token():  # type: ignore[no-untyped-def]
-    """Issue (or revoke) the user's API token; a new token is shown once, only its hash is kept."""
+    """Issue (or revoke) the user's API token; a new token is shown once, only its hash is kept.
+
+    Until the token management page (issue 16, part 2) lists named tokens, this page keeps one write token
+    per user: issuing revokes the others.
+    """
     form = FlaskForm()
     token = None
     user = current_user._get_current_object()
     if form.validate_on_submit():
+        tokens.revoke_all(user, user, reason="reissued" if request.form.get("action") != "revoke" else "revoked")
         if request.form.get("action") == "revoke":
-            if user.api_token_hash is not None:
-                user.api_token_hash = None
-                audit.record(user, "account.api_token_revoke", "user", user.id)
-                db.session.commit()
-                flash(_("API 令牌已撤销。"), "success")
+            db.session.commit()
+            flash(_("API 令牌已撤销。"), "success")
             return redirect(url_for(".api_token"))
-        token = secrets.token_urlsafe(32)
-        user.api_token_hash = sha256_text(token)  # the API looks tokens up by this hash
-        audit.record(user, "account.api_token_issue", "user", user.id)
+        token = tokens.issue(user, user, name=_("网页签发的令牌"), scope="write")[1]
         db.session.commit()
     return render_template("drafts/api_token.html", form=form, token=token,
-                           has_token=user.api_token_hash is not None)
+                           has_token=bool(tokens.live_tokens(user)))
