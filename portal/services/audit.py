@@ -191,6 +191,11 @@ def seal(session: Session) -> int:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        # Take SQLite's write lock before reading the head (an INSERT of no row takes it, waiting up to the busy
+        # timeout): reading first and then writing would fail outright whenever another writer committed in
+        # between. A transaction that has read before still may (SQLite's rule for every read-then-write).
+        connection.execute(text("INSERT INTO audit_log SELECT * FROM audit_log WHERE 0"))
     table = AuditEntry.__table__
     head = connection.execute(select(table.c.id, table.c.row_hash).order_by(table.c.id.desc()).limit(1)).first()
     previous = head.row_hash if head is not None else GENESIS_HASH
@@ -208,6 +213,8 @@ def seal(session: Session) -> int:
 
 
 def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    if transaction is None:  # recorded before the session began its transaction: it belongs to the outermost
+        return ancestor.parent is None
     while transaction is not None:
         if transaction is ancestor:
             return True
@@ -226,7 +233,7 @@ def _forget(session: Session, ended: SessionTransaction) -> None:
             entry.sealed_in = None  # its row went with the rollback
         if entry.durable or not _within(entry.recorded_in, ended):
             if entry.durable and _within(entry.recorded_in, ended):
-                entry.recorded_in = None  # belongs to whatever transaction comes next
+                entry.recorded_in = None  # belongs to the next outermost transaction
             kept.append(entry)
     entries[:] = kept
 

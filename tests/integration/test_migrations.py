@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -14,28 +13,23 @@ from flask_migrate import downgrade, upgrade
 
 from portal import create_app
 from portal.extensions import db
+from tests.helpers import scratch_database
 
 
 @pytest.fixture()
-def scratch_app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def scratch_url(owner_database_url: str, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Return a fresh empty database of the same kind as the suite's (the owner's), dropped afterwards."""
+    with scratch_database(owner_database_url, tmp_path, "portal_mig") as url:
+        yield url
+
+
+@pytest.fixture()
+def scratch_app(scratch_url: str) -> Iterator[Flask]:
     """Return an app on a fresh empty database of the same kind as the suite's."""
-    if database_url.startswith("postgresql"):
-        name = f"portal_mig_{uuid.uuid4().hex[:10]}"
-        server = sa.engine.make_url(database_url)
-        admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-        url = server.set(database=name).render_as_string(hide_password=False)
-    else:
-        admin, name, url = None, None, "sqlite:///" + str(tmp_path / "scratch.sqlite3")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_url})
     yield app
     with app.app_context():
         db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
 
 
 def _tables(app: Flask) -> set[str]:
