@@ -77,10 +77,10 @@ def record_failure(user: User, action: str, now: dt.datetime, **details: Any) ->
     policy = lockout_policy()
     events = _events(user)
     before = lock_state(events, policy)
-    audit.record(user, action, "user", user.id, after=details or None, result="failure", durable=True)
+    audit.record(user, action, "user", user.id, after=details or None, result="failure", durable=True, at=now)
     after = lock_state([*events, SignInEvent(now, True)], policy)
     if after.level > before.level:
-        audit.record(user, "auth.lockout", "user", user.id, result="failure", durable=True,
+        audit.record(user, "auth.lockout", "user", user.id, result="failure", durable=True, at=now,
                      after={"until": after.locked_until.isoformat() if after.locked_until else None,
                             "level": after.level})
     return after

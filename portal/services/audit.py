@@ -119,15 +119,17 @@ def record(
     after: Any = None,
     result: str = "success",
     durable: bool = False,
+    at: dt.datetime | None = None,
 ) -> None:
     """Append an audit entry: who (actor), what (action on entity), result, before and after as JSON.
 
     The entry is written, chained, when the session commits. ``durable=True`` keeps it even if this
-    transaction rolls back (failed sign-ins and other refusals): see the module docstring.
+    transaction rolls back (failed sign-ins and other refusals): see the module docstring. ``at`` is when it
+    happened (default: now).
     """
     session = db.session()
     row = _row(actor.id if actor is not None else None, action, entity_type, entity_id, before, after, result,
-               dt.datetime.now(dt.UTC))
+               at or dt.datetime.now(dt.UTC))
     _buffer(session).append(_Pending(row, durable, _innermost(session)))
 
 

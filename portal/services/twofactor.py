@@ -53,7 +53,7 @@ def begin_enrolment(user: User) -> Enrolment:
     user.totp_secret = pyotp.random_base32()
     user.totp_last_counter = None
     audit.record(user, "2fa.enrol_start", "user", user.id)
-    return Enrolment(user.totp_secret, pyotp.TOTP(user.totp_secret).provisioning_uri(user.email, issuer_name=ISSUER))
+    return Enrolment(user.totp_secret, pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER))
 
 
 def _normalised(code: str) -> str:

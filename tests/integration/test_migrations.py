@@ -51,3 +51,32 @@ def test_up_down_up_and_no_drift(scratch_app: Flask) -> None:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_0008_chains_the_existing_audit_rows_and_keeps_existing_tokens(scratch_app: Flask) -> None:
+    """Rows written before the chain existed are chained by the migration; a token issued before still works."""
+    from portal.domain.codec import sha256_text
+    from portal.services import tokens
+    from portal.services.audit import verify_chain
+
+    with scratch_app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO user_account (id, email, name, password_hash, session_token, active, is_admin, "
+                "api_token_hash) VALUES (1, 'old@test.cn', 'old', 'x', 'a1', true, false, "
+                f"'{sha256_text('an-old-token')}')")
+            for i, action in enumerate(("user.create", "auth.login", "filing.create"), start=1):
+                conn.exec_driver_sql(
+                    "INSERT INTO audit_log (id, actor_id, action, entity_type, entity_id, after_json) "
+                    f"VALUES ({i}, 1, '{action}', 'user', 1, '{{\"n\":{i}}}')")
+        upgrade()
+        report = verify_chain()
+        assert report.ok and report.rows == 3 and report.head_id == 3
+        check = tokens.verify("an-old-token", scope="write")
+        assert check.token is not None and check.token.user.email == "old@test.cn"
+        assert check.token.name == "迁移的令牌 / migrated token"
+        db.session.rollback()
+        downgrade(revision="0007")
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT api_token_hash FROM user_account").scalar() == sha256_text("an-old-token")
