@@ -107,11 +107,11 @@ def test_create_app_trusts_exactly_the_configured_proxies(database_url: str) -> 
 def test_a_logged_out_cookie_replayed_gets_the_login_page(app: Flask, client, world) -> None:  # type: ignore[no-untyped-def]
     login(client, "filer_a@test.cn")
     stolen = client.get_cookie("session").value  # a copy of the cookie, taken while logged in
-    assert client.get("/filings/%d" % world.filing_a.id).status_code == 200
+    assert client.get(f"/filings/{world.filing_a.id}").status_code == 200
     client.post("/logout")
     thief = app.test_client()
     thief.set_cookie("session", stolen)
-    response = thief.get("/filings/%d" % world.filing_a.id)
+    response = thief.get(f"/filings/{world.filing_a.id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
@@ -121,13 +121,13 @@ def test_sign_out_everywhere_and_password_change_end_other_sessions(app: Flask, 
     login(other, "filer_a@test.cn")
     accounts.end_sessions(world.users["admin"], world.users["filer_a"], reason="admin")
     db.session.commit()
-    assert client.get("/filings/%d" % world.filing_a.id).status_code == 302
-    assert other.get("/filings/%d" % world.filing_a.id).status_code == 302
+    assert client.get(f"/filings/{world.filing_a.id}").status_code == 302
+    assert other.get(f"/filings/{world.filing_a.id}").status_code == 302
 
 
 def test_sessions_end_when_idle_and_at_their_absolute_lifetime(app: Flask, client, world) -> None:  # type: ignore[no-untyped-def]
     login(client, "filer_a@test.cn")
-    url = "/filings/%d" % world.filing_a.id
+    url = f"/filings/{world.filing_a.id}"
     with client.session_transaction() as session:
         session[loading.LAST_SEEN_AT] -= 31 * 60  # 31 minutes without a request
     assert client.get(url).status_code == 302
