@@ -55,6 +55,8 @@ def _ensure_secret_key(app: Flask) -> None:
 
     if app.config.get("SECRET_KEY") not in (None, "", DEFAULT_SECRET_KEY) or app.debug or app.testing:
         return
+    if not app.config.get("SERVES_REQUESTS", True):  # a command-line tool that signs no cookie (cli.py)
+        return
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
         return

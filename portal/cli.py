@@ -16,14 +16,27 @@ from flask.cli import FlaskGroup, with_appcontext
 
 
 def _create_app() -> Flask:
+    """Create the app for a command that serves no request: it may run with the default SECRET_KEY."""
     from . import create_app
 
-    return create_app()
+    return create_app({"SERVES_REQUESTS": False})
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+# Flask's own "run" (a development server) is left out: "portal serve" serves, and refuses the default key.
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False,
+             add_default_commands=False)
 def main() -> None:
     """Run the 减污降碳协同申报平台 portal's commands."""
+
+
+def _add_flask_commands() -> None:
+    from flask.cli import routes_command, shell_command
+
+    main.add_command(shell_command)
+    main.add_command(routes_command)
+
+
+_add_flask_commands()
 
 
 @main.command("check")
@@ -165,8 +178,10 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the portal with waitress (the embedded mode: one process, SQLite, in-process jobs)."""
     from waitress import serve
 
-    app = _create_app()
+    from . import create_app
     from .jobs import get_queue
+
+    app = create_app()  # serves: refuses the default SECRET_KEY on PostgreSQL, keeps a random one on SQLite
 
     queue = get_queue(app)
     if queue.mode == "embedded":  # uploads queued before a restart run now, not at the next upload

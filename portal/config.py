@@ -16,6 +16,7 @@ class Config:
     # random key once and keeps it in <instance>/secret_key; any other database refuses to start outside
     # debug and testing (portal/__init__.py, issue 16 item 8).
     SECRET_KEY = DEFAULT_SECRET_KEY
+    SERVES_REQUESTS = True  # False for command-line tools (cli.py), which sign no cookie and may keep the default
     SQLALCHEMY_DATABASE_URI: str | None = None  # None → sqlite:///<instance>/portal.sqlite3
     # The database owner's URL, for migrations (portal db upgrade) and backups; DATABASE_URL is then the
     # application's restricted role (portal/dbroles.py). None: migrations use DATABASE_URL.

@@ -209,6 +209,7 @@ def test_the_default_secret_key_is_refused_outside_debug_with_postgresql() -> No
         create_app({"SQLALCHEMY_DATABASE_URI": url})
     assert create_app({"SQLALCHEMY_DATABASE_URI": url, "DEBUG": True}).config["SECRET_KEY"] == "dev-only-change-me"
     assert create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "s3cret-from-the-environment"})
+    assert create_app({"SQLALCHEMY_DATABASE_URI": url, "SERVES_REQUESTS": False})  # portal check, db upgrade, …
 
 
 def test_the_embedded_mode_makes_and_keeps_a_random_key(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
