@@ -83,3 +83,12 @@ def test_the_app_role_may_read_and_append_but_create_nothing(app_role_url: str, 
             assert app_role_problems(conn, sa.engine.make_url(owner_database_url).username)  # the owner is not one
     finally:
         owner.dispose()
+
+
+def test_portal_db_grant_app_role_grants_and_reports_nothing_left(app: Flask, app_role_url: str) -> None:
+    role = sa.engine.make_url(app_role_url).username
+    result = app.test_cli_runner().invoke(args=["db", "grant-app-role", role])
+    assert result.exit_code == 0, result.output
+    assert f"GRANT SELECT, INSERT ON public.audit_log TO {role}" in result.output
+    assert f"GRANT SELECT, INSERT, UPDATE, DELETE ON public.filing TO {role}" in result.output
+    assert "warning" not in result.output
