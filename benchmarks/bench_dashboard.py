@@ -72,7 +72,7 @@ def main() -> None:
     from portal.models import Filing
     from portal.services import dashboard, version_facts
 
-    app = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000/minute"})
+    app = create_app({"WTF_CSRF_ENABLED": False, "LOGIN_RATE_LIMIT": "1000/minute", "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
         have = db.session.scalar(select(func.count(Filing.id))) or 0

@@ -55,7 +55,7 @@ def prepare(url: str, filings: int) -> None:
     from portal.extensions import db
     from portal.services import accounts, version_facts
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
         started = time.perf_counter()

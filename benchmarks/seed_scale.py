@@ -213,7 +213,7 @@ def main() -> None:
     from portal import create_app
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    app = create_app()
+    app = create_app({"SECRET_KEY": "bench-seed"})  # serves nothing; a PostgreSQL portal refuses the default key
     with app.app_context():
         started = time.perf_counter()
         result = seed(n, commit=True)

@@ -3,8 +3,9 @@
 A plain click group, not Flask's: ``check``, ``render FILE`` and ``xlsx`` need neither a server nor a
 database (filing-format.md), so they import neither Flask nor the application and start in a fraction of the
 time building the web application takes (``benchmarks/bench_startup.py``). Commands that need the
-application create it when they run (:func:`needs_app`); ``db``, ``shell``, ``routes`` and ``run`` are
-Flask's and Flask-Migrate's own commands, imported only when named. Commands that touch the database commit
+application create it when they run (:func:`needs_app`); ``db``, ``shell`` and ``routes`` are
+Flask's and Flask-Migrate's own commands, imported only when named (Flask's ``run`` is left out: ``portal
+serve`` serves, and refuses the default SECRET_KEY). Commands that touch the database commit
 once at their end.
 """
 
@@ -30,14 +31,15 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("flask_migrate.cli", "db"),
     "shell": ("flask.cli", "shell_command"),
     "routes": ("flask.cli", "routes_command"),
-    "run": ("flask.cli", "run_command"),
+    # Flask's own "run" (a development server) is left out: "portal serve" serves, and refuses the default key.
 }
 
 
 def _create_app() -> Flask:
+    """Create the app for a command that serves no request: it may run with the default SECRET_KEY."""
     from . import create_app
 
-    return create_app()
+    return create_app({"SERVES_REQUESTS": False})
 
 
 def _script_info(ctx: click.Context) -> Any:
@@ -76,6 +78,8 @@ class PortalGroup(click.Group):
             module, name = LAZY_COMMANDS[cmd_name]
             _script_info(ctx)  # their @with_appcontext loads the app from it
             command: click.Command = getattr(importlib.import_module(module), name)
+            if cmd_name == "db":
+                command = _with_grant_app_role(command)  # type: ignore[arg-type]
             return command
         return super().get_command(ctx, cmd_name)
 
@@ -269,9 +273,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the portal with waitress (the embedded mode: one process, SQLite, in-process jobs)."""
     from waitress import serve
 
-    app = _create_app()
-    _derive_missing_facts(app)
+    from . import create_app
     from .jobs import get_queue
+
+    app = create_app()  # serves: refuses the default SECRET_KEY on PostgreSQL, keeps a random one on SQLite
+    _derive_missing_facts(app)
 
     queue = get_queue(app)
     if queue.mode == "embedded":  # uploads queued before a restart run now, not at the next upload
@@ -303,8 +309,101 @@ def worker_command(threads: int | None) -> None:
     queue.consumer(threads or int(app.config.get("JOB_WORKERS") or 1)).run()
 
 
+@main.group("audit")
+def audit_group() -> None:
+    """Check the audit log."""
+
+
+@audit_group.command("verify")
+@needs_app
+def audit_verify_command() -> None:
+    """Walk the audit log's hash chain and rehash every submitted version; exit 0 when all hold, 1 naming the first break."""
+    from .services.integrity import verify_all
+
+    report = verify_all()
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(0 if report.ok else 1)
+
+
+def _grant_app_role_command(role: str) -> None:
+    """Give ROLE exactly the application's privileges (PostgreSQL; run as the owner: PORTAL_MIGRATION_DATABASE_URL)."""
+    import sqlalchemy as sa
+    from flask import current_app
+
+    from .backup import _owner_url
+    from .dbroles import app_role_problems, grant_app_role
+
+    engine = sa.create_engine(_owner_url(current_app), poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name != "postgresql":
+                raise click.UsageError("database roles exist on PostgreSQL only / 仅 PostgreSQL 有数据库角色")
+            for statement in grant_app_role(connection, role):
+                click.echo(statement)
+            problems = app_role_problems(connection, role)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        engine.dispose()
+    for problem in problems:
+        click.echo(f"警告 / warning: {problem}", err=True)
+    sys.exit(1 if problems else 0)
+
+
+def _with_grant_app_role(db_group: click.Group) -> click.Group:
+    """Add ``grant-app-role`` to Flask-Migrate's ``db`` group (when ``db`` is named, so others never import it)."""
+    from flask.cli import with_appcontext
+
+    if "grant-app-role" not in db_group.commands:
+        db_group.command("grant-app-role")(click.argument("role")(with_appcontext(_grant_app_role_command)))
+    return db_group
+
+
+@main.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@needs_app
+def backup_command(folder: Path) -> None:
+    """Back up the database (pg_dump as the owner, or SQLite's online backup) into FOLDER, with a manifest."""
+    from flask import current_app
+
+    from .backup import BackupError, backup
+
+    try:
+        manifest = backup(current_app._get_current_object(), folder)  # type: ignore[attr-defined]
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    audit = manifest.data["audit"]
+    click.echo(f"备份完成 / backup written: {folder} — audit rows {audit['rows']}, head #{audit['head_id']} "
+               f"{audit['head_hash']}, versions {manifest.data['versions']['count']}")
+    if not (audit["verified"] and manifest.data["versions"]["verified"]):
+        click.echo("警告：备份前的核验未通过（见 portal audit verify） / warning: the data did not verify before the backup",
+                   err=True)
+        sys.exit(1)
+
+
+@main.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--database-url", required=True, help="The EMPTY database to restore into, as its owner.")
+@click.option("--app-role", default=None, help="Grant the application's privileges to this role (PostgreSQL).")
+def restore_command(folder: Path, database_url: str, app_role: str | None) -> None:
+    """Restore a backup into an empty database and verify the audit chain and every version hash (exit 0 / 1)."""
+    from .backup import BackupError, restore
+
+    try:
+        lines = restore(folder, database_url, app_role=app_role)
+    except BackupError as error:
+        click.echo(f"恢复未通过核验 / restore failed: {error}", err=True)
+        sys.exit(1)
+    for line in lines:
+        click.echo(line)
+    click.echo("恢复完成并已核验 / restored and verified")
+
+
 def register_app_commands(app: Flask) -> None:
     """Register commands that need the app on ``flask --app wsgi``, too."""
+    app.cli.add_command(audit_group)
+    app.cli.add_command(backup_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(derive_facts_command)
     app.cli.add_command(notify_deadlines_command)

@@ -6,12 +6,25 @@ import os
 from datetime import timedelta
 from typing import Any
 
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
 
 class Config:
     """Hold the defaults: the embedded mode (SQLite file under the instance folder, in-process jobs)."""
 
-    SECRET_KEY = "dev-only-change-me"  # replaced from PORTAL_SECRET_KEY in production (see README)
+    # Replaced from PORTAL_SECRET_KEY in production. Left at this default, the embedded (SQLite) mode makes a
+    # random key once and keeps it in <instance>/secret_key; any other database refuses to start outside
+    # debug and testing (portal/__init__.py, issue 16 item 8).
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    SERVES_REQUESTS = True  # False for command-line tools (cli.py), which sign no cookie and may keep the default
     SQLALCHEMY_DATABASE_URI: str | None = None  # None → sqlite:///<instance>/portal.sqlite3
+    # The database owner's URL, for migrations (portal db upgrade) and backups; DATABASE_URL is then the
+    # application's restricted role (portal/dbroles.py). None: migrations use DATABASE_URL.
+    MIGRATION_DATABASE_URL: str | None = None
+    # How many reverse proxies (load balancers) stand in front of the portal and append to X-Forwarded-For
+    # and X-Forwarded-Proto. 0 trusts none: the client address is the TCP peer's. Set it to exactly the
+    # number of proxies, or clients can forge their address (README: Security).
+    TRUSTED_PROXIES = 0
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     SQLALCHEMY_RECORD_QUERIES = False
     BABEL_DEFAULT_LOCALE = "zh_CN"
@@ -22,12 +35,22 @@ class Config:
     SESSION_COOKIE_SECURE = False  # True behind HTTPS in production (PORTAL_SESSION_COOKIE_SECURE=true)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # A session ends after this long without a request, and this long after the sign-in whatever happens
+    # (issue 16 item 3; portal/auth/loading.py).
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a long form is never refused for age
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production, shared by every web process
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # Failed sign-ins allowed per client address (successes are not counted), and the per-account lockout:
+    # LOCKOUT_THRESHOLD failures in a row lock the account for LOCKOUT_BASE_MINUTES, doubling with each further
+    # lock up to LOCKOUT_MAX_MINUTES (portal/auth/lockout.py).
+    LOGIN_RATE_LIMIT = "20 per minute;100 per hour"
+    LOCKOUT_THRESHOLD = 5
+    LOCKOUT_BASE_MINUTES = 15
+    LOCKOUT_MAX_MINUTES = 24 * 60
     TESTING = False
     # Background jobs (portal/jobs): "embedded" runs an in-process worker thread on a SQLite queue file in
     # the instance folder; "redis://host:6379/0" queues on Redis for any number of `portal worker`

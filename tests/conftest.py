@@ -23,6 +23,12 @@ if not EXAMPLES.exists():  # a checkout without shared/ beside it: use the copie
     EXAMPLES = ROOT / "portal" / "demo_data"
 PASSWORD = "correct-horse-battery"
 
+# The database owner's URL (PORTAL_MIGRATION_DATABASE_URL, .ci/run): migrations and scratch databases use it,
+# the suite's app connects as DATABASE_URL's restricted role. Moved out of the PORTAL_* namespace so that the
+# apps tests build on scratch databases do not pick it up and migrate the suite's database instead.
+if "PORTAL_MIGRATION_DATABASE_URL" in os.environ:
+    os.environ["TEST_OWNER_DATABASE_URL"] = os.environ.pop("PORTAL_MIGRATION_DATABASE_URL")
+
 
 def example_path(name: str) -> Path:
     """Return the path of a worked example."""
@@ -39,13 +45,21 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    """Create the app on the migrated test database."""
+def owner_database_url(database_url: str) -> str:
+    """Return the database owner's URL: TEST_OWNER_DATABASE_URL when the suite runs as a restricted role."""
+    owner = os.environ.get("TEST_OWNER_DATABASE_URL")
+    return normalise_database_url(owner) if owner and database_url.startswith("postgresql") else database_url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, owner_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """Create the app on the migrated test database (migrated as its owner, run as DATABASE_URL's role)."""
     from flask_migrate import downgrade, upgrade
 
     application = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "MIGRATION_DATABASE_URL": owner_database_url if owner_database_url != database_url else None,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10000 per minute",
         "SECRET_KEY": "test-secret",
@@ -114,7 +128,11 @@ def world(db_session: None):  # type: ignore[no-untyped-def]
     """Create two enterprises (A in Jiangxi 3607, B in Jiangsu 3201) and a user of every role."""
     from tests.helpers import build_world
 
-    return build_world()
+    world = build_world()
+    # A savepoint release: a request that ends by rolling back (a refused sign-in or token whose audit entry is
+    # kept, services/audit.py) must not take the test's world with it. Still undone at the end of the test.
+    db.session.commit()
+    return world
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD) -> None:

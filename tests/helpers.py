@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from portal.domain.codec import canonical_json, document_from_json
 from portal.extensions import db
@@ -79,3 +84,26 @@ def fingerprint() -> str:
         rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
         digest.update(f"{table.name}:{[tuple(map(repr, row)) for row in rows]}".encode())
     return digest.hexdigest()
+
+
+@contextmanager
+def scratch_database(server_url: str, folder: Path, prefix: str = "portal_scratch") -> Iterator[str]:
+    """Yield the URL of a fresh empty database of the kind of ``server_url``, dropped afterwards.
+
+    On PostgreSQL the database is created by ``server_url``'s user (the suite's owner role: it needs
+    CREATEDB) and belongs to it; on SQLite it is a new file in ``folder``.
+    """
+    if not server_url.startswith("postgresql"):
+        yield "sqlite:///" + str(folder / f"{prefix}-{uuid.uuid4().hex[:8]}.sqlite3")
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    server = sa.engine.make_url(server_url)
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()

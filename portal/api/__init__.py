@@ -1,10 +1,10 @@
 """The JSON API (``/api/v1``) over the same services and permission predicates as the web pages.
 
 Authentication is a bearer token (``Authorization: Bearer <token>``) issued on ``/account/api-token``
-(``portal.web.account``);
-only its SHA-256 is stored (``user.api_token_hash``). A browser session may *read* a draft, but never
-write one: writes need the token, so the API is exempt from CSRF without being open to it. Every denial
-of a record outside the caller's scope is a 404, as on the web pages.
+(``services/tokens.py``: named, ``read`` or ``write`` scope, expiring, revoked by a password change; only
+its SHA-256 is stored; every use and refusal is audited). A browser session may *read* a draft, but never
+write one: writes need a token of write scope, so the API is exempt from CSRF without being open to it.
+Every denial of a record outside the caller's scope is a 404, as on the web pages.
 
 Optimistic locking is HTTP's: ``GET`` answers the draft with ``ETag: "<revision>"``; ``PUT`` needs
 ``If-Match: "<revision>"`` (428 without it, 412 when someone saved in between).
@@ -16,23 +16,17 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..auth import permissions
-from ..domain.codec import DocumentError, document_from_input, dumps, sha256_text, to_data
+from ..domain.codec import DocumentError, document_from_input, dumps, to_data
 from ..extensions import csrf, db
 from ..models import Filing, User
-from ..services import checking
+from ..services import checking, tokens
 from ..services import filings as filing_service
 from ..services.errors import NotFound, ServiceError, StaleDraft
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; a session cookie is never accepted for writes (see _caller)
-
-
-def token_hash(token: str) -> str:
-    """Return the stored form of an API token: its SHA-256 in hex."""
-    return sha256_text(token)
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -49,24 +43,22 @@ def _error(status: int, message_zh: str, message_en: str, **extra: Any) -> Respo
                  status, headers)
 
 
-def _token_user() -> User | None | bool:
-    """Return the user of the bearer token; False when a token was sent but is not valid; None when none."""
+def _token_user(*, write: bool) -> User | None | bool:
+    """Return the user of the bearer token; False when a token was sent but is not good for this; None when none."""
     header = request.headers.get("Authorization")
     if header is None:
         return None
     scheme, _, token = header.strip().partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
         return False
-    user = db.session.scalar(select(User).where(User.api_token_hash == token_hash(token)))
-    if user is None or not user.active:
-        return False
-    return user
+    check = tokens.verify(token, scope="write" if write else "read")
+    return check.token.user if check.token is not None else False
 
 
 def _caller(*, write: bool) -> User | None:
     """Return who is calling: the token's user, or for reads only the logged-in session's user."""
-    found = _token_user()
+    found = _token_user(write=write)
     if found is False:
         return None
     if isinstance(found, User):
@@ -114,7 +106,7 @@ def draft(filing_id: int) -> Response:
     if enterprise is None or not permissions.can_view_enterprise(user, enterprise.id, enterprise.region_code):
         return _error(404, "未找到", "not found")
     if not write:
-        return _draft_body(filing)
+        return _draft_body(filing)  # the token's use is audited durably (services/tokens.py)
 
     if not permissions.can_edit_filing(user, enterprise.id):
         return _error(404, "未找到", "not found")

@@ -1,8 +1,16 @@
 """Persistence models and their database-level invariants. Models never commit."""
 
-from .accounts import MEMBERSHIP_ROLES, Enterprise, Membership, User
+from .accounts import API_TOKEN_SCOPES, MEMBERSHIP_ROLES, ApiToken, Enterprise, Membership, RecoveryCode, User
 from .dashboard import VersionMetric, VersionProductMetric
-from .filings import FILING_KINDS, FILING_STATUSES, AuditEntry, Filing, FilingVersion, ImmutableRecordError
+from .filings import (
+    AUDIT_RESULTS,
+    FILING_KINDS,
+    FILING_STATUSES,
+    AuditEntry,
+    Filing,
+    FilingVersion,
+    ImmutableRecordError,
+)
 from .imports import IMPORT_OUTCOMES, ImportRecord
 from .jobs import JOB_KINDS, JOB_STATUSES, Job
 from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
@@ -18,6 +26,10 @@ from .review import (
 )
 
 __all__ = [
+    "API_TOKEN_SCOPES",
+    "AUDIT_RESULTS",
+    "ApiToken",
+    "RecoveryCode",
     "CORRECTION_TARGETS",
     "ReferenceCorrection",
     "FILING_KINDS",

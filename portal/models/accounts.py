@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from flask_login import UserMixin
@@ -10,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     ForeignKey,
+    Integer,
     String,
     UniqueConstraint,
     func,
@@ -17,10 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin
+from ..db import TimestampMixin, UTCDateTime
 from ..extensions import db
 
 MEMBERSHIP_ROLES = ("filer", "signatory")
+API_TOKEN_SCOPES = ("read", "write")  # write includes read
 
 
 def new_session_token() -> str:
@@ -43,13 +46,19 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(200))
-    # Flask-Login stores this, not the id: rotating it (password change, deactivation) ends every session.
+    # Flask-Login stores this, not the id: rotating it (logout, password change, deactivation, "sign out
+    # everywhere") ends every session of the user — a copied cookie stops working with the original.
     session_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     reviewer_scope: Mapped[str | None] = mapped_column(String(6))
     locale: Mapped[str | None] = mapped_column(String(10))
-    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # TOTP second factor (RFC 6238, services/twofactor.py): the base32 secret, set at enrolment and in force
+    # once a first code confirmed it (totp_enabled_at); the time step of the last code accepted, so that no
+    # code is accepted twice (OWASP ASVS 2.8.4).
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_last_counter: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -63,6 +72,11 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
     def is_active(self) -> bool:  # type: ignore[override]
         """Return whether the account may log in."""
         return self.active
+
+    @property
+    def totp_enabled(self) -> bool:
+        """Return whether the user signs in with a second factor."""
+        return self.totp_enabled_at is not None
 
     @property
     def is_reviewer(self) -> bool:
@@ -136,3 +150,45 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
 
     user: Mapped[User] = relationship(back_populates="memberships")
     enterprise: Mapped[Enterprise] = relationship(back_populates="memberships")
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+    """Hold one API token of a user: a name, a scope, an expiry; only the SHA-256 of the token is stored.
+
+    Revoked by its user, by an administrator, and all at once when the user's password changes.
+    """
+
+    __tablename__ = "api_token"
+    __table_args__ = (
+        CheckConstraint("scope IN ('read', 'write')", name="scope_known"),
+        CheckConstraint("length(token_hash) = 64", name="token_hash_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+    user: Mapped[User] = relationship()
+
+    def allows(self, scope: str) -> bool:
+        """Return whether the token's scope covers ``scope`` (write covers read)."""
+        return self.scope == "write" or scope == "read"
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
+    """Hold one single-use recovery code of a user's second factor (a salted SHA-256 of it)."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, event, func
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime
@@ -92,10 +102,24 @@ class FilingVersion(db.Model):  # type: ignore[name-defined,misc]
     certified_by: Mapped[User] = relationship(lazy="joined")
 
 
+AUDIT_RESULTS = ("success", "failure")
+
+
 class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
-    """Hold one append-only audit-log entry: who did what to which record, with before and after."""
+    """Hold one append-only audit-log entry: who did what to which record, from where, with what result.
+
+    Each row carries the hash of the row before it (``prev_hash``) and its own (``row_hash``, over every
+    column and ``prev_hash``): editing, deleting or inserting a row anywhere but at the end breaks the chain,
+    which ``portal audit verify`` checks. Rows are written by :mod:`portal.services.audit` only.
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(_in("result", AUDIT_RESULTS), name="result_known"),
+        CheckConstraint("length(prev_hash) = 64 AND length(row_hash) = 64", name="hash_length"),
+        # Lockout reads a user's recent sign-in events (entity "user", newest first): services/accounts.py.
+        Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
@@ -105,6 +129,11 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     entity_id: Mapped[int | None] = mapped_column(Integer)
     before_json: Mapped[str | None] = mapped_column(Text)
     after_json: Mapped[str | None] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(45))  # IPv6 in its longest text form is 45 characters
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    result: Mapped[str] = mapped_column(String(10), server_default="success")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 

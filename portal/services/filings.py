@@ -41,7 +41,7 @@ from ..models import Enterprise, Filing, FilingVersion, User
 from ..rules import RULES_VERSION
 from . import audit, checking, notifications, version_facts
 from .access import require_edit, require_sign
-from .accounts import verify_user_password
+from .accounts import check_signing_password
 from .errors import IllegalTransition, ServiceError, StaleDraft
 
 CERTIFICATION_STATEMENT_ZH = (
@@ -214,8 +214,10 @@ def submit(
     if not certified:
         raise ServiceError("请阅读并接受真实性、完整性、准确性承诺", "accept the certification statement",
                            field="certified")
-    if not verify_user_password(actor, password):
-        raise ServiceError("密码不正确", "wrong password", field="password")
+    # Counted towards the account's lockout and audited, even though this raises (issue 16 item 2).
+    password_error = check_signing_password(actor, password)
+    if password_error is not None:
+        raise password_error
     now = now or dt.datetime.now(dt.UTC)
     document = draft_document(filing)
     outcome = checking.run(document, filing=filing, filing_date=now.astimezone(checking.CHINA_TZ).date())

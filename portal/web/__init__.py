@@ -63,3 +63,27 @@ def register_blueprints(app: Flask) -> None:
     @app.before_request
     def _remember_path() -> None:
         g.path = request.path
+
+    _register_audit_hooks(app)
+
+
+def _register_audit_hooks(app: Flask) -> None:
+    """Tell the audit log where each request comes from, and keep durable entries of rolled-back requests."""
+    from ..extensions import db
+    from ..services import audit
+
+    @app.before_request
+    def _bind_audit_request() -> None:
+        # request.remote_addr is the client's address: ProxyFix (create_app) has taken it from the trusted hops.
+        g.audit_token = audit.bind_request(request.remote_addr, request.user_agent.string)
+
+    @app.teardown_request
+    def _finish_audit(error: BaseException | None) -> None:
+        try:
+            audit.commit_durable(db.session())
+        except Exception:  # noqa: BLE001 - a teardown must not raise; the failure is logged
+            app.logger.exception("could not commit durable audit entries")
+            db.session.rollback()
+        token = g.pop("audit_token", None)
+        if token is not None:
+            audit.unbind_request(token)

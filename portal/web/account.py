@@ -26,4 +26,4 @@ def api_token():  # type: ignore[no-untyped-def]
             return redirect(url_for(".api_token"))
         token = accounts.issue_api_token(user, user)
     return render_template("account/api_token.html", form=form, token=token,
-                           has_token=user.api_token_hash is not None)
+                           has_token=bool(accounts.live_api_tokens(user)))

@@ -10,19 +10,20 @@ from sqlalchemy import select
 
 from portal.domain.codec import document_from_json, dumps, loads, sha256_text, to_data
 from portal.extensions import db
-from portal.models import AuditEntry
+from portal.models import ApiToken, AuditEntry
 from portal.services import filings as filing_service
 from portal.services import review as decisions
+from portal.services import tokens
 from tests.conftest import login
 from tests.helpers import example_text
 
 EXAMPLE = "ghg-jx-cement-2024.json"
 
 
-def _token(world, role: str) -> str:  # type: ignore[no-untyped-def]
-    """Give a user an API token directly (the page that issues them is tested below)."""
-    token = f"test-token-{role}"
-    world.users[role].api_token_hash = sha256_text(token)
+def _token(world, role: str, scope: str = "write") -> str:  # type: ignore[no-untyped-def]
+    """Give a user an API token through the service (the page that issues them is tested below)."""
+    user = world.users[role]
+    token = tokens.issue(user, user, name="test", scope=scope)[1]
     db.session.commit()  # a savepoint release: a refused request's rollback must not take the token with it
     return token
 
@@ -184,10 +185,10 @@ def test_the_token_page_issues_a_token_once_and_stores_its_hash(client, world) -
     token = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', page).group(1)
     assert len(token) >= 40
     user = world.users["filer_a"]
-    db.session.refresh(user)
-    assert user.api_token_hash == sha256_text(token) and token not in (user.api_token_hash or "")
-    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "user"))]
-    assert "account.api_token_issue" in actions
+    stored = db.session.scalars(select(ApiToken.token_hash).where(ApiToken.user_id == user.id)).all()
+    assert stored == [sha256_text(token)] and token not in stored[0]
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "api_token"))]
+    assert "api_token.issue" in actions
     assert token not in client.get("/account/api-token").get_data(as_text=True)  # shown once
     client.post("/logout")
     response = client.get(_url(world.filing_a), headers=_auth(token))

@@ -44,22 +44,12 @@ needs_redis = pytest.mark.skipif(not _redis_up(), reason=f"no Redis server at {R
 
 
 @pytest.fixture()
-def scratch_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """Return the URL of a fresh empty database of the suite's kind, dropped afterwards."""
-    if not database_url.startswith("postgresql"):
-        yield "sqlite:///" + str(tmp_path / "jobs.sqlite3")
-        return
-    name = f"portal_jobs_{uuid.uuid4().hex[:10]}"
-    server = sa.engine.make_url(database_url)
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
+def scratch_url(owner_database_url: str, tmp_path: Path) -> Iterator[str]:
+    """Return the URL of a fresh empty database of the suite's kind (the owner's), dropped afterwards."""
+    from tests.helpers import scratch_database
+
+    with scratch_database(owner_database_url, tmp_path, "portal_jobs") as url:
+        yield url
 
 
 def _settings(url: str, queue: str, tmp_path: Path) -> dict[str, Any]:
@@ -141,6 +131,7 @@ def _start_worker(app: Flask, tmp_path: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update({
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PORTAL_SECRET_KEY": "test-worker",  # a PostgreSQL portal refuses the default key (issue 16)
         "PORTAL_JOB_QUEUE": app.config["JOB_QUEUE"],
         "PORTAL_JOB_QUEUE_NAME": app.config["JOB_QUEUE_NAME"],
         "PORTAL_JOB_HEARTBEAT_SECONDS": str(app.config["JOB_HEARTBEAT_SECONDS"]),

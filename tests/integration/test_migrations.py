@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -14,28 +13,23 @@ from flask_migrate import downgrade, upgrade
 
 from portal import create_app
 from portal.extensions import db
+from tests.helpers import scratch_database
 
 
 @pytest.fixture()
-def scratch_app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
+def scratch_url(owner_database_url: str, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Return a fresh empty database of the same kind as the suite's (the owner's), dropped afterwards."""
+    with scratch_database(owner_database_url, tmp_path, "portal_mig") as url:
+        yield url
+
+
+@pytest.fixture()
+def scratch_app(scratch_url: str) -> Iterator[Flask]:
     """Return an app on a fresh empty database of the same kind as the suite's."""
-    if database_url.startswith("postgresql"):
-        name = f"portal_mig_{uuid.uuid4().hex[:10]}"
-        server = sa.engine.make_url(database_url)
-        admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-        url = server.set(database=name).render_as_string(hide_password=False)
-    else:
-        admin, name, url = None, None, "sqlite:///" + str(tmp_path / "scratch.sqlite3")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_url})
     yield app
     with app.app_context():
         db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
 
 
 def _tables(app: Flask) -> set[str]:
@@ -57,3 +51,32 @@ def test_up_down_up_and_no_drift(scratch_app: Flask) -> None:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_0008_chains_the_existing_audit_rows_and_keeps_existing_tokens(scratch_app: Flask) -> None:
+    """Rows written before the chain existed are chained by the migration; a token issued before still works."""
+    from portal.domain.codec import sha256_text
+    from portal.services import tokens
+    from portal.services.audit import verify_chain
+
+    with scratch_app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO user_account (id, email, name, password_hash, session_token, active, is_admin, "
+                "api_token_hash) VALUES (1, 'old@test.cn', 'old', 'x', 'a1', true, false, "
+                f"'{sha256_text('an-old-token')}')")
+            for i, action in enumerate(("user.create", "auth.login", "filing.create"), start=1):
+                conn.exec_driver_sql(
+                    "INSERT INTO audit_log (id, actor_id, action, entity_type, entity_id, after_json) "
+                    f"VALUES ({i}, 1, '{action}', 'user', 1, '{{\"n\":{i}}}')")
+        upgrade()
+        report = verify_chain()
+        assert report.ok and report.rows == 3 and report.head_id == 3
+        check = tokens.verify("an-old-token", scope="write")
+        assert check.token is not None and check.token.user.email == "old@test.cn"
+        assert check.token.name == "迁移的令牌 / migrated token"
+        db.session.rollback()
+        downgrade(revision="0007")
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT api_token_hash FROM user_account").scalar() == sha256_text("an-old-token")
