@@ -346,7 +346,7 @@ def _scalar_field(node: Field) -> Any:  # an unbound WTForms field
                            render_kw=render_kw or None)
     if node.is_scalar_list and node.children[0].values is not None:
         return MultiCheckboxField(label, choices=_choices(node.children[0].values), description=description)
-    if node.kind == "code" and node.codes in ("fuel", "process", "product"):
+    if node.kind == "code" and node.codes in ("fuel", "process", "product", "variant"):
         # The choices depend on the reference data in force: bind_choices() sets them per request.
         return ChoiceField(label, presence, choices=[], code_list=node.codes, description=description,
                            render_kw=render_kw or None)
@@ -419,7 +419,9 @@ def _value_of(field: Any, node: Field) -> Any:
         chosen = set(data or ())
         return [c.value for c in field.choices or () if c.value in chosen]
     if isinstance(field, BooleanField):
-        return bool(data)
+        # A check box of a field added by an amendment (``bool | None``): unticked is "not stated", None, so
+        # that saving a section leaves a document without the field as it was (its canonical bytes unchanged).
+        return True if data else (None if node.nullable else False)
     if data is None or data == "":
         if node.nullable:
             return None

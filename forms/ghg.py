@@ -46,7 +46,8 @@ def code_choices(fuels: Iterable[Any], processes: Iterable[Any], products: Itera
     Takes the reference entries (``FuelFactor``, ``ProcessFactor``, ``ProductRef``) so the form stays free
     of data access; a fuel tabulated in several editions is offered once.
     """
-    out: dict[str, ChoiceList] = {"fuel": ChoiceList(), "process": ChoiceList(), "product": ChoiceList()}
+    out: dict[str, ChoiceList] = {"fuel": ChoiceList(), "process": ChoiceList(), "product": ChoiceList(),
+                                  "variant": ChoiceList()}
     seen: set[str] = set()
     for fuel in fuels:
         if fuel.code in seen:
@@ -60,4 +61,9 @@ def code_choices(fuels: Iterable[Any], processes: Iterable[Any], products: Itera
     for product in products:
         zh, en = _unit(product.unit)
         out["product"].append(SelectChoice(product.code, Bilingual(product.name_zh, product.name_en, zh, en)))
+        # a product's bands, named after it ("合成氨 · 粉煤"): GHG-002 checks a band belongs to its product
+        for level in product.levels:
+            if level.variant:
+                out["variant"].append(SelectChoice(level.variant, Bilingual(
+                    f"{product.name_zh} · {level.name_zh}", f"{product.name_en} · {level.name_en}")))
     return out

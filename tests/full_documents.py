@@ -13,7 +13,7 @@ from typing import Any
 from portal.domain.schema import Field, schema_of
 
 #: a valid value for the reference code lists and the text fields whose value is checked by a rule
-CODES = {"fuel": "bituminous", "process": "limestone", "product": "cement_clinker", "region": "360702",
+CODES = {"fuel": "bituminous", "process": "limestone", "product": "ammonia", "variant": "coal_powder", "region": "360702",
          "industry": "3011"}
 TEXT = {"uscc": "91360700MA38P2K51K", "permit_number": "91360700MA38P2K51K001P", "industry_code": "3011",
         "region_code": "360702"}

@@ -48,9 +48,9 @@ _LATEST_YEAR = 9999
 
 #: The process code whose factor can be computed from CaO/MgO fractions (reference-data.md §2).
 CLINKER = "clinker"
-#: Only levels in kgce compare with unit_energy = energy_tce × 1000 / output (reference-data.md §4 gives
-#: aluminium in kWh/t and ethylene in kgoe/t; those are shown but not classified).
-COMPARABLE_LEVEL_UNIT = "kgce"
+#: The product codes of a power enterprise's outputs (reference-data.md §4).
+ELECTRICITY_PRODUCT = "electricity"
+HEAT_PRODUCT = "heat"
 
 # Parameter keys (reference/data/parameters.json).
 GRID_FACTOR = "grid_factor"
@@ -61,6 +61,8 @@ TCE_PER_MWH = "energy.tce_per_mwh"
 POWER_HIGH_DEFAULT_CC = "power_generation.high_default_carbon_content"
 POWER_OXIDATION_RATE = "power_generation.oxidation_rate"
 STEEL_OXIDATION_RATE = "steel.oxidation_rate"
+KGCE_PER_KGOE = "energy.kgce_per_kgoe"
+ETS_DIRECT_INDUSTRIES = "industries.ets_direct_coverage"
 
 
 def _round(value: Decimal, places: Decimal) -> Decimal:
@@ -123,12 +125,13 @@ class _Setting:
         "gj_per_tce",
         "fuels",
         "processes",
+        "year",
     )
 
     def __init__(self, document: GhgAnnualReport, ref: ReferenceData) -> None:
-        year = document.reporting_year
+        year = self.year = document.reporting_year
         industry = document.enterprise.industry_code
-        self.edition = ref.fuel_edition(industry)
+        self.edition = ref.fuel_edition(industry, year)
         self.is_power = _industry_is(ref.is_power_generation, industry, year)
         self.is_steel = _industry_is(ref.is_steel, industry, year)
         self.high_cc: Decimal = _value(ref, POWER_HIGH_DEFAULT_CC, year) if self.is_power else _ZERO
@@ -170,6 +173,12 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
         )
 
     ncv = factor.ncv if line.ncv is None else line.ncv
+    # Fossil share (reference-data.md §1b): fixed by the method for fossil fuels (1) and biomass (0); measured
+    # for alternative fuels. A typed share that contradicts a fixed one is GHG-002's, the fixed one is used.
+    if factor.fossil_fraction is not None:
+        fossil, fossil_default = factor.fossil_fraction, True
+    else:
+        fossil, fossil_default = line.fossil_fraction, False
 
     high_default = False
     if line.carbon_content is not None:
@@ -192,14 +201,34 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
     else:
         of, of_default = factor.oxidation_rate, True
 
+    if ncv is None or cc is None or fossil is None:
+        # An alternative fuel without its measurements (GHG-002 reports them): its energy and emissions
+        # cannot be known — nothing is counted rather than a guess.
+        missing = [name for name, value in (("ncv", ncv), ("carbon_content", cc), ("fossil_fraction", fossil))
+                   if value is None]
+        return FuelLineResult(
+            index=index, fuel=code, known=True, ncv=ncv, ncv_default=False, carbon_content=cc,
+            carbon_content_default=False, carbon_content_high_default=False, oxidation_rate=of,
+            oxidation_rate_default=of_default, activity_gj=_ZERO, emission_factor=_ZERO, emission_tco2=_ZERO,
+            energy_tce=_ZERO, arithmetic=f"{code}: measured {', '.join(missing)} required — not computed",
+            fossil_fraction=fossil, fossil_fraction_default=fossil_default,
+        )
+
     activity = line.consumption * ncv
     ef = cc * of * CO2_PER_C
-    emission = _round(activity * ef, _CENT)
+    whole = activity * ef
+    emission = _round(whole * fossil, _CENT)
+    biogenic = _round(whole * (_ONE - fossil), _CENT)
     if high_default:
         notes.append("CC power-generation high default")
     if factor.edition != setting.edition:
         notes.append(f"defaults from {factor.edition}")
-    arithmetic = f"{_n(line.consumption)} × {_n(ncv)} × {_n(cc)} × {_n(of)} × 44/12 = {_r(emission)}"
+    base = f"{_n(line.consumption)} × {_n(ncv)} × {_n(cc)} × {_n(of)} × 44/12"
+    if fossil == _ONE:
+        arithmetic = f"{base} = {_r(emission)}"
+    else:
+        # biomass and alternative fuels: only the fossil share is emitted; the rest is a memo item
+        arithmetic = f"{base} × {_n(fossil)} = {_r(emission)}; biogenic × {_n(_ONE - fossil)} = {_r(biogenic)}"
     if notes:
         arithmetic += f" ({'; '.join(notes)})"
     return FuelLineResult(
@@ -218,6 +247,9 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
         emission_tco2=emission,
         energy_tce=activity / setting.gj_per_tce,
         arithmetic=arithmetic,
+        fossil_fraction=fossil,
+        fossil_fraction_default=fossil_default,
+        biogenic_tco2=biogenic,
     )
 
 
@@ -279,48 +311,71 @@ def _process_line(index: int, line: ProcessLine, ref: ReferenceData, setting: _S
     )
 
 
-def _product(index: int, line: ProductLine, ref: ReferenceData) -> ProductResult:
+def _product(index: int, line: ProductLine, ref: ReferenceData, kgce_per_kgoe: Decimal) -> ProductResult:
+    """Return a product's unit energy in the unit of its level, and where it stands against its band's levels.
+
+    reference-data.md §4: kgce per unit of output (energy_tce × 1000 / output), converted to kgoe for the
+    levels stated in kg oil equivalent (refining, ethylene), or kWh of electricity per t where the level is
+    an electricity level (aluminium: electricity_mwh × 1000 / output). Lower is better; levels may be
+    negative (BOF steelmaking recovers more energy than it uses).
+    """
     pref = ref.product(line.product)
-    benchmark = pref.benchmark if pref is not None else None
-    baseline = pref.baseline if pref is not None else None
-    if line.energy_tce is None or line.output <= _ZERO:
-        return ProductResult(
-            index=index,
-            product=line.product,
-            unit_energy=None,
-            benchmark=benchmark,
-            baseline=baseline,
-            level=None,
-            arithmetic="no unit energy: energy_tce or output missing or zero",
-        )
-    unit_energy = _round(line.energy_tce * _THOUSAND / line.output, _CENT)
-    arithmetic = f"{_n(line.energy_tce)} × 1000 / {_n(line.output)} = {_r(unit_energy)}"
-    level: EnergyLevel | None = None
-    if pref is not None and pref.level_unit != COMPARABLE_LEVEL_UNIT:
-        arithmetic += f" (levels are in {pref.level_unit}, not compared)"
+    level_ref = pref.level(line.variant) if pref is not None else None
+    assumed = pref is not None and pref.banded and line.variant is None
+    variant = level_ref.variant if level_ref is not None else None
+    unit = level_ref.level_unit if level_ref is not None else "kgce"
+    benchmark = level_ref.benchmark if level_ref is not None else None
+    baseline = level_ref.baseline if level_ref is not None else None
+    common = {"index": index, "product": line.product, "benchmark": benchmark, "baseline": baseline,
+              "variant": variant, "variant_assumed": assumed, "level_unit": unit}
+    if line.output <= _ZERO:
+        return ProductResult(unit_energy=None, level=None, arithmetic="no unit energy: output missing or zero", **common)
+    if unit == "kWh":
+        if line.electricity_mwh is None:
+            return ProductResult(unit_energy=None, level=None,
+                                 arithmetic="no unit energy: the level is kWh/t and electricity_mwh is missing", **common)
+        unit_energy = _round(line.electricity_mwh * _THOUSAND / line.output, _CENT)
+        arithmetic = f"{_n(line.electricity_mwh)} × 1000 / {_n(line.output)} = {_r(unit_energy)} kWh"
+    elif line.energy_tce is None:
+        return ProductResult(unit_energy=None, level=None, arithmetic="no unit energy: energy_tce missing", **common)
+    elif unit == "kgoe":
+        unit_energy = _round(line.energy_tce * _THOUSAND / line.output / kgce_per_kgoe, _CENT)
+        arithmetic = (f"{_n(line.energy_tce)} × 1000 / {_n(line.output)} / {_n(kgce_per_kgoe)} = {_r(unit_energy)} kgoe")
     else:
-        # Lower is better (reference-data.md §4): at or below the benchmark reaches 标杆水平, above the
-        # baseline is worse than 基准水平. The rounded figure is compared, the one the filer sees.
-        if benchmark is not None and unit_energy <= benchmark:
-            level = "benchmark"
-        elif baseline is not None and unit_energy > baseline:
-            level = "worse_than_baseline"
-        elif benchmark is not None and baseline is not None:
-            level = "between"
-        if level is not None:
-            arithmetic += (
-                f"; benchmark {_n(benchmark) if benchmark is not None else '—'}, "
-                f"baseline {_n(baseline) if baseline is not None else '—'} → {level}"
-            )
-    return ProductResult(
-        index=index,
-        product=line.product,
-        unit_energy=unit_energy,
-        benchmark=benchmark,
-        baseline=baseline,
-        level=level,
-        arithmetic=arithmetic,
-    )
+        unit_energy = _round(line.energy_tce * _THOUSAND / line.output, _CENT)
+        arithmetic = f"{_n(line.energy_tce)} × 1000 / {_n(line.output)} = {_r(unit_energy)} kgce"
+    # Lower is better: at or below the benchmark reaches 标杆水平, above the baseline is worse than 基准水平.
+    # The rounded figure is compared, the one the filer sees.
+    level: EnergyLevel | None = None
+    if benchmark is not None and unit_energy <= benchmark:
+        level = "benchmark"
+    elif baseline is not None and unit_energy > baseline:
+        level = "worse_than_baseline"
+    elif benchmark is not None and baseline is not None:
+        level = "between"
+    if level is not None:
+        band = f" ({variant}{' assumed' if assumed else ''})" if variant else ""
+        arithmetic += (
+            f"; benchmark{band} {_n(benchmark) if benchmark is not None else '—'}, "
+            f"baseline {_n(baseline) if baseline is not None else '—'} → {level}"
+        )
+    return ProductResult(unit_energy=unit_energy, level=level, arithmetic=arithmetic, **common)
+
+
+def _heat_ratio(document: GhgAnnualReport) -> tuple[Decimal, str]:
+    """Return the enterprise's heat ratio and how it was found: stated, else generation-weighted, else 0.
+
+    filing-format.md: heat_ratio null → the generation-weighted mean of generating_units[].heat_ratio.
+    """
+    if document.heat_ratio is not None:
+        return document.heat_ratio, "heat ratio stated"
+    weighted = [(u.generation_mwh, u.heat_ratio) for u in document.generating_units
+                if u.heat_ratio is not None and u.generation_mwh is not None and u.generation_mwh > _ZERO]
+    generation = sum((g for g, _ in weighted), _ZERO)
+    if generation > _ZERO:
+        ratio = _round(sum((g * r for g, r in weighted), _ZERO) / generation, _TEN_THOUSANDTH)
+        return ratio, "heat ratio weighted by the units' generation"
+    return _ZERO, "no heat ratio stated"
 
 
 # ----------------------------------------------------------------------------------------- report
@@ -383,26 +438,53 @@ def _compute(document: GhgAnnualReport, ref: ReferenceData) -> GhgComputed:
     arithmetic["total_tco2"] = (
         f"{_r(combustion)} + {_r(process)} + {_r(electricity)} + {_r(heat_tco2)} − {_n(recovered)} = {_r(total)}"
     )
-    direct = combustion + process
-    arithmetic["direct_tco2"] = f"{_r(combustion)} + {_r(process)} = {_r(direct)}"
+    # filing-format.md: direct = combustion + process − recovered, an integer (the 26,000 t of GHG-010/011)
+    direct = _round(combustion + process - recovered, _UNIT)
+    arithmetic["direct_tco2"] = f"{_r(combustion)} + {_r(process)} − {_n(recovered)} = {_r(direct)}"
+    biogenic_parts = [r.biogenic_tco2 for r in fuels if r.biogenic_tco2]
+    biogenic = _round(sum(biogenic_parts, _ZERO), _CENT)
+    arithmetic["biogenic_tco2"] = _sum_text(biogenic_parts, biogenic) + " (memo: not in any total)"
+
+    # What the national ETS covers: power generation its combustion and purchased electricity; steel,
+    # cement and aluminium (from 2024) their direct emissions; other industries nothing.
+    ets_covered: Decimal | None = None
+    if setting.is_power:
+        ets_covered = _round(combustion + electricity, _UNIT)
+        arithmetic["ets_covered_tco2"] = f"{_r(combustion)} + {_r(electricity)} = {_r(ets_covered)}"
+    elif document.enterprise.industry_code in _value(ref, ETS_DIRECT_INDUSTRIES, year):
+        ets_covered = direct
+        arithmetic["ets_covered_tco2"] = f"direct emissions = {_r(direct)}"
 
     tce_per_mwh: Decimal = _value(ref, TCE_PER_MWH, year)
     fuel_energy = sum((r.energy_tce for r in fuels), _ZERO)
-    energy = _round(
-        fuel_energy + elec.purchased_mwh * tce_per_mwh + heat.purchased_gj / setting.gj_per_tce, _CENT
-    )
+    inputs = fuel_energy + elec.purchased_mwh * tce_per_mwh + heat.purchased_gj / setting.gj_per_tce
     fuel_gj = sum((r.activity_gj for r in fuels), _ZERO)
-    arithmetic["energy_from_inputs_tce"] = (
-        f"{_n(fuel_gj)} / {_n(setting.gj_per_tce)} + {_n(elec.purchased_mwh)} × {_n(tce_per_mwh)} + "
-        f"{_n(heat.purchased_gj)} / {_n(setting.gj_per_tce)} = {_r(energy)}"
-    )
+    text = (f"{_n(fuel_gj)} / {_n(setting.gj_per_tce)} + {_n(elec.purchased_mwh)} × {_n(tce_per_mwh)} + "
+            f"{_n(heat.purchased_gj)} / {_n(setting.gj_per_tce)}")
+    if not setting.is_power and (elec.exported_mwh or heat.exported_gj):
+        # Energy supplied to others is not consumed here (filing-format.md); power generation's output is
+        # its product and stays in its inputs.
+        inputs -= elec.exported_mwh * tce_per_mwh + heat.exported_gj / setting.gj_per_tce
+        text += f" − {_n(elec.exported_mwh)} × {_n(tce_per_mwh)} − {_n(heat.exported_gj)} / {_n(setting.gj_per_tce)}"
+    energy = _round(inputs, _CENT)
+    arithmetic["energy_from_inputs_tce"] = f"{text} = {_r(energy)}"
 
-    products = [_product(i, line, ref) for i, line in enumerate(document.products)]
+    kgce_per_kgoe: Decimal = _value(ref, KGCE_PER_KGOE, year)
+    products = [_product(i, line, ref, kgce_per_kgoe) for i, line in enumerate(document.products)]
+    heat_ratio, ratio_text = _heat_ratio(document)
+    supplies_heat = any(p.product == HEAT_PRODUCT and p.output > _ZERO for p in document.products) or any(
+        (u.heat_supplied_gj or _ZERO) > _ZERO for u in document.generating_units)
     primary = next((p for p in document.products if p.primary), None)
     intensity: Decimal | None = None
     if primary is not None and primary.output > _ZERO:
-        intensity = _round(total / primary.output, _TEN_THOUSANDTH)
-        arithmetic["carbon_intensity"] = f"{_r(total)} / {_n(primary.output)} = {_r(intensity)}"
+        if primary.product == ELECTRICITY_PRODUCT and supplies_heat:
+            # A CHP plant's electricity carries only its share of the emissions (核算与报告指南 发电设施, 供热比).
+            intensity = _round(total * (_ONE - heat_ratio) / primary.output, _TEN_THOUSANDTH)
+            arithmetic["carbon_intensity"] = (
+                f"{_r(total)} × (1 − {_n(heat_ratio)}) / {_n(primary.output)} = {_r(intensity)} ({ratio_text})")
+        else:
+            intensity = _round(total / primary.output, _TEN_THOUSANDTH)
+            arithmetic["carbon_intensity"] = f"{_r(total)} / {_n(primary.output)} = {_r(intensity)}"
     else:
         arithmetic["carbon_intensity"] = "no primary product with output"
 
@@ -450,6 +532,10 @@ def _compute(document: GhgAnnualReport, ref: ReferenceData) -> GhgComputed:
         co2_recovered_tco2=recovered,
         total_tco2=total,
         direct_tco2=direct,
+        biogenic_tco2=biogenic,
+        ets_covered_tco2=ets_covered,
+        heat_ratio=heat_ratio,
+        supplies_heat=supplies_heat,
         energy_from_inputs_tce=energy,
         carbon_intensity=intensity,
         products=products,

@@ -30,9 +30,13 @@ class FuelLineResult:
     oxidation_rate_default: bool
     activity_gj: Decimal  # AD = consumption × NCV
     emission_factor: Decimal  # EF = CC × OF × 44/12, tCO2/GJ (unrounded)
-    emission_tco2: Decimal  # rounded to 2 decimals (ROUND_HALF_UP)
-    energy_tce: Decimal  # consumption × NCV / 29.3076 (unrounded)
+    emission_tco2: Decimal  # fossil: AD × EF × fossil_fraction, rounded to 2 decimals (ROUND_HALF_UP)
+    energy_tce: Decimal  # consumption × NCV / 29.3076 (unrounded; biomass included)
     arithmetic: str
+    #: share of the carbon that is fossil (1 fossil fuels, 0 biomass, measured for alternative fuels)
+    fossil_fraction: Decimal | None = None
+    fossil_fraction_default: bool = True
+    biogenic_tco2: Decimal = Decimal(0)  # AD × EF × (1 − fossil_fraction), 2 decimals: a memo item
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +58,14 @@ class ProductResult:
 
     index: int
     product: str
-    unit_energy: Decimal | None  # energy_tce × 1000 / output, 2 decimals; None without energy or output
+    unit_energy: Decimal | None  # in the level's unit (kgce, kgoe or kWh per unit), 2 decimals; None without data
     benchmark: Decimal | None
     baseline: Decimal | None
     level: EnergyLevel | None  # None when not comparable
     arithmetic: str
+    variant: str | None = None  # the band compared with ("" for an unbanded product, None for an unknown one)
+    variant_assumed: bool = False  # a banded product named no band: the default band was used (GHG-016)
+    level_unit: str = "kgce"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +94,17 @@ class GhgComputed:
     heat_tco2: Decimal  # 2 decimals
     co2_recovered_tco2: Decimal
     total_tco2: Decimal  # integer (ROUND_HALF_UP)
-    direct_tco2: Decimal  # combustion + process (for the national-ETS threshold, GHG-010/011)
+    direct_tco2: Decimal  # combustion + process − recovered, integer (the national-ETS threshold, GHG-010/011)
     energy_from_inputs_tce: Decimal  # 2 decimals
     carbon_intensity: Decimal | None  # 4 decimals; None without a primary product with output
     products: list[ProductResult]
     generating_units: list[GeneratingUnitResult]
     coal_t: Decimal  # Σ consumption of coal-type fuels (XCK-001)
     arithmetic: dict[str, str] = field(default_factory=dict)  # total name → "a + b + c − d = t"
+    biogenic_tco2: Decimal = Decimal(0)  # Σ biogenic parts of the fuel lines, 2 decimals — never in a total
+    ets_covered_tco2: Decimal | None = None  # what the national ETS covers (integer), None outside it
+    heat_ratio: Decimal = Decimal(0)  # the heat ratio that allocated the electricity intensity
+    supplies_heat: bool = False  # heat product output or heat supplied by a unit (GHG-015)
 
     def check_block(self) -> dict[str, Any]:
         """Return the ``computed`` block printed by ``portal check`` (filing-format.md)."""
@@ -104,13 +115,19 @@ class GhgComputed:
             "heat_tco2": self.heat_tco2,
             "co2_recovered_tco2": self.co2_recovered_tco2,
             "total_tco2": self.total_tco2,
+            "direct_tco2": self.direct_tco2,
+            "biogenic_tco2": self.biogenic_tco2,
+            "ets_covered_tco2": self.ets_covered_tco2,
             "energy_from_inputs_tce": self.energy_from_inputs_tce,
             "carbon_intensity": self.carbon_intensity,
+            "heat_ratio": self.heat_ratio,
+            "unit_energy": {r.product: r.unit_energy for r in self.products},
             "edition": self.edition,
             "grid_factor": self.grid_factor,
             "fuels": [{"index": r.index, "fuel": r.fuel, "tco2": r.emission_tco2} for r in self.fuels],
             "processes": [{"index": r.index, "process": r.process, "tco2": r.emission_tco2} for r in self.processes],
-            "products": {r.product: {"unit_energy": r.unit_energy, "level": r.level} for r in self.products},
+            "products": {r.product: {"unit_energy": r.unit_energy, "level": r.level, "variant": r.variant,
+                                     "level_unit": r.level_unit} for r in self.products},
             "generating_units": {r.id: {"intensity": r.intensity} for r in self.generating_units},
         }
 

@@ -391,6 +391,28 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+@cache
+def _omitted_when_empty(cls: type) -> frozenset[str]:
+    """Return the fields of ``cls`` left out of the canonical form while they hold None (or, a list, [] ).
+
+    Fields added by an amendment of schema_version 1 (``info(since=...)``): a document that does not use
+    them is written byte for byte as it was before they existed, so its SHA-256 still verifies. Such a field
+    defaults to None, or is a list defaulting to an empty one (``kilns``: a list of its own, never null).
+    """
+    out = set()
+    for f in dataclasses.fields(cls):
+        found = f.metadata.get("info")
+        if getattr(found, "since", None) is not None:
+            if f.default is not None and f.default_factory is not list:  # pragma: no cover - declaration error
+                raise TypeError(f"{cls.__name__}.{f.name}: a field added by an amendment defaults to None or []")
+            out.add(f.name)
+    return frozenset(out)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (type(value) is list and not value)
+
+
 def to_data(obj: Any) -> Any:
     """Return plain JSON-ready data (dicts, lists, Decimal, str, bool, None) for a document or part."""
     kind = type(obj)
@@ -399,7 +421,9 @@ def to_data(obj: Any) -> Any:
     if kind is list:
         return [to_data(item) for item in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {name: to_data(getattr(obj, name)) for name in _field_names(kind)}
+        omitted = _omitted_when_empty(kind)
+        return {name: to_data(value) for name in _field_names(kind)
+                if not (_empty(value := getattr(obj, name)) and name in omitted)}
     if isinstance(obj, list):
         return [to_data(item) for item in obj]
     if isinstance(obj, dict):
@@ -439,10 +463,10 @@ _quote = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=Fa
 
 
 @cache
-def _sorted_fields(cls: type) -> tuple[tuple[str, str], ...]:
-    """Return (field name, its JSON key with the separator before it) in canonical (sorted) order."""
-    names = sorted(_field_names(cls))
-    return tuple((name, ("{" if i == 0 else ",") + _quote(name) + ":") for i, name in enumerate(names))
+def _sorted_fields(cls: type) -> tuple[tuple[str, str, bool], ...]:
+    """Return (field name, its quoted JSON key, left out while empty) in canonical (sorted) order."""
+    omitted = _omitted_when_empty(cls)
+    return tuple((name, _quote(name) + ":", name in omitted) for name in sorted(_field_names(cls)))
 
 
 def _write(value: Any, out: list[str]) -> None:
@@ -462,9 +486,13 @@ def _write_dataclass(value: Any, out: list[str]) -> None:
         out.append("{}")
         return
     append = out.append
-    for name, key in fields:
-        append(key)
+    separator = "{"
+    for name, key, optional in fields:
         item = getattr(value, name)
+        if optional and _empty(item):
+            continue
+        append(separator + key)
+        separator = ","
         # the common leaves inline: the dict lookup and call of _write cost more than the test
         kind = type(item)
         if kind is str:
@@ -477,7 +505,7 @@ def _write_dataclass(value: Any, out: list[str]) -> None:
             append(_quote(item.isoformat()))
         else:
             _write(item, out)
-    append("}")
+    append("}" if separator == "," else "{}")
 
 
 def _write_list(value: Any, out: list[str]) -> None:

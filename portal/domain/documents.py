@@ -141,6 +141,12 @@ class FuelLine:
         help_zh="留空则使用缺省值", help_en="leave empty to use the default"))
     sulfur_pct: Decimal | None = field(default=None, metadata=info(
         "收到基全硫", "Total sulfur (as received)", "percent", bounds=between(0, 100, rule="GHG-002")))
+    # Co-firing (reference-data.md §1b): biomass carbon counts in energy, never in fossil CO2.
+    fossil_fraction: Decimal | None = field(default=None, metadata=info(
+        "化石碳比例", "Fossil carbon fraction", "fraction", bounds=between(0, 1, rule="GHG-002"), since="2026-12",
+        help_zh="非生物质碳占燃料含碳的比例：化石燃料为 1、生物质为 0；替代燃料须实测填写",
+        help_en="share of the fuel's carbon that is fossil: 1 for fossil fuels, 0 for biomass; measured for "
+                "alternative fuels"))
 
 
 @dataclass(kw_only=True)
@@ -192,6 +198,11 @@ class ProductLine:
     """Hold one product: output, capacity and the energy attributed to it."""
 
     product: str = field(metadata=info("产品", "Product", codes="product", max_length=40))
+    variant: str | None = field(default=None, metadata=info(
+        "能效水平分档", "Efficiency-level band", codes="variant", max_length=40, since="2026-12",
+        help_zh="按原料、规模或类型分档的产品（合成氨、平板玻璃、陶瓷砖、焦炭、烧碱）须选择所属档位",
+        help_en="products whose levels are banded (ammonia, flat glass, ceramic tile, coke, caustic soda) "
+                "name their band"))
     output: Decimal = field(metadata=info(
         "产量", "Output", "product", bounds=between(0, "1E10", rule="GHG-002"),
         help_zh="单位由产品决定", help_en="the unit is set by the product"))
@@ -199,7 +210,12 @@ class ProductLine:
         "设计产能", "Design capacity", "product/a", bounds=between(0, "1E10", rule="GHG-002")))
     # Negative only where the product's levels are negative (转炉炼钢): GHG-002 checks that.
     energy_tce: Decimal | None = field(default=None, metadata=info(
-        "综合能耗", "Energy consumption", "tce", bounds=between("-1E9", "1E9")))
+        "综合能耗", "Energy consumption", "tce", bounds=between("-1E9", "1E9"),
+        help_zh="转炉炼钢回收能源大于消耗时可为负数", help_en="may be negative for BOF steelmaking (net energy recovery)"))
+    electricity_mwh: Decimal | None = field(default=None, metadata=info(
+        "产品电耗", "Electricity for the product", "MWh", bounds=QUANTITY, since="2026-12",
+        help_zh="能效水平以电耗计的产品（电解铝：铝液交流电耗）", help_en="products whose level is an electricity "
+                "level (aluminium: AC power of liquid aluminium)"))
     primary: bool = field(default=False, metadata=info("主要产品", "Primary product"))
     new_capacity: bool = field(default=False, metadata=info("本年新增产能", "New capacity this year"))
     capacity_replacement_ref: str | None = field(default=None, metadata=info(
@@ -207,7 +223,7 @@ class ProductLine:
     # PLN-014 (江苏方案第（五）条 "新建高耗能项目用能设备达到一级能效标准"): stated for new capacity only.
     equipment_efficiency: EfficiencyGrade | None = field(default=None, metadata=info(
         "新增产能用能设备能效等级", "Efficiency grade of the new capacity's equipment", values="efficiency_grade",
-        help_zh="本年新增产能时填写", help_en="for new capacity this year"))
+        since="2026-12", help_zh="本年新增产能时填写", help_en="for new capacity this year"))
 
 
 @dataclass(kw_only=True)
@@ -226,12 +242,14 @@ class GeneratingUnit:
         "供热量", "Heat supplied", "GJ", bounds=between(0, "1E10", rule="GHG-002")))
     heat_ratio: Decimal | None = field(default=None, metadata=info(
         "供热比", "Heat ratio", "fraction", bounds=between(0, 1, rule="GHG-002")))
-    # PLN-015/016 (江苏方案第（六）条): heat-supply retrofit of large coal units, small coal CHP units
-    heat_demand_nearby: bool = field(default=False, metadata=info(
-        "周边有可接入的工业或采暖热负荷", "Heat demand within reach"))
-    heat_supply_retrofit: bool = field(default=False, metadata=info("已实施供热改造", "Heat-supply retrofit done"))
-    within_supply_radius_of_large_unit: bool = field(default=False, metadata=info(
-        "位于大型燃煤热电机组供热半径内", "Within the supply radius of a large coal CHP unit"))
+    # PLN-015/016 (江苏方案第（六）条): heat-supply retrofit of large coal units, small coal CHP units. Fields
+    # of the 2026-12 amendment default to None (not stated: the rules read it as "no").
+    heat_demand_nearby: bool | None = field(default=None, metadata=info(
+        "周边有可接入的工业或采暖热负荷", "Heat demand within reach", since="2026-12"))
+    heat_supply_retrofit: bool | None = field(default=None, metadata=info(
+        "已实施供热改造", "Heat-supply retrofit done", since="2026-12"))
+    within_supply_radius_of_large_unit: bool | None = field(default=None, metadata=info(
+        "位于大型燃煤热电机组供热半径内", "Within the supply radius of a large coal CHP unit", since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -251,11 +269,11 @@ class Boiler:
     # PLN-019: a biomass boiler is a dedicated boiler with efficient dust removal and burns no coal. The
     # type and the dust removal are choices, so that "not stated" (null) stays silent for older documents.
     biomass_boiler: BiomassBoilerType | None = field(default=None, metadata=info(
-        "生物质锅炉类型", "Biomass boiler type", values="biomass_boiler_type",
+        "生物质锅炉类型", "Biomass boiler type", values="biomass_boiler_type", since="2026-12",
         help_zh="生物质锅炉填写", help_en="for biomass boilers"))
     dust_removal: DustRemoval | None = field(default=None, metadata=info(
-        "除尘设施", "Dust removal", values="dust_removal"))
-    cofires_coal: bool = field(default=False, metadata=info("掺烧煤炭", "Co-fires coal"))
+        "除尘设施", "Dust removal", values="dust_removal", since="2026-12"))
+    cofires_coal: bool | None = field(default=None, metadata=info("掺烧煤炭", "Co-fires coal", since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -286,9 +304,9 @@ class Pollutants:
     nh3n_t: Decimal | None = field(default=None, metadata=info("氨氮排放量", "Ammonia nitrogen discharged", "t",
                                                                  bounds=QUANTITY))
     tp_t: Decimal | None = field(default=None, metadata=info("总磷排放量", "Total phosphorus discharged", "t",
-                                                               bounds=QUANTITY))
+                                                               bounds=QUANTITY, since="2026-12"))
     tn_t: Decimal | None = field(default=None, metadata=info("总氮排放量", "Total nitrogen discharged", "t",
-                                                               bounds=QUANTITY))
+                                                               bounds=QUANTITY, since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -315,7 +333,7 @@ class Permit:
         "氨氮许可排放量", "NH3-N permitted", "t", bounds=QUANTITY))
     # PLN-018 (VOCs total control); not one of XCK-003's totals, so it does not set 双超
     vocs_limit_t: Decimal | None = field(default=None, metadata=info(
-        "挥发性有机物许可（分配）排放量", "VOCs permitted (or allocated)", "t", bounds=QUANTITY))
+        "挥发性有机物许可（分配）排放量", "VOCs permitted (or allocated)", "t", bounds=QUANTITY, since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -331,7 +349,8 @@ class Toxic:
     # PLN-023 (江西“十四五”规划第七章第三节: 新（改、扩）建涉重金属项目 “减量置换”或“等量替换”)
     heavy_metal_replacement_ref: str | None = field(default=None, metadata=info(
         "重金属排放量减量置换或等量替换来源", "Heavy-metal emission replacement (source or approval)",
-        max_length=200, help_zh="涉重金属企业本年新增产能时填写", help_en="for new capacity of a heavy-metal enterprise"))
+        max_length=200, since="2026-12", help_zh="涉重金属企业本年新增产能时填写",
+        help_en="for new capacity of a heavy-metal enterprise"))
 
 
 @dataclass(kw_only=True)
@@ -356,7 +375,8 @@ class Air:
         default=False, metadata=info("已完成超低排放改造", "Ultra-low-emission retrofit done")
     )
     vocs_materials: VocsMaterials | None = field(default=None, metadata=info(
-        "使用的涂料、油墨、胶粘剂、清洗剂", "Coatings, inks, adhesives and cleaners used", values="vocs_materials"))
+        "使用的涂料、油墨、胶粘剂、清洗剂", "Coatings, inks, adhesives and cleaners used", values="vocs_materials",
+        since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -397,20 +417,26 @@ class GhgAnnualReport:
         "产品", "Products", max_items=MAX_LINES))
     energy_total_tce: Decimal | None = field(default=None, metadata=info(
         "综合能源消费量（企业申报）", "Declared energy consumption", "tce", bounds=QUANTITY))
-    obsolete_equipment: bool = field(default=False, metadata=info(
-        "在用国家明令淘汰的落后用能设备", "Uses energy-using equipment listed for phase-out"))
+    obsolete_equipment: bool | None = field(default=None, metadata=info(
+        "在用国家明令淘汰的落后用能设备", "Uses energy-using equipment listed for phase-out", since="2026-12"))
+    heat_ratio: Decimal | None = field(default=None, metadata=info(
+        "供热比", "Heat ratio", "fraction", bounds=between(0, 1, high_open=True, rule="GHG-002"), since="2026-12",
+        help_zh="热电联产企业的供热比；留空则按各机组供热比以发电量加权", help_en="a CHP enterprise's heat ratio; "
+                "leave empty to weight the units' heat ratios by generation"))
     generating_units: list[GeneratingUnit] = field(default_factory=list, metadata=info(
         "发电机组", "Generating units", max_items=MAX_LINES))
     boilers: list[Boiler] = field(default_factory=list, metadata=info("锅炉", "Boilers", max_items=MAX_LINES))
-    kilns: list[Kiln] = field(default_factory=list, metadata=info("工业炉窑", "Industrial kilns", max_items=MAX_LINES))
+    kilns: list[Kiln] = field(default_factory=list, metadata=info(
+        "工业炉窑", "Industrial kilns", max_items=MAX_LINES, since="2026-12"))
     pollutants: Pollutants = field(default_factory=Pollutants, metadata=info("污染物排放量", "Pollutant emissions"))
     permit: Permit = field(default_factory=Permit, metadata=info("排污许可", "Pollutant permit"))
     exceeded_standards: bool = field(
         default=False, metadata=info("本年度存在超标排放", "Exceeded an emission standard this year")
     )
-    serious_violation: bool = field(default=False, metadata=info(
+    serious_violation: bool | None = field(default=None, metadata=info(
         "本年度因生态环境违法行为被追究刑事责任或受到重大行政处罚",
-        "Criminal liability or a major administrative penalty for an environmental violation this year"))
+        "Criminal liability or a major administrative penalty for an environmental violation this year",
+        since="2026-12"))
     toxic: Toxic = field(default_factory=Toxic, metadata=info("有毒有害物质", "Toxic substances"))
     hcfc: Hcfc = field(default_factory=Hcfc, metadata=info("含氢氯氟烃", "HCFCs"))
     air: Air = field(default_factory=Air, metadata=info("大气污染防治", "Air-pollution controls"))
@@ -428,7 +454,8 @@ GHG_SECTIONS = (
             ("electricity", "heat", "co2_recovered_t"), sheet="电力热力"),
     section("products", "产品产量与能耗", "Products and energy", ("products", "energy_total_tce", "obsolete_equipment"),
             sheet="能耗"),
-    section("generating_units", "发电机组", "Generating units", ("generating_units",), sheet="机组"),
+    section("generating_units", "发电机组与供热", "Generating units and heat supply", ("generating_units", "heat_ratio"),
+            sheet="供热比", slug="generating-units"),
     section("boilers", "锅炉", "Boilers", ("boilers",)),
     section("kilns", "工业炉窑", "Industrial kilns", ("kilns",)),
     section("pollutants", "污染物排放与排污许可", "Pollutants and permit",
@@ -448,10 +475,14 @@ GHG_COMPUTED = (
     computed("total_tco2", "温室气体排放总量", "Total emissions", "tCO2e", 0),
     computed("direct_tco2", "直接排放量（燃烧＋过程−回收）", "Direct emissions (combustion + process − recovered)",
              "tCO2e", 0),
+    computed("ets_covered_tco2", "全国碳市场覆盖排放量", "Emissions covered by the national ETS", "tCO2e", 0),
+    computed("biogenic_tco2", "生物质燃烧二氧化碳（备忘项，不计入总量）", "Biogenic CO2 (memo item, not in any total)",
+             "tCO2", 2),
     computed("energy_from_inputs_tce", "综合能源消费量（按能源投入计算）", "Energy consumption (from inputs)",
              "tce", 2),
     computed("carbon_intensity", "碳排放强度（按主要产品）", "Carbon intensity (primary product)",
              "tCO2/product", 4),
+    computed("heat_ratio", "供热比（用于分摊供电排放）", "Heat ratio (allocating emissions to electricity)", "fraction"),
     computed("coal_t", "煤炭消费量", "Coal consumed", "t"),
     computed("grid_factor", "电网排放因子", "Grid emission factor", "tCO2/MWh"),
     computed("edition", "缺省参数版本", "Default-factor edition"),
@@ -464,13 +495,15 @@ FUEL_LINE_COMPUTED = (
     computed("oxidation_rate", "碳氧化率", "Oxidation rate", "fraction"),
     computed("activity_gj", "活动数据", "Activity data", "GJ", 2),
     computed("emission_factor", "排放因子", "Emission factor", "tCO2/GJ", 6),
+    computed("fossil_fraction", "化石碳比例", "Fossil carbon fraction", "fraction"),
     computed("emission_tco2", "排放量", "Emissions", "tCO2", 2),
+    computed("biogenic_tco2", "生物质二氧化碳（备忘）", "Biogenic CO2 (memo)", "tCO2", 2),
     computed("energy_tce", "折标准煤", "Energy", "tce", 2),
 )
 
 #: the figures computed for each product (calc.results.ProductResult)
 PRODUCT_COMPUTED = (
-    computed("unit_energy", "单位产品综合能耗", "Energy per unit of product", "level", 2),
+    computed("unit_energy", "单位产品能耗", "Energy per unit of product", "level", 2),
     computed("benchmark", "标杆水平", "Benchmark level", "level"),
     computed("baseline", "基准水平", "Baseline level", "level"),
     computed("level", "能效水平", "Efficiency level"),

@@ -92,6 +92,9 @@ class FieldInfo:
     places: int | None = None
     #: the value is set by the portal, never typed (kind, schema_version, keys)
     fixed: bool = False
+    #: the amendment of the format that added the field ("2026-12"); such a field is left out of the
+    #: canonical JSON while it holds no value, so every document valid before keeps its bytes and its hash
+    since: str | None = None
 
 
 def info(
@@ -108,16 +111,19 @@ def info(
     help_en: str | None = None,
     places: int | None = None,
     fixed: bool = False,
+    since: str | None = None,
 ) -> dict[str, Any]:
     """Return dataclass field metadata holding the field's :class:`FieldInfo`.
 
     ``unit`` and ``values`` are codes of the label catalogue (``labels.UNITS``, ``labels.VALUE_SETS``): a
-    field names its unit, the catalogue spells it, so one unit reads the same everywhere.
+    field names its unit, the catalogue spells it, so one unit reads the same everywhere. A field added by
+    an amendment of schema_version 1 gives ``since`` (it must be optional, default None).
     """
     help_text = None if help_zh is None else Text(help_zh, help_en or help_zh)
     return {"info": FieldInfo(
         Text(zh, en), None if unit is None else UNITS[unit], codes,
         None if values is None else VALUE_SETS[values], bounds, max_length, max_items, help_text, places, fixed,
+        since,
     )}
 
 

@@ -44,6 +44,7 @@ from .types import (
     Parameter,
     ParamType,
     ProcessFactor,
+    ProductLevel,
     ProductRef,
     Status,
 )
@@ -51,6 +52,7 @@ from .types import (
 PARAMETER_FILES = ("parameters.json", "rule-parameters.json")
 PARAM_TYPES: tuple[ParamType, ...] = ("decimal", "int", "str", "bool", "date", "list")
 STATUSES: tuple[Status, ...] = ("C", "U")
+LEVEL_UNITS = ("kgce", "kgoe", "kWh")
 #: The year the synthesised parameters (from industry-products.json, cp-industries.json) apply from.
 _SYNTHESISED_FROM_YEAR = 2019
 _ONE = Decimal(1)
@@ -206,8 +208,11 @@ class FileReference:
         self._fuels: dict[tuple[str, str], FuelFactor] = {}
         self._fuel_codes: list[str] = []
         self._editions: dict[str, dict[str, Any]] = {}
-        self._industry_editions: dict[str, str] = {}
+        self._industry_editions: dict[str, str] = {}  # the latest year's map
         self._default_edition = ""
+        # industry → edition by reporting year: sorted first years, and (default, map, status, source)
+        self._edition_years: list[int] = []
+        self._edition_maps: list[tuple[str, dict[str, str], Status, str]] = []
         self._processes: dict[str, ProcessFactor] = {}
         self._products: dict[str, ProductRef] = {}
         self._industry_products: dict[str, IndustryProducts] = {}
@@ -244,13 +249,20 @@ class FileReference:
                     f"{name}: edition {edition!r} falls back to unknown {meta['fallback']!r}"
                 )
 
-        mapping = data["industry_editions"]
-        _check_keys(f"{name}: industry_editions", mapping, {"default", "map", "status", "source"})
-        for industry, edition in {"(default)": mapping["default"], **mapping["map"]}.items():
-            if edition not in self._editions:
-                raise ReferenceDataError(f"{name}: industry {industry} maps to unknown edition {edition!r}")
-        self._default_edition = mapping["default"]
-        self._industry_editions = dict(mapping["map"])
+        # The industry → edition map by reporting year (which guideline's table applies to which year).
+        mappings = data["industry_editions"]
+        if not isinstance(mappings, list) or not mappings:
+            raise ReferenceDataError(f"{name}: industry_editions must be a list of yearly mappings")
+        for mapping in sorted(mappings, key=lambda m: m.get("from_year", 0) if isinstance(m, Mapping) else 0):
+            where = f"{name}: industry_editions"
+            _check_keys(where, mapping, {"from_year", "default", "map", "status", "source"})
+            for industry, edition in {"(default)": mapping["default"], **mapping["map"]}.items():
+                if edition not in self._editions:
+                    raise ReferenceDataError(f"{name}: industry {industry} maps to unknown edition {edition!r}")
+            self._edition_years.append(mapping["from_year"])
+            self._edition_maps.append((mapping["default"], dict(mapping["map"]), _status(where, mapping["status"]),
+                                       _text(where, mapping["source"])))
+        self._default_edition, self._industry_editions = self._edition_maps[-1][:2]
 
         rules = data["band_rules"]
         _check_keys(f"{name}: band_rules", rules, {"ncv_relative", "coal_carbon_content_relative"})
@@ -267,7 +279,11 @@ class FileReference:
         fuel_fields = {"code", "name_zh", "name_en", "unit", "is_coal", *self._editions}
         for entry in data["fuels"]:
             where = _where(name, entry)
-            _check_keys(where, entry, fuel_fields, {"ncv_band"})
+            _check_keys(where, entry, fuel_fields, {"ncv_band", "fossil_fraction"})
+            # share of fossil carbon: 1 unless said (biomass 0; alternative fuels null = the filer states it)
+            fossil_fraction = _dec_or_none(where, entry.get("fossil_fraction", 1))
+            if fossil_fraction is not None and not 0 <= fossil_fraction <= 1:
+                raise ReferenceDataError(f"{where}: fossil_fraction must lie in [0, 1]")
             code = _text(where, entry["code"])
             if code in self._fuel_codes:
                 raise ReferenceDataError(f"{where}: duplicate fuel code")
@@ -283,10 +299,14 @@ class FileReference:
                     continue
                 at = f"{where} {edition}"
                 _check_keys(at, values, {"ncv", "carbon_content", "oxidation_rate"}, {"status", "source"})
-                ncv = _dec(at, values["ncv"])
-                cc = _dec(at, values["carbon_content"])
+                ncv = _dec_or_none(at, values["ncv"])
+                cc = _dec_or_none(at, values["carbon_content"])
                 of = _dec(at, values["oxidation_rate"])
-                if fixed_ncv_band is not None:
+                if ncv is None or cc is None or fossil_fraction == 0:
+                    # No default to judge a measurement by (alternative fuels), or biogenic carbon, which no
+                    # fossil CO2 depends on: GHG-004/005 bands do not apply (reference-data.md §1b).
+                    ncv_band, ncv_band_status, band_source = None, None, ""
+                elif fixed_ncv_band is not None:
                     # A published band (natural gas, gangue) replaces the relative rule.
                     ncv_band = _band(at, fixed_ncv_band)
                     ncv_band_status = _status(at, fixed_ncv_band["status"])
@@ -296,7 +316,7 @@ class FileReference:
                     ncv_band_status = ncv_tol_status
                     band_source = ncv_source
                 # reference-data.md §1 defines carbon-content bands for coal only; others are unchecked.
-                cc_band = _relative_band(cc, cc_tol) if entry["is_coal"] else None
+                cc_band = _relative_band(cc, cc_tol) if entry["is_coal"] and cc is not None else None
                 self._fuels[(code, edition)] = FuelFactor(
                     code=code,
                     edition=edition,
@@ -314,6 +334,7 @@ class FileReference:
                     ncv_band_status=ncv_band_status,
                     carbon_content_band_status=cc_tol_status if cc_band is not None else None,
                     band_source=band_source if cc_band is None else f"{band_source}; {cc_source}",
+                    fossil_fraction=fossil_fraction,
                 )
             if not any((code, edition) in self._fuels for edition in self._editions):
                 raise ReferenceDataError(f"{where}: no edition has values")
@@ -366,30 +387,16 @@ class FileReference:
     def _load_products(self) -> None:
         name = "products.json"
         data = _load_json(self.directory, name)
-        _check_keys(name, data, {"products", "levels_source", "bands_source"}, {"about"})
-        levels_source = _text(name, data["levels_source"])
+        _check_keys(name, data, {"products", "bands_source"}, {"about"})
         bands_source = _text(name, data["bands_source"])
         for entry in data["products"]:
             where = _where(name, entry)
             _check_keys(
                 where,
                 entry,
-                {
-                    "code",
-                    "name_zh",
-                    "name_en",
-                    "unit",
-                    "level_unit",
-                    "benchmark",
-                    "baseline",
-                    "status",
-                    "restricted_jx",
-                    "restricted_js",
-                    "intensity_band",
-                    "unit_energy_band",
-                    "band_status",
-                },
-                {"note", "source"},
+                {"code", "name_zh", "name_en", "unit", "default_variant", "levels", "restricted_jx", "restricted_js",
+                 "intensity_band", "unit_energy_band", "band_status"},
+                {"note"},
             )
             code = _text(where, entry["code"])
             if code in self._products:
@@ -397,6 +404,12 @@ class FileReference:
             for flag in ("restricted_jx", "restricted_js"):
                 if not isinstance(entry[flag], bool):
                     raise ReferenceDataError(f"{where}: {flag} must be true or false")
+            levels = tuple(self._level(f"{where} level {i}", level) for i, level in enumerate(entry["levels"]))
+            variants = [level.variant for level in levels]
+            default = entry["default_variant"]
+            if len(set(variants)) != len(variants) or default not in variants or ("" in variants) != (len(variants) == 1):
+                raise ReferenceDataError(f"{where}: levels need distinct variants, one unnamed band or several named "
+                                         f"ones, and default_variant among them (got {variants}, {default!r})")
             intensity_band = _band(f"{where} intensity_band", entry["intensity_band"])
             unit_energy_band = _band(f"{where} unit_energy_band", entry["unit_energy_band"])
             has_band = intensity_band is not None or unit_energy_band is not None
@@ -410,18 +423,39 @@ class FileReference:
                 name_zh=_text(where, entry["name_zh"]),
                 name_en=_text(where, entry["name_en"]),
                 unit=_text(where, entry["unit"]),
-                benchmark=_dec_or_none(where, entry["benchmark"]),
-                baseline=_dec_or_none(where, entry["baseline"]),
+                levels=levels,
+                default_variant=default,
                 restricted_jx=entry["restricted_jx"],
                 restricted_js=entry["restricted_js"],
                 intensity_band=intensity_band,
                 unit_energy_band=unit_energy_band,
-                status=_status(where, entry["status"]),
-                source=_text(where, entry.get("source", levels_source)),
-                level_unit=_text(where, entry["level_unit"]),
                 band_status=band_status,
                 band_source=bands_source if has_band else "",
             )
+
+    @staticmethod
+    def _level(where: str, entry: Any) -> ProductLevel:
+        _check_keys(where, entry, {"variant", "name_zh", "name_en", "level_unit", "benchmark", "baseline", "status",
+                                   "source"})
+        unit = entry["level_unit"]
+        if unit not in LEVEL_UNITS:
+            raise ReferenceDataError(f"{where}: level_unit must be one of {', '.join(LEVEL_UNITS)}, got {unit!r}")
+        benchmark = _dec_or_none(where, entry["benchmark"])
+        baseline = _dec_or_none(where, entry["baseline"])
+        has_level = benchmark is not None or baseline is not None
+        if has_level != (entry["status"] is not None):
+            raise ReferenceDataError(f"{where}: a level has a status, a band without a level has none")
+        if benchmark is not None and baseline is not None and benchmark > baseline:
+            raise ReferenceDataError(f"{where}: the benchmark {benchmark} is worse (higher) than the baseline {baseline}")
+        variant = entry["variant"]
+        if not isinstance(variant, str):
+            raise ReferenceDataError(f"{where}: variant must be a string")
+        return ProductLevel(
+            variant=variant, name_zh=str(entry["name_zh"]), name_en=str(entry["name_en"]), level_unit=unit,
+            benchmark=benchmark, baseline=baseline,
+            status=None if entry["status"] is None else _status(where, entry["status"]),
+            source=_text(where, entry["source"]),
+        )
 
     # ---- industry → benchmark products (§4)
 
@@ -585,11 +619,21 @@ class FileReference:
             current = self._editions.get(current, {}).get("fallback")
         return None
 
-    def fuel_edition(self, industry_code: str | None) -> str:
-        """Return the default edition for an industry: ``mee-2024`` for national-ETS ones, else ``ndrc-2015``."""
+    def fuel_edition(self, industry_code: str | None, year: int | None = None) -> str:
+        """Return the default edition for an industry in a reporting year (the latest mapping without a year).
+
+        ``mee-2024`` for the national-ETS industries, ``ndrc-2015`` for every other; a year before the first
+        mapping takes the first one.
+        """
+        position = len(self._edition_maps) if year is None else max(bisect.bisect_right(self._edition_years, year), 1)
+        default, mapping, _, _ = self._edition_maps[position - 1]
         if industry_code is None:
-            return self._default_edition
-        return self._industry_editions.get(industry_code, self._default_edition)
+            return default
+        return mapping.get(industry_code, default)
+
+    def edition_mappings(self) -> list[tuple[int, str, dict[str, str], Status, str]]:
+        """Return the industry → edition mappings by first reporting year (admin page)."""
+        return [(year, *m) for year, m in zip(self._edition_years, self._edition_maps, strict=True)]
 
     def process(self, code: str) -> ProcessFactor | None:
         """Return a process code's factor, or None for an unknown code."""

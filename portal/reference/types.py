@@ -26,8 +26,8 @@ class FuelFactor:
     name_zh: str
     name_en: str
     unit: str  # "t" or "10^4 Nm3"
-    ncv: Decimal  # GJ per unit
-    carbon_content: Decimal  # tC/GJ
+    ncv: Decimal | None  # GJ per unit; None: no default, a measured value is required (alternative fuels)
+    carbon_content: Decimal | None  # tC/GJ; None as for ncv. For biomass a memo value (biogenic carbon)
     oxidation_rate: Decimal  # fraction
     is_coal: bool  # counts toward coal consumed (XCK-001, XCK-005, power-generation high default)
     ncv_band: tuple[Decimal, Decimal] | None  # plausibility band for a measured NCV (GHG-004)
@@ -38,6 +38,19 @@ class FuelFactor:
     ncv_band_status: Status | None = None
     carbon_content_band_status: Status | None = None
     band_source: str = ""
+    #: share of the fuel's carbon that is fossil: 1 for fossil fuels, 0 for biomass and biogas (fixed by
+    #: the method); None where the filer must state it (alternative fuels, reference-data.md §1b)
+    fossil_fraction: Decimal | None = Decimal(1)
+
+    @property
+    def biogenic(self) -> bool:
+        """Return whether the fuel's carbon is biogenic (biomass, biogas): counted in energy, never in fossil CO2."""
+        return self.fossil_fraction is not None and self.fossil_fraction == 0
+
+    @property
+    def measured_required(self) -> bool:
+        """Return whether the filer must measure NCV, carbon content and fossil share (no defaults)."""
+        return self.ncv is None or self.carbon_content is None or self.fossil_fraction is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,27 +67,91 @@ class ProcessFactor:
     source: str
 
 
+LevelUnit = Literal["kgce", "kgoe", "kWh"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductLevel:
+    """Hold one band of a product's energy-efficiency levels (标杆水平 / 基准水平), in the level's own unit.
+
+    ``variant`` is "" for a product without bands. A band with no level (``benchmark`` and ``baseline``
+    None) is listed so that a filer can name it, but nothing is compared (reference-data.md §4: "look up"
+    values that were not found in the official tables are never guessed).
+    """
+
+    variant: str
+    name_zh: str  # the band, e.g. "天然气", "> 800 t/d" ("" for an unbanded product)
+    name_en: str
+    level_unit: LevelUnit  # kgce (kg standard coal), kgoe (kg oil equivalent) or kWh (AC electricity)
+    benchmark: Decimal | None  # 标杆水平 per unit of output; lower is better; may be negative (BOF)
+    baseline: Decimal | None  # 基准水平
+    status: Status | None  # None when the band has no level
+    source: str
+
+    @property
+    def negative(self) -> bool:
+        """Return whether the levels are negative (a net energy exporter: BOF steelmaking)."""
+        return any(v is not None and v < 0 for v in (self.benchmark, self.baseline))
+
+
 @dataclass(frozen=True, slots=True)
 class ProductRef:
-    """Hold one product code with its energy-efficiency levels and plausibility bands (§4)."""
+    """Hold one product code: its unit, its bands of energy-efficiency levels and plausibility bands (§4)."""
 
     code: str
     name_zh: str
     name_en: str
     unit: str
-    benchmark: Decimal | None  # 标杆水平, unit energy (kgce per unit; kWh/t for aluminium)
-    baseline: Decimal | None  # 基准水平
+    levels: tuple[ProductLevel, ...]  # one per band, or one with variant "" for an unbanded product
+    default_variant: str  # the band assumed when a banded product states none (GHG-016); "" if unbanded
     restricted_jx: bool  # capacity-restricted in Jiangxi (PLN-005)
     restricted_js: bool  # capacity-restricted in Jiangsu (PLN-005)
     intensity_band: tuple[Decimal, Decimal] | None  # tCO2 per unit, GHG-009
-    unit_energy_band: tuple[Decimal, Decimal] | None  # kgce per unit, GHG-009
-    status: Status  # of benchmark and baseline
-    source: str
-    # Added: the unit benchmark and baseline are in ("kgce", or "kWh" for aluminium, "kgoe" for ethylene);
-    # only "kgce" levels are comparable with unit_energy = energy_tce × 1000 / output.
-    level_unit: str = "kgce"
+    unit_energy_band: tuple[Decimal, Decimal] | None  # in the level unit, GHG-009
     band_status: Status | None = None  # of intensity_band and unit_energy_band (GHG-009 bands are U)
     band_source: str = ""
+
+    @property
+    def banded(self) -> bool:
+        """Return whether the product has bands a filer chooses with ``products[].variant``."""
+        return bool(self.default_variant)
+
+    def level(self, variant: str | None = None) -> ProductLevel | None:
+        """Return the levels of a band (the default band when ``variant`` is None); None for an unknown band."""
+        wanted = self.default_variant if variant is None else variant
+        return next((lv for lv in self.levels if lv.variant == wanted), None)
+
+    # The default band's levels, for views that show one level per product (the dashboard, the
+    # consolidated workbook); calc and rules use :meth:`level` with the filed variant.
+    @property
+    def benchmark(self) -> Decimal | None:
+        """Return the default band's benchmark."""
+        found = self.level()
+        return found.benchmark if found else None
+
+    @property
+    def baseline(self) -> Decimal | None:
+        """Return the default band's baseline."""
+        found = self.level()
+        return found.baseline if found else None
+
+    @property
+    def level_unit(self) -> str:
+        """Return the unit of the default band's levels."""
+        found = self.level()
+        return found.level_unit if found else "kgce"
+
+    @property
+    def status(self) -> Status | None:
+        """Return the status of the default band's levels."""
+        found = self.level()
+        return found.status if found else None
+
+    @property
+    def source(self) -> str:
+        """Return the source of the default band's levels."""
+        found = self.level()
+        return found.source if found else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +198,8 @@ class ReferenceData(Protocol):
         """Return the defaults of a fuel in an edition, or None for an unknown code."""
         ...
 
-    def fuel_edition(self, industry_code: str | None) -> str:
-        """Return the default edition for an industry: ``mee-2024`` for national-ETS ones, else ``ndrc-2015``."""
+    def fuel_edition(self, industry_code: str | None, year: int | None = None) -> str:
+        """Return the default edition for an industry in a reporting year (the latest mapping without a year)."""
         ...
 
     def process(self, code: str) -> ProcessFactor | None:

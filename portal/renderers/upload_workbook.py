@@ -256,8 +256,16 @@ def code_lists_from_reference(ref: Any) -> dict[str, list[tuple[str, str, str]]]
     fuels: dict[str, tuple[str, str, str]] = {}
     for fuel in ref.all_fuels():
         fuels.setdefault(fuel.code, (fuel.code, fuel.name_zh, fuel.name_en))
+    variants: dict[str, tuple[str, str, str]] = {}
+    for product in ref.all_products():
+        for level in product.levels:
+            if level.variant:  # a band code may be shared by two products: listed once, named by both
+                code, zh, en = variants.get(level.variant, (level.variant, "", ""))
+                variants[level.variant] = (code, "；".join(x for x in (zh, f"{product.name_zh} {level.name_zh}") if x),
+                                           "; ".join(x for x in (en, f"{product.name_en} {level.name_en}") if x))
     return {
         "fuel": list(fuels.values()),
         "process": [(p.code, p.name_zh, p.name_en) for p in ref.all_processes()],
         "product": [(p.code, p.name_zh, p.name_en) for p in ref.all_products()],
+        "variant": list(variants.values()),
     }

@@ -365,7 +365,8 @@ def _ghg_computed(schema: KindSchema, document: GhgAnnualReport, c: GhgComputed,
     fuels_node, processes_node = schema.field("fuels"), schema.field("processes")
     defs = {d.key: d for d in schema.computed}
     lines: list[tuple[Any, ...]] = []
-    emission = FUEL_LINE_COMPUTED[5]
+    per_line = {d.key: d for d in FUEL_LINE_COMPUTED}
+    emission = per_line["emission_tco2"]
     for r in c.fuels:
         doc_line = document.fuels[r.index] if r.index < len(document.fuels) else None
         source = (doc_line.source or "") if doc_line else ""
@@ -399,8 +400,9 @@ def _ghg_computed(schema: KindSchema, document: GhgAnnualReport, c: GhgComputed,
     for pr in c.products:
         name = _code_name("product", pr.product, labels)
         level = _ENERGY_LEVEL.label(pr.level or "none")
-        lines.append(_line(unit_energy, pr.unit_energy, pr.arithmetic, level or "",
-                           f"{unit_energy.label.zh} {name}"))
+        band = f"（{pr.variant}{'，缺省档' if pr.variant_assumed else ''}）" if pr.variant else ""
+        lines.append((f"{unit_energy.label.zh} {name}{band}", pr.unit_energy, f"{pr.level_unit}/单位产品",
+                      pr.arithmetic, level or ""))
     intensity = GENERATING_UNIT_COMPUTED[1]
     for g in c.generating_units:
         lines.append(_line(intensity, g.intensity, g.arithmetic,
@@ -413,7 +415,9 @@ def _ghg_computed(schema: KindSchema, document: GhgAnnualReport, c: GhgComputed,
     )
 
     fuel = fuels_node.item
-    ncv, cc, of, activity, factor, tco2, tce = FUEL_LINE_COMPUTED
+    ncv, cc, of, activity, factor, fossil, tco2, biogenic, tce = (per_line[k] for k in (
+        "ncv", "carbon_content", "oxidation_rate", "activity_gj", "emission_factor", "fossil_fraction",
+        "emission_tco2", "biogenic_tco2", "energy_tce"))
     source_label = Text("来源", "Source")
     fuel_columns = (
         ROW_NUMBER,

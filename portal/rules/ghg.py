@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from portal.calc.results import GhgComputed
-from portal.domain.documents import GHG_COMPUTED, GhgAnnualReport
+from portal.domain.documents import GHG_COMPUTED, FuelLine, GhgAnnualReport
 from portal.domain.schema import validate
+from portal.reference.types import FuelFactor
 
 from . import citations as c
 from .registry import GHG_ONLY, Evaluation, Hit, rule
@@ -74,10 +75,14 @@ def _out_of_bounds(doc: Doc, rule_id: str) -> Iterator[Hit]:
     "GHG-002", "error", GHG_ONLY,
     title=("代码未知或数量无效", "Unknown code or invalid quantity"),
     checks=(
-        "燃料、过程、产品代码须在目录中；数量须为 ≥ 0 的数值（消耗量、活动数据 > 0）",
-        "every fuel, process and product code is known; quantities are numbers ≥ 0 (consumption, activity > 0)",
+        "燃料、过程、产品代码（及能效分档）须在目录中；数量须为 ≥ 0 的数值（消耗量、活动数据 > 0），产品综合能耗"
+        "仅在能效水平为负值的产品（转炉炼钢）可为负；替代燃料须实测低位发热量、含碳量和化石碳比例；化石碳比例在 [0, 1]",
+        "every fuel, process and product code (and variant) is known; quantities are numbers ≥ 0 (consumption, "
+        "activity > 0), except a product's energy_tce, which may be negative only where its levels are negative "
+        "(bof_steel); an alternative_fuel line has measured ncv, carbon_content and fossil_fraction; "
+        "fossil_fraction in [0, 1]",
     ),
-    basis=f"{c.ACCOUNTING_GUIDES}（national accounting guidelines）",
+    basis=f"{c.ACCOUNTING_GUIDES}；{c.CEMENT_GUIDE_ALTERNATIVE_FUELS}",
 )
 def ghg_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:  # noqa: C901 - one loop per section
     """Flag unknown codes, non-positive consumption or activity, and negative quantities."""
@@ -86,6 +91,8 @@ def ghg_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:  # noqa: C90
         if i in unknown_fuels:
             yield (f"fuels[{i}].fuel", f"燃料代码 “{line.fuel}” 不在燃料目录中",
                    f"fuel code '{line.fuel}' is not in the fuel list")
+            continue
+        yield from _fuel_measurements(i, line, ev.fuel(line.fuel, comp.edition))
     missing_factor = {r.index for r in comp.processes if r.known and r.factor_source == "missing"}
     unknown_processes = {r.index for r in comp.processes if not r.known}
     for i, proc in enumerate(doc.processes):
@@ -96,10 +103,44 @@ def ghg_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:  # noqa: C90
             yield (f"processes[{i}].emission_factor", f"过程 “{proc.process}” 无缺省排放因子，须填报实测排放因子",
                    f"process '{proc.process}' has no default factor; a measured emission factor is required")
     for i, product in enumerate(doc.products):
-        if ev.product(product.product) is None:
+        ref = ev.product(product.product)
+        if ref is None:
             yield (f"products[{i}].product", f"产品代码 “{product.product}” 不在产品目录中",
                    f"product code '{product.product}' is not in the product list")
+            continue
+        if product.variant is not None and ref.level(product.variant) is None:
+            bands = "、".join(lv.variant for lv in ref.levels if lv.variant) or "无"
+            yield (f"products[{i}].variant", f"“{product.variant}” 不是{ref.name_zh}的能效分档（可选：{bands}）",
+                   f"'{product.variant}' is not a band of {ref.name_en.lower()} (bands: {bands})")
+        level = ref.level(product.variant)
+        if product.energy_tce is not None and product.energy_tce < 0 and not (level is not None and level.negative):
+            # 转炉炼钢 recovers more energy than it uses (negative levels); nothing else can consume less than 0.
+            yield (f"products[{i}].energy_tce",
+                   f"{ref.name_zh}的综合能耗不能为负数（填报 {amount(product.energy_tce)}）；仅能效水平为负值的产品（转炉炼钢）可为负",
+                   f"the energy consumption of {ref.name_en.lower()} must not be negative (got "
+                   f"{amount(product.energy_tce)}); only products with negative levels (BOF steelmaking) may be")
     yield from _out_of_bounds(doc, "GHG-002")
+
+
+def _fuel_measurements(i: int, line: FuelLine, fuel: FuelFactor | None) -> Iterator[Hit]:
+    """Yield what an alternative fuel lacks, and a fossil share that contradicts the method's fixed one."""
+    if fuel is None:
+        return
+    if fuel.measured_required:
+        # 水泥 guideline: 替代燃料和废弃物中非生物质碳的燃烧排放 — measured NCV, carbon content, fossil share.
+        for name, value, zh, en in (("ncv", line.ncv, "低位发热量", "NCV"),
+                                    ("carbon_content", line.carbon_content, "单位热值含碳量", "carbon content"),
+                                    ("fossil_fraction", line.fossil_fraction, "化石碳比例", "fossil carbon fraction")):
+            if value is None:
+                yield (f"fuels[{i}].{name}", f"{fuel.name_zh}须填报实测{zh}",
+                       f"{fuel.name_en.lower()} needs a measured {en}")
+    elif line.fossil_fraction is not None and fuel.fossil_fraction is not None and line.fossil_fraction != fuel.fossil_fraction:
+        fixed_share = amount(fuel.fossil_fraction)
+        yield (f"fuels[{i}].fossil_fraction",
+               f"{fuel.name_zh}的化石碳比例按核算方法固定为 {fixed_share}（填报 {amount(line.fossil_fraction)}）；"
+               "掺烧的生物质或替代燃料请另填一行",
+               f"the fossil carbon fraction of {fuel.name_en.lower()} is fixed at {fixed_share} by the method (got "
+               f"{amount(line.fossil_fraction)}); enter co-fired biomass or alternative fuel on a line of its own")
 
 
 # --------------------------------------------------------------------------------------- GHG-003
@@ -335,10 +376,10 @@ def ghg_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         if r.unit_energy < low or r.unit_energy > high:
             yield (
                 f"products[{r.index}].energy_tce",
-                f"{product.name_zh}单位产品能耗 {fixed(r.unit_energy, 2)} {product.level_unit}/{product.unit} "
+                f"{product.name_zh}单位产品能耗 {fixed(r.unit_energy, 2)} {r.level_unit}/{product.unit} "
                 f"超出合理范围 {band(low, high)}",
                 f"unit energy of {product.name_en.lower()} {fixed(r.unit_energy, 2)} "
-                f"{product.level_unit}/{product.unit} is outside the plausible range {band(low, high)}",
+                f"{r.level_unit}/{product.unit} is outside the plausible range {band(low, high)}",
             )
 
 
@@ -505,4 +546,56 @@ def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             f"{doc.reporting_year} 年度报告于 {iso(ev.filing_date)} 提交，晚于截止日期 {iso(due)}（逾期 {late} 天）",
             f"the {doc.reporting_year} report is filed on {iso(ev.filing_date)}, after the due date {iso(due)} "
             f"({late} days late)",
+        )
+
+
+# --------------------------------------------------------------------------------------- GHG-015/016
+
+
+@rule(
+    "GHG-015", "warning", GHG_ONLY,
+    title=("供热未报供热比", "Heat supplied without a heat ratio"),
+    checks=(
+        "发电企业（4411、4412）对外供热（供热量产品产量或机组供热量 > 0），但企业和机组均未填报供热比，供电排放强度无法分摊",
+        "a power enterprise (4411, 4412) supplies heat (heat product output or heat_supplied_gj > 0) but states no "
+        "heat_ratio (enterprise or unit): its electricity intensity cannot be allocated",
+    ),
+    basis=c.POWER_GUIDE_HEAT_RATIO,
+)
+def ghg_015(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a CHP plant that states no heat ratio (its electricity would carry the heat's emissions)."""
+    if not comp.supplies_heat or not ev.ref.is_power_generation(doc.enterprise.industry_code, doc.reporting_year):
+        return
+    if doc.heat_ratio is None and all(u.heat_ratio is None for u in doc.generating_units):
+        yield (
+            "heat_ratio",
+            "企业对外供热，但未填报供热比（企业或机组）：供电排放强度未扣除供热分摊，请填报供热比",
+            "the enterprise supplies heat but states no heat ratio (enterprise or unit): the electricity intensity "
+            "is not allocated; state the heat ratio",
+        )
+
+
+@rule(
+    "GHG-016", "notice", GHG_ONLY,
+    title=("未选择能效分档", "No efficiency band named"),
+    checks=(
+        "能效水平分档的产品未填报所属档位，按缺省档比较",
+        "a banded product states no variant: the default band was assumed",
+    ),
+    basis=c.LEVELS_1609,
+)
+def ghg_016(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Note each banded product compared with the default band because it named none."""
+    for r in comp.products:
+        if not r.variant_assumed:
+            continue
+        product = ev.product(r.product)
+        level = product.level() if product is not None else None
+        if product is None or level is None:
+            continue
+        yield (
+            f"products[{r.index}].variant",
+            f"{product.name_zh}未填报能效分档，按缺省档“{level.name_zh}”比较；如不属该档请选择所属档位",
+            f"no band named for {product.name_en.lower()}: compared with the default band '{level.name_en}'; "
+            "name the band if it is another",
         )

@@ -55,8 +55,11 @@ def apply_corrections(base: FileReference, corrections: list[ReferenceCorrection
             ref._processes[c.code] = dataclasses.replace(
                 ref._processes[c.code], **{c.field: Decimal(c.value)}, status=c.status, source=source)
         elif c.target == "product" and c.code in ref._products:
-            ref._products[c.code] = dataclasses.replace(
-                ref._products[c.code], **{c.field: Decimal(c.value)}, status=c.status, source=source)
+            product = ref._products[c.code]
+            levels = tuple(
+                dataclasses.replace(lv, **{c.field: Decimal(c.value)}, status=c.status, source=source)
+                if lv.variant == c.scope else lv for lv in product.levels)
+            ref._products[c.code] = dataclasses.replace(product, levels=levels)
         elif c.target == "param" and c.code in ref._params:
             years, params = ref._params[c.code]
             kind = params[0].value_type or "str"
@@ -106,8 +109,9 @@ def correct(
     elif target == "process" and field in PROCESS_FIELDS and code in ref._processes:
         before = getattr(ref._processes[code], field)
         stored = str(_decimal(value, field))
-    elif target == "product" and field in PRODUCT_FIELDS and code in ref._products:
-        before = getattr(ref._products[code], field)
+    elif target == "product" and field in PRODUCT_FIELDS and code in ref._products and \
+            ref._products[code].level(scope) is not None:
+        before = getattr(ref._products[code].level(scope), field)  # scope: the band ("" if unbanded)
         stored = str(_decimal(value, field))
     elif target == "param" and field == "value" and code in ref._params:
         if not scope.isdigit() or not 2000 <= int(scope) <= 2100:

@@ -191,5 +191,5 @@ def reference():  # type: ignore[no-untyped-def]
         "admin/reference.html", form=form, fuels=sorted(ref.all_fuels(), key=lambda f: (f.edition, f.code)),
         processes=list(ref.all_processes()), products=list(ref.all_products()),
         params=sorted(ref.all_params(), key=lambda p: (p.key, p.from_year)), corrections=corrections,
-        editing=bool(form.target.data),
+        editing=bool(form.target.data), editions=ref.edition_mappings(),
     )

@@ -41,7 +41,7 @@ def test_csv_export_and_accepted_only_filter(client, world) -> None:  # type: ig
     response = client.get("/dashboard/export/emissions.csv?year=2024")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["地区", "行业", "申报数", "已通过（tCO2）", "已提交待审（tCO2）", "合计（tCO2）"]
+    assert rows[0] == ["地区", "行业", "申报数", "已通过（tCO2e）", "已提交待审（tCO2e）", "合计（tCO2e）"]
     assert rows[1][1:] == ["水泥制造（3011）", "1", "0", "1067866", "1067866"]
     accepted_only = client.get("/dashboard/export/emissions.csv?basis=accepted").get_data(as_text=True)
     assert len(list(csv.reader(io.StringIO(accepted_only)))) == 1  # header only

@@ -92,7 +92,6 @@ def test_worked_example_entered_section_by_section(client, world) -> None:  # ty
     login(client, "filer_a@test.cn")
     fid = world.filing_a.id
     for section in SECTIONS:
-        # the optional fields of 2026-12 (kilns, serious_violation …) are not in the example: left at their defaults
         data = _form_data({attr: example[attr] for attr in section.attrs if attr in example})
         response = _save(client, fid, section.slug, data)
         assert response.status_code == 302, (section.slug, response.get_data(as_text=True)[:2000])
@@ -476,8 +475,7 @@ def test_check_boxes_and_selects_of_literals(client, world) -> None:  # type: ig
     assert _save(client, world.filing_a.id, "pollutants", MultiDict({"exceeded_standards": "y"})).status_code == 302
     draft = _draft(world)
     assert draft["toxic"] == {"uses_toxic_materials": True, "discharges_toxic_substances": False,
-                              "categories": ["heavy_metals", "pops"],  # in the order the format lists them
-                              "heavy_metal_replacement_ref": None}
+                              "categories": ["heavy_metals", "pops"]}  # in the order the format lists them
     assert draft["air"]["online_monitoring"] == ["vocs"] and draft["exceeded_standards"] is True
     page = client.get(_url(world.filing_a.id, "other")).get_data(as_text=True)
     assert re.search(r'<input[^>]*checked[^>]*value="pops"', page)
@@ -489,6 +487,19 @@ def test_check_boxes_and_selects_of_literals(client, world) -> None:  # type: ig
     data = MultiDict({"generating_units-0-id": "1#机组", "generating_units-0-fuel": "nuclear"})
     response = _save(client, world.filing_a.id, "generating-units", data)
     assert response.status_code == 422 and "“nuclear”不是可选的值" in response.get_data(as_text=True)
+
+
+def test_a_check_box_added_by_the_amendment_is_true_or_not_stated(client, world) -> None:  # type: ignore[no-untyped-def]
+    # serious_violation (DSC-001) is a ``bool | None`` of 2026-12: ticked it is true; unticked it stays out of
+    # the document (None), so saving the section does not change a document that never had it
+    login(client, "filer_a@test.cn")
+    data = MultiDict({"exceeded_standards": "y", "serious_violation": "y"})
+    assert _save(client, world.filing_a.id, "pollutants", data).status_code == 302
+    assert _draft(world)["serious_violation"] is True
+    assert _save(client, world.filing_a.id, "pollutants", MultiDict({"exceeded_standards": "y"})).status_code == 302
+    draft = _draft(world)
+    assert "serious_violation" not in draft and draft["exceeded_standards"] is True
+    assert '"serious_violation"' not in world.filing_a.draft_json
 
 
 def test_the_builder_serves_any_document_section(app) -> None:  # type: ignore[no-untyped-def]

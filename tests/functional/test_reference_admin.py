@@ -61,3 +61,32 @@ def test_bad_corrections_are_refused_with_a_message(client, world) -> None:  # t
         "value": "abc", "status": "C", "reason": "x"}).get_data(as_text=True)
     assert "不是有效数值" in page
     assert current_reference().fuel("bituminous", "mee-2024").ncv == Decimal("23.736")
+
+
+def test_every_unconfirmed_value_shows_as_u_on_the_reference_page(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Each value marked U in the data files carries the U badge on its row (reference-data.md: "mark it")."""
+    ref = current_reference()
+    unconfirmed = (
+        sum(f.status == "U" for f in ref.all_fuels())
+        + sum(p.status == "U" for p in ref.all_processes())
+        + sum(level.status == "U" for p in ref.all_products() for level in p.levels)
+        + sum(p.status == "U" for p in ref.all_params())
+        + sum(mapping[3] == "U" for mapping in ref.edition_mappings())
+    )
+    login(client, "admin@test.cn")
+    page = client.get("/admin/reference").get_data(as_text=True)
+    assert unconfirmed > 20  # grid factors 2024–2026, the power high default, biomass, most product levels …
+    assert page.count("U 未确认") == unconfirmed
+    # a band whose official level was not found says so instead of a number
+    assert "无水平" in page and "兰炭（半焦）" in page
+
+
+def test_a_product_band_is_corrected_on_its_own(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "admin@test.cn")
+    response = client.post("/admin/reference", data={
+        "target": "product", "code": "ammonia", "scope": "coal_powder", "field": "baseline",
+        "value": "1500", "status": "C", "reason": "测试：核对官方表"})
+    assert response.status_code == 302
+    ammonia = current_reference().product("ammonia")
+    assert ammonia.level("coal_powder").baseline == Decimal(1500) and ammonia.level("coal_powder").status == "C"
+    assert ammonia.level("natural_gas").baseline == Decimal(1200)  # the other bands keep theirs

@@ -120,7 +120,7 @@ def example(ref):
         ("electricity_tco2", "55889.40"),
         ("heat_tco2", "0.00"),
         ("total_tco2", "1067866"),
-        ("direct_tco2", "1011976.25"),
+        ("direct_tco2", "1011976"),  # 347053.35 + 664922.90 − 0 recovered = 1011976.25 → an integer
         ("energy_from_inputs_tce", "136691.67"),
         ("carbon_intensity", "0.8543"),
         ("coal_t", "160000"),
@@ -428,7 +428,8 @@ def test_co2_recovered_is_deducted(ref):
     computed = compute_ghg(report("3041", processes=[proc("limestone", 1000)], recovered="100.4"), ref)
     assert computed.total_tco2 == D(340)
     assert computed.co2_recovered_tco2 == D("100.4")
-    assert computed.direct_tco2 == D("440.00")  # recovery does not reduce direct emissions
+    # filing-format.md (amended 2026-12): direct emissions are after recovery too, as an integer
+    assert computed.direct_tco2 == D(340)
 
 
 @pytest.mark.parametrize(
@@ -457,7 +458,8 @@ def test_empty_report_is_all_zero(ref):
 
 def test_energy_from_inputs(ref):
     # 100 t × measured NCV 29.3076 / 29.3076 = 100 tce; 1000 MWh × 0.1229 = 122.9 tce;
-    # 29307.6 GJ / 29.3076 = 1000 tce → 1222.90 (exported energy is not subtracted: inputs only)
+    # 29307.6 GJ / 29.3076 = 1000 tce → 1222.90; a cement plant deducts what it supplies to others
+    # (filing-format.md, amended 2026-12): 500 MWh × 0.1229 = 61.45 → 1161.45
     computed = compute_ghg(
         report(
             "3011",
@@ -468,7 +470,7 @@ def test_energy_from_inputs(ref):
         ),
         ref,
     )
-    assert str(computed.energy_from_inputs_tce) == "1222.90"
+    assert str(computed.energy_from_inputs_tce) == "1161.45"
     assert computed.fuels[0].energy_tce == D(100)
 
 
@@ -486,8 +488,10 @@ def test_energy_from_inputs(ref):
         ("bof_steel", "-35", "-35.00", "benchmark"),  # −35 ≤ −30
         ("bof_steel", "-20", "-20.00", "between"),  # −30 < −20 ≤ −10
         ("bof_steel", "-5", "-5.00", "worse_than_baseline"),
-        ("aluminium", "1600", "1600.00", None),  # levels in kWh/t: not compared with kgce
-        ("ethylene", "800", "800.00", None),  # levels in kgoe/t: not compared
+        # aluminium's level is AC electricity in kWh/t (electricity_mwh): energy_tce alone gives none
+        ("aluminium", "1600", "None", None),
+        # ethylene's levels are in kgoe/t: 800 × 1000 / 1000 / 1.4286 = 559.99 ≤ benchmark 590
+        ("ethylene", "800", "559.99", "benchmark"),
         ("other", "50", "50.00", None),  # no levels
         ("mystery", "50", "50.00", None),  # unknown code
     ],

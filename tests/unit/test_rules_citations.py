@@ -128,6 +128,13 @@ def _benchmark() -> Any:
 def _implausible() -> Any:
     doc = ghg_doc()
     doc.products[0].output = D(2000000)  # GHG-009: intensity and unit energy below their bands
+    doc.products.append(ProductLine(product="ceramic_tile", output=D(100000), energy_tce=D(500)))  # GHG-016
+    return doc
+
+
+def _chp_without_heat_ratio() -> Any:
+    doc = power_plant()  # GHG-006
+    doc.products.append(ProductLine(product="heat", output=D(100)))  # GHG-015
     return doc
 
 
@@ -175,7 +182,7 @@ def _findings(province: str) -> list[Finding]:
                    audit_history=[AuditRecord(2018, "voluntary")]).findings
     out += run(_unknown_region(province)).findings
     out += run(_in(province, small_emitter()), previous=_in(province, small_emitter(2023))).findings  # GHG-011
-    out += run(_in(province, power_plant())).findings  # GHG-006
+    out += run(_in(province, _chp_without_heat_ratio())).findings
     for audit in _audits():
         out += run(_in(province, audit)).findings
     return out

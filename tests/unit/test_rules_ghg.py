@@ -358,3 +358,96 @@ def test_ghg_014_notes_a_late_filing():
 
 def test_ghg_014_silent_on_the_due_date():
     silent(ghg_doc(), "GHG-014", filing_date=dt.date(2025, 3, 31))
+
+
+# --------------------------------------------------------------------------- GHG-002 (amended 2026-12)
+
+
+def test_ghg_002_asks_an_alternative_fuel_for_its_measurements():
+    doc = ghg_doc()
+    doc.fuels.append(FuelLine(source="1#窑", fuel="alternative_fuel", consumption=D(500)))
+    for name in ("ncv", "carbon_content", "fossil_fraction"):
+        fires(doc, "GHG-002", "error", f"fuels[2].{name}")
+    doc.fuels[2] = FuelLine(source="1#窑", fuel="alternative_fuel", consumption=D(500), ncv=D(28),
+                            carbon_content=D("0.0245"), fossil_fraction=D(1))  # a fully fossil waste (plastics)
+    silent(doc, "GHG-002")
+
+
+def test_ghg_002_refuses_a_fossil_share_the_method_fixes_otherwise():
+    doc = ghg_doc()
+    doc.fuels[0].fossil_fraction = D("0.8")  # coal is all fossil: co-firing goes on a line of its own
+    found = fires(doc, "GHG-002", "error", "fuels[0].fossil_fraction")
+    assert "固定为 1" in found.message_zh
+    doc.fuels[0].fossil_fraction = D(1)  # stating the fixed share is no error
+    silent(doc, "GHG-002")
+    doc.fuels.append(FuelLine(fuel="biomass", consumption=D(10), fossil_fraction=D(0)))
+    silent(doc, "GHG-002")
+
+
+@pytest.mark.parametrize(("value", "fires_"), [(D(0), False), (D(1), False), (D("1.01"), True), (D("-0.01"), True)])
+def test_ghg_002_bounds_of_the_fossil_share(value, fires_):
+    doc = ghg_doc()
+    doc.fuels.append(FuelLine(fuel="alternative_fuel", consumption=D(5), ncv=D(20), carbon_content=D("0.02"),
+                              fossil_fraction=value))
+    if fires_:
+        fires(doc, "GHG-002", "error", "fuels[2].fossil_fraction")
+    else:
+        silent(doc, "GHG-002")
+
+
+def test_ghg_002_knows_each_products_bands():
+    doc = ghg_doc()
+    doc.products[0].variant = "gt800"  # a flat-glass band named on cement clinker
+    found = fires(doc, "GHG-002", "error", "products[0].variant")
+    assert "水泥熟料" in found.message_zh
+    doc.products.append(ProductLine(product="flat_glass", output=D(1000), variant="500_800"))
+    doc.products[0].variant = None
+    silent(doc, "GHG-002")
+
+
+def test_ghg_002_admits_negative_energy_only_where_the_levels_are_negative():
+    doc = ghg_doc()
+    doc.products[0].energy_tce = D(-1)
+    fires(doc, "GHG-002", "error", "products[0].energy_tce")
+    doc.products[0] = ProductLine(product="bof_steel", output=D(1000), energy_tce=D(-20))
+    silent(doc, "GHG-002")
+    doc.products[0].energy_tce = D(0)  # the boundary: zero is not negative
+    silent(doc, "GHG-002")
+
+
+# ------------------------------------------------------------------------------------------ GHG-015
+
+
+def test_ghg_015_fires_for_a_power_plant_supplying_heat_without_a_heat_ratio():
+    doc = power_plant()
+    doc.products.append(ProductLine(product="heat", output=D(100)))
+    fires(doc, "GHG-015", "warning", "heat_ratio")
+
+
+def test_ghg_015_silent_with_a_heat_ratio_or_without_heat_or_outside_power():
+    doc = power_plant()
+    doc.products.append(ProductLine(product="heat", output=D(100)))
+    doc.heat_ratio = D(0)  # the boundary: a stated ratio of 0 is a statement
+    silent(doc, "GHG-015")
+    silent(power_plant(), "GHG-015")  # no heat supplied
+    doc = ghg_doc()  # a cement plant selling heat is not allocating an electricity intensity
+    doc.products.append(ProductLine(product="heat", output=D(100)))
+    silent(doc, "GHG-015")
+
+
+# ------------------------------------------------------------------------------------------ GHG-016
+
+
+def test_ghg_016_notes_a_banded_product_without_its_band():
+    doc = ghg_doc()
+    doc.products.append(ProductLine(product="ceramic_tile", output=D(100000), energy_tce=D(500)))
+    found = fires(doc, "GHG-016", "notice", "products[1].variant")
+    assert "吸水率 ≤ 0.5%" in found.message_zh
+
+
+def test_ghg_016_silent_for_a_named_band_and_for_unbanded_products():
+    doc = ghg_doc()
+    doc.products.append(ProductLine(product="ceramic_tile", variant="absorb_0_5_10", output=D(100000),
+                                    energy_tce=D(500)))
+    silent(doc, "GHG-016")
+    silent(ghg_doc(), "GHG-016")  # cement clinker has no bands
