@@ -26,7 +26,11 @@ CPA_MEASURES = "《清洁生产审核办法》（2016）"
 CPA_REVIEW_GUIDE = "《清洁生产审核评估与验收指南》（2018）"
 ACCOUNTING_GUIDES = "企业温室气体排放核算与报告指南（国家24个行业指南；生态环境部 发电设施、钢铁等指南）"
 VERIFICATION_GUIDE = "《企业温室气体排放核查技术指南 发电设施》"
-REPORTING_NOTICES = "生态环境部年度温室气体排放报告与核查通知"
+#: the yearly notices fix the year's factors and deadlines; the one of 2023 covers the 2023–2025 reports
+REPORTING_NOTICES = (
+    "生态环境部办公厅年度企业温室气体排放报告管理通知（如《关于做好2023—2025年发电行业企业温室气体排放报告管理"
+    "有关工作的通知》，环办气候函〔2023〕43号）"
+)
 ETS_REGULATION = "《碳排放权交易管理暂行条例》（2024）"
 ETS_MEASURES = "《碳排放权交易管理办法（试行）》（生态环境部令第19号）"
 DISCLOSURE_MEASURES = "《企业环境信息依法披露管理办法》（生态环境部令第24号）"

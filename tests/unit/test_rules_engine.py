@@ -271,9 +271,11 @@ def test_every_quotation_is_the_plans_own_wording():
 
 
 def test_citations_name_documents_by_title_not_file():
+    # the official document and clause, never a file of the plans or of the spec ("reference-data.md §4")
     for entry in rules():
         for text in entry.basis.values():
-            assert ".txt" not in text
+            assert ".txt" not in text and ".md" not in text and "§" not in text, (entry.id, text)
+            assert "《" in text or "指南" in text, (entry.id, text)
 
 
 # ------------------------------------------------------------------------------------------ robustness
