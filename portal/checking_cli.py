@@ -158,6 +158,7 @@ def run_render_version(filing_id: int, number: int | None, pdf_out: Path | None,
     from .extensions import db
     from .models import FilingVersion
     from .renderers import PdfPrerequisiteError
+    from .renderers.signing_key import SigningKeyError
     from .services import exports
     from .services.errors import ServiceError
 
@@ -173,7 +174,7 @@ def run_render_version(filing_id: int, number: int | None, pdf_out: Path | None,
             pdf_out.write_bytes(exports.version_pdf(version).content)
         if xlsx_out is not None:
             xlsx_out.write_bytes(exports.version_xlsx(version).content)
-    except (ServiceError, PdfPrerequisiteError) as exc:
+    except (ServiceError, PdfPrerequisiteError, SigningKeyError) as exc:
         print(f"portal render: {exc.message_zh} / {exc.message_en}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(f"filing {filing_id} version {version.number} sha256 {version.sha256}")

@@ -61,6 +61,19 @@ def render_command(file: Path | None, filing_id: int | None, number: int | None,
         sys.exit(run_render_version(filing_id, number, pdf_out, xlsx_out))  # type: ignore[arg-type]
 
 
+@main.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Trust the certificates in this PEM file instead of this installation's.")
+@click.option("--document", "document_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the embedded canonical document (JSON) here.")
+def verify_command(file: Path, cert: Path | None, document_out: Path | None) -> None:
+    """Check a PDF copy of record: signature over the whole file, embedded document's hash (exit 0 / 1)."""
+    from .verify_cli import run_verify
+
+    sys.exit(run_verify(file, cert, document_out))
+
+
 @main.command("xlsx")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
