@@ -41,7 +41,7 @@ def _order(rule_id: str) -> tuple[int, int]:
 
 
 def rules() -> list[Rule]:
-    """Return every registered rule in catalogue order (DSC-002 included, not implemented)."""
+    """Return every registered rule in catalogue order."""
     return sorted(REGISTRY.values(), key=lambda r: _order(r.id))
 
 
