@@ -348,7 +348,7 @@ def ghg_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "主要产品的碳排放强度或产品单位能耗超出该产品的合理范围",
         "carbon_intensity or unit_energy outside the plausibility band of the primary product",
     ),
-    basis=f"《企业温室气体排放核查技术指南》（排放异常波动须说明原因）；{c.JX_14FYP_4_3_MRV}",
+    basis=c.ANOMALY_BASIS,
 )
 def ghg_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag the primary product's carbon intensity, and any product's unit energy, outside its band."""

@@ -38,17 +38,7 @@ from .rule_docs import (
 FOREIGN = {"JX": "江苏", "JS": "江西"}
 PROVINCE_REGION = {"JX": "360700", "JS": JS_REGION}
 
-#: INTEGRATOR: GHG-009's basis still names 江西“十四五”规划 for every province (it is yours in issue 14):
-#: ``basis=c.ANOMALY_BASIS``, as GHG-008 has, fixes it — then drop this set (the xfail is strict).
-BASIS_PENDING = {"GHG-009"}
-
-
-def _pending(rule_id: str) -> Any:
-    return pytest.param(rule_id, marks=pytest.mark.xfail(strict=True, reason="integrator: GHG-009 basis")) \
-        if rule_id in BASIS_PENDING else rule_id
-
-
-@pytest.mark.parametrize("rule_id", [_pending(r.id) for r in rules()])
+@pytest.mark.parametrize("rule_id", [r.id for r in rules()])
 def test_every_rules_citation_names_only_its_provinces_documents(rule_id: str) -> None:
     entry = next(r for r in rules() if r.id == rule_id)
     for province in sorted(entry.provinces):
@@ -196,6 +186,4 @@ def test_findings_of_documents_firing_nearly_every_rule_cite_only_their_province
     assert fired <= applicable
     assert applicable == fired, sorted(applicable - fired)  # every rule of the province fires
     for finding in findings:
-        if finding.rule in BASIS_PENDING:
-            continue
         assert FOREIGN[province] not in finding.citation, (finding.rule, finding.citation)
