@@ -532,20 +532,32 @@ def _product_name(ev: Evaluation, code: str, *, zh: bool) -> str:
 @rule(
     "GHG-014", "notice", GHG_ONLY,
     title=("逾期提交", "Submitted after the due date"),
-    checks=("在截止日期（次年3月31日）之后提交", "submitted after the due date (31 March of the next year)"),
-    basis=f"{c.ETS_MEASURES}（每年3月31日前报送上一年度温室气体排放报告）；{c.REPORTING_NOTICES}",
+    checks=(
+        "在截止日期（次年3月31日）之后提交；草稿逾期时提示“截止日期已过，尚未提交”",
+        "submitted after the due date (31 March of the next year); on a draft: \"due …, not yet submitted\"",
+    ),
+    basis=f"{c.REPORTING_NOTICES}（每年3月31日前报送上年度排放报告）",
     params=("deadline.ghg_annual_report",),
 )
 def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
-    """Note a filing date after 31 March of the year after the reporting year."""
+    """Note a submission after 31 March of the next year, or a draft still unsubmitted after it."""
     due = ev.p.due_date("deadline.ghg_annual_report", doc.reporting_year + 1)
-    if due is not None and ev.filing_date > due:
-        late = (ev.filing_date - due).days
+    if due is None or ev.filing_date <= due:
+        return
+    late = (ev.filing_date - due).days
+    if ev.ctx.submitted:
         yield (
             "",
             f"{doc.reporting_year} 年度报告于 {iso(ev.filing_date)} 提交，晚于截止日期 {iso(due)}（逾期 {late} 天）",
             f"the {doc.reporting_year} report is filed on {iso(ev.filing_date)}, after the due date {iso(due)} "
             f"({late} days late)",
+        )
+    else:
+        # A draft: never a submission date that has not happened (rules-catalogue.md GHG-014, amended).
+        yield (
+            "",
+            f"{doc.reporting_year} 年度报告的截止日期为 {iso(due)}，尚未提交（已逾期 {late} 天）",
+            f"the {doc.reporting_year} report was due on {iso(due)} and is not yet submitted ({late} days overdue)",
         )
 
 

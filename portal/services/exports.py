@@ -51,7 +51,7 @@ def _inputs_for_version(version: FilingVersion) -> tuple[Document, Any, list[Fin
 
     document = version_document(version)  # verifies the SHA-256 first
     ref = reference_as_of(version.submitted_at)
-    outcome = check_document(document, ref, filing_date=version.submitted_at.date())
+    outcome = check_document(document, ref, filing_date=version.submitted_at.date(), submitted=True)
     if dumps(outcome.computed.check_block()) != version.computed_json:
         # The arithmetic is deterministic: a difference means the code or the data under it changed, and a
         # copy of record must not print figures other than those certified.

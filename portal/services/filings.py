@@ -220,7 +220,8 @@ def submit(
         raise password_error
     now = now or dt.datetime.now(dt.UTC)
     document = draft_document(filing)
-    outcome = checking.run(document, filing=filing, filing_date=now.astimezone(checking.CHINA_TZ).date())
+    outcome = checking.run(document, filing=filing, filing_date=now.astimezone(checking.CHINA_TZ).date(),
+                           submitted=True)
     blocking = blocking_findings(outcome.findings)
     if blocking:
         raise SubmissionBlocked(outcome.findings)

@@ -147,13 +147,17 @@ def run(
     audit_history: Sequence[int | AuditRecord] | None = None,
     filing_date: dt.date | None = None,
     ref: ReferenceData | None = None,
+    submitted: bool = True,
 ) -> CheckOutcome:
-    """Compute and check a document at a filing date on which the worked example is on time."""
+    """Compute and check a document submitted at a filing date on which the worked example is on time.
+
+    ``submitted=False`` checks it as a draft on that day (GHG-014 then speaks of a draft).
+    """
     if filing_date is None:
         filing_date = GHG_FILED if isinstance(doc, GhgAnnualReport) else CPA_FILED
     return check_document(
         doc, ref or default_reference(), previous=previous, audit_history=audit_history,
-        filing_date=filing_date, today=filing_date,
+        filing_date=filing_date, today=filing_date, submitted=submitted,
     )
 
 

@@ -358,6 +358,14 @@ def test_ghg_014_notes_a_late_filing():
 
 def test_ghg_014_silent_on_the_due_date():
     silent(ghg_doc(), "GHG-014", filing_date=dt.date(2025, 3, 31))
+    silent(ghg_doc(), "GHG-014", filing_date=dt.date(2025, 3, 31), submitted=False)
+
+
+def test_ghg_014_on_a_draft_names_the_due_date_and_never_a_submission():
+    found = fires(ghg_doc(), "GHG-014", "notice", "", filing_date=dt.date(2026, 12, 6), submitted=False)
+    # due 2025-03-31; 2026-12-06 is 615 days after it
+    assert found.message_zh == "2024 年度报告的截止日期为 2025-03-31，尚未提交（已逾期 615 天）"
+    assert "提交，晚于" not in found.message_zh and "is filed on" not in found.message_en
 
 
 # --------------------------------------------------------------------------- GHG-002 (amended 2026-12)
