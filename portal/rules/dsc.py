@@ -1,4 +1,4 @@
-"""DSC-001 (and the catalogued, not yet implemented DSC-002): environmental information disclosure."""
+"""DSC-001: the annual environmental disclosure report a GHG filer owes (DSC-002…011: ``disclosure.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from portal.domain.documents import GhgAnnualReport
 from . import citations as c
 from .cpa import indicators_of
 from .indicators import TRIGGER_NAMES
-from .registry import GHG_ONLY, Evaluation, Hit, declare, rule
+from .registry import GHG_ONLY, Evaluation, Hit, rule
 from .text import iso
 
 
@@ -60,18 +60,3 @@ def dsc_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator
         f"environmental disclosure report by {iso(due)}",
     )
 
-
-declare(
-    "DSC-002", "warning", frozenset({"disclosure_annual_report"}),
-    title=("披露报告缺少必要章节", "Disclosure report lacks a required section"),
-    checks=(
-        "环境信息依法披露报告缺少必要章节（重点排放单位的碳排放信息；强制性审核企业的清洁生产审核信息）",
-        "a disclosure report lacks a required section (carbon section for key emitters; audit section for "
-        "mandatory audits)",
-    ),
-    basis="《企业环境信息依法披露格式准则》",
-    note=(
-        "规则目录 v1 未实现：披露报告文书类型为后续工作，本版本不检查",
-        "not implemented in catalogue v1: the disclosure report kind is later work; this version does not check it",
-    ),
-)
