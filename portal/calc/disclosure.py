@@ -457,7 +457,9 @@ def apply_prefill(document: EnvDisclosureAnnualReport, values: PrefillValues) ->
         changes["pollutants"] = replace(pollutants, totals=list(values.pollutant_totals),
                                         exceeded_standards=bool(values.exceeded_standards))
     if values.products is not None and (basic := section("basic_info", BasicInfo)) is not None:
-        changes["basic_info"] = replace(basic, products=list(values.products))
+        names = {p.product: p.name for p in basic.products if p.name}  # the filer's names of the same products
+        changes["basic_info"] = replace(basic, products=[replace(p, name=names.get(p.product, p.name))
+                                                         for p in values.products])
     if values.permits and (management := section("env_management", EnvManagement)) is not None:
         known = {p.number for p in management.permits}
         changes["env_management"] = replace(management, permits=[

@@ -1,10 +1,8 @@
-"""DSC-001 (DSC-002 is catalogued but not implemented in v1)."""
+"""DSC-001 on the GHG report (DSC-002…DSC-011, on the disclosure documents: test_rules_disclosure.py)."""
 
 from __future__ import annotations
 
-from portal.rules import get_rule, rule_catalogue
-
-from .rule_docs import cpa_doc, fires, ghg_doc, run, silent
+from .rule_docs import cpa_doc, fires, ghg_doc, silent
 
 
 def _plain_enterprise():
@@ -50,11 +48,3 @@ def test_dsc_001_silent_for_an_enterprise_with_no_disclosure_duty():
 
 def test_dsc_001_does_not_run_on_audits():
     silent(cpa_doc(), "DSC-001")
-
-
-def test_dsc_002_is_catalogued_but_not_implemented():
-    rule = get_rule("DSC-002")
-    assert not rule.implemented and rule.note_en and "not implemented" in rule.note_en
-    entry = next(e for e in rule_catalogue() if e["id"] == "DSC-002")
-    assert entry["implemented"] is False and entry["severity"] == "warning"
-    assert not [f for f in run(ghg_doc()).findings + run(cpa_doc()).findings if f.rule == "DSC-002"]

@@ -219,7 +219,7 @@ def test_the_catalogue_lists_every_rule_in_order_with_texts_and_basis():
     catalogue = rule_catalogue()
     assert [e["id"] for e in catalogue] == [r.id for r in rules()]
     assert [e["id"] for e in catalogue][:3] == ["ENT-001", "ENT-002", "ENT-003"]
-    assert sum(e["implemented"] for e in catalogue) == 50
+    assert all(e["implemented"] for e in catalogue)  # the one unimplemented entry, DSC-002, is implemented
     for entry in catalogue:
         for key in ("title_zh", "title_en", "checks_zh", "checks_en", "basis"):
             assert entry[key].strip(), (entry["id"], key)
