@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from ..domain.codec import document_sha256
@@ -68,8 +68,12 @@ HAZARDOUS_SUMS = (("generated", "generated_t"), ("self_used", "self_used_t"), ("
                   ("transferred", "transferred_t"), ("stored", "stored_t"))
 
 
+#: room for the digits of any ratio of bounded figures (a permitted total of 1E-100 t is typed, not refused)
+_WIDE = Context(prec=400)
+
+
 def _round(value: Decimal, places: Decimal) -> Decimal:
-    return value.quantize(places, rounding=ROUND_HALF_UP)
+    return value.quantize(places, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def _ratio(numerator: Decimal | int | None, denominator: Decimal | int | None) -> Decimal | None:
@@ -129,13 +133,41 @@ class WorkingDays:
         return day
 
     def between(self, start: dt.date, end: dt.date) -> int:
-        """Return the working days after ``start`` up to and including ``end`` (0 when end ≤ start)."""
-        day, counted = start, 0
-        while day < end:
-            day += ONE_DAY
-            if self.is_working_day(day):
-                counted += 1
+        """Return the working days after ``start`` up to and including ``end`` (0 when end ≤ start).
+
+        Counted without walking the days (a mistyped year must not make a check slow): the weekdays of the
+        span, less the calendars' weekday days off, plus their adjusted working days within it.
+        """
+        if end <= start:
+            return 0
+        span = (end - start).days
+        weeks, rest = divmod(span, 7)
+        counted = 5 * weeks + sum(1 for i in range(1, rest + 1) if (start + dt.timedelta(days=i)).weekday() < 5)
+        off: set[dt.date] = set()
+        worked: set[dt.date] = set()
+        first = start + ONE_DAY
+        for year in range(first.year, end.year + 2):  # a notice may list late December of the year before
+            calendar = self._calendar(year) if year <= dt.MAXYEAR else None
+            if calendar is not None:
+                off |= calendar[0]
+                worked |= calendar[1]
+            elif year <= end.year:
+                self.missing.add(year)
+        counted -= sum(1 for day in off if start < day <= end and day.weekday() < 5)
+        counted += sum(1 for day in worked - off if start < day <= end and day.weekday() >= 5)
         return counted
+
+
+#: the last receipt date a due date can be counted from (within the calendar's range)
+_LAST_COUNTABLE = dt.date.max - dt.timedelta(days=366)
+
+
+def _param(ref: ReferenceData, key: str, year: int) -> Any:
+    """Return a parameter in force for ``year``; for a year before its first version, that first version's."""
+    try:
+        return ref.value(key, year)
+    except LookupError:
+        return ref.value(key, ref.param(key, dt.MAXYEAR).from_year)
 
 
 def adhoc_timing(index: int, trigger: str, received_on: dt.date | None, disclosed_on: dt.date | None,
@@ -147,9 +179,11 @@ def adhoc_timing(index: int, trigger: str, received_on: dt.date | None, disclose
     """
     if received_on is None:
         return AdhocTiming(index, None, None, None, "无收到日期或文书日期，不计算期限")
-    if trigger in set(days.ref.value(UNTIMED_KEY, received_on.year)):  # type: ignore[arg-type]
+    if received_on > _LAST_COUNTABLE:  # a mistyped year near 9999: no date after it to count to
+        return AdhocTiming(index, received_on, None, None, "收到日期超出可计算的范围")
+    if trigger in set(_param(days.ref, UNTIMED_KEY, received_on.year)):
         return AdhocTiming(index, received_on, None, None, "该事项不适用“5个工作日”期限")
-    n = int(days.ref.value(WORKING_DAYS_KEY, received_on.year))  # type: ignore[arg-type]
+    n = int(_param(days.ref, WORKING_DAYS_KEY, received_on.year))
     due = days.nth_after(received_on, n)
     elapsed = None if disclosed_on is None else days.between(received_on, disclosed_on)
     arithmetic = f"{received_on.isoformat()} 收到，次日起第 {n} 个工作日 = {due.isoformat()}"

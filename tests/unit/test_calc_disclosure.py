@@ -382,3 +382,40 @@ def test_a_refresh_replaces_what_it_copies_and_keeps_the_rest() -> None:
     again = apply_prefill(annual(), values)
     original = annual()
     assert dataclasses.replace(again, carbon=original.carbon) == original
+
+
+def test_the_counted_working_days_equal_a_day_by_day_walk() -> None:
+    import random
+
+    rng = random.Random(17)
+    walker = WorkingDays(REF)
+    for _ in range(300):
+        start = dt.date(2023, 10, 1) + dt.timedelta(days=rng.randint(0, 1400))
+        end = start + dt.timedelta(days=rng.randint(-3, 500))
+        walked, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            walked += walker.is_working_day(day)
+        counter = WorkingDays(REF)
+        assert counter.between(start, end) == walked, (start, end)
+        # the years counted without a calendar: those of the days after start up to end (2023, 2027, …)
+        counted_years = {(start + dt.timedelta(days=i)).year for i in range(1, (end - start).days + 1)}
+        assert counter.missing == {y for y in counted_years if REF.calendar(y) is None}
+
+
+def test_absurd_dates_do_not_break_the_count() -> None:
+    days = WorkingDays(REF)
+    # a mistyped year: counted at once, no walk over 8,000 years
+    assert days.between(dt.date(2024, 1, 1), dt.date(9999, 12, 31)) > 2_000_000
+    assert adhoc_timing(0, "penalty", dt.date(9999, 12, 30), None, days).due_on is None
+    old = adhoc_timing(0, "penalty", dt.date(1900, 1, 5), dt.date(1900, 1, 20), WorkingDays(REF))
+    # 1900-01-05 was a Friday: 01-08 … 01-12 → due 1900-01-12 (Monday–Friday: no calendar for 1900)
+    assert old.due_on == dt.date(1900, 1, 12) and old.working_days_elapsed == 10
+
+
+def test_an_absurd_permitted_total_is_computed_not_crashed_on() -> None:
+    document = annual()
+    assert document.pollutants is not None
+    document.pollutants.totals[0].permitted_t = D("1E-100")  # within the bounds [0, 10⁹]: typed, not refused
+    ratio = compute_annual(document, REF).permitted_ratio["so2"]
+    assert ratio == D("8.5E+101")
