@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/bench_dashboard.py            # SQLite file under /tmp
 
 Seeds with ``benchmarks/seed_scale.py`` (the review queue's seeder) when the database has fewer filings than
-asked, then reports for an administrator (everything) and a provincial reviewer (scope 36):
+asked, then reports for an administrator (everything) and a provincial reviewer (scope 36), each logged in
+with a client of its own, each request in its own app context (as in production; the scope drawn is checked):
 
 - first: derives the facts of every version (once per database, kept in ``version_metric``), then ANALYZE;
 - uncached: every chart's GROUP BY queries and the page render, with the result cache emptied each time;
@@ -86,21 +87,29 @@ def main() -> None:
         derived = version_facts.refresh()
         db.session.commit()
         print(f"derived the facts of {derived} versions in {time.perf_counter() - started:.1f} s "
-              "(once per database: what the first queue or dashboard view after seeding or migration 0007 does)")
+              "(once per database: what `portal derive-facts`, or `portal serve`/`worker` at start-up, does after "
+              "seeding or migration 0007)")
         # Planner statistics of the filled tables, as autovacuum would gather them (it is off on some servers,
         # and SQLite has none until ANALYZE): without them PostgreSQL nests loops over "empty" tables.
         db.session.execute(text("ANALYZE"))
         db.session.commit()
         total = db.session.scalar(select(func.count(Filing.id)))
         print(f"dashboard on {db.engine.dialect.name} with {total} filings (in-process, Flask test client)")
-        for email in ("bench-admin@bench.cn", "bench-reviewer@bench.cn"):
-            client = app.test_client()
-            client.post("/login", data={"email": email, "password": PASSWORD})
-            print(f" {email}:")
-            _report("first view", _timed(client, "/dashboard/", 1))
-            _report("uncached (all GROUP BY queries)", _timed(client, "/dashboard/", 20, dashboard._cache.clear))
-            _report("uncached, one year", _timed(client, "/dashboard/?year=2024", 20, dashboard._cache.clear))
-            _report("cached (no data changed)", _timed(client, "/dashboard/", 50))
+    # Outside the app context above: each request pushes its own, as in production. Inside it, every request
+    # reused that one context and Flask-Login's user cached in its ``g``, so the "reviewer" figures were the
+    # administrator's (whose first request cached it). Each user has a client of its own.
+    for email, scope in (("bench-admin@bench.cn", "all"), ("bench-reviewer@bench.cn", "region:36")):
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302, f"{email} could not log in"
+        print(f" {email} (dashboard scope {scope}):")
+        dashboard._cache.clear()
+        _report("first view", _timed(client, "/dashboard/", 1))
+        _report("uncached (all GROUP BY queries)", _timed(client, "/dashboard/", 20, dashboard._cache.clear))
+        _report("uncached, one year", _timed(client, "/dashboard/?year=2024", 20, dashboard._cache.clear))
+        _report("cached (no data changed)", _timed(client, "/dashboard/", 50))
+        measured = {key[0] for key in dashboard._cache}
+        assert measured == {scope}, f"the pages of {email} drew the dashboard of {measured}, not of {scope}"
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ from portal.rules.registry import REGISTRY  # noqa: E402
 from portal.services import accounts  # noqa: E402
 from portal.services.filings import CERTIFICATION_STATEMENT_EN, CERTIFICATION_STATEMENT_ZH  # noqa: E402
 from portal.services.reference import current_reference  # noqa: E402
-from portal.services.review import summary_values  # noqa: E402
+from portal.services.versions import summary_values  # noqa: E402
 
 DEMO = ROOT / "portal" / "demo_data"
 YEARS = (2021, 2022, 2023, 2024)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # Flask is imported by create_app: `portal check` imports this package and needs no Flask
+    from flask import Flask
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the portal: config, extensions, blueprints, error handlers, CLI — in that order."""
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=True)
     from .config import Config, env_overrides
 

@@ -1,18 +1,37 @@
-"""The ``portal`` command line: check, seed-demo, serve, worker, and Flask's own commands (db …).
+"""The ``portal`` command line: check, render, xlsx, import, seed-demo, derive-facts, serve, worker, ``db`` (Flask-Migrate).
 
-``check`` needs neither a server nor a database (filing-format.md); commands that touch the database
-commit once at their end.
+A plain click group, not Flask's: ``check``, ``render FILE`` and ``xlsx`` need neither a server nor a
+database (filing-format.md), so they import neither Flask nor the application and start in a fraction of the
+time building the web application takes (``benchmarks/bench_startup.py``). Commands that need the
+application create it when they run (:func:`needs_app`); ``db``, ``shell``, ``routes`` and ``run`` are
+Flask's and Flask-Migrate's own commands, imported only when named. Commands that touch the database commit
+once at their end.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Commands of Flask and Flask-Migrate, imported only when one of them is run (or ``--help`` lists them).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("flask_migrate.cli", "db"),
+    "shell": ("flask.cli", "shell_command"),
+    "routes": ("flask.cli", "routes_command"),
+    "run": ("flask.cli", "run_command"),
+}
 
 
 def _create_app() -> Flask:
@@ -21,7 +40,47 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def _script_info(ctx: click.Context) -> Any:
+    """Return the ScriptInfo Flask's commands load the app from: the caller's (a test runner's), else ours."""
+    from flask.cli import ScriptInfo
+
+    info = ctx.find_object(ScriptInfo)
+    if info is None:
+        info = ScriptInfo(create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False)
+        ctx.find_root().obj = info
+    return info
+
+
+def needs_app(f: F) -> F:
+    """Run the command inside an application context, creating the application only now (not for check)."""
+
+    @click.pass_context
+    def decorator(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        from flask import current_app
+
+        if not current_app:  # `flask --app wsgi …` and test runners have one already
+            ctx.with_resource(_script_info(ctx).load_app().app_context())
+        return ctx.invoke(f, *args, **kwargs)
+
+    return functools.update_wrapper(decorator, f)  # type: ignore[return-value]
+
+
+class PortalGroup(click.Group):
+    """Hold the portal's commands; Flask's and Flask-Migrate's are imported only when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, name = LAZY_COMMANDS[cmd_name]
+            _script_info(ctx)  # their @with_appcontext loads the app from it
+            command: click.Command = getattr(importlib.import_module(module), name)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=PortalGroup)
 def main() -> None:
     """Run the 减污降碳协同申报平台 portal's commands."""
 
@@ -60,10 +119,28 @@ def render_command(file: Path | None, filing_id: int | None, number: int | None,
         from .checking_cli import run_render
 
         sys.exit(run_render(file, pdf_out, xlsx_out))
-    with _create_app().app_context():
-        from .checking_cli import run_render_version
+    assert filing_id is not None
+    _render_version(filing_id, number, pdf_out, xlsx_out)
 
-        sys.exit(run_render_version(filing_id, number, pdf_out, xlsx_out))  # type: ignore[arg-type]
+
+@needs_app
+def _render_version(filing_id: int, number: int | None, pdf_out: Path | None, xlsx_out: Path | None) -> None:
+    from .checking_cli import run_render_version
+
+    sys.exit(run_render_version(filing_id, number, pdf_out, xlsx_out))
+
+
+@main.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Trust the certificates in this PEM file instead of this installation's.")
+@click.option("--document", "document_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the embedded canonical document (JSON) here.")
+def verify_command(file: Path, cert: Path | None, document_out: Path | None) -> None:
+    """Check a PDF copy of record: signature over the whole file, embedded document's hash (exit 0 / 1)."""
+    from .verify_cli import run_verify
+
+    sys.exit(run_verify(file, cert, document_out))
 
 
 @main.command("xlsx")
@@ -82,7 +159,7 @@ def xlsx_command(files: tuple[Path, ...], out: Path) -> None:
 @click.option("--as", "email", help="Import as this user (filer or signatory of the enterprises); default: as the system.")
 @click.option("--errors", "errors_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the annotated workbook on errors (default: FILE.errors.xlsx).")
-@with_appcontext
+@needs_app
 def import_command(file: Path, email: str | None, errors_out: Path | None) -> None:
     """Load an upload workbook into the database as drafts, all or nothing (exit 0 / 1 errors / 2 refused)."""
     from sqlalchemy import select
@@ -115,7 +192,7 @@ def import_command(file: Path, email: str | None, errors_out: Path | None) -> No
 
 
 @main.command("seed-demo")
-@with_appcontext
+@needs_app
 def seed_demo_command() -> None:
     """Load demo enterprises in both provinces with one user per role (idempotent)."""
     from .demo import seed_demo
@@ -126,10 +203,37 @@ def seed_demo_command() -> None:
     click.echo("演示数据已就绪 / demo data ready" + (f" (+{created})" if created else ""))
 
 
+@main.command("derive-facts")
+@needs_app
+def derive_facts_command() -> None:
+    """Derive the review queue's counts and the dashboard's figures of versions that lack them (idempotent)."""
+    from .extensions import db
+    from .services import version_facts
+
+    derived = version_facts.refresh()
+    db.session.commit()
+    click.echo(f"已汇总 {derived} 个版本 / derived the facts of {derived} version(s)")
+
+
+def _derive_missing_facts(app: Flask) -> None:
+    """Derive the facts of versions written outside submit() (demo seed, scripts, migration 0007) at start-up.
+
+    The queue and the dashboard only read them: a page view never writes (portal.web.transaction).
+    """
+    from .extensions import db
+    from .services import version_facts
+
+    with app.app_context():
+        derived = version_facts.refresh_safely()
+        db.session.commit()
+    if derived:
+        click.echo(f"已汇总 {derived} 个版本 / derived the facts of {derived} version(s)", err=True)
+
+
 @main.command("notify-deadlines")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date to judge deadlines on (default: today).")
-@with_appcontext
+@needs_app
 def notify_deadlines_command(today: object) -> None:
     """Send overdue and approaching-deadline notices for GHG reports (idempotent), then the mail outbox."""
     import datetime as dt
@@ -148,7 +252,7 @@ def notify_deadlines_command(today: object) -> None:
 
 
 @main.command("send-mail")
-@with_appcontext
+@needs_app
 def send_mail_command() -> None:
     """Send the e-mail outbox (retries messages that failed before)."""
     from flask import current_app
@@ -171,6 +275,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
     app = _create_app()
+    _derive_missing_facts(app)
     from .jobs import get_queue
 
     queue = get_queue(app)
@@ -198,6 +303,7 @@ def worker_command(threads: int | None) -> None:
     if queue.mode == "immediate":
         raise click.UsageError("PORTAL_JOB_QUEUE=immediate runs jobs where they are queued: no worker needed")
     reap_stale_jobs(app)  # jobs whose worker died while nobody was watching are shown interrupted, not running
+    _derive_missing_facts(app)
     click.echo(f"portal worker on {queue.mode} queue {queue.huey.name!r}, pid {os.getpid()}", err=True)
     queue.consumer(threads or int(app.config.get("JOB_WORKERS") or 1)).run()
 
@@ -205,5 +311,6 @@ def worker_command(threads: int | None) -> None:
 def register_app_commands(app: Flask) -> None:
     """Register commands that need the app on ``flask --app wsgi``, too."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(derive_facts_command)
     app.cli.add_command(notify_deadlines_command)
     app.cli.add_command(send_mail_command)

@@ -48,6 +48,17 @@ class Config:
     SMTP_STARTTLS = False
     SMTP_TIMEOUT = 10
     NOTIFY_DUE_SOON_DAYS = 30  # a GHG report due within this many days gets an "approaching" notice
+    # The key that signs the PDF copies of record (README "Copy of record"). Unset: generated once, with a
+    # self-signed certificate naming INSTALLATION_NAME, in <instance>/copy-of-record/. Production: a key
+    # and a certificate issued by a CA (PEM), the CA's intermediate certificates, and the key's password.
+    SIGNING_KEY_PATH: str | None = None
+    SIGNING_CERT_PATH: str | None = None
+    SIGNING_CHAIN_PATH: str | None = None
+    SIGNING_KEY_PASSWORD: str | None = None
+    # Earlier signing certificates (PEM bundle) whose copies /verify and `portal verify` still accept after
+    # the key was replaced.
+    SIGNING_PREVIOUS_CERTS_PATH: str | None = None
+    INSTALLATION_NAME = ""  # names the installation in a generated certificate; empty → the host name
 
 
 def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The JSON API (``/api/v1``) over the same services and permission predicates as the web pages.
 
-Authentication is a bearer token (``Authorization: Bearer <token>``) issued on ``/account/api-token``;
+Authentication is a bearer token (``Authorization: Bearer <token>``) issued on ``/account/api-token``
+(``portal.web.account``);
 only its SHA-256 is stored (``user.api_token_hash``). A browser session may *read* a draft, but never
 write one: writes need the token, so the API is exempt from CSRF without being open to it. Every denial
 of a record outside the caller's scope is a 404, as on the web pages.
@@ -23,7 +24,7 @@ from ..extensions import csrf, db
 from ..models import Filing, User
 from ..services import checking
 from ..services import filings as filing_service
-from ..services.errors import ServiceError, StaleDraft
+from ..services.errors import NotFound, ServiceError, StaleDraft
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; a session cookie is never accepted for writes (see _caller)
@@ -136,14 +137,15 @@ def draft(filing_id: int) -> Response:
                   for v in getattr(exc, "violations", ())]
         return _json({"error": {"path": exc.path, "message_zh": exc.message_zh, "message_en": exc.message_en,
                                 "errors": errors}}, 422)
+    # A refusal is answered with an error status, so the request's transaction is rolled back
+    # (portal.web.transaction); a success is committed after this returns.
     try:
         filing_service.save_draft(user, filing, document, filing.revision)
     except StaleDraft as exc:
-        db.session.rollback()
         return _error(412, exc.message_zh, exc.message_en)
+    except NotFound:
+        return _error(404, "未找到", "not found")
     except ServiceError as exc:
-        db.session.rollback()
         return _json({"error": {"path": exc.field or "", "message_zh": exc.message_zh,
                                 "message_en": exc.message_en}}, 422)
-    db.session.commit()
     return _draft_body(filing)

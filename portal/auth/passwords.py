@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -28,5 +30,11 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-# A fixed hash to verify against when the e-mail is unknown, so a login takes as long either way.
-DUMMY_HASH = _hasher.hash("not-a-real-password-ever")
+@cache
+def dummy_hash() -> str:
+    """Return a fixed hash to verify against when the e-mail is unknown, so a login takes as long either way.
+
+    Made on first use, not at import: a full-strength argon2 hash takes 64 MiB and tens of milliseconds, which
+    every process importing this module (the command line, each worker) paid for nothing.
+    """
+    return _hasher.hash("not-a-real-password-ever")

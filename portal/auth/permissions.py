@@ -45,3 +45,21 @@ def can_sign_filing(user: Principal, enterprise_id: int) -> bool:
 def can_review(user: Principal, region_code: str) -> bool:
     """Return whether the user may comment on, return and accept filings of this region."""
     return in_scope(user.reviewer_scope, region_code)
+
+
+def is_reviewer(user: Principal) -> bool:
+    """Return whether the user reviews a region (and so may remind its overdue enterprises)."""
+    return bool(user.reviewer_scope)
+
+
+def can_administer(user: Principal) -> bool:
+    """Return whether the user may manage users, enterprises, memberships and reference data."""
+    return user.is_admin
+
+
+def can_import_for(user: Principal, enterprise_id: int) -> bool:
+    """Return whether an upload of the user may create or update the enterprise's drafts.
+
+    Filers and signatories import for their own enterprises, administrators for any.
+    """
+    return user.is_admin or enterprise_id in user.enterprise_ids()

@@ -23,8 +23,9 @@ from portal.domain.findings import Finding
 
 from .formatting import display
 from .labels import CodeLabels
+from .layout import TableLayout, layout_table
 from .meta import RenderMeta
-from .view import Column, FilingView, build_view
+from .view import Column, FilingView, Table, build_view
 
 if TYPE_CHECKING:
     from portal.calc.results import CpaComputed, GhgComputed
@@ -122,7 +123,10 @@ def render_view_html(view: FilingView) -> str:
     def text(column: Column, value: Any) -> str:
         return display(column, value, view.labels)
 
-    return template.render(v=view, text=text)
+    def layout(table: Table) -> TableLayout:  # v2 and later: column widths and orientation
+        return layout_table(table, text)
+
+    return template.render(v=view, text=text, layout=layout)
 
 
 def render_filing_html(

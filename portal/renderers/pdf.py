@@ -14,11 +14,15 @@ WeasyPrint is imported lazily, so that the web app and the Excel filing do not p
 from __future__ import annotations
 
 import ctypes.util
+import datetime as dt
+import hashlib
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portal.domain.codec import canonical_json
 from portal.domain.documents import Document
 from portal.domain.findings import Finding
 
@@ -149,8 +153,41 @@ def check_pdf_prerequisites() -> None:
     _ready = True
 
 
-def html_to_pdf(html: str, *, base_dir: Path, url_fetcher: AssetURLFetcher | None = None) -> bytes:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchivalFacts:
+    """Hold what a copy of record states about itself (XMP) and carries inside it (its canonical JSON).
+
+    Every PDF the portal renders — drafts included — is PDF/A-3b, tagged, and embeds the canonical JSON of
+    the document it shows as an associated file (``document.json``, AFRelationship /Source): the printed
+    text and the data it was printed from travel together, and ``verify_pdf`` hashes the embedded JSON.
+    """
+
+    title: str
+    kind: str
+    kind_zh: str
+    year: int | None
+    enterprise: str
+    uscc: str | None
+    sha256: str
+    status: str
+    version: int | None
+    template: str  # "ghg_annual_report/v2"
+    document_json: bytes  # canonical JSON, UTF-8: hashes to ``sha256``
+    #: creation time written into the metadata and the attachment; None = now (drafts)
+    created: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        if hashlib.sha256(self.document_json).hexdigest() != self.sha256:
+            # The hash printed on every page must be the hash of the document inside the file.
+            raise ValueError("the embedded document does not hash to the stated SHA-256")
+
+
+def html_to_pdf(html: str, *, base_dir: Path, url_fetcher: AssetURLFetcher | None = None,
+                archival: ArchivalFacts | None = None) -> bytes:
     """Return the PDF of ``html``, resolving relative URLs against ``base_dir`` with the locked-down fetcher.
+
+    With ``archival`` the PDF is a tagged PDF/A-3b with XMP metadata and the canonical JSON embedded
+    (``render_pdf`` always passes it); without, a plain PDF (tests of the templates' sandbox).
 
     Raise :class:`~portal.renderers.fetcher.AssetRefused` when the HTML or its stylesheets ask for anything
     but ``data:`` URIs and files under ``report_templates`` — rendering stops rather than print a copy of
@@ -160,6 +197,7 @@ def html_to_pdf(html: str, *, base_dir: Path, url_fetcher: AssetURLFetcher | Non
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    from .archival import archival_options
     from .fetcher import AssetRefused, AssetURLFetcher
 
     base = base_dir.resolve()
@@ -168,8 +206,12 @@ def html_to_pdf(html: str, *, base_dir: Path, url_fetcher: AssetURLFetcher | Non
     fetcher = url_fetcher if url_fetcher is not None else AssetURLFetcher()
     refused_before = len(fetcher.refused)
     try:
-        document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher)
-        pdf = document.write_pdf()
+        document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+        if archival is None:
+            pdf = document.write_pdf()
+        else:
+            options = archival_options(document, archival)
+            pdf = document.write_pdf(**options)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__
         raise AssetRefused(str(cause) if cause is not None else str(exc)) from None
@@ -189,12 +231,20 @@ def render_pdf(
     template_version: str | None = None,
     url_fetcher: AssetURLFetcher | None = None,
 ) -> bytes:
-    """Return the PDF copy of record of one filing (see ``render_filing_html`` for the arguments).
+    """Return the PDF copy of record of one filing (see ``render_filing_html`` for the arguments), unsigned.
 
+    The PDF is tagged PDF/A-3b with XMP metadata (title, enterprise, year, kind, hash) and embeds the
+    document's canonical JSON; a submitted version's copy is then signed with ``signing.sign_pdf``.
     Refuses to start (:class:`PdfPrerequisiteError`) when HarfBuzz's subsetter or the CJK font is missing.
     """
     check_pdf_prerequisites()
     version = template_version or latest_template_version(document.kind)
     view = build_view(document, computed, findings, meta, labels=labels, template_version=version)
     html = render_view_html(view)
-    return html_to_pdf(html, base_dir=template_dir(view.kind, version), url_fetcher=url_fetcher)
+    facts = ArchivalFacts(
+        title=view.title, kind=view.kind, kind_zh=view.kind_zh, year=view.year, enterprise=view.enterprise_name,
+        uscc=view.uscc, sha256=view.sha256, status=meta.status, version=meta.version,
+        template=f"{view.kind}/{version}", document_json=canonical_json(document).encode("utf-8"),
+        created=meta.submitted_at,
+    )
+    return html_to_pdf(html, base_dir=template_dir(view.kind, version), url_fetcher=url_fetcher, archival=facts)

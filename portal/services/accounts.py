@@ -1,17 +1,24 @@
-"""Accounts: authenticate, create and edit users, enterprises and memberships (audited)."""
+"""Accounts: authenticate, create and edit users, enterprises and memberships, API tokens (audited).
+
+Administrators manage users, enterprises and memberships (``actor=None``: the system — the demo seed,
+scripts); a user manages their own API token and language.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ..auth.passwords import DUMMY_HASH, MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from ..auth.passwords import MIN_PASSWORD_LENGTH, dummy_hash, hash_password, needs_rehash, verify_password
 from ..domain import codes
+from ..domain.codec import sha256_text
 from ..extensions import db
 from ..models import Enterprise, Membership, User
 from ..models.accounts import new_session_token
 from . import audit
+from .access import require_admin, require_self
 from .errors import ServiceError
 
 USER_FIELDS = ("email", "name", "active", "is_admin", "reviewer_scope", "locale")
@@ -30,7 +37,7 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user with this e-mail and password, or None (in constant-ish time)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
@@ -63,6 +70,7 @@ def _check_scope(scope: str | None) -> None:
 
 def create_user(actor: User | None, *, email: str, name: str, password: str, **fields: Any) -> User:
     """Create a user with an argon2 password hash."""
+    require_admin(actor)
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise ServiceError("该邮箱已被使用", "this e-mail is already in use", field="email")
@@ -75,8 +83,9 @@ def create_user(actor: User | None, *, email: str, name: str, password: str, **f
     return user
 
 
-def update_user(actor: User, user: User, *, password: str | None = None, **fields: Any) -> User:
+def update_user(actor: User | None, user: User, *, password: str | None = None, **fields: Any) -> User:
     """Edit a user; a new password or deactivation ends the user's sessions."""
+    require_admin(actor)
     before = snapshot(user, USER_FIELDS)
     if "email" in fields:
         fields["email"] = fields["email"].strip().lower()
@@ -118,6 +127,7 @@ def _check_enterprise(fields: dict[str, Any], enterprise_id: int | None) -> None
 
 def create_enterprise(actor: User | None, **fields: Any) -> Enterprise:
     """Register an enterprise after checking its codes (ENT-001…003 on the master record)."""
+    require_admin(actor)
     _check_enterprise(fields, None)
     enterprise = Enterprise(**fields)
     db.session.add(enterprise)
@@ -126,8 +136,9 @@ def create_enterprise(actor: User | None, **fields: Any) -> Enterprise:
     return enterprise
 
 
-def update_enterprise(actor: User, enterprise: Enterprise, **fields: Any) -> Enterprise:
+def update_enterprise(actor: User | None, enterprise: Enterprise, **fields: Any) -> Enterprise:
     """Edit an enterprise's master profile."""
+    require_admin(actor)
     _check_enterprise(fields, enterprise.id)
     before = snapshot(enterprise, ENTERPRISE_FIELDS)
     for key, value in fields.items():
@@ -140,6 +151,7 @@ def update_enterprise(actor: User, enterprise: Enterprise, **fields: Any) -> Ent
 
 def add_membership(actor: User | None, user: User, enterprise: Enterprise, role: str) -> Membership:
     """Make the user a filer or signatory of the enterprise (idempotent)."""
+    require_admin(actor)
     if role not in ("filer", "signatory"):
         raise ServiceError("角色无效", "invalid role", field="role")
     existing = db.session.scalar(
@@ -157,10 +169,39 @@ def add_membership(actor: User | None, user: User, enterprise: Enterprise, role:
     return membership
 
 
-def remove_membership(actor: User, membership: Membership) -> None:
+def remove_membership(actor: User | None, membership: Membership) -> None:
     """Remove a membership."""
+    require_admin(actor)
     audit.record(actor, "membership.remove", "membership", membership.id,
                  before={"user_id": membership.user_id, "enterprise_id": membership.enterprise_id,
                          "role": membership.role})
     db.session.delete(membership)
+    db.session.flush()
+
+
+def issue_api_token(actor: User, user: User) -> str:
+    """Give the user a new API token and return it: shown once, only its SHA-256 is kept (the API looks it up)."""
+    require_self(actor, user)
+    token = secrets.token_urlsafe(32)
+    user.api_token_hash = sha256_text(token)
+    db.session.flush()
+    audit.record(actor, "account.api_token_issue", "user", user.id)
+    return token
+
+
+def revoke_api_token(actor: User, user: User) -> bool:
+    """Revoke the user's API token; return False when there was none."""
+    require_self(actor, user)
+    if user.api_token_hash is None:
+        return False
+    user.api_token_hash = None
+    db.session.flush()
+    audit.record(actor, "account.api_token_revoke", "user", user.id)
+    return True
+
+
+def set_locale(actor: User, user: User, locale: str) -> None:
+    """Remember the user's interface language on the account."""
+    require_self(actor, user)
+    user.locale = locale
     db.session.flush()

@@ -16,8 +16,9 @@ from ..extensions import db
 from ..models import Filing
 from ..rules import TriggerStatus, mandatory_audit_indicators
 from .checking import CHINA_TZ
-from .filings import draft_document, version_document
+from .filings import draft_document
 from .reference import current_reference
+from .versions import version_document
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..extensions import db
-from ..models import Filing, FilingVersion
+from ..models import Filing
 from ..rules.registry import AuditRecord
+from .versions import previous_accepted, version_document
 
 if TYPE_CHECKING:
     from ..rules import CheckOutcome
@@ -19,23 +20,9 @@ if TYPE_CHECKING:
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 
-def previous_accepted(filing: Filing) -> FilingVersion | None:
-    """Return the latest version of the enterprise's accepted filing of the same kind for the year before."""
-    previous = db.session.scalar(
-        select(Filing).where(
-            Filing.enterprise_id == filing.enterprise_id, Filing.kind == filing.kind,
-            Filing.year == filing.year - 1, Filing.status == "accepted",
-        )
-    )
-    if previous is None or not previous.versions:
-        return None
-    return previous.versions[-1]
-
-
 def audit_history(enterprise_id: int) -> list[AuditRecord]:
     """Return the enterprise's accepted clean-production audits as audit records (CPA-001, CPA-011)."""
     from ..calc.cpa import finished_on
-    from .filings import version_document
 
     records = []
     accepted = db.session.scalars(select(Filing).where(
@@ -52,7 +39,6 @@ def audit_history(enterprise_id: int) -> list[AuditRecord]:
 def run(document: Document, *, filing: Filing | None = None, filing_date: dt.date | None = None) -> CheckOutcome:
     """Compute and run every rule on ``document`` with the previous accepted year as context."""
     from ..rules import check_document
-    from .filings import version_document
     from .reference import current_reference
 
     previous_doc = None

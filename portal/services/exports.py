@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -28,9 +25,8 @@ from ..models import Enterprise, Filing, FilingVersion, User
 from ..reference import FileReference
 from .errors import ServiceError
 
-#: PDFs larger than this are not a copy of record of ours (a typical one is 100–300 KB)
+#: PDFs larger than this are not a copy of record of ours (a typical one is 100–600 KB)
 MAX_VERIFY_PDF_BYTES = 10 * 1024 * 1024
-_HASH = re.compile(r"\b[0-9a-f]{64}\b")
 
 
 @dataclass(frozen=True)
@@ -50,8 +46,8 @@ def _inputs_for_version(version: FilingVersion) -> tuple[Document, Any, list[Fin
     """Return (document, computed, findings, meta, reference) of a version, refusing a tampered one."""
     from ..renderers import RenderMeta
     from ..rules import check_document
-    from .filings import version_document
     from .reference import reference_as_of
+    from .versions import version_document
 
     document = version_document(version)  # verifies the SHA-256 first
     ref = reference_as_of(version.submitted_at)
@@ -82,12 +78,13 @@ def _base_name(filing: Filing, suffix: str) -> str:
 
 
 def version_pdf(version: FilingVersion) -> Rendered:
-    """Return the PDF copy of record of a submitted version (hash verified before rendering)."""
+    """Return the signed PDF copy of record of a submitted version (hash verified before rendering)."""
     from ..renderers import labels_from_reference, render_pdf
+    from . import signing
 
     document, computed, findings, meta, ref = _inputs_for_version(version)
     content = render_pdf(document, computed, findings, meta, labels=labels_from_reference(ref, document))
-    return Rendered(content, _base_name(version.filing, f"v{version.number}.pdf"), PDF_MIME)
+    return Rendered(signing.sign(content), _base_name(version.filing, f"v{version.number}.pdf"), PDF_MIME)
 
 
 def version_xlsx(version: FilingVersion) -> Rendered:
@@ -180,33 +177,15 @@ def consolidated_workbook(actor: User, *, year: int, kind: str | None = None) ->
 class Verification:
     """Hold what verifying a PDF or a hash found out."""
 
-    sha256: str | None  # the hash printed in the PDF (or pasted)
-    version: FilingVersion | None  # the submitted version it names, among those the user may see
-    content_matches: bool | None  # for an uploaded PDF: whether its text is the text of our rendering
+    sha256: str | None  # the document hash the PDF carries (or the pasted one)
+    version: FilingVersion | None  # the submitted version with that hash, among those the user may see
+    #: for an uploaded PDF: the signature and embedded-document check (None for a pasted hash)
+    check: Any = None
 
-
-def pdf_text(content: bytes, *, timeout: float = 20.0) -> str:
-    """Return the text of a PDF with poppler's pdftotext in a child process (bounded time, never in-process)."""
-    if not content.startswith(b"%PDF-"):
-        raise ServiceError("上传的文件不是 PDF", "the uploaded file is not a PDF", field="pdf")
-    if len(content) > MAX_VERIFY_PDF_BYTES:
-        raise ServiceError("PDF 文件过大（上限 10 MB）", "the PDF is too large (limit 10 MB)", field="pdf")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "copy.pdf"
-        path.write_bytes(content)
-        try:
-            result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"],
-                                    capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise ServiceError("PDF 解析超时", "reading the PDF took too long", field="pdf") from None
-    if result.returncode != 0:
-        raise ServiceError("无法读取该 PDF 的文字", "cannot read the text of this PDF", field="pdf")
-    return result.stdout.decode("utf-8", "replace")
-
-
-def _comparable(text: str) -> str:
-    """Return the text without whitespace, which layout may move without changing a word."""
-    return re.sub(r"\s+", "", text)
+    @property
+    def rejected(self) -> bool:
+        """Return whether an uploaded PDF failed the signature or hash check."""
+        return self.check is not None and not self.check.ok
 
 
 def find_versions_by_hash(sha256: str, visible: Any) -> FilingVersion | None:
@@ -222,25 +201,26 @@ def verify_hash(text: str, visible: Any) -> Verification:
     digest = text.strip().lower()
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise ServiceError("哈希值应为 64 位十六进制字符", "a SHA-256 is 64 hexadecimal characters", field="sha256")
-    return Verification(digest, find_versions_by_hash(digest, visible), None)
+    return Verification(digest, find_versions_by_hash(digest, visible))
 
 
 def verify_pdf(content: bytes, visible: Any) -> Verification:
-    """Check an uploaded PDF: find the hash in its footer, then compare its text with our own rendering.
+    """Check an uploaded PDF: the portal's signature over the whole file, the embedded document's hash.
 
-    The hash alone proves nothing about the figures around it (anyone can copy a footer), so the text of
-    the upload must equal the text of the copy of record rendered now from the frozen version.
+    Only then is the hash looked up among the submitted versions the user may see (one the user may not
+    see is "not found", as for a pasted hash). Text is never compared: an image pasted over a figure
+    leaves the text as it was, but not the signature.
     """
-    text = pdf_text(content)
-    hashes = set(_HASH.findall(text))
-    if not hashes:
-        return Verification(None, None, None)
-    for digest in sorted(hashes):
-        version = find_versions_by_hash(digest, visible)
-        if version is not None:
-            ours = pdf_text(version_pdf(version).content)
-            return Verification(digest, version, _comparable(ours) == _comparable(text))
-    return Verification(sorted(hashes)[0], None, None)
+    from . import signing
+
+    if not content.startswith(b"%PDF-"):
+        raise ServiceError("上传的文件不是 PDF", "the uploaded file is not a PDF", field="pdf")
+    if len(content) > MAX_VERIFY_PDF_BYTES:
+        raise ServiceError("PDF 文件过大（上限 10 MB）", "the PDF is too large (limit 10 MB)", field="pdf")
+    check = signing.verify(content)
+    if not check.ok:
+        return Verification(check.sha256, None, check)
+    return Verification(check.sha256, find_versions_by_hash(check.sha256, visible), check)
 
 
 def today_year() -> int:

@@ -1,7 +1,10 @@
-"""The life of a filing: open and save drafts, submit certified versions, return and accept.
+"""The life of a filing: open and save drafts, submit certified versions.
 
-All status changes go through :func:`_transition`, the one place that knows the state machine
+All status changes go through :func:`transition`, the one place that knows the state machine
 (draft → submitted → returned → resubmitted → … → accepted); the database CHECK constraints back it up.
+The regulator's two decisions, return and accept, are :func:`portal.services.review.return_filing` and
+:func:`portal.services.review.accept_filing`: what a decision needs around the transition (comments, the
+verdicts on explanations) is the review's.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion, User
 from ..rules import RULES_VERSION
-from . import audit, checking, notifications
+from . import audit, checking, notifications, version_facts
+from .access import require_edit, require_sign
 from .accounts import verify_user_password
 from .errors import IllegalTransition, ServiceError, StaleDraft
 
@@ -85,19 +89,6 @@ def draft_document(filing: Filing) -> Document:
     return document_from_json(filing.draft_json)
 
 
-def version_document(version: FilingVersion) -> Document:
-    """Return a submitted version's frozen document after verifying its hash."""
-    if sha256_text(version.canonical_json) != version.sha256:
-        raise ServiceError("版本内容与其哈希值不符，拒绝使用", "the version does not match its hash; refusing to use it")
-    return document_from_json(version.canonical_json)
-
-
-def find_version(filing_id: int, number: int) -> FilingVersion | None:
-    """Return submitted version ``number`` of the filing, if any."""
-    return db.session.scalar(
-        select(FilingVersion).where(FilingVersion.filing_id == filing_id, FilingVersion.number == number))
-
-
 def find_filing(enterprise_id: int, kind: str, year: int) -> Filing | None:
     """Return the filing of (enterprise, kind, year), if any."""
     return db.session.scalar(
@@ -105,8 +96,9 @@ def find_filing(enterprise_id: int, kind: str, year: int) -> Filing | None:
     )
 
 
-def open_draft(actor: User, enterprise: Enterprise, kind: str, year: int) -> Filing:
+def open_draft(actor: User | None, enterprise: Enterprise, kind: str, year: int) -> Filing:
     """Return the filing of (enterprise, kind, year), creating it with an empty draft if needed."""
+    require_edit(actor, enterprise)
     filing = find_filing(enterprise.id, kind, year)
     if filing is not None:
         return filing
@@ -134,18 +126,32 @@ def _check_identity(filing: Filing, document: Document) -> None:
         )
 
 
-def save_draft(actor: User, filing: Filing, document: Document, expected_revision: int | None, *,
-               canonical: str | None = None) -> Filing:
+def save_draft(actor: User | None, filing: Filing, document: Document, expected_revision: int | None) -> Filing:
     """Store a new draft, refusing if someone else saved since ``expected_revision`` was read.
 
-    ``canonical``: the document's canonical JSON when the caller has it already (the bulk import).
+    ``actor``: a filer or signatory of the enterprise (anyone else gets NotFound), or None for the system.
     """
+    require_edit(actor, filing)
+    return _store_draft(actor, filing, document, expected_revision, canonical_json(document))
+
+
+def save_imported_draft(actor: User | None, filing: Filing, document: Document, canonical: str) -> Filing:
+    """Store a document of an upload workbook as the filing's draft (identity checks, locking, audit).
+
+    The import checked the actor for every row of the workbook first (``auth.permissions.can_import_for``:
+    filers and signatories for their enterprises, administrators for any — a refused row is a cell error,
+    not a 404). ``canonical`` is the document's canonical JSON, already computed to compare with the draft.
+    """
+    return _store_draft(actor, filing, document, None, canonical)
+
+
+def _store_draft(actor: User | None, filing: Filing, document: Document, expected_revision: int | None,
+                 text: str) -> Filing:
     if filing.status not in EDITABLE_STATUSES:
         raise ServiceError("已通过的申报不能再修改", "an accepted filing can no longer be changed")
     if expected_revision is not None and expected_revision != filing.revision:
         raise StaleDraft()
     _check_identity(filing, document)
-    text = canonical_json(document) if canonical is None else canonical
     if text == filing.draft_json:
         return filing
     before = json.loads(filing.draft_json)
@@ -163,7 +169,8 @@ def _diff_summary(before: dict[str, Any], after: dict[str, Any]) -> dict[str, An
     return {key: before.get(key) for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
 
 
-def _transition(actor: User, filing: Filing, to: str, action: str) -> None:
+def transition(actor: User, filing: Filing, to: str, action: str) -> None:
+    """Move the filing to status ``to`` by ``action`` (submit, return, accept), audited; refuse any other move."""
     if TRANSITIONS.get((filing.status, to)) != action:
         raise IllegalTransition(
             f"状态为“{filing.status}”的申报不能执行此操作", f"a filing in status {filing.status!r} cannot be {action}ed"
@@ -203,8 +210,7 @@ def submit(
     The signatory re-enters the password and accepts the certification statement (真实性、完整性、准确性);
     both are checked here, not only in the form, so no channel can skip them.
     """
-    if filing.enterprise_id not in actor.enterprise_ids("signatory"):
-        raise ServiceError("只有本企业的签字人可以提交", "only a signatory of this enterprise can submit")
+    require_sign(actor, filing)
     if not certified:
         raise ServiceError("请阅读并接受真实性、完整性、准确性承诺", "accept the certification statement",
                            field="certified")
@@ -217,7 +223,7 @@ def submit(
     if blocking:
         raise SubmissionBlocked(outcome.findings)
     to = "submitted" if filing.status == "draft" else "resubmitted"
-    _transition(actor, filing, to, "submit")
+    transition(actor, filing, to, "submit")
     text = canonical_json(document)
     number = filing.current_version + 1
     version = FilingVersion(
@@ -235,37 +241,9 @@ def submit(
     db.session.flush()
     audit.record(actor, "version.create", "filing_version", version.id,
                  after={"filing_id": filing.id, "number": number, "sha256": version.sha256})
-    # The queue's summary and the dashboard's figures of the new version (version_facts imports review,
-    # which imports this module).
-    from . import version_facts
-
-    version_facts.record(version, filing.kind)
+    version_facts.record(version, filing.kind)  # the queue's summary and the dashboard's figures
     notifications.filing_event(filing, "submitted")
     return version
-
-
-def return_filing(actor: User, filing: Filing) -> None:
-    """Return a submitted filing to the enterprise for correction."""
-    _require_reviewer(actor, filing)
-    _transition(actor, filing, "returned", "return")
-    db.session.flush()
-    notifications.filing_event(filing, "returned")
-
-
-def accept_filing(actor: User, filing: Filing, now: dt.datetime | None = None) -> None:
-    """Accept a submitted filing."""
-    _require_reviewer(actor, filing)
-    _transition(actor, filing, "accepted", "accept")
-    filing.accepted_at = now or dt.datetime.now(dt.UTC)
-    db.session.flush()
-    notifications.filing_event(filing, "accepted")
-
-
-def _require_reviewer(actor: User, filing: Filing) -> None:
-    from ..auth.permissions import can_review
-
-    if not can_review(actor, filing.enterprise.region_code):
-        raise ServiceError("不在您的审核范围内", "outside your review scope")
 
 
 def with_explanations(document: Document, explanations: dict[str, str]) -> Document:

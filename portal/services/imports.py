@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ..auth.permissions import can_import_for
 from ..domain.codec import canonical_json
 from ..domain.documents import WEB_KINDS, Document
 from ..domain.labels import kind_name
@@ -28,7 +29,7 @@ from ..models import Enterprise, Filing, ImportRecord, User
 from ..renderers.upload_workbook import code_lists_from_reference
 from . import audit
 from .checking import CHINA_TZ
-from .filings import EDITABLE_STATUSES, save_draft
+from .filings import EDITABLE_STATUSES, save_imported_draft
 
 #: progress(stage, done, total): stages "parsed" (rows), "validated" (documents), "stored" (documents)
 Progress = Callable[[str, int, int], None]
@@ -64,9 +65,9 @@ def _record(actor: User | None, sha: str, filename: str, outcome: str, message: 
 
 
 def _may_import(actor: User | None, enterprise: Enterprise) -> bool:
-    # Filers and signatories import for their own enterprises; an administrator (or the command line
-    # run without --as, actor None) for any.
-    return actor is None or actor.is_admin or enterprise.id in actor.enterprise_ids()
+    # The command line run without --as (actor None) imports for any enterprise; a refused row is a cell
+    # error of the workbook, not a 404: the upload names many enterprises at once.
+    return actor is None or can_import_for(actor, enterprise.id)
 
 
 def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tuple[
@@ -262,7 +263,7 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
 def _update(actor: User | None, filing: Filing, document: Document, text: str) -> None:
     # The same path as a draft saved in the forms: identity checks, optimistic locking, audit entry;
     # the canonical JSON already computed to compare with the stored draft is not computed again.
-    save_draft(actor, filing, document, None, canonical=text)  # type: ignore[arg-type]  # actor None: the command line
+    save_imported_draft(actor, filing, document, text)
 
 
 __all__ = ["ImportOutcome", "import_workbook"]

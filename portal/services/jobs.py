@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from ..db import utcnow
 from ..extensions import db
 from ..models import Job, User
-from .errors import ServiceError
+from .errors import NotFound, ServiceError
 
 #: The stages a job reports, in order (the import's progress(stage, done, total) callback).
 STAGES = ("parsed", "validated", "stored")
@@ -75,10 +75,12 @@ def retry(actor: User, job: Job, *, shown_interrupted: bool = False) -> Job:
     ``shown_interrupted``: the job is still recorded running but its heartbeat is stale, so every page
     shows it interrupted; it is recorded so first (the reaper would within a minute), for this attempt only.
     """
+    if job.user_id != actor.id:  # jobs are private to the user who started them
+        raise NotFound()
     if shown_interrupted and job.status == "running":
         finish(job.id, job.attempt, "interrupted", error=(INTERRUPTED_ZH, INTERRUPTED_EN), keep_payload=True)
         db.session.refresh(job)
-    if job.user_id != actor.id or not can_retry(job):
+    if not can_retry(job):
         raise ServiceError("此任务不能重新运行。", "This job cannot be run again.")
     job.status = "queued"
     job.finished_at = None

@@ -19,8 +19,9 @@ from ..domain.labels import kind_name
 from ..extensions import db
 from ..models import Enterprise, Filing, Membership, Notification, OutboxMail, User
 from . import audit
+from .access import require_reviewer
 from .deadlines import ghg_due_date
-from .errors import ServiceError
+from .errors import NotFound
 
 GHG = "ghg_annual_report"
 SITE_ZH, SITE_EN = "减污降碳协同申报平台", "Pollution & Carbon Synergy Reporting Portal"
@@ -170,8 +171,7 @@ def remind_overdue(actor: User, today: dt.date) -> int:
 
     One reminder per enterprise and day, however often the button is pressed; audited.
     """
-    if not actor.reviewer_scope:
-        raise ServiceError("只有审核人可以催报", "only reviewers can send reminders")
+    require_reviewer(actor)
     year = last_due_year(today)
     due = ghg_due_date(year)
     reminded = []
@@ -207,6 +207,8 @@ def recent(user: User, limit: int = 100) -> list[Notification]:
 
 def mark_read(user: User, notice: Notification | None = None, now: dt.datetime | None = None) -> int:
     """Mark one notice of the user (or all of them) read; return how many changed."""
+    if notice is not None and notice.user_id != user.id:
+        raise NotFound()  # another user's notice: as if it did not exist
     stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notice is not None:
         stmt = stmt.where(Notification.id == notice.id)

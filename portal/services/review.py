@@ -1,8 +1,8 @@
 """The regulator's review: the queue, comments and answers, verdicts on explanations, return and accept.
 
-Status changes go through services/filings.py (its ``_transition`` is the state machine); this module adds
-what a decision needs around it: the comments the filer must address on a return, no acceptance while an
-explanation stands rejected, and the per-filing summary the queue reads.
+The one return/accept pair: status changes go through ``services.filings.transition`` (the state machine);
+this module adds what a decision needs around it: the comments the filer must address on a return, no
+acceptance while an explanation stands rejected, and the notices to the enterprise.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, exists, false, func, select
 
-from ..auth.permissions import can_review, in_scope
+from ..auth.permissions import in_scope
 from ..domain.diff import Change, diff_documents, leaves
 from ..extensions import db
 from ..models import (
@@ -33,33 +33,14 @@ from ..models import (
     RuleHit,
     User,
 )
-from . import audit
-from . import filings as filing_service
-from .errors import NotFound, ServiceError
+from . import audit, notifications
+from .access import require_edit, require_review
+from .errors import IllegalTransition, NotFound, ServiceError
+from .filings import transition
+from .versions import current_version, previous_accepted, version_document, version_of
 
 PAGE_SIZE = 50
 UNDER_REVIEW = ("submitted", "resubmitted")
-
-
-# ------------------------------------------------------------------------------------------- summary
-
-
-def summary_values(findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """Return the queue's counts of a version's findings (as stored in ``findings_json``) and its rule ids.
-
-    Written once per version by ``services.version_facts`` (at submit, or lazily for versions written
-    by other channels).
-    """
-    counts = {"error": 0, "warning": 0, "notice": 0}
-    unexplained = 0
-    rules: set[str] = set()
-    for finding in findings:
-        counts[finding["severity"]] += 1
-        rules.add(finding["rule"])
-        if finding["severity"] == "warning" and not finding.get("explained"):
-            unexplained += 1
-    return {"errors": counts["error"], "warnings": counts["warning"], "notices": counts["notice"],
-            "unexplained": unexplained, "rule_ids": " ".join(sorted(rules))}
 
 
 # --------------------------------------------------------------------------------------------- queue
@@ -247,20 +228,16 @@ def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
 # ------------------------------------------------------------------------------------------ comments
 
 
-def _require_reviewer(actor: User, filing: Filing) -> None:
-    if not can_review(actor, filing.enterprise.region_code):
-        raise NotFound()
-
-
 def _require_under_review(filing: Filing) -> None:
     if filing.status not in UNDER_REVIEW:
-        raise ServiceError("只有待审核的申报可以评论或决定", "only a filing awaiting review can be commented on or decided")
+        raise IllegalTransition("只有待审核的申报可以评论或决定",
+                                "only a filing awaiting review can be commented on or decided")
 
 
 def add_comment(actor: User, filing: Filing, *, target_type: str, target: str, visibility: str,
                 body: str) -> ReviewComment:
     """Add a reviewer's comment on the filing's current version (on the whole, a finding or a field)."""
-    _require_reviewer(actor, filing)
+    require_review(actor, filing)
     _require_under_review(filing)
     body = (body or "").strip()
     target = (target or "").strip() if target_type != "filing" else ""
@@ -304,8 +281,7 @@ def comment_or_404(filing: Filing, comment_id: int, *, for_filer: bool) -> Revie
 
 def answer_comment(actor: User, filing: Filing, comment: ReviewComment, text: str) -> ReviewComment:
     """Store the enterprise's answer to a visible comment (changeable until the filing is resubmitted)."""
-    if filing.enterprise_id not in actor.enterprise_ids():
-        raise NotFound()
+    require_edit(actor, filing)
     if comment.filing_id != filing.id or comment.visibility != "filer":
         raise NotFound()
     if filing.status != "returned" or comment.version_number != filing.current_version:
@@ -337,7 +313,7 @@ def unanswered(filing: Filing) -> list[ReviewComment]:
 
 def set_verdict(actor: User, filing: Filing, finding_key: str, verdict: str) -> ExplanationVerdict:
     """Accept or reject the filer's explanation of one warning of the current version."""
-    _require_reviewer(actor, filing)
+    require_review(actor, filing)
     _require_under_review(filing)
     if verdict not in VERDICTS:
         raise ServiceError("请选择认可或不认可", "choose accept or reject", field="verdict")
@@ -385,7 +361,7 @@ def return_filing(actor: User, filing: Filing, note: str = "") -> None:
 
     A note typed with the decision becomes a visible comment on the whole filing.
     """
-    _require_reviewer(actor, filing)
+    require_review(actor, filing)
     _require_under_review(filing)
     if note and note.strip():
         add_comment(actor, filing, target_type="filing", target="", visibility="filer", body=note)
@@ -394,34 +370,26 @@ def return_filing(actor: User, filing: Filing, note: str = "") -> None:
         raise ServiceError("退回前请至少写一条企业可见的审核意见，说明需要改正什么",
                            "write at least one comment the enterprise can see, saying what to correct, before returning",
                            field="note")
-    filing_service.return_filing(actor, filing)
+    transition(actor, filing, "returned", "return")
+    db.session.flush()
+    notifications.filing_event(filing, "returned")
 
 
 def accept_filing(actor: User, filing: Filing, now: dt.datetime | None = None) -> None:
     """Accept the filing, unless an explanation of its current version stands rejected."""
-    _require_reviewer(actor, filing)
+    require_review(actor, filing)
     rejected = [k for k, v in verdicts(filing, filing.current_version).items() if v.verdict == "rejected"]
     if rejected:
         raise ServiceError(f"有 {len(rejected)} 条情况说明未被认可（{'、'.join(rejected)}），请退回修改而不是通过",
                            f"{len(rejected)} explanation(s) were rejected ({', '.join(rejected)}); return the filing "
                            "instead of accepting it")
-    filing_service.accept_filing(actor, filing, now)
+    transition(actor, filing, "accepted", "accept")
+    filing.accepted_at = now or dt.datetime.now(dt.UTC)
+    db.session.flush()
+    notifications.filing_event(filing, "accepted")
 
 
 # --------------------------------------------------------------------------------------- review page
-
-
-def current_version(filing: Filing) -> FilingVersion:
-    """Return the filing's latest submitted version, or raise NotFound for a draft never submitted."""
-    return version_of(filing, filing.current_version)
-
-
-def version_of(filing: Filing, number: int) -> FilingVersion:
-    """Return version ``number`` of the filing, or raise NotFound."""
-    version = filing_service.find_version(filing.id, number)
-    if version is None:
-        raise NotFound()
-    return version
 
 
 @dataclass
@@ -446,23 +414,21 @@ class ReviewView:
 
 def review_view(actor: User, filing: Filing, number: int | None = None) -> ReviewView:
     """Return the review page of a version (the current one by default): document, diffs, comments."""
-    _require_reviewer(actor, filing)
+    require_review(actor, filing)
     version = version_of(filing, number if number is not None else filing.current_version)
-    document = filing_service.version_document(version)
+    document = version_document(version)
     previous = version_of(filing, version.number - 1) if version.number > 1 else None
-    previous_doc = filing_service.version_document(previous) if previous is not None else None
+    previous_doc = version_document(previous) if previous is not None else None
     computed = json.loads(version.computed_json)
     computed_changes: list[tuple[str, Any, Any]] = []
     if previous is not None:
         before = json.loads(previous.computed_json)
         computed_changes = [(k, before.get(k), v) for k, v in computed.items()
                             if not isinstance(v, dict) and before.get(k) != v]
-    from .checking import previous_accepted
-
     last_year = previous_accepted(filing)
     year_changes: list[Change] = []
     if last_year is not None:
-        year_changes = diff_documents(filing_service.version_document(last_year), document)
+        year_changes = diff_documents(version_document(last_year), document)
     all_comments = comments(filing, for_filer=False)
     by_target: dict[str, list[ReviewComment]] = defaultdict(list)
     for c in all_comments:

@@ -2,9 +2,12 @@
 
 A version is immutable, so what is derived from it never goes stale. ``record`` derives a version when
 ``filings.submit`` freezes it; ``refresh`` derives, in bulk, every version that some other channel wrote
-(the demo seed, scripts, imports, databases older than this step) before the queue or the dashboard reads.
-One step for both readers: a version has its ``version_metric`` row if and only if it has been derived,
-so "is anything missing?" is one query of two indexed max() values on every page.
+(the demo seed, scripts, databases older than this step, emptied by migration 0007). ``refresh`` is an
+explicit step, never a side effect of reading: the demo seed runs it, ``portal derive-facts`` runs it, and
+``portal serve`` and ``portal worker`` run it when they start. The queue and the dashboard only read (a GET
+writes nothing); a version not derived yet shows "—" in the queue and is left out of the charts until then.
+A version has its ``version_metric`` row if and only if it has been derived, so "is anything missing?" is
+one query of two indexed max() values.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from ..models import (
     VersionProductMetric,
 )
 from .dashboard import extract_metrics
-from .review import summary_values
+from .versions import summary_values
 
 _CHUNK = 2000  # rows per bulk INSERT: well under SQLite's 32,766 bound parameters
 

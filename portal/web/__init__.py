@@ -1,4 +1,5 @@
-"""Thin blueprints: parse the form, call one service, commit once, render or redirect."""
+"""Thin blueprints: parse the form, call one service, render or redirect; the request commits once
+(:mod:`portal.web.transaction`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     """Register every blueprint, security headers and template helpers."""
     from ..api import bp as api_bp
     from . import (
+        account,
         admin,
         auth,
         catalogue,
@@ -37,8 +39,8 @@ def register_blueprints(app: Flask) -> None:
         uploads,
     )
 
-    for module in (auth, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications, uploads,
-                   jobs):
+    for module in (auth, account, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications,
+                   uploads, jobs):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
 
@@ -53,8 +55,10 @@ def register_blueprints(app: Flask) -> None:
         return response
 
     from .templating import register_template_helpers
+    from .transaction import register_transaction
 
     register_template_helpers(app)
+    register_transaction(app)
 
     @app.before_request
     def _remember_path() -> None:

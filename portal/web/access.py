@@ -1,19 +1,41 @@
-"""Load records for the current user or answer 404 — never a hint that they exist."""
+"""Load records for the current user or answer 404 — never a hint that they exist.
+
+The checks are the services' own (:mod:`portal.services.access`), so a page refuses exactly what the
+service behind it would.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import abort
 from flask_login import current_user
 
-from ..auth import permissions
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion
+from ..services import access
+from ..services.errors import NotFound
+
+_CHECKS: dict[str, Callable[..., None]] = {
+    "view": lambda user, filing: access.require_view(user, filing.enterprise),
+    "edit": access.require_edit,
+    "sign": access.require_sign,
+    "review": access.require_review,
+}
+
+
+def _user():  # type: ignore[no-untyped-def]
+    return current_user._get_current_object()
 
 
 def enterprise_or_404(enterprise_id: int) -> Enterprise:
     """Return the enterprise if the current user may see it, else abort with 404."""
     enterprise = db.session.get(Enterprise, enterprise_id)
-    if enterprise is None or not permissions.can_view_enterprise(current_user, enterprise.id, enterprise.region_code):
+    if enterprise is None:
+        abort(404)
+    try:
+        access.require_view(_user(), enterprise)
+    except NotFound:
         abort(404)
     return enterprise
 
@@ -23,21 +45,16 @@ def filing_or_404(filing_id: int, need: str = "view") -> Filing:
     filing = db.session.get(Filing, filing_id)
     if filing is None:
         abort(404)
-    enterprise = filing.enterprise
-    allowed = {
-        "view": lambda: permissions.can_view_enterprise(current_user, enterprise.id, enterprise.region_code),
-        "edit": lambda: permissions.can_edit_filing(current_user, enterprise.id),
-        "sign": lambda: permissions.can_sign_filing(current_user, enterprise.id),
-        "review": lambda: permissions.can_review(current_user, enterprise.region_code),
-    }[need]
-    if not allowed():
+    try:
+        _CHECKS[need](_user(), filing)
+    except NotFound:
         abort(404)
     return filing
 
 
 def version_or_404(filing_id: int, number: int) -> FilingVersion:
     """Return version ``number`` of a filing the current user may view, else abort with 404."""
-    from ..services.filings import find_version
+    from ..services.versions import find_version
 
     version = find_version(filing_or_404(filing_id).id, number)
     if version is None:
@@ -47,5 +64,9 @@ def version_or_404(filing_id: int, number: int) -> FilingVersion:
 
 def admin_required() -> None:
     """Abort with 404 unless the current user is an administrator."""
-    if not (current_user.is_authenticated and current_user.is_admin):
+    if not current_user.is_authenticated:
+        abort(404)
+    try:
+        access.require_admin(_user())
+    except NotFound:
         abort(404)

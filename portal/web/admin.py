@@ -15,6 +15,7 @@ from ..services import accounts
 from ..services.errors import ServiceError
 from .access import admin_required
 from .templating import bilingual
+from .transaction import refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -77,11 +78,10 @@ def user_form(user_id: int | None = None):  # type: ignore[no-untyped-def]
                                             password=form.password.data, **fields)
             else:
                 accounts.update_user(current_user, user, password=form.password.data or None, **fields)
-            db.session.commit()
             flash(_("用户已保存。"), "success")
             return redirect(url_for(".users"))
         except ServiceError as error:
-            db.session.rollback()
+            refused(error, category=None)
             _field_error(form, error)
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -112,11 +112,10 @@ def enterprise_form(enterprise_id: int | None = None):  # type: ignore[no-untype
                 enterprise = accounts.create_enterprise(current_user, **fields)
             else:
                 accounts.update_enterprise(current_user, enterprise, **fields)
-            db.session.commit()
             flash(_("企业已保存。"), "success")
             return redirect(url_for(".enterprise_form", enterprise_id=enterprise.id))
         except ServiceError as error:
-            db.session.rollback()
+            refused(error, category=None)
             _field_error(form, error)
     members = enterprise.memberships if enterprise else []
     return render_template("admin/enterprise_form.html", form=form, enterprise=enterprise, members=members,
@@ -134,7 +133,6 @@ def add_member(enterprise_id: int):  # type: ignore[no-untyped-def]
             flash(_("没有该邮箱的用户。"), "danger")
         else:
             accounts.add_membership(current_user, user, enterprise, form.role.data)
-            db.session.commit()
             flash(_("已添加。"), "success")
     else:
         flash(_("请填写有效的邮箱和角色。"), "danger")
@@ -147,7 +145,6 @@ def remove_member(membership_id: int):  # type: ignore[no-untyped-def]
     membership = db.session.get(Membership, membership_id) or abort(404)
     enterprise_id = membership.enterprise_id
     accounts.remove_membership(current_user, membership)
-    db.session.commit()
     flash(_("已移除。"), "success")
     return redirect(url_for(".enterprise_form", enterprise_id=enterprise_id))
 
@@ -178,11 +175,10 @@ def reference():  # type: ignore[no-untyped-def]
             reference_service.correct(current_user, target=form.target.data, code=form.code.data,
                                       scope=form.scope.data or "", field=form.field.data, value=form.value.data,
                                       status=form.status.data, reason=form.reason.data)
-            db.session.commit()
             flash(_("已更正，门户自即刻起使用新值。"), "success")
             return redirect(url_for(".reference") + "#" + form.target.data)
         except ServiceError as error:
-            db.session.rollback()
+            refused(error, category=None)
             _field_error(form, error)
     ref = reference_service.current_reference()
     corrections = db.session.scalars(

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import LoginForm
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..services import accounts, audit
 
 bp = Blueprint("auth", __name__)
@@ -37,13 +37,11 @@ def login():  # type: ignore[no-untyped-def]
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             audit.record(None, "auth.login_failed", "user", None, after={"email": (form.email.data or "").lower()})
-            db.session.commit()
             flash(_("邮箱或密码不正确。"), "danger")
         else:
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
             audit.record(user, "auth.login", "user", user.id)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
 
@@ -53,7 +51,6 @@ def login():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     """Log the user out."""
     audit.record(current_user._get_current_object(), "auth.logout", "user", current_user.id)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("您已安全退出。"), "info")
@@ -66,6 +63,6 @@ def language(code: str):  # type: ignore[no-untyped-def]
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
-            db.session.commit()
+            user = current_user._get_current_object()
+            accounts.set_locale(user, user, code)
     return redirect(_safe_next(request.form.get("next")) or url_for("home.index"))

@@ -17,9 +17,7 @@ from portal.domain.documents import CPA_KIND
 from portal.domain.labels import VALUE_SETS
 from portal.domain.schema import schema_of
 
-from ..extensions import db
 from ..services import dashboard as service
-from ..services import version_facts
 from ..services.reference import current_reference
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -93,10 +91,7 @@ def _filters() -> tuple[int | None, bool]:
 
 def _load(scope: service.Scope) -> dict[str, Any]:
     year, include_pending = _filters()
-    version_facts.refresh_safely()
-    data = service.dashboard_data(scope, year=year, include_pending=include_pending, today=dt.date.today())
-    db.session.commit()  # the figures extracted for versions that had none (a derived cache; see the service)
-    return data
+    return service.dashboard_data(scope, year=year, include_pending=include_pending, today=dt.date.today())
 
 
 def _present(chart_id: str, chart: dict[str, Any], ref: Any) -> dict[str, Any]:

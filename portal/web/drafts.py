@@ -1,11 +1,11 @@
-"""The filer's section forms of both filing kinds, their live preview, and the API-token page.
+"""The filer's section forms of both filing kinds and their live preview.
 
 The GHG annual report and the clean-production audit share the views: :data:`FORMS` says, per kind,
 which sections there are and how a section's form is built and merged into the document; the audit's
 side panel, timeline and trigger evidence come from :mod:`portal.web.audit_panel`.
 
 Each section saves on its own: parse the form → merge into the draft document → ``save_draft`` with the
-revision the page was drawn from → commit once → redirect back (PRG). Nothing typed is lost: a refused
+revision the page was drawn from → the request commits once → redirect back (PRG). Nothing typed is lost: a refused
 save draws the page again from what was posted, a stale save keeps the input and offers a reload, and
 draft-form.js keeps a copy in the browser's storage in case the session ends.
 """
@@ -13,7 +13,6 @@ draft-form.js keeps a copy in the browser's storage in case the session ends.
 from __future__ import annotations
 
 import re
-import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from forms.doc_fields import (
 from forms.ghg import SECTIONS, Section, code_choices
 from forms.labels import localized, value_name
 
-from ..domain.codec import format_decimal, sha256_text
+from ..domain.codec import format_decimal
 from ..domain.documents import (
     CPA_KIND,
     GHG_COMPUTED,
@@ -53,9 +52,8 @@ from ..domain.documents import (
 )
 from ..domain.fields import ComputedDef
 from ..domain.findings import Finding
-from ..extensions import db
 from ..models import Filing
-from ..services import audit, checking
+from ..services import checking
 from ..services import filings as filing_service
 from ..services.errors import ServiceError, StaleDraft
 from ..services.reference import current_reference
@@ -63,6 +61,7 @@ from . import audit_panel
 from . import review as review_views
 from .access import filing_or_404
 from .templating import SEVERITY_LABELS, bilingual, format_number, text_in_language
+from .transaction import refused
 
 bp = Blueprint("drafts", __name__)
 # filings/_computed.html names an audit's savings and indicators by the field spec, on every page it is on.
@@ -436,13 +435,12 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
                 before = filing.revision
                 try:
                     filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
-                    db.session.commit()
-                except StaleDraft:
-                    db.session.rollback()
+                except StaleDraft as error:
+                    refused(error, category=None)
                     stale = True
                     status = 409
                 except ServiceError as error:
-                    db.session.rollback()
+                    refused(error, category=None)
                     if not _attach_service_error(form, error):
                         notice = bilingual(error.message_zh, error.message_en)
                     status = 422
@@ -534,29 +532,3 @@ def _csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.login", next=path))
     flash(_("页面已过期（CSRF 校验失败）。您未保存的输入仍保存在本浏览器中，请在本页恢复后再保存。"), "warning")
     return redirect(path)
-
-
-# ------------------------------------------------------------------------------------- API tokens
-
-
-@bp.route("/account/api-token", methods=["GET", "POST"])
-@login_required
-def api_token():  # type: ignore[no-untyped-def]
-    """Issue (or revoke) the user's API token; a new token is shown once, only its hash is kept."""
-    form = FlaskForm()
-    token = None
-    user = current_user._get_current_object()
-    if form.validate_on_submit():
-        if request.form.get("action") == "revoke":
-            if user.api_token_hash is not None:
-                user.api_token_hash = None
-                audit.record(user, "account.api_token_revoke", "user", user.id)
-                db.session.commit()
-                flash(_("API 令牌已撤销。"), "success")
-            return redirect(url_for(".api_token"))
-        token = secrets.token_urlsafe(32)
-        user.api_token_hash = sha256_text(token)  # the API looks tokens up by this hash
-        audit.record(user, "account.api_token_issue", "user", user.id)
-        db.session.commit()
-    return render_template("drafts/api_token.html", form=form, token=token,
-                           has_token=user.api_token_hash is not None)

@@ -11,6 +11,7 @@ from forms.exports import ConsolidatedExportForm, VerifyCopyForm
 from ..auth import permissions
 from ..models import Filing
 from ..renderers import PdfPrerequisiteError
+from ..renderers.signing_key import SigningKeyError
 from ..services import exports
 from ..services.errors import ServiceError
 from .access import filing_or_404, version_or_404
@@ -24,18 +25,18 @@ def _download(rendered: exports.Rendered, **headers: str) -> Response:
         "Content-Disposition": f"attachment; filename={rendered.filename}", **headers})
 
 
-def _refused(error: ServiceError | PdfPrerequisiteError) -> Response:
+def _refused(error: ServiceError | PdfPrerequisiteError | SigningKeyError) -> Response:
     """Answer a rendering that must not happen with the bilingual reason (never a 500)."""
     text = bilingual(error.message_zh, error.message_en)
-    return Response(render_template("exports/refused.html", message=text), status=503
-                    if isinstance(error, PdfPrerequisiteError) else 409)
+    return Response(render_template("exports/refused.html", message=text), status=409
+                    if isinstance(error, ServiceError) else 503)
 
 
 def _version_download(filing_id: int, number: int, fmt: str) -> Response:
     version = version_or_404(filing_id, number)
     try:
         rendered = exports.version_pdf(version) if fmt == "pdf" else exports.version_xlsx(version)
-    except (ServiceError, PdfPrerequisiteError) as error:
+    except (ServiceError, PdfPrerequisiteError, SigningKeyError) as error:
         return _refused(error)
     return _download(rendered, **{"X-Content-SHA256": version.sha256})
 
@@ -85,10 +86,28 @@ def _can_view(filing: Filing) -> bool:
     return permissions.can_view_enterprise(current_user, enterprise.id, enterprise.region_code)
 
 
+def _certificate() -> tuple[str | None, str | None]:
+    """Return (subject, SHA-256 fingerprint) of the signing certificate, or (None, None) if unavailable."""
+    from cryptography.hazmat.primitives import hashes
+
+    from ..services import signing
+
+    try:
+        cert = signing.signing_identity().certificate
+    except signing.SigningKeyError:
+        return None, None
+    fingerprint = cert.fingerprint(hashes.SHA256()).hex(":").upper()
+    return cert.subject.rfc4514_string(), fingerprint
+
+
 @bp.route("/verify", methods=["GET", "POST"])
 @login_required
 def verify():  # type: ignore[no-untyped-def]
-    """Tell whether an uploaded PDF (or a pasted hash) is a copy of a submitted version the user may see."""
+    """Tell whether an uploaded PDF (or a pasted hash) is a copy of a submitted version the user may see.
+
+    An uploaded PDF must carry the portal's signature over the whole file and embed the document whose
+    hash it states; the reason is shown when it does not.
+    """
     form = VerifyCopyForm()
     result = error = None
     if form.validate_on_submit():
@@ -99,7 +118,22 @@ def verify():  # type: ignore[no-untyped-def]
                 result = exports.verify_hash(form.sha256.data, _can_view)
             else:
                 error = bilingual("请上传 PDF 文件或粘贴哈希值", "upload a PDF or paste a hash")
-        except (ServiceError, PdfPrerequisiteError) as exc:
+        except (ServiceError, PdfPrerequisiteError, SigningKeyError) as exc:
             error = bilingual(exc.message_zh, exc.message_en)
     status = 422 if (error or form.errors) else 200
-    return render_template("exports/verify.html", form=form, result=result, error=error), status
+    subject, fingerprint = _certificate()
+    return render_template("exports/verify.html", form=form, result=result, error=error,
+                           cert_subject=subject, cert_fingerprint=fingerprint), status
+
+
+@bp.route("/verify/certificate.pem")
+def certificate():  # type: ignore[no-untyped-def]
+    """Download the certificate the portal signs copies of record with (public: anyone may verify a copy)."""
+    from ..services import signing
+
+    try:
+        pem = signing.certificate_pem()
+    except signing.SigningKeyError as exc:
+        return Response(bilingual(exc.message_zh, exc.message_en), status=503, mimetype="text/plain")
+    return Response(pem, mimetype="application/x-pem-file",
+                    headers={"Content-Disposition": "attachment; filename=portal-signing-certificate.pem"})

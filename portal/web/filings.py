@@ -19,7 +19,7 @@ from ..domain.codec import dumps, to_data
 from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Filing
-from ..services import checking
+from ..services import checking, versions
 from ..services import exports as export_service
 from ..services import filings as filing_service
 from ..services import review as review_service
@@ -27,14 +27,9 @@ from ..services.deadlines import ghg_due_date, is_overdue
 from ..services.errors import ServiceError
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
-from .templating import bilingual
+from .transaction import refused
 
 bp = Blueprint("filings", __name__)
-
-
-def _flash_error(error: ServiceError) -> None:
-    where = f"{error.field}: " if error.field else ""
-    flash(where + bilingual(error.message_zh, error.message_en), "danger")
 
 
 @bp.route("/enterprises/<int:enterprise_id>")
@@ -63,7 +58,6 @@ def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
             flash(f"{field}: {'; '.join(map(str, errors))}", "danger")
         return redirect(url_for(".enterprise", enterprise_id=ent.id))
     filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
-    db.session.commit()
     return redirect(url_for(".show", filing_id=filing.id))
 
 
@@ -124,12 +118,10 @@ def edit_json(filing_id: int):  # type: ignore[no-untyped-def]
         try:
             document = filing_service.parse_json_draft(raw)
             filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
-            db.session.commit()
             flash(_("草稿已保存。"), "success")
             return redirect(url_for(".show", filing_id=filing.id))
         except ServiceError as error:
-            db.session.rollback()
-            _flash_error(error)
+            refused(error)
             if form.upload.data:
                 form.document.data = raw.decode("utf-8", errors="replace")
     return render_template("filings/edit_json.html", filing=filing, form=form), 200 if request.method == "GET" else 422
@@ -156,11 +148,9 @@ def explanations(filing_id: int):  # type: ignore[no-untyped-def]
     try:
         filing_service.save_draft(current_user, filing, filing_service.with_explanations(document, merged),
                                   _revision(form.revision.data))
-        db.session.commit()
         flash(_("情况说明已保存。"), "success")
     except ServiceError as error:
-        db.session.rollback()
-        _flash_error(error)
+        refused(error)
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
 
 
@@ -176,12 +166,10 @@ def submit(filing_id: int):  # type: ignore[no-untyped-def]
         try:
             version = filing_service.submit(current_user, filing, password=form.password.data or "",
                                             certified=bool(form.certified.data))
-            db.session.commit()
             flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
             return redirect(url_for(".version", filing_id=filing.id, number=version.number))
         except ServiceError as error:
-            db.session.rollback()
-            _flash_error(error)
+            refused(error)
     return render_template("filings/submit.html", filing=filing, document=document, outcome=outcome, form=form,
                            statement_zh=filing_service.CERTIFICATION_STATEMENT_ZH,
                            statement_en=filing_service.CERTIFICATION_STATEMENT_EN,
@@ -195,7 +183,7 @@ def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     """Show a frozen version: its document, results and findings as submitted, and its hash."""
     version = version_or_404(filing_id, number)
     filing = version.filing
-    document = filing_service.version_document(version)
+    document = versions.version_document(version)
     return render_template("filings/version.html", filing=filing, version=version, document=document,
                            computed=json.loads(version.computed_json, parse_float=Decimal),
                            findings=json.loads(version.findings_json), docview=export_service.document_view(document))

@@ -10,18 +10,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..jobs import get_queue
 from ..jobs.queue import now
 from ..models import Job
 from ..services import jobs as job_service
 from ..services.errors import ServiceError
 from .templating import bilingual, format_number
+from .transaction import after_commit, refused
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -158,8 +158,8 @@ def retry(job_id: int) -> Response:
     try:
         job_service.retry(current_user, job, shown_interrupted=_view(job).status == "interrupted")
     except ServiceError as error:
-        flash(bilingual(error.message_zh, error.message_en), "danger")
+        refused(error)
         return redirect(url_for("jobs.show", job_id=job.id))
-    db.session.commit()
-    get_queue().enqueue(job.id)
+    job_id = job.id
+    after_commit(lambda: get_queue().enqueue(job_id))  # a worker in another process must find it queued
     return redirect(url_for("jobs.show", job_id=job.id))

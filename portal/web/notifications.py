@@ -1,10 +1,13 @@
-"""Notices: the list with mark-as-read, the unread count in the navbar, and reviewers' overdue reminders."""
+"""Notices: the list with mark-as-read, the unread count in the navbar, and reviewers' overdue reminders.
+
+The mail outbox is sent after each committed request by :mod:`portal.web.transaction`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -13,7 +16,7 @@ from ..extensions import db
 from ..models import Notification
 from ..services import notifications as service
 from ..services.errors import ServiceError
-from .templating import bilingual
+from .transaction import refused
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -24,20 +27,6 @@ def _unread() -> dict[str, object]:
         return service.unread_count(current_user) if current_user.is_authenticated else 0
 
     return {"unread_notifications": unread_notifications}
-
-
-@bp.after_app_request
-def _deliver_mail(response: Response) -> Response:
-    """Send the outbox after a mutating request committed (a notice stays queued when SMTP is down)."""
-    config = current_app.config
-    if request.method == "POST" and response.status_code < 400 and config.get("SMTP_HOST"):
-        try:
-            service.deliver_outbox(config)
-            db.session.commit()
-        except Exception:  # noqa: BLE001 — mail must never break the page; the outbox keeps the notice
-            db.session.rollback()
-            current_app.logger.exception("sending the mail outbox failed")
-    return response
 
 
 def _own_or_404(notification_id: int) -> Notification:
@@ -62,7 +51,6 @@ def mark_read(notification_id: int):  # type: ignore[no-untyped-def]
     if not FlaskForm().validate_on_submit():
         abort(400)
     service.mark_read(current_user, notice)
-    db.session.commit()
     if request.form.get("open") and notice.filing_id is not None:
         return redirect(url_for("filings.show", filing_id=notice.filing_id))
     return redirect(url_for("notifications.index"))
@@ -75,7 +63,6 @@ def mark_all_read():  # type: ignore[no-untyped-def]
     if not FlaskForm().validate_on_submit():
         abort(400)
     service.mark_read(current_user)
-    db.session.commit()
     return redirect(url_for("notifications.index"))
 
 
@@ -89,10 +76,8 @@ def remind_overdue():  # type: ignore[no-untyped-def]
         abort(400)
     try:
         count = service.remind_overdue(current_user, dt.date.today())
-        db.session.commit()
     except ServiceError as error:
-        db.session.rollback()
-        flash(bilingual(error.message_zh, error.message_en), "danger")
+        refused(error)
     else:
         flash(_("已向 %(n)d 家逾期企业发送催报提醒。", n=count) if count else _("目前没有需要催报的逾期企业。"),
               "success")

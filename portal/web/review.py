@@ -21,22 +21,16 @@ from wtforms.fields.choices import SelectChoice
 from forms.doc_fields import path_to_id
 from forms.review import AnswerForm, CommentForm, DecisionForm, QueueFilterForm, VerdictForm
 
-from ..extensions import db
 from ..models import Filing
 from ..services import review as review_service
-from ..services import version_facts
 from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
 from .templating import KIND_LABELS, STATUS_BADGES, STATUS_LABELS, bilingual
+from .transaction import refused
 
 bp = Blueprint("review", __name__)
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
-
-
-def _flash_error(error: ServiceError) -> None:
-    where = f"{error.field}: " if error.field else ""
-    flash(where + bilingual(error.message_zh, error.message_en), "danger")
 
 
 def _today() -> dt.date:
@@ -61,8 +55,6 @@ def queue():  # type: ignore[no-untyped-def]
             year=form.year.data, status=form.status.data or "", rule=(form.rule.data or "").upper(),
             overdue=bool(form.overdue.data), sort=form.sort.data or "submitted",
             descending=form.order.data != "asc", page=form.page.data or 1)
-    if version_facts.refresh_safely():
-        db.session.commit()  # the counts derived for versions written outside submit() (a derived cache)
     page = review_service.queue(current_user.reviewer_scope, filters, _today())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     labels = _queue_labels(str(get_locale()))
@@ -190,11 +182,9 @@ def comment(filing_id: int):  # type: ignore[no-untyped-def]
     try:
         review_service.add_comment(current_user, filing, target_type=target_type, target=target,
                                    visibility=form.visibility.data or "", body=form.body.data or "")
-        db.session.commit()
         flash(_("审核意见已保存。"), "success")
     except ServiceError as error:
-        db.session.rollback()
-        _flash_error(error)
+        refused(error)
     return redirect(url_for(".show", filing_id=filing.id) + "#comments")
 
 
@@ -209,11 +199,9 @@ def verdict(filing_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for(".show", filing_id=filing.id) + "#findings")
     try:
         review_service.set_verdict(current_user, filing, form.finding_key.data or "", form.verdict.data or "")
-        db.session.commit()
         flash(_("已记录对情况说明的意见。"), "success")
     except ServiceError as error:
-        db.session.rollback()
-        _flash_error(error)
+        refused(error)
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
 
 
@@ -230,11 +218,9 @@ def decide(filing_id: int, decision: str):  # type: ignore[no-untyped-def]
             review_service.return_filing(current_user, filing, form.note.data or "")
         else:
             review_service.accept_filing(current_user, filing)
-        db.session.commit()
         flash(_("已退回修改。") if decision == "return" else _("已通过。"), "success")
     except ServiceError as error:
-        db.session.rollback()
-        _flash_error(error)
+        refused(error)
         if filing.current_version >= 1:
             return redirect(url_for(".show", filing_id=filing.id) + "#decision")
     return redirect(url_for(".show", filing_id=filing.id) if filing.current_version >= 1
@@ -256,9 +242,7 @@ def answer(filing_id: int, comment_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("filings.show", filing_id=filing.id) + "#comments")
     try:
         review_service.answer_comment(current_user, filing, target, form.answer.data or "")
-        db.session.commit()
         flash(_("答复已保存。"), "success")
     except ServiceError as error:
-        db.session.rollback()
-        _flash_error(error)
+        refused(error)
     return redirect(url_for("filings.show", filing_id=filing.id) + f"#comment-{target.id}")

@@ -23,6 +23,7 @@ from ..models import ImportRecord
 from ..services import jobs as job_service
 from ..services.imports import import_workbook
 from ..services.uploads import template_for
+from .transaction import after_commit
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 OUTCOME_NAMES = {"imported": _l("已导入"), "rejected": _l("有错误，未导入"), "refused": _l("文件被拒绝"),
@@ -77,11 +78,12 @@ def upload():  # type: ignore[no-untyped-def]
     if len(data) > current_app.config["UPLOAD_JOB_THRESHOLD"]:
         # Large: a background job (issue 7 §4); the job page shows its progress and then its result.
         job = job_service.submit_upload(current_user, "import_workbook", filename, data)
-        db.session.commit()  # before queueing: a worker in another process must find the job
-        get_queue().enqueue(job.id)
+        job_id = job.id
+        after_commit(lambda: get_queue().enqueue(job_id))  # a worker in another process must find the job
         return redirect(url_for("jobs.show", job_id=job.id))
+    # The drafts (on success) and the import record (always) are committed with the request; the result
+    # page says which.
     outcome = import_workbook(current_user, data, filename)
-    db.session.commit()  # the drafts (on success) and the import record (always); the result page says which
     return redirect(url_for(".result", import_id=outcome.record_id))
 
 

@@ -12,6 +12,7 @@ from portal.domain.codec import document_from_json, dumps, loads, sha256_text, t
 from portal.extensions import db
 from portal.models import AuditEntry
 from portal.services import filings as filing_service
+from portal.services import review as decisions
 from tests.conftest import login
 from tests.helpers import example_text
 
@@ -169,7 +170,7 @@ def test_an_accepted_filing_cannot_be_written(client, world) -> None:  # type: i
 
     token = _token(world, "filer_a")
     filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
-    filing_service.accept_filing(world.users["reviewer_jx"], world.filing_a)
+    decisions.accept_filing(world.users["reviewer_jx"], world.filing_a)
     db.session.flush()
     response = _put(client, world.filing_a, example_text(EXAMPLE), token, world.filing_a.revision)
     assert response.status_code == 409

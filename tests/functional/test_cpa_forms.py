@@ -14,6 +14,7 @@ from portal.domain.codec import canonical_json, loads, to_data
 from portal.extensions import db
 from portal.models import Filing
 from portal.services import filings as filing_service
+from portal.services import review as decisions
 from tests.conftest import login
 from tests.functional.test_ghg_forms import _form_data, _Inputs, _revision
 from tests.helpers import PASSWORD, example_text
@@ -237,7 +238,7 @@ def test_the_why_section_shows_the_ghg_report_evidence(client, world) -> None:  
     assert 'data-trigger="high_energy" data-applies="no"' in page
     # Once accepted, the accepted version is what is shown, and named.
     filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
-    filing_service.accept_filing(world.users["reviewer_jx"], world.filing_a)
+    decisions.accept_filing(world.users["reviewer_jx"], world.filing_a)
     page = client.get(_url(filing.id, "why")).get_data(as_text=True)
     assert 'data-evidence-source="accepted"' in page and "的已通过版本 1" in page
     # An audit of 2026 has no report of 2026 or 2025 to lean on: it says so.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import tempfile
 from decimal import Decimal
@@ -19,6 +20,7 @@ from portal.services import filings as filing_service
 from portal.services.errors import ServiceError
 from tests.conftest import login
 from tests.helpers import PASSWORD
+from tests.pdf_tamper import flip_byte, overlay_image
 
 EXAMPLE_TOTAL = 1067866  # shared/examples/README.md: total_tco2 1,067,866
 
@@ -204,23 +206,64 @@ def test_consolidated_row_arithmetic_and_product_columns() -> None:
     assert ghg["other_products"] == "cement —（标杆 —，基准 —；无可比的标杆或基准水平）"
 
 
+def _outcome(page) -> tuple[str | None, str | None]:  # type: ignore[no-untyped-def]
+    text = page.get_data(as_text=True)
+    outcome = re.search(r'data-outcome="([a-z-]+)"', text)
+    reason = re.search(r'data-reason="([a-z-]+)"', text)
+    return (outcome.group(1) if outcome else None), (reason.group(1) if reason else None)
+
+
 def test_verify_a_genuine_copy_a_forged_copy_and_a_pasted_hash(client, submitted) -> None:  # type: ignore[no-untyped-def]
     world, version = submitted
     login(client, "reviewer_ganzhou@test.cn")
     genuine = client.get(f"/filings/{world.filing_a.id}/versions/1.pdf").data
     page = _upload(client, genuine)
-    assert page.status_code == 200 and 'data-outcome="match"' in page.get_data(as_text=True)
+    assert page.status_code == 200 and _outcome(page) == ("match", None)
+    assert "签名有效且未被改动" in page.get_data(as_text=True)
+
+    # An image pasted over the cover, appended to the signed file: the text is unchanged, the file is not.
+    page = _upload(client, overlay_image(genuine))
+    assert _outcome(page) == ("rejected", "modified-after-signing")
+    assert "签名后被追加修改" in page.get_data(as_text=True)
+    page = _upload(client, flip_byte(genuine))  # one changed byte
+    assert _outcome(page)[0] == "rejected" and _outcome(page)[1] in ("altered", "unreadable")
 
     import weasyprint  # a forged "copy": the right hash in a footer, other figures around it
 
     forged = weasyprint.HTML(string=f"<p>江西赣峰水泥有限公司 排放总量 1 tCO2</p><p>{version.sha256}</p>").write_pdf()
-    page = _upload(client, forged)
-    assert 'data-outcome="altered"' in page.get_data(as_text=True)
+    assert _outcome(_upload(client, forged)) == ("rejected", "no-document")
 
     page = client.post("/verify", data={"sha256": version.sha256.upper()})
-    assert 'data-outcome="match"' in page.get_data(as_text=True)
+    assert _outcome(page) == ("match", None)
     page = client.post("/verify", data={"sha256": "a" * 64})
-    assert 'data-outcome="unknown"' in page.get_data(as_text=True)
+    assert _outcome(page) == ("unknown", None)
+
+
+def test_a_draft_pdf_is_not_a_copy_of_record(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "filer_a@test.cn")
+    draft = client.get(f"/filings/{world.filing_a.id}/draft.pdf").data
+    page = _upload(client, draft)
+    assert _outcome(page) == ("rejected", "unsigned") and "草稿" in page.get_data(as_text=True)
+
+
+def test_the_signing_certificate_is_offered_and_is_the_one_that_signed(client, submitted) -> None:  # type: ignore[no-untyped-def]
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    from portal.renderers.signing import verify_pdf
+
+    world, _ = submitted
+    login(client, "filer_a@test.cn")
+    page = client.get("/verify").get_data(as_text=True)
+    assert "/verify/certificate.pem" in page
+    client.post("/logout")
+    response = client.get("/verify/certificate.pem")  # public: anyone holding a copy may check it
+    assert response.status_code == 200 and b"BEGIN CERTIFICATE" in response.data
+    (cert,) = x509.load_pem_x509_certificates(response.data)
+    assert cert.fingerprint(hashes.SHA256()).hex(":").upper() in page
+    login(client, "filer_a@test.cn")
+    genuine = client.get(f"/filings/{world.filing_a.id}/versions/1.pdf").data
+    assert verify_pdf(genuine, [cert]).ok
 
 
 def test_verify_answers_unknown_to_users_who_may_not_see_the_filing(client, submitted) -> None:  # type: ignore[no-untyped-def]
@@ -252,3 +295,35 @@ def test_portal_render_from_the_database_verifies_and_prints_the_hash(app, submi
     numbers = [c.value for s in load_workbook(out) for r in s.iter_rows() for c in r if isinstance(c.value, int)]
     assert EXAMPLE_TOTAL in numbers
     assert run_render_version(world.filing_a.id, 9, None, out) == 2
+
+
+def test_portal_render_filing_writes_the_signed_copy(app, submitted, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from portal.checking_cli import run_render_version
+    from portal.renderers.signing import verify_pdf
+    from portal.services.signing import trusted_certificates
+
+    world, version = submitted
+    out = tmp_path / "v1.pdf"
+    assert run_render_version(world.filing_a.id, 1, out, None) == 0
+    result = verify_pdf(out.read_bytes(), trusted_certificates())
+    assert result.ok and result.sha256 == version.sha256
+
+
+def test_a_missing_configured_key_is_a_clear_503_not_a_500(app, client, submitted, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    world, _ = submitted
+    saved = {k: app.config.get(k) for k in ("SIGNING_KEY_PATH", "SIGNING_CERT_PATH")}
+    identity = app.extensions.pop("portal.signing_identity", None)
+    app.config.update(SIGNING_KEY_PATH=str(tmp_path / "missing-key.pem"), SIGNING_CERT_PATH=str(tmp_path / "c.pem"))
+    try:
+        login(client, "filer_a@test.cn")
+        response = client.get(f"/filings/{world.filing_a.id}/versions/1.pdf")
+        assert response.status_code == 503 and "配置的签名密钥文件不存在" in response.get_data(as_text=True)
+        page = client.get("/verify")
+        assert page.status_code == 200 and "签名证书不可用" in page.get_data(as_text=True)
+        assert client.get("/verify/certificate.pem").status_code == 503
+    finally:
+        app.config.update(saved)
+        if identity is not None:
+            app.extensions["portal.signing_identity"] = identity
+        else:
+            app.extensions.pop("portal.signing_identity", None)

@@ -16,6 +16,7 @@ from forms.ghg import SECTIONS
 from portal.domain.codec import canonical_json, loads, to_data
 from portal.extensions import db
 from portal.services import filings as filing_service
+from portal.services import review as decisions
 from tests.conftest import login
 from tests.helpers import PASSWORD, example_text
 
@@ -447,7 +448,7 @@ def test_the_filing_page_links_to_the_forms(client, world) -> None:  # type: ign
 
 def test_an_accepted_filing_is_read_only(client, world) -> None:  # type: ignore[no-untyped-def]
     filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
-    filing_service.accept_filing(world.users["reviewer_jx"], world.filing_a)
+    decisions.accept_filing(world.users["reviewer_jx"], world.filing_a)
     login(client, "filer_a@test.cn")
     page = client.get(_url(world.filing_a.id, "fuels")).get_data(as_text=True)
     assert "已通过的申报不能再修改" in page and '<fieldset class="section-fields" disabled>' in page

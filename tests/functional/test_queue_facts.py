@@ -53,10 +53,19 @@ def _row(page: str, filing_id: int) -> str:
     return re.search(rf'<tr data-filing="{filing_id}">.*?</tr>', page, re.S).group(0)  # type: ignore[union-attr]
 
 
-def test_a_version_written_without_submit_shows_its_counts(client, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_written_without_submit_shows_its_counts(app, client, world) -> None:  # type: ignore[no-untyped-def]
     _insert_version(world, 1, FINDINGS)
     assert db.session.get(QueueSummary, world.filing_a.id) is None
     login(client, "reviewer_jx@test.cn")
+    # Viewing the queue derives nothing (a GET never writes): the row shows "—" until the explicit step.
+    row = _row(client.get("/review/").get_data(as_text=True), world.filing_a.id)
+    assert re.findall(r'<td class="num">([^<]+)</td>', row) == ["—", "—", "—"]
+    assert db.session.get(QueueSummary, world.filing_a.id) is None
+    assert version_facts.missing()
+    from portal.cli import derive_facts_command
+
+    result = app.test_cli_runner().invoke(derive_facts_command)
+    assert result.exit_code == 0 and "derived the facts of 1 version(s)" in result.output, result.output
     page = client.get("/review/").get_data(as_text=True)
     row = _row(page, world.filing_a.id)
     # errors 1, warnings 2, notices 1 — not "—"; one warning unexplained → "否"

@@ -11,6 +11,7 @@ from portal.domain.codec import canonical_json, document_from_json
 from portal.extensions import db
 from portal.models import AuditEntry, QueueSummary, ReviewComment
 from portal.services import filings
+from portal.services import review as decisions
 from tests.conftest import login
 from tests.helpers import PASSWORD, example_text
 
@@ -197,7 +198,7 @@ def test_prior_year_diff_prints_years_as_labels(client, world) -> None:  # type:
     db.session.add(previous)
     db.session.flush()
     filings.submit(world.users["signatory_a"], previous, password=PASSWORD, certified=True)
-    filings.accept_filing(world.users["reviewer_jx"], previous)
+    decisions.accept_filing(world.users["reviewer_jx"], previous)
     filing = _submitted(world)
     login(client, "reviewer_jx@test.cn")
     page = client.get(f"/review/filings/{filing.id}").get_data(as_text=True)

@@ -12,7 +12,8 @@ from portal.domain.codec import document_from_json, sha256_text
 from portal.extensions import db
 from portal.models import AuditEntry, Filing, FilingVersion, ImmutableRecordError
 from portal.services import filings
-from portal.services.errors import IllegalTransition, ServiceError, StaleDraft
+from portal.services import review as decisions
+from portal.services.errors import IllegalTransition, NotFound, ServiceError, StaleDraft
 from tests.helpers import PASSWORD, example_text
 
 
@@ -34,7 +35,7 @@ def test_submit_freezes_canonical_json_with_its_hash(world) -> None:  # type: ig
 
 
 def test_only_a_signatory_with_password_and_statement_can_submit(world) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ServiceError, match="signatory"):
+    with pytest.raises(NotFound):  # a filer is not a signatory: refused as the pages refuse it, with 404
         filings.submit(world.users["filer_a"], world.filing_a, password=PASSWORD, certified=True)
     with pytest.raises(ServiceError) as wrong:
         filings.submit(world.users["signatory_a"], world.filing_a, password="wrong-password", certified=True)
@@ -91,22 +92,22 @@ def test_editing_after_submission_leaves_the_version_untouched(world) -> None:  
 def test_state_machine_rejects_illegal_transitions(world) -> None:  # type: ignore[no-untyped-def]
     reviewer = world.users["reviewer_jx"]
     with pytest.raises(IllegalTransition):
-        filings.accept_filing(reviewer, world.filing_a)  # a draft cannot be accepted
+        decisions.accept_filing(reviewer, world.filing_a)  # a draft cannot be accepted
     with pytest.raises(IllegalTransition):
-        filings.return_filing(reviewer, world.filing_a)  # nor returned
+        decisions.return_filing(reviewer, world.filing_a, note="请核对 / please check")  # nor returned
     _submit(world)
     with pytest.raises(ServiceError):
-        filings.accept_filing(world.users["reviewer_js"], world.filing_a)  # out of scope
-    filings.return_filing(reviewer, world.filing_a)
+        decisions.accept_filing(world.users["reviewer_js"], world.filing_a)  # out of scope
+    decisions.return_filing(reviewer, world.filing_a, note="请核对 / please check")
     assert world.filing_a.status == "returned"
     with pytest.raises(IllegalTransition):
-        filings.accept_filing(reviewer, world.filing_a)  # returned must be resubmitted first
+        decisions.accept_filing(reviewer, world.filing_a)  # returned must be resubmitted first
     _submit(world)
     assert world.filing_a.status == "resubmitted"
-    filings.accept_filing(reviewer, world.filing_a)
+    decisions.accept_filing(reviewer, world.filing_a)
     assert world.filing_a.status == "accepted" and world.filing_a.accepted_at is not None
     with pytest.raises(IllegalTransition):
-        filings.return_filing(reviewer, world.filing_a)
+        decisions.return_filing(reviewer, world.filing_a, note="请核对 / please check")
     with pytest.raises(ServiceError):
         filings.save_draft(world.users["filer_a"], world.filing_a, filings.draft_document(world.filing_a), None)
 
@@ -140,7 +141,7 @@ def test_optimistic_locking_refuses_a_stale_save(world) -> None:  # type: ignore
 
 def test_every_action_is_in_the_audit_log(world) -> None:  # type: ignore[no-untyped-def]
     _submit(world)
-    filings.return_filing(world.users["reviewer_ganzhou"], world.filing_a)
+    decisions.return_filing(world.users["reviewer_ganzhou"], world.filing_a, note="请核对 / please check")
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert {"enterprise.create", "user.create", "membership.add", "filing.submit", "version.create",
             "filing.return"} <= set(actions)
@@ -163,5 +164,5 @@ def test_every_transition_outside_the_table_is_refused(world, start: str, action
         if filings.TRANSITIONS.get((start, to)) == action:
             continue
         with pytest.raises(IllegalTransition):
-            filings._transition(world.users["reviewer_jx"], filing, to, action)
+            filings.transition(world.users["reviewer_jx"], filing, to, action)
         assert filing.status == start

@@ -8,6 +8,7 @@ from portal.domain.codec import canonical_json, document_from_json
 from portal.extensions import db
 from portal.models import Filing
 from portal.services import checking, filings
+from portal.services import review as decisions
 from tests.helpers import PASSWORD, example_text
 
 
@@ -21,7 +22,7 @@ def _accepted(world, kind: str, year: int, data: dict) -> Filing:  # type: ignor
     warnings = [f for f in checking.run(document, filing=filing).findings if f.severity == "warning"]
     filing.draft_json = canonical_json(filings.with_explanations(document, {f.key: "已说明" for f in warnings}))
     filings.submit(world.users["signatory_a"], filing, password=PASSWORD, certified=True)
-    filings.accept_filing(world.users["reviewer_jx"], filing)
+    decisions.accept_filing(world.users["reviewer_jx"], filing)
     return filing
 
 

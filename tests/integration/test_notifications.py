@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.models import Notification, OutboxMail
 from portal.services import filings as filing_service
 from portal.services import notifications
+from portal.services import review as decisions
 from tests.helpers import PASSWORD
 
 
@@ -28,10 +29,10 @@ def test_submit_return_accept_notify_the_right_people(world) -> None:  # type: i
     filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
     # reviewers whose prefix covers 360700: 36 and 3607, not 3601 nor 32
     assert _recipients("submitted") == {"reviewer_jx@test.cn", "reviewer_ganzhou@test.cn"}
-    filing_service.return_filing(world.users["reviewer_ganzhou"], world.filing_a)
+    decisions.return_filing(world.users["reviewer_ganzhou"], world.filing_a, note="请核对 / please check")
     assert _recipients("returned") == {"filer_a@test.cn", "signatory_a@test.cn"}
     filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
-    filing_service.accept_filing(world.users["reviewer_jx"], world.filing_a)
+    decisions.accept_filing(world.users["reviewer_jx"], world.filing_a)
     assert _recipients("accepted") == {"filer_a@test.cn", "signatory_a@test.cn"}
     notice = db.session.scalar(select(Notification).where(Notification.kind == "accepted"))
     assert notice.message_zh == "江西赣峰水泥有限公司 2024 年度温室气体排放年度报告已审核通过。"

@@ -27,6 +27,7 @@ from portal.renderers import (
     check_pdf_prerequisites,
     html_to_pdf,
     labels_from_reference,
+    latest_template_version,
     render_pdf,
     template_dir,
     template_versions,
@@ -198,8 +199,9 @@ def test_document_values_cannot_make_weasyprint_fetch(
     }
     fetcher = AssetURLFetcher()
     data = render(document, url_fetcher=fetcher)
-    css = (template_dir(GHG_KIND, "v1") / "report.css").as_uri()
-    assert fetcher.requested == [css]  # the stylesheet, and nothing a filer typed
+    css = (template_dir(GHG_KIND, latest_template_version(GHG_KIND)) / "report.css").as_uri()
+    shared = (TEMPLATES_ROOT / "pdf" / "_shared" / "v2" / "report.css").as_uri()
+    assert fetcher.requested == [css, shared]  # the stylesheets, and nothing a filer typed
     assert fetcher.refused == []
     assert_no_connection(server)
     text = "\n".join(pdf_text(data, tmp_path))

@@ -1,0 +1,90 @@
+"""One transaction per request: committed once after a mutating request succeeded, never after a GET.
+
+ARCHITECTURE.md: "one commit per mutating request". Views and API handlers call services (which flush and
+never commit) and return; :func:`_finish_request` then commits a POST, PUT, PATCH or DELETE whose response
+is a success or a redirect (status below 400), and rolls back one answered with an error. GET, HEAD and
+OPTIONS are never committed — a page view writes nothing, and anything a GET added by mistake is dropped
+with the session at the end of the request.
+
+What must happen only once the data are committed is registered with :func:`after_commit` (a job id handed
+to a worker in another process must find its row), and the mail outbox is sent after every committed
+request, in a transaction of its own, so that a mail server that is down never undoes the action.
+
+A view that catches a refused action (:class:`ServiceError`) and draws the page again calls
+:func:`refused`: the half-done change is rolled back at once, so the page shows what is stored, and nothing
+is committed after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import werkzeug.exceptions
+from flask import Flask, Response, abort, current_app, flash, g, request
+
+from ..extensions import db
+from ..services.errors import NotFound, ServiceError
+from .templating import bilingual
+
+MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once this request's transaction has been committed (not at all if it is rolled back)."""
+    g.setdefault("_after_commit", []).append(callback)
+
+
+def refused(error: ServiceError, *, category: str | None = "danger") -> None:
+    """Roll back a refused action now and (unless ``category`` is None) flash its reason, its field first.
+
+    A refusal for lack of permission (:class:`NotFound`) is answered with 404, as a missing record is.
+    """
+    db.session.rollback()
+    g._portal_rolled_back = True
+    if isinstance(error, NotFound):
+        abort(404)
+    if category is not None:
+        where = f"{error.field}: " if error.field else ""
+        flash(where + bilingual(error.message_zh, error.message_en), category)
+
+
+def register_transaction(app: Flask) -> None:
+    """Commit (or roll back) each request's transaction once, then run what waited for the commit."""
+    app.after_request(_finish_request)
+
+    @app.errorhandler(NotFound)
+    def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
+        # A service refused an actor outside its permissions and the view did not catch it: the 404 page
+        # (JSON under /api/), drawn by the HTTP error handler.
+        return app.handle_http_exception(werkzeug.exceptions.NotFound())
+
+
+def _finish_request(response: Response) -> Response:
+    # Taken off ``g`` whatever the method: a test keeps one app context (and so one ``g``) for many requests.
+    rolled_back = g.pop("_portal_rolled_back", False)
+    callbacks = g.pop("_after_commit", [])
+    if request.method not in MUTATING:
+        return response
+    if response.status_code >= 400 or rolled_back:
+        db.session.rollback()
+        return response
+    db.session.commit()
+    for callback in callbacks:
+        callback()
+    _deliver_mail()
+    return response
+
+
+def _deliver_mail() -> None:
+    """Send the outbox after a committed request (a notice stays queued when SMTP is down)."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return
+    from ..services import notifications
+
+    try:
+        notifications.deliver_outbox(config)
+        db.session.commit()  # the outbox's own transaction: which messages went out, and the errors
+    except Exception:  # noqa: BLE001 — mail must never break the page; the outbox keeps the notice
+        db.session.rollback()
+        current_app.logger.exception("sending the mail outbox failed")

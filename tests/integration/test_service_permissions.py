@@ -1,0 +1,146 @@
+"""Every mutating service refuses an actor without permission with NotFound (the pages' 404), changing nothing.
+
+The views check access before they call a service, but a service is reached by other channels too (the
+API, imports, jobs, scripts): each one checks its actor itself (``portal.services.access``). Saving a
+draft had no check before issue 13.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+
+from portal.extensions import db
+from portal.models import Job, Membership, Notification, ReviewComment
+from portal.services import accounts, filings, jobs, notifications, reference, review
+from portal.services.errors import NotFound
+from tests.helpers import PASSWORD, fingerprint
+
+WARNING_KEY = "XCK-004@energy_total_tce"
+
+
+def _submitted(world):  # type: ignore[no-untyped-def]
+    filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    return world.filing_a
+
+
+def _comment(world) -> ReviewComment:  # type: ignore[no-untyped-def]
+    filing = _submitted(world)
+    return review.add_comment(world.users["reviewer_jx"], filing, target_type="filing", target="",
+                              visibility="filer", body="请核实")
+
+
+def _notice(world) -> Notification:  # type: ignore[no-untyped-def]
+    notice = notifications.notify(world.users["filer_a"], "reminder", "提醒", "reminder")
+    assert notice is not None
+    return notice
+
+
+def _job(world) -> Job:  # type: ignore[no-untyped-def]
+    job = jobs.submit_upload(world.users["filer_a"], "import_workbook", "a.xlsx", b"PK-not-really")
+    job.status, job.finished_at = "interrupted", dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    db.session.flush()
+    return job
+
+
+def _document(world):  # type: ignore[no-untyped-def]
+    return filings.draft_document(world.filing_a)
+
+
+def _nothing(world) -> None:  # type: ignore[no-untyped-def]
+    return None
+
+
+def _membership(world) -> Membership:  # type: ignore[no-untyped-def]
+    return db.session.scalars(select(Membership).where(Membership.enterprise_id == world.a.id)).first()
+
+
+#: name → (what the case needs first, who is refused and what they try with it). Each attempt is refused for
+#: lack of permission, before anything else is checked or changed.
+CASES: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], object]]] = {
+    "filings.open_draft": (_nothing, lambda w, _: filings.open_draft(w.users["filer_b"], w.a, "ghg_annual_report",
+                                                                     2023)),
+    "filings.save_draft": (_document, lambda w, doc: filings.save_draft(w.users["filer_b"], w.filing_a, doc, None)),
+    "filings.save_draft (a reviewer)": (_document, lambda w, doc: filings.save_draft(w.users["reviewer_jx"],
+                                                                                     w.filing_a, doc, None)),
+    "filings.save_draft (an administrator)": (_document, lambda w, doc: filings.save_draft(w.users["admin"],
+                                                                                           w.filing_a, doc, None)),
+    "filings.submit": (_nothing, lambda w, _: filings.submit(w.users["filer_a"], w.filing_a, password=PASSWORD,
+                                                             certified=True)),
+    "review.add_comment": (_submitted, lambda w, f: review.add_comment(w.users["reviewer_js"], f, target_type="filing",
+                                                                       target="", visibility="filer", body="x")),
+    "review.set_verdict": (_submitted, lambda w, f: review.set_verdict(w.users["reviewer_nanchang"], f, WARNING_KEY,
+                                                                       "rejected")),
+    "review.answer_comment": (_comment, lambda w, c: review.answer_comment(w.users["filer_b"], w.filing_a, c, "已改")),
+    "review.return_filing": (_submitted, lambda w, f: review.return_filing(w.users["reviewer_js"], f, "退回")),
+    "review.accept_filing": (_submitted, lambda w, f: review.accept_filing(w.users["reviewer_js"], f)),
+    "accounts.create_user": (_nothing, lambda w, _: accounts.create_user(w.users["reviewer_jx"], email="x@test.cn",
+                                                                         name="x", password=PASSWORD)),
+    "accounts.update_user": (_nothing, lambda w, _: accounts.update_user(w.users["filer_a"], w.users["filer_a"],
+                                                                         is_admin=True)),
+    "accounts.create_enterprise": (_nothing, lambda w, _: accounts.create_enterprise(w.users["filer_a"], uscc="x",
+                                                                                     name="x")),
+    "accounts.update_enterprise": (_nothing, lambda w, _: accounts.update_enterprise(w.users["filer_a"], w.a,
+                                                                                     name="改名")),
+    "accounts.add_membership": (_nothing, lambda w, _: accounts.add_membership(w.users["filer_a"], w.users["nobody"],
+                                                                               w.a, "signatory")),
+    "accounts.remove_membership": (_membership, lambda w, m: accounts.remove_membership(w.users["filer_a"], m)),
+    "accounts.issue_api_token": (_nothing, lambda w, _: accounts.issue_api_token(w.users["admin"], w.users["filer_a"])),
+    "accounts.revoke_api_token": (_nothing, lambda w, _: accounts.revoke_api_token(w.users["admin"],
+                                                                                   w.users["filer_a"])),
+    "accounts.set_locale": (_nothing, lambda w, _: accounts.set_locale(w.users["admin"], w.users["filer_a"], "en")),
+    "reference.correct": (_nothing, lambda w, _: reference.correct(
+        w.users["reviewer_jx"], target="product", code="cement_clinker", scope="", field="benchmark", value="100",
+        status="C", reason="test")),
+    "notifications.remind_overdue": (_nothing, lambda w, _: notifications.remind_overdue(w.users["filer_a"],
+                                                                                         dt.date(2026, 6, 1))),
+    "notifications.mark_read": (_notice, lambda w, n: notifications.mark_read(w.users["filer_b"], n)),
+    "jobs.retry": (_job, lambda w, j: jobs.retry(w.users["filer_b"], j)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_mutating_service_refuses_an_actor_without_permission(world, name: str) -> None:  # type: ignore[no-untyped-def]
+    setup, attempt = CASES[name]
+    target = setup(world)
+    before = fingerprint()
+    with pytest.raises(NotFound):
+        attempt(world, target)
+    assert fingerprint() == before  # refused before anything was written
+
+
+def test_the_allowed_actor_passes_the_same_checks(world) -> None:  # type: ignore[no-untyped-def]
+    """The checks refuse only the wrong actor: the right one (and the system, None) gets through."""
+    filer, signatory = world.users["filer_a"], world.users["signatory_a"]
+    filings.save_draft(filer, world.filing_a, _document(world), None)
+    filings.save_draft(None, world.filing_a, _document(world), None)  # the command line without --as
+    assert filings.open_draft(signatory, world.a, "ghg_annual_report", 2023).year == 2023
+    token = accounts.issue_api_token(filer, filer)
+    assert len(token) >= 32 and accounts.revoke_api_token(filer, filer)
+    accounts.set_locale(filer, filer, "en")
+    assert filer.locale == "en"
+    filing = _submitted(world)
+    review.return_filing(world.users["reviewer_ganzhou"], filing, "请核对")
+    assert filing.status == "returned"
+
+
+def test_a_service_refusal_reaching_the_web_is_a_404(app: Flask, world) -> None:  # type: ignore[no-untyped-def]
+    """A NotFound a view does not catch is answered like a missing record: the 404 page, JSON under /api/."""
+    with app.test_request_context("/filings/1/edit/fuels", method="POST"):
+        response = app.make_response(app.handle_user_exception(NotFound()))
+        assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
+    with app.test_request_context("/api/v1/filings/1/draft", method="PUT"):
+        response = app.make_response(app.handle_user_exception(NotFound()))
+        assert response.status_code == 404 and response.get_json()["error"]["code"] == 404
+
+
+def test_fingerprint_sees_a_change(world) -> None:  # type: ignore[no-untyped-def]
+    """The fingerprint the tests above rely on does change when a row does."""
+    before = fingerprint()
+    db.session.execute(text("UPDATE enterprise SET name = name || '!' WHERE id = :id"), {"id": world.a.id})
+    assert fingerprint() != before
