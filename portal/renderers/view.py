@@ -315,7 +315,9 @@ def _object_tables(sheet: str, node: Field, obj: Any) -> list[Table]:
         member_columns = _scalar_columns(nested[0])
         rows = tuple((c.label.zh, *_row(_get(obj, c.name), member_columns)) for c in nested)
         return [Table(node.path, sheet, node.label.zh, node.label.en, (head, *member_columns), rows)]
-    tables = [Table(node.path, sheet, node.label.zh, node.label.en, scalars, (_row(obj, scalars),), record=True)]
+    # an object holding only lists (the disclosure's financing: its items) has no record of its own
+    tables = [Table(node.path, sheet, node.label.zh, node.label.en, scalars, (_row(obj, scalars),), record=True)
+              ] if scalars or not lists else []
     for child in nested:
         tables += _object_tables(sheet, child, _get(obj, child.name))
     for child in lists:  # a list inside an object (a disclosure section's outlets): a sheet of its own
