@@ -316,3 +316,24 @@ def run_xlsx(files: list[Path], out: Path) -> int:
         return EXIT_UNREADABLE
     out.write_bytes(render_upload_workbook(kinds[0], documents, code_lists=code_lists_from_reference(default_reference())))
     return EXIT_OK
+
+
+def run_rules(as_array: bool) -> int:
+    """Print the rule catalogue — the one the reviewer sees — as text, or (``as_array``) as a JSON array."""
+    from .rules import rule_catalogue
+
+    entries = [{
+        "id": e["id"], "severity": e["severity"], "kinds": e["kinds"], "scope": e["scope"],
+        "title_zh": e["title_zh"], "title_en": e["title_en"], "check_zh": e["checks_zh"], "check_en": e["checks_en"],
+        "citation": e["basis"], "citation_by_province": e["basis_by_province"], "parameters": e["parameters"],
+        "implemented": e["implemented"], "rules_version": e["rules_version"],
+    } for e in rule_catalogue()]
+    if as_array:
+        print(dumps(entries, indent=2))
+        return EXIT_OK
+    for e in entries:
+        print(f"{e['id']}  {e['severity']}  {e['scope']}  {', '.join(e['kinds'])}")
+        print(f"    {e['check_zh']}")
+        print(f"    {e['check_en']}")
+        print(f"    依据 / basis: {e['citation']}")
+    return EXIT_OK

@@ -102,6 +102,15 @@ def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool
     sys.exit(run_check(list(files), previous, as_array, ghg_path=ghg, audit_path=audit))
 
 
+@main.command("rules")
+@click.option("--json", "as_array", is_flag=True, help="Print one JSON array and nothing else.")
+def rules_command(as_array: bool) -> None:
+    """List the rule catalogue in force: id, severity, kinds, provinces, check, citation (filing-format.md)."""
+    from .checking_cli import run_rules
+
+    sys.exit(run_rules(as_array))
+
+
 @main.command("render")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--filing", "filing_id", type=int, help="Render a submitted version from the database instead of a file.")

@@ -166,3 +166,17 @@ def test_render_writes_the_excel_filing_and_says_the_pdf_template_is_to_come(tmp
     assert {"关键环境信息提要", "危险废物流向", "计算结果", "审核发现", "版本信息"} <= set(book.sheetnames)
     version = {row[0]: row[2] for row in book["版本信息"].iter_rows(min_row=3, values_only=True)}
     assert version["模板版本"] == "—"  # no PDF template version for this kind yet
+
+
+def test_rules_lists_the_catalogue_with_dsc_002_to_011() -> None:
+    code, out, _ = _run("rules", "--json")
+    assert code == 0
+    entries = {e["id"]: e for e in json.loads(out)}
+    assert [f"DSC-{n:03d}" for n in range(1, 12)] == sorted(k for k in entries if k.startswith("DSC-"))
+    for rule_id in ("DSC-002", "DSC-008"):
+        assert entries[rule_id]["severity"] == "error" and entries[rule_id]["scope"] == "all"
+    assert entries["DSC-007"]["citation"].endswith("第十七条；《中华人民共和国民法典》第二百零一条")
+    assert entries["DSC-007"]["kinds"] == ["env_disclosure_adhoc", "env_disclosure_annual_report"]
+    assert "DSC-003.tolerance" in entries["DSC-003"]["parameters"]
+    code, text, _ = _run("rules")
+    assert code == 0 and "DSC-009  warning  all  env_disclosure_annual_report" in text
