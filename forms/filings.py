@@ -8,11 +8,13 @@ from flask_wtf.file import FileField, FileSize
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from portal.domain.documents import WEB_KINDS
 from portal.domain.labels import KINDS
 
 from .labels import value_choices
 
-KIND_CHOICES = value_choices(KINDS)
+#: the kinds a filer can open on the web (domain.documents.WEB_KINDS)
+KIND_CHOICES = [c for c in value_choices(KINDS) if c.value in WEB_KINDS]
 
 
 class NewFilingForm(FlaskForm):

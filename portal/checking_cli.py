@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .domain.codec import DocumentError, InvalidDocument, document_from_json, dumps
-from .domain.documents import GhgAnnualReport
+from .domain.documents import CleanProductionAudit, GhgAnnualReport
 from .domain.schema import validate
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -87,8 +87,14 @@ def _is_workbook(data: bytes) -> bool:
     return data.startswith(OLE2_MAGIC)
 
 
-def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> int:
-    """Check every file and return the exit status (filing-format.md "portal check output")."""
+def run_check(files: list[Path], previous_path: Path | None, as_array: bool, *, ghg_path: Path | None = None,
+              audit_path: Path | None = None) -> int:
+    """Check every file and return the exit status (filing-format.md "portal check output").
+
+    With ``ghg_path`` / ``audit_path`` an annual disclosure report is checked against a ``prefill`` derived
+    from those documents (disclosure-format.md "Pre-fill") instead of its own; ``previous_path`` then also
+    gives the previous year's ETS emissions.
+    """
     from .reference import default_reference
     from .rules import check_document
 
@@ -105,6 +111,11 @@ def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> 
             return EXIT_UNREADABLE
         previous = candidate
     ref = default_reference()
+    try:
+        prefill = _derived_prefill(ghg_path, audit_path, previous, ref)
+    except SourceError as exc:
+        print(f"portal check: {exc.path}: {exc.text}", file=sys.stderr)
+        return EXIT_UNREADABLE
     results: list[dict[str, Any]] = []
     status = EXIT_OK
     for path in files:
@@ -120,11 +131,21 @@ def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> 
             status = EXIT_UNREADABLE
             continue
         for extra, document in documents:
+            derived: dict[str, Any] = {}
+            if prefill is not None and _is_annual_disclosure(document):
+                try:
+                    document = _with_prefill(document, prefill)
+                except DocumentError as exc:
+                    print(f"portal check: {path}: {exc.describe()}", file=sys.stderr)
+                    status = EXIT_UNREADABLE
+                    continue
+                derived = {"prefill": document.prefill}
             outcome = check_document(document, ref, previous=previous)
             result = {
                 "file": str(path),
                 **extra,  # a workbook holds many documents: its (uscc, year) says which one
                 "kind": document.kind,
+                **derived,
                 "computed": outcome.computed.check_block(),
                 "findings": [f.as_dict() for f in outcome.findings],
             }
@@ -136,6 +157,73 @@ def run_check(files: list[Path], previous_path: Path | None, as_array: bool) -> 
     if as_array:
         print(dumps(results, indent=2))
     return status
+
+
+def _is_annual_disclosure(document: Any) -> bool:
+    from .domain.disclosure import EnvDisclosureAnnualReport
+
+    return isinstance(document, EnvDisclosureAnnualReport)
+
+
+def _derived_prefill(ghg_path: Path | None, audit_path: Path | None, previous: GhgAnnualReport | None,
+                     ref: Any) -> tuple[Any, GhgAnnualReport | None, CleanProductionAudit | None] | None:
+    """Return the pre-fill derived from ``--ghg`` / ``--audit`` (with the documents), or None without them."""
+    if ghg_path is None and audit_path is None:
+        return None
+    from .calc.disclosure import derive_prefill
+    from .rules.engine import compute
+
+    ghg = audit = None
+    if ghg_path is not None:
+        ghg = _read_as(ghg_path, GhgAnnualReport, "--ghg 须为温室气体排放年度报告", "--ghg must be a ghg_annual_report")
+    if audit_path is not None:
+        audit = _read_as(audit_path, CleanProductionAudit, "--audit 须为清洁生产审核", "--audit must be a "
+                         "clean_production_audit")
+        if audit.audit_type != "mandatory":
+            print(f"portal check: {audit_path}: 不是强制性清洁生产审核，未用于预填 / not a mandatory audit: not used "
+                  "for the pre-fill", file=sys.stderr)
+    values = derive_prefill(
+        ghg=ghg, ghg_computed=compute(ghg, ref) if ghg is not None else None,  # type: ignore[arg-type]
+        previous_computed=compute(previous, ref) if previous is not None and ghg is not None else None,  # type: ignore[arg-type]
+        audit=audit, audit_computed=compute(audit, ref) if audit is not None else None,  # type: ignore[arg-type]
+    )
+    return values.prefill, ghg, audit
+
+
+class SourceError(Exception):
+    """Report a ``--ghg`` / ``--audit`` file that cannot serve as a pre-fill source (one stderr line)."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        super().__init__(f"{path}: {text}")
+
+
+def _read_as(path: Path, kind: type, zh: str, en: str) -> Any:
+    try:
+        document = _read(path)
+    except DocumentError as exc:
+        raise SourceError(path, exc.describe()) from None
+    if not isinstance(document, kind):
+        raise SourceError(path, f"{zh} / {en}")
+    return document
+
+
+def _with_prefill(document: Any, derived: tuple[Any, GhgAnnualReport | None, CleanProductionAudit | None]) -> Any:
+    """Return the annual disclosure with the derived ``prefill``; refuse sources of another enterprise or year."""
+    import dataclasses
+
+    prefill, ghg, audit = derived
+    uscc = document.enterprise.uscc
+    if ghg is not None and (ghg.reporting_year != document.reporting_year or ghg.enterprise.uscc != uscc):
+        raise DocumentError("prefill.ghg", f"--ghg 为 {ghg.enterprise.uscc} 的 {ghg.reporting_year} 年度报告，与披露报告"
+                            f"（{uscc}，{document.reporting_year} 年度）不符",
+                            f"--ghg is the {ghg.reporting_year} report of {ghg.enterprise.uscc}, not of the disclosure's "
+                            f"enterprise and year ({uscc}, {document.reporting_year})")
+    if audit is not None and audit.enterprise.uscc != uscc:
+        raise DocumentError("prefill.audit", f"--audit 为 {audit.enterprise.uscc} 的清洁生产审核，不是 {uscc} 的",
+                            f"--audit is the audit of {audit.enterprise.uscc}, not of {uscc}")
+    return dataclasses.replace(document, prefill=prefill)
 
 
 def run_render(path: Path, pdf_out: Path | None, xlsx_out: Path | None) -> int:
@@ -156,6 +244,13 @@ def run_render(path: Path, pdf_out: Path | None, xlsx_out: Path | None) -> int:
     except DocumentError as exc:
         print(f"portal render: {path}: {exc.describe()}", file=sys.stderr)
         return EXIT_UNREADABLE
+    if pdf_out is not None:
+        from .renderers.html import template_versions
+
+        if not template_versions(document.kind):  # the disclosure kinds' PDF template is still to come
+            print(f"portal render: {path}: 该类文书尚无 PDF 模板，只能导出 Excel（--xlsx） / no PDF template for "
+                  f"{document.kind} yet: only the Excel filing (--xlsx) can be rendered", file=sys.stderr)
+            return EXIT_UNREADABLE
     ref = default_reference()
     outcome = check_document(document, ref)
     labels = labels_from_reference(ref, document)

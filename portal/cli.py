@@ -94,11 +94,16 @@ def main() -> None:
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The prior accepted year's document, for year-over-year rules.")
 @click.option("--json", "as_array", is_flag=True, help="Print one JSON array and nothing else.")
-def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool) -> None:
+@click.option("--ghg", "ghg", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The accepted GHG report the annual disclosure's prefill is derived from (with --previous: its prior year).")
+@click.option("--audit", "audit", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The accepted mandatory audit the annual disclosure's prefill is derived from.")
+def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool, ghg: Path | None,
+                  audit: Path | None) -> None:
     """Validate documents, compute and run the rules; exit 0 (no error), 1 (errors) or 2 (unreadable)."""
     from .checking_cli import run_check
 
-    sys.exit(run_check(list(files), previous, as_array))
+    sys.exit(run_check(list(files), previous, as_array, ghg_path=ghg, audit_path=audit))
 
 
 @main.command("rules")

@@ -51,7 +51,8 @@ def _value(node: Field, row: int = 0) -> Any:
     if node.kind == "list":
         item = node.children[0]
         if item.is_leaf:
-            assert item.values is not None
+            if item.values is None:  # free identifiers (a facility's outlet codes)
+                return [f"ID{i + 1}" for i in range(2)]
             return list(item.values.values[:2])
         return [_value(item, i) for i in range(2)]
     return _leaf(node, row)

@@ -201,3 +201,87 @@ class CpaComputed:
                 "finish_by": self.deadlines.finish_by,
             },
         }
+
+
+@dataclass(frozen=True, slots=True)
+class AdhocTiming:
+    """Hold when one ad-hoc disclosure was due and how many working days it took (办法第十七条).
+
+    ``due_on`` is None for a trigger without the 5-working-day clock (``disclosure.adhoc_untimed_triggers``)
+    or without a receipt or document date; ``working_days_elapsed`` is None until it is disclosed.
+    """
+
+    index: int  # the line of the annual report's adhoc[] (0 for an ad-hoc report itself)
+    received_on: Any  # datetime.date | None: received_on, else the document's date
+    due_on: Any  # datetime.date | None
+    working_days_elapsed: int | None
+    arithmetic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualDisclosureComputed:
+    """Hold everything computed for an annual disclosure report (disclosure-format.md "Computed")."""
+
+    required_sections: tuple[str, ...]
+    due_on: Any  # datetime.date | None (None: a reporting year no date can hold)
+    days_late: int | None  # None on a draft (not yet disclosed)
+    carbon_total_tco2: int | None
+    carbon_change_pct: Decimal | None  # a fraction, 4 decimals
+    ccer_share: Decimal | None  # a fraction, 4 decimals
+    permitted_ratio: dict[str, Decimal]  # pollutant → total / permitted, 4 decimals
+    hazardous_waste_t: dict[str, Decimal]  # generated, self_used, self_disposed, transferred, stored; 2 decimals
+    general_waste_use_rate: Decimal | None
+    monitoring_completion_rate: Decimal | None
+    implementation_rate_no_low: Decimal | None
+    implementation_rate_medium_high: Decimal | None
+    adhoc: list[AdhocTiming]
+    #: years whose working-day calendar is missing where a count crossed them (Monday–Friday counted; DSC-011)
+    calendar_missing: tuple[int, ...] = ()
+    arithmetic: dict[str, str] = field(default_factory=dict)
+
+    def check_block(self) -> dict[str, Any]:
+        """Return the ``computed`` block printed by ``portal check``."""
+        return {
+            "required_sections": list(self.required_sections),
+            "due_on": self.due_on,
+            "days_late": self.days_late,
+            "carbon_total_tco2": self.carbon_total_tco2,
+            "carbon_change_pct": self.carbon_change_pct,
+            "ccer_share": self.ccer_share,
+            "permitted_ratio": self.permitted_ratio,
+            "hazardous_waste_t": self.hazardous_waste_t,
+            "general_waste_use_rate": self.general_waste_use_rate,
+            "monitoring_completion_rate": self.monitoring_completion_rate,
+            "implementation_rate_no_low": self.implementation_rate_no_low,
+            "implementation_rate_medium_high": self.implementation_rate_medium_high,
+            "adhoc": [{"index": a.index, "received_on": a.received_on, "due_on": a.due_on,
+                       "working_days_elapsed": a.working_days_elapsed} for a in self.adhoc],
+            "calendar_missing": list(self.calendar_missing),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AdhocDisclosureComputed:
+    """Hold what is computed for an ad-hoc disclosure report: its due date and the working days it took."""
+
+    timing: AdhocTiming
+    calendar_missing: tuple[int, ...] = ()
+
+    @property
+    def due_on(self) -> Any:
+        """Return the due date (the 5th working day after receipt), or None without a clock."""
+        return self.timing.due_on
+
+    @property
+    def working_days_elapsed(self) -> int | None:
+        """Return the working days after receipt up to and including the disclosure (None on a draft)."""
+        return self.timing.working_days_elapsed
+
+    def check_block(self) -> dict[str, Any]:
+        """Return the ``computed`` block printed by ``portal check``."""
+        return {
+            "received_on": self.timing.received_on,
+            "due_on": self.due_on,
+            "working_days_elapsed": self.working_days_elapsed,
+            "calendar_missing": list(self.calendar_missing),
+        }

@@ -599,7 +599,7 @@ def _write_indented(value: Any, indent: int, level: int, out: list[str]) -> None
     pad = "\n" + " " * (indent * (level + 1))
     separator = "," + pad
     out.append(open_ + pad)
-    for i, (key, item) in enumerate(zip(keys, values)):
+    for i, (key, item) in enumerate(zip(keys, values, strict=True)):
         if i:
             out.append(separator)
         out.append(key)

@@ -11,13 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
+# The parts all kinds share (common.py), re-exported: ``from portal.domain.documents import Enterprise`` works.
+from .common import AMOUNT, MAX_LINES, SIGNED_AMOUNT, YEAR, Enterprise, OptionSavings
+from .common import explanations_info as _explanations
+from .disclosure import ADHOC_KIND, ANNUAL_KIND, EnvDisclosureAdhoc, EnvDisclosureAnnualReport
 from .fields import between, computed, info, section
 
 GHG_KIND = "ghg_annual_report"
 CPA_KIND = "clean_production_audit"
-KINDS = (GHG_KIND, CPA_KIND)
+#: every filing kind, in the order the portal lists them (the disclosure kinds are declared in disclosure.py)
+KINDS = (GHG_KIND, CPA_KIND, ANNUAL_KIND, ADHOC_KIND)
+#: the kinds the web portal opens drafts of and imports workbooks of. The disclosure kinds are checked, computed
+#: and written as workbooks already (``portal check``, ``portal xlsx``); their drafts, publication and public
+#: pages, and the database's list of filing kinds, come with the web part of issue 17.
+WEB_KINDS = (GHG_KIND, CPA_KIND)
 
 GeneratingUnitFuel = Literal["coal", "gas", "oil", "biomass", "other"]
 BoilerFuel = Literal["coal", "gas", "oil", "biomass", "electric"]
@@ -74,46 +83,6 @@ QUANTITY = between(0, "1E9", rule="GHG-002")
 POSITIVE_QUANTITY = between(0, "1E9", low_open=True, rule="GHG-002")
 #: a measured fraction in [0, 1] (GHG-003)
 MEASURED_FRACTION = between(0, 1, rule="GHG-003")
-#: a year typed by a filer (the database keys filings by year)
-YEAR = between(1990, 2100)
-#: an amount of money or a saving that may be negative (a loss-making option, a trade-off between media)
-SIGNED_AMOUNT = between("-1E9", "1E9")
-#: an amount of money that is never negative
-AMOUNT = between(0, "1E9")
-#: the longest explanation a filer may write for one finding (it is printed in the copy of record)
-EXPLANATION_MAX_LENGTH = 2000
-#: the most lines one list of a document may hold (fuel lines, options …): beyond is an upload gone wrong
-MAX_LINES = 5000
-
-
-# --------------------------------------------------------------------------------------------- shared
-
-
-@dataclass(kw_only=True)
-class Enterprise:
-    """Hold the enterprise profile shared by both kinds (ENT-001…ENT-005 check it)."""
-
-    # Profile fields are optional in the codec: ENT-005 reports a missing one as a finding, so a draft
-    # with a half-filled profile can still be saved.
-    name: str | None = field(default=None, metadata=info("企业名称", "Enterprise name", max_length=200))
-    uscc: str | None = field(default=None, metadata=info(
-        "统一社会信用代码", "Unified social credit code", max_length=40, fixed=True))
-    region_code: str | None = field(default=None, metadata=info(
-        "行政区划代码", "Region code", codes="region", max_length=12))
-    industry_code: str | None = field(default=None, metadata=info(
-        "国民经济行业分类代码", "Industry class (GB/T 4754)", codes="industry", max_length=8))
-    permit_number: str | None = field(default=None, metadata=info(
-        "排污许可证编号", "Pollutant permit number", max_length=40))
-    address: str | None = field(default=None, metadata=info("地址", "Address"))
-    legal_representative: str | None = field(default=None, metadata=info(
-        "法定代表人", "Legal representative", max_length=100))
-    contact_name: str | None = field(default=None, metadata=info("联系人", "Contact person", max_length=100))
-    contact_phone: str | None = field(default=None, metadata=info("联系电话", "Contact phone", max_length=40))
-    is_key_emitter: bool = field(default=False, metadata=info("重点排放单位", "Key emitting enterprise"))
-    is_key_pollutant_discharger: bool = field(
-        default=False, metadata=info("重点排污单位", "Key pollutant discharger")
-    )
-    is_listed: bool = field(default=False, metadata=info("上市公司或发债企业", "Listed company or bond issuer"))
 
 
 # ---------------------------------------------------------------------------------- ghg_annual_report
@@ -391,12 +360,6 @@ class Declared:
         "企业自报过程排放量", "Declared process emissions", "tCO2e", bounds=between("-1E12", "1E12")))
 
 
-def _explanations() -> dict[str, Any]:
-    return info("情况说明", "Explanations", max_length=EXPLANATION_MAX_LENGTH,
-                help_zh=f"每条说明不超过 {EXPLANATION_MAX_LENGTH} 字",
-                help_en=f"at most {EXPLANATION_MAX_LENGTH} characters per explanation")
-
-
 @dataclass(kw_only=True)
 class GhgAnnualReport:
     """Hold a 温室气体排放年度报告 — the canonical document of kind ``ghg_annual_report``."""
@@ -572,36 +535,6 @@ class Indicator:
 
 
 @dataclass(kw_only=True)
-class OptionSavings:
-    """Hold an option's annual savings — pollutants and CO2 side by side (减污降碳协同).
-
-    A saving may be negative: an option may raise one medium while it lowers another (a scrubber costs
-    CO2), and the co-benefit table shows the trade-off rather than refusing it.
-    """
-
-    energy_tce: Decimal | None = field(default=None, metadata=info("节能量", "Energy saved", "tce/a",
-                                                                     bounds=SIGNED_AMOUNT))
-    water_t: Decimal | None = field(default=None, metadata=info("节水量", "Water saved", "t/a",
-                                                                  bounds=SIGNED_AMOUNT))
-    co2_t: Decimal | None = field(default=None, metadata=info("二氧化碳减排量", "CO2 reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    so2_t: Decimal | None = field(default=None, metadata=info("二氧化硫减排量", "SO2 reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    nox_t: Decimal | None = field(default=None, metadata=info("氮氧化物减排量", "NOx reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    pm_t: Decimal | None = field(default=None, metadata=info("颗粒物减排量", "PM reduced", "t/a",
-                                                               bounds=SIGNED_AMOUNT))
-    vocs_t: Decimal | None = field(default=None, metadata=info("挥发性有机物减排量", "VOCs reduced", "t/a",
-                                                                 bounds=SIGNED_AMOUNT))
-    cod_t: Decimal | None = field(default=None, metadata=info("化学需氧量减排量", "COD reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    nh3n_t: Decimal | None = field(default=None, metadata=info("氨氮减排量", "NH3-N reduced", "t/a",
-                                                                 bounds=SIGNED_AMOUNT))
-    hazardous_waste_t: Decimal | None = field(default=None, metadata=info(
-        "危险废物减量", "Hazardous waste reduced", "t/a", bounds=SIGNED_AMOUNT))
-
-
-@dataclass(kw_only=True)
 class AuditOption:
     """Hold one clean-production option (方案)."""
 
@@ -721,10 +654,12 @@ DEADLINES_COMPUTED = (
 )
 
 
-Document = GhgAnnualReport | CleanProductionAudit
-DOCUMENT_TYPES: dict[str, type[GhgAnnualReport] | type[CleanProductionAudit]] = {
+Document = GhgAnnualReport | CleanProductionAudit | EnvDisclosureAnnualReport | EnvDisclosureAdhoc
+DOCUMENT_TYPES: dict[str, type[Document]] = {
     GHG_KIND: GhgAnnualReport,
     CPA_KIND: CleanProductionAudit,
+    ANNUAL_KIND: EnvDisclosureAnnualReport,
+    ADHOC_KIND: EnvDisclosureAdhoc,
 }
 
 
@@ -732,10 +667,14 @@ def filing_year(document: Document) -> int | None:
     """Return the year a filing is keyed by: the reporting year, or for an audit the year it started.
 
     An audit has no reporting year; its cycle is identified by the year its preparation phase started,
-    else the year after its baseline year (the audit normally follows the baseline year).
+    else the year after its baseline year (the audit normally follows the baseline year). An ad-hoc
+    disclosure is keyed by the year its legal document was received (else dated).
     """
-    if isinstance(document, GhgAnnualReport):
+    if isinstance(document, (GhgAnnualReport, EnvDisclosureAnnualReport)):
         return document.reporting_year
+    if isinstance(document, EnvDisclosureAdhoc):
+        received = document.document.received_on or document.document.date
+        return None if received is None else received.year
     start = document.phases.preparation.start
     if start is not None:
         return start.year

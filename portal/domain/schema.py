@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
+from . import disclosure
 from . import documents as docs
 from .fields import (
     DEFAULT_MAX_LENGTH,
@@ -201,33 +202,38 @@ def _join(path: str, name: str) -> str:
 
 
 def _node(name: str, path: str, tp: Any, meta: FieldInfo, *, required: bool, default: Any,
-          section: str | None) -> Field:
-    """Return the node of a field of type ``tp`` (its children built too)."""
+          section: str | None, fixed: bool = False) -> Field:
+    """Return the node of a field of type ``tp`` (its children built too).
+
+    ``fixed`` is inherited: everything under a field the portal sets (the disclosure's ``prefill``) is set
+    by the portal too.
+    """
     nullable, inner = _optional(tp)
+    fixed = fixed or meta.fixed
     common: dict[str, Any] = {
         "name": name, "path": path, "label": meta.label, "unit": meta.unit, "help": meta.help,
         "required": required, "nullable": nullable, "default": default, "codes": None, "values": None,
-        "bounds": None, "max_length": None, "max_items": None, "places": meta.places, "fixed": meta.fixed,
+        "bounds": None, "max_length": None, "max_items": None, "places": meta.places, "fixed": fixed,
         "section": section, "python_type": inner, "constant": None,
     }
     origin = get_origin(inner)
     if _is_dataclass_type(inner):
-        return Field(kind="object", children=_object_children(inner, path, section), **common)
+        return Field(kind="object", children=_object_children(inner, path, section, fixed), **common)
     if origin is list:
         (item_tp,) = get_args(inner)
         item_path = f"{path}[]"
         if _is_dataclass_type(item_tp):
             item = Field(**{**common, "name": "", "path": item_path, "required": True, "nullable": False,
                             "default": MISSING, "max_items": None, "python_type": item_tp},
-                         kind="object", children=_object_children(item_tp, item_path, section))
+                         kind="object", children=_object_children(item_tp, item_path, section, fixed))
         else:
-            item = _node("", item_path, item_tp, meta, required=True, default=MISSING, section=section)
+            item = _node("", item_path, item_tp, meta, required=True, default=MISSING, section=section, fixed=fixed)
         return Field(kind="list", children=(item,), **{**common, "max_items": meta.max_items})
     if origin is dict:
         key_tp, value_tp = get_args(inner)
         if key_tp is not str or value_tp is not str:
             raise TypeError(f"{path}: only dict[str, str] is supported")
-        value = _node("", f"{path}[]", str, meta, required=True, default=MISSING, section=section)
+        value = _node("", f"{path}[]", str, meta, required=True, default=MISSING, section=section, fixed=fixed)
         return Field(kind="map", children=(value,), **common)
     if origin is Literal:
         allowed = get_args(inner)
@@ -252,19 +258,29 @@ def _node(name: str, path: str, tp: Any, meta: FieldInfo, *, required: bool, def
     raise TypeError(f"{path}: unsupported field type {tp!r}")  # a programming error, not bad input
 
 
-def _object_children(cls: type, path: str, section: str | None) -> tuple[Field, ...]:
+def _object_children(cls: type, path: str, section: str | None, fixed: bool = False) -> tuple[Field, ...]:
     hints = typing.get_type_hints(cls)
     out = []
     for f in dataclasses.fields(cls):
         required = f.default is MISSING and f.default_factory is MISSING
         default = f.default if f.default is not MISSING else f.default_factory
         out.append(_node(f.name, _join(path, f.name), hints[f.name], field_info(f), required=required,
-                         default=default, section=section))
+                         default=default, section=section, fixed=fixed))
     return tuple(out)
 
 
-_SECTIONS: dict[str, tuple[SectionDef, ...]] = {docs.GHG_KIND: docs.GHG_SECTIONS, docs.CPA_KIND: docs.CPA_SECTIONS}
-_COMPUTED: dict[str, tuple[ComputedDef, ...]] = {docs.GHG_KIND: docs.GHG_COMPUTED, docs.CPA_KIND: docs.CPA_COMPUTED}
+_SECTIONS: dict[str, tuple[SectionDef, ...]] = {
+    docs.GHG_KIND: docs.GHG_SECTIONS,
+    docs.CPA_KIND: docs.CPA_SECTIONS,
+    disclosure.ANNUAL_KIND: disclosure.ANNUAL_SECTIONS,
+    disclosure.ADHOC_KIND: disclosure.ADHOC_SECTIONS,
+}
+_COMPUTED: dict[str, tuple[ComputedDef, ...]] = {
+    docs.GHG_KIND: docs.GHG_COMPUTED,
+    docs.CPA_KIND: docs.CPA_COMPUTED,
+    disclosure.ANNUAL_KIND: disclosure.ANNUAL_COMPUTED,
+    disclosure.ADHOC_KIND: disclosure.ADHOC_COMPUTED,
+}
 
 
 @cache

@@ -153,6 +153,11 @@ def to_choices(value: Any, allowed: tuple[str, ...]) -> list[str]:
     return [to_choice(p, allowed) for p in parts]
 
 
+def to_texts(value: Any) -> list[str]:
+    """Return a cell of comma-separated identifiers (outlet codes …) as a list of texts."""
+    return [p for p in _LIST_SPLIT.split(to_text(value, strip=True)) if p]
+
+
 def _iso_date(value: Any) -> str:
     return to_date(value).isoformat()
 
@@ -174,6 +179,8 @@ def converter(column: Column) -> Callable[[Any], Any]:
         return partial(to_choice, allowed=column.choices)
     if column.type == "choices":
         return partial(to_choices, allowed=column.choices)
+    if column.type == "texts":
+        return to_texts
     # Codes and keys are compared, so white space around them is noise; free text is kept as typed.
     return partial(to_text, strip=column.codes is not None)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from portal.domain import codes as code_tables
 from portal.domain.codec import DocumentError, parse_document
-from portal.domain.documents import GHG_KIND, KINDS, Document, filing_year
+from portal.domain.documents import ADHOC_KIND, CPA_KIND, KINDS, Document, filing_year
 from portal.domain.schema import normalised, validate
 from portal.domain.sheets import (
     ERROR_COLUMN_CODE,
@@ -74,6 +74,8 @@ class ParsedDocument:
     year: int
     document: Document
     row: int  # its row on the document sheet
+    #: the extra key of a kind with many documents per enterprise and year (an ad-hoc disclosure's 文号)
+    number: str | None = None
 
 
 @dataclass
@@ -128,7 +130,7 @@ def _header_codes(header: Sequence[Any]) -> list[str | None]:
 
 
 def _map_columns(spec: WorkbookSpec, sheet: Sheet, header: Sequence[Any], errors: list[CellError]) -> dict[int, Column]:
-    by_code = {c.code: c for c in (*spec.keys, *sheet.columns)}
+    by_code = {c.code: c for c in (*spec.keys, *sheet.lead, *sheet.columns)}
     mapped: dict[int, Column] = {}
     for index, code in enumerate(_header_codes(header)):
         if code is None or code == ERROR_COLUMN_CODE:
@@ -141,7 +143,7 @@ def _map_columns(spec: WorkbookSpec, sheet: Sheet, header: Sequence[Any], errors
             errors.append(CellError(sheet.title, 1, index + 1, f"列“{code}”重复", f"column '{code}' appears twice"))
         else:
             mapped[index] = column
-    for column in (*spec.keys, *sheet.columns):
+    for column in (*spec.keys, *sheet.lead, *sheet.columns):
         if not column.optional and column not in mapped.values():
             errors.append(CellError(sheet.title, 1, None, f"缺少必填列“{column.zh}”（{column.code}）",
                                     f"the required column '{column.en}' ({column.code}) is missing"))
@@ -179,7 +181,7 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
     result = ParsedWorkbook(kind)
     total = sum(max(len(sheets.get(s.title, ())) - 1, 0) for s in spec.sheets)
     done = 0
-    drafts: dict[tuple[str, int], _Draft] = {}
+    drafts: dict[tuple[Any, ...], _Draft] = {}
     for sheet in spec.sheets:
         rows = sheets.get(sheet.title)
         if rows is None:
@@ -195,7 +197,7 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
         headless = [i for i, code in enumerate(codes) if code is None]
         plan = _SheetPlan.build(spec, sheet, columns)
         width_read = len(codes)
-        seen: set[tuple[str, int]] = set()
+        seen: set[tuple[Any, ...]] = set()
         for offset, raw in enumerate(rows[1:]):
             number = offset + 2
             done += 1
@@ -221,8 +223,8 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
     _check_other_sheets(spec, sheets, result.errors)
     if result.errors:
         return result
-    for (uscc, year), draft in drafts.items():
-        _finish(kind, uscc, year, draft, result, checking=checking)
+    for key, draft in drafts.items():
+        _finish(spec, key, draft, result, checking=checking)
     return result
 
 
@@ -251,20 +253,19 @@ class _SheetPlan:
     convert: dict[int, Callable[[Any], Any]]  # position → the column's cell converter
     #: the sheet's required columns, each with its position (None: the header lacks it)
     required: tuple[tuple[Column, int | None], ...]
-    uscc_index: int | None
-    year_index: int | None
+    key_indexes: tuple[int | None, ...]  # the position of each key column (None: the header lacks it)
+    line_index: int | None  # the position of the parent-line column of a nested list's sheet
 
     @classmethod
     def build(cls, spec: WorkbookSpec, sheet: Sheet, columns: Mapping[int, Column]) -> _SheetPlan:
         position = {column: i for i, column in columns.items()}
-        uscc_column, year_column = spec.keys
         return cls(columns, tuple(columns), {i: converter(c) for i, c in columns.items()},
                    tuple((c, position.get(c)) for c in sheet.columns if not c.optional),
-                   position.get(uscc_column), position.get(year_column))
+                   tuple(position.get(k) for k in spec.keys), position.get(sheet.line) if sheet.line else None)
 
 
 def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, cells: Mapping[int, Any],
-              drafts: dict[tuple[str, int], _Draft], seen: set[tuple[str, int]],
+              drafts: dict[tuple[Any, ...], _Draft], seen: set[tuple[Any, ...]],
               code_lists: Mapping[str, frozenset[str]], errors: list[CellError]) -> None:
     columns, convert = plan.columns, plan.convert
     values: dict[Column, tuple[int, Any]] = {}
@@ -279,41 +280,46 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, c
             errors.append(CellError(sheet.title, number, index + 1, *problem))
             continue
         values[column] = (index, value)
-    uscc_column, year_column = spec.keys
-    if uscc_column not in values or year_column not in values:
+    if any(k not in values for k in spec.keys):
         # a key cell that is present but wrong has its own error already; say "missing" only when empty
-        if uscc_column not in values and plan.uscc_index not in cells:
-            errors.append(CellError(sheet.title, number, _index_of(columns, uscc_column), "缺少统一社会信用代码",
-                                    "the unified social credit code is missing"))
-        if year_column not in values and plan.year_index not in cells:
-            errors.append(CellError(sheet.title, number, _index_of(columns, year_column), f"缺少{year_column.zh}",
-                                    f"the {year_column.en.lower()} is missing"))
+        for k, index in zip(spec.keys, plan.key_indexes, strict=True):
+            if k not in values and index not in cells:
+                zh, en = ("统一社会信用代码", "the unified social credit code") if k is spec.keys[0] else (k.zh, f"the {k.en.lower()}")
+                errors.append(CellError(sheet.title, number, _index_of(columns, k), f"缺少{zh}", f"{en} is missing"))
         return
-    key = (values.pop(uscc_column)[1].strip(), values.pop(year_column)[1])
+    key = tuple(values.pop(k)[1].strip() if k.type == "str" else values.pop(k)[1] for k in spec.keys)
+    shown = "，".join(str(v) for v in key)
     if sheet.attr is None:
         if key in drafts:
+            what_zh, what_en = ("同一企业和年度", "the same enterprise and year") if len(key) == 2 else (
+                "同一企业、年度和文号", "the same enterprise, year and document number")
             errors.append(CellError(sheet.title, number, None,
-                                    f"同一企业和年度（{key[0]}，{key[1]}）出现两次，首次在第 {drafts[key].row} 行",
-                                    f"the same enterprise and year ({key[0]}, {key[1]}) appears twice; first on row "
+                                    f"{what_zh}（{shown}）出现两次，首次在第 {drafts[key].row} 行",
+                                    f"{what_en} ({shown.replace('，', ', ')}) appears twice; first on row "
                                     f"{drafts[key].row}"))
             return
         drafts[key] = _Draft(number, {})
     elif key not in drafts:
+        number_zh, number_en = (f"、文号 {key[2]}", f" and document {key[2]}") if len(key) > 2 else ("", "")
         errors.append(CellError(sheet.title, number, None,
-                                f"“基本信息”表中没有企业 {key[0]} 的 {key[1]} 年度行",
-                                f"the sheet 基本信息 has no row for enterprise {key[0]} and year {key[1]}"))
+                                f"“基本信息”表中没有企业 {key[0]} 的 {key[1]} 年度{number_zh}行",
+                                f"the sheet 基本信息 has no row for enterprise {key[0]} and year {key[1]}{number_en}"))
         return
     draft = drafts[key]
     if sheet.repeated:
         assert sheet.attr is not None
-        items = draft.data.setdefault(sheet.attr, [])
-        prefix = f"{sheet.attr}[{len(items)}]"
+        located = _items_of(sheet, draft.data, values, cells, plan, number, errors)
+        if located is None:
+            return
+        items, where = located
+        prefix = f"{where}[{len(items)}]"
         target: dict[str, Any] = {}
         items.append(target)
     else:
         if sheet.attr is not None and key in seen:
-            errors.append(CellError(sheet.title, number, None, f"企业 {key[0]} 的 {key[1]} 年度在本表只能有一行",
-                                    f"enterprise {key[0]}, year {key[1]} may have only one row on this sheet"))
+            number_zh, number_en = (f"（文号 {key[2]}）", f" (document {key[2]})") if len(key) > 2 else ("", "")
+            errors.append(CellError(sheet.title, number, None, f"企业 {key[0]} 的 {key[1]} 年度{number_zh}在本表只能有一行",
+                                    f"enterprise {key[0]}, year {key[1]}{number_en} may have only one row on this sheet"))
             return
         seen.add(key)
         prefix, target = "", draft.data
@@ -332,11 +338,51 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, c
     draft.rows.append((prefix or sheet.attr or "", sheet.title, number, values))
 
 
+def _items_of(sheet: Sheet, data: dict[str, Any], values: dict[Column, tuple[int, Any]], cells: Mapping[int, Any],
+              plan: _SheetPlan, number: int, errors: list[CellError]) -> tuple[list[Any], str] | None:
+    """Return the list a row of a repeated sheet appends to, and its path; None (with an error) when none fits.
+
+    A list directly under the document or an object (``fuels``, ``pollutants.outlets``) is created as the
+    first row needs it; a list in the lines of another (``…hazardous_waste[].receivers``) belongs to the
+    parent line its row names (``_line``), which must exist.
+    """
+    if sheet.parent is None:
+        node = data
+        for name in sheet.path[:-1]:
+            node = node.setdefault(name, {})
+        return node.setdefault(sheet.path[-1], []), ".".join(sheet.path)
+    assert sheet.line is not None
+    line = values.pop(sheet.line, (None, None))[1]
+    if line is None:
+        if plan.line_index not in cells:  # a line cell present but wrong has its own error already
+            errors.append(CellError(sheet.title, number, None if plan.line_index is None else plan.line_index + 1,
+                                    f"缺少{sheet.line.zh}", f"the {sheet.line.en.lower()} is missing"))
+        return None
+    parents: Any = data
+    for name in sheet.parent.path:
+        parents = parents.get(name) if isinstance(parents, dict) else None
+    if not isinstance(parents, list) or not 1 <= line <= len(parents):
+        count = len(parents) if isinstance(parents, list) else 0
+        errors.append(CellError(sheet.title, number, None if plan.line_index is None else plan.line_index + 1,
+                                f"{sheet.line.zh} {line} 不存在（该企业在“{sheet.parent.title}”表中共 {count} 行）",
+                                f"{sheet.line.en} {line} does not exist (the enterprise has {count} line(s) on the "
+                                f"sheet {sheet.parent.title})"))
+        return None
+    node = parents[line - 1]
+    rest = sheet.path[len(sheet.parent.path):]
+    for name in rest[:-1]:
+        node = node.setdefault(name, {})
+    return node.setdefault(rest[-1], []), f"{'.'.join(sheet.parent.path)}[{line - 1}].{'.'.join(rest)}"
+
+
 def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
     return next((i + 1 for i, c in columns.items() if c is column), None)
 
 
-def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbook, *, checking: bool) -> None:
+def _finish(spec: WorkbookSpec, key: tuple[Any, ...], draft: _Draft, result: ParsedWorkbook, *,
+            checking: bool) -> None:
+    kind = spec.kind
+    uscc, year = key[0], key[1]
     data = draft.data
     if isinstance(data.get("explanations"), list):  # the sheet's (key, text) rows are one object
         explanations: dict[str, str] = {}
@@ -350,8 +396,10 @@ def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbo
         data["explanations"] = explanations
     data.update(kind=kind, schema_version=1)
     data.setdefault("enterprise", {})["uscc"] = uscc
-    if kind == GHG_KIND:
+    if kind not in (CPA_KIND, ADHOC_KIND):  # the reports: the year key is the reporting year
         data["reporting_year"] = year
+    for column, value in zip(spec.keys[2:], key[2:], strict=True):  # the extra keys are document values
+        _set(data, column.path, value)
     try:
         document = normalised(parse_document(data))
     except DocumentError as exc:
@@ -366,13 +414,13 @@ def _finish(kind: str, uscc: str, year: int, draft: _Draft, result: ParsedWorkbo
         return
     derived = filing_year(document)
     if derived is not None and derived != year:
-        result.errors.append(CellError(
-            "基本信息", draft.row, 2,
-            f"申报年度应为 {derived}（审核准备阶段开始年份，或基准年的下一年）",
-            f"the filing year must be {derived} (the year the preparation phase started, or the year after the baseline)",
-        ))
+        why_zh, why_en = ("收到法律文书的年份，未填收到日期则为文书日期的年份", "the year the legal document was received, "
+                          "else the year of its date") if kind == ADHOC_KIND else (
+            "审核准备阶段开始年份，或基准年的下一年", "the year the preparation phase started, or the year after the baseline")
+        result.errors.append(CellError("基本信息", draft.row, 2, f"申报年度应为 {derived}（{why_zh}）",
+                                       f"the filing year must be {derived} ({why_en})"))
         return
-    result.documents.append(ParsedDocument(uscc, year, document, draft.row))
+    result.documents.append(ParsedDocument(uscc, year, document, draft.row, *key[2:]))
 
 
 def _cell_of(draft: _Draft, path: str) -> tuple[str, int, int]:

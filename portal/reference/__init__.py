@@ -12,18 +12,23 @@ from .files import (
     parse_param_value,
 )
 from .types import (
+    AdjustedWorkingDay,
     FuelFactor,
+    Holiday,
     IndustryProducts,
     KeyCpIndustry,
     Parameter,
     ProcessFactor,
     ProductRef,
     ReferenceData,
+    WorkCalendar,
 )
 
 __all__ = [
+    "AdjustedWorkingDay",
     "FileReference",
     "FuelFactor",
+    "Holiday",
     "IndustryProducts",
     "KeyCpIndustry",
     "Parameter",
@@ -32,6 +37,7 @@ __all__ = [
     "ProductRef",
     "ReferenceData",
     "ReferenceDataError",
+    "WorkCalendar",
     "default_reference",
     "parse_param_value",
 ]

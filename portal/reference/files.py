@@ -22,6 +22,9 @@ Files (all JSON, numbers read as exact ``Decimal``):
     key clean-production industries → GB/T 4754 prefixes (§6), accessor
     :meth:`FileReference.key_cp_industry`; each group is also the list parameter
     ``industries.key_cp.<code>``.
+``holidays.json``
+    the working-day calendar of each year (§5): the State Council notice's days off and adjusted working
+    days, accessor :meth:`FileReference.calendar`. Optional: without it no year has a calendar.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from .types import (
+    AdjustedWorkingDay,
     FuelFactor,
+    Holiday,
     IndustryProducts,
     KeyCpIndustry,
     Parameter,
@@ -47,6 +52,7 @@ from .types import (
     ProductLevel,
     ProductRef,
     Status,
+    WorkCalendar,
 )
 
 PARAMETER_FILES = ("parameters.json", "rule-parameters.json")
@@ -140,6 +146,15 @@ def _text(where: str, value: Any) -> str:
     return value
 
 
+def _iso_date(where: str, value: Any) -> dt.date:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ReferenceDataError(f"{where}: expected a YYYY-MM-DD date, got {value!r}")
+
+
 def _band(where: str, value: Any) -> tuple[Decimal, Decimal] | None:
     if value is None:
         return None
@@ -219,12 +234,14 @@ class FileReference:
         self._cp_groups: list[KeyCpIndustry] = []
         # key → (sorted from_years, parameters in the same order)
         self._params: dict[str, tuple[list[int], list[Parameter]]] = {}
+        self._calendars: dict[int, WorkCalendar] = {}
         self._load_fuels()
         self._load_processes()
         self._load_products()
         self._load_industry_products()
         self._load_cp_industries()
         self._load_params()
+        self._load_calendars()
 
     # ---- fuels (§1)
 
@@ -511,6 +528,53 @@ class FileReference:
                 )
             )
 
+    # ---- working-day calendars (§5)
+
+    def _load_calendars(self) -> None:
+        name = "holidays.json"
+        data = _load_json(self.directory, name, required=False)
+        if data is None:
+            return
+        _check_keys(name, data, {"years"}, {"about"})
+        for index, entry in enumerate(data["years"]):
+            where = f"{name}: years[{index}]"
+            _check_keys(where, entry, {"year", "notice", "notice_number", "notice_number_status", "published_on",
+                                       "status", "source", "days_off", "working_days"})
+            year = entry["year"]
+            if isinstance(year, bool) or not isinstance(year, int) or year in self._calendars:
+                raise ReferenceDataError(f"{where}: year must be an integer given once, got {year!r}")
+            holidays = []
+            for h in entry["days_off"]:
+                _check_keys(f"{where} days_off", h, {"name", "from", "to"})
+                first, last = _iso_date(where, h["from"]), _iso_date(where, h["to"])
+                if last < first or (last - first).days > 14:
+                    raise ReferenceDataError(f"{where}: {h['name']} runs from {first} to {last}")
+                holidays.append(Holiday(_text(where, h["name"]), first, last))
+            adjusted = []
+            for w in entry["working_days"]:
+                _check_keys(f"{where} working_days", w, {"name", "date"})
+                day = _iso_date(where, w["date"])
+                # 调休上班 is always a Saturday or Sunday: a weekday here is a typing error
+                if day.weekday() < 5:
+                    raise ReferenceDataError(f"{where}: the adjusted working day {day} is not a weekend day")
+                adjusted.append(AdjustedWorkingDay(_text(where, w["name"]), day))
+            number = entry["notice_number"]
+            published = entry["published_on"]
+            self._calendars[year] = WorkCalendar(
+                year=year,
+                holidays=tuple(holidays),
+                adjusted_working_days=tuple(adjusted),
+                notice=_text(where, entry["notice"]),
+                notice_number=None if number is None else _text(where, number),
+                notice_number_status=_status(where, entry["notice_number_status"]),
+                published_on=None if published is None else _iso_date(where, published),
+                status=_status(where, entry["status"]),
+                source=_text(where, entry["source"]),
+            )
+            overlap = self._calendars[year].days_off & self._calendars[year].working_weekend_days
+            if overlap:
+                raise ReferenceDataError(f"{where}: {sorted(overlap)[0]} is both a day off and a working day")
+
     # ---- parameters (both files, one format)
 
     def _load_params(self) -> None:
@@ -721,7 +785,16 @@ class FileReference:
         month, _, day = text.partition("-")
         return dt.date(reporting_year + 1, int(month), int(day))
 
+    def calendar(self, year: int) -> WorkCalendar | None:
+        """Return the working-day calendar of a year, or None when no notice for that year is entered."""
+        return self._calendars.get(year)
+
     # ------------------------------------------------------------------ listings (admin page, seeding)
+
+    def all_calendars(self) -> Iterator[WorkCalendar]:
+        """Yield the working-day calendar of every year that has one, oldest first."""
+        for year in sorted(self._calendars):
+            yield self._calendars[year]
 
     def editions(self) -> dict[str, dict[str, Any]]:
         """Return the editions with their names, status, source and fallback."""

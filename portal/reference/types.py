@@ -191,6 +191,58 @@ class KeyCpIndustry:
     source: str
 
 
+@dataclass(frozen=True, slots=True)
+class Holiday:
+    """Hold one holiday of a calendar: its name and its days off (放假调休, weekends within included)."""
+
+    name: str
+    first: dt.date
+    last: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustedWorkingDay:
+    """Hold one 调休上班日: a Saturday or Sunday worked in exchange for a holiday's day off."""
+
+    name: str
+    day: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class WorkCalendar:
+    """Hold one year's working-day calendar (reference-data.md §5): the State Council's 节假日安排 notice.
+
+    A working day is Monday to Friday, less the days off, plus the adjusted working days (调休上班).
+    ``status`` is the status of the dates; the notice's number has a status of its own (2026: not seen).
+    """
+
+    year: int
+    holidays: tuple[Holiday, ...]
+    adjusted_working_days: tuple[AdjustedWorkingDay, ...]
+    notice: str
+    notice_number: str | None
+    notice_number_status: Status
+    published_on: dt.date | None
+    status: Status
+    source: str
+
+    @property
+    def days_off(self) -> frozenset[dt.date]:
+        """Return every day off the notice lists (weekend days within a holiday included)."""
+        out: set[dt.date] = set()
+        for holiday in self.holidays:
+            day = holiday.first
+            while day <= holiday.last:
+                out.add(day)
+                day += dt.timedelta(days=1)
+        return frozenset(out)
+
+    @property
+    def working_weekend_days(self) -> frozenset[dt.date]:
+        """Return the adjusted working days (调休上班日)."""
+        return frozenset(a.day for a in self.adjusted_working_days)
+
+
 class ReferenceData(Protocol):
     """Read reference data for calc and rules (implemented from files and from the database)."""
 
@@ -246,4 +298,8 @@ class ReferenceData(Protocol):
 
     def deadline(self, obligation: str, reporting_year: int) -> dt.date:
         """Return the due date of an annual obligation (``deadline.<obligation>``, MM-DD of the next year)."""
+        ...
+
+    def calendar(self, year: int) -> WorkCalendar | None:
+        """Return the working-day calendar of a year, or None when no notice for that year is entered."""
         ...

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.domain.documents import CleanProductionAudit, Document, GhgAnnualReport
+from portal.domain.disclosure import EnvDisclosureAnnualReport
+from portal.domain.documents import Document, GhgAnnualReport
 from portal.domain.formatting import CodeNames
 from portal.domain.labels import Text
 
@@ -27,9 +28,14 @@ def labels_from_reference(ref: Any, document: Document, edition: str | None = No
     every edition, so any will do when it is not given.
     """
     out: dict[str, dict[str, Text]] = {"fuel": {}, "process": {}, "product": {}}
-    if isinstance(document, CleanProductionAudit):
+    if isinstance(document, EnvDisclosureAnnualReport):  # its main products, the only codes it uses
+        for disclosed in document.basic_info.products if document.basic_info is not None else ():
+            found = ref.product(disclosed.product)
+            if found is not None:
+                out["product"][disclosed.product] = Text(found.name_zh, found.name_en)
         return out
-    assert isinstance(document, GhgAnnualReport)
+    if not isinstance(document, GhgAnnualReport):  # the audit and the ad-hoc report use no reference code
+        return out
     fuel_edition = edition or ref.fuel_edition(document.enterprise.industry_code)
     for line in document.fuels:
         found = ref.fuel(line.fuel, fuel_edition)

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from portal.domain import codes as code_tables
-from portal.domain.documents import Document, filing_year
+from portal.domain.documents import Document
 from portal.domain.labels import ValueSet, kind_name
 from portal.domain.sheets import (
     INSTRUCTIONS_SHEET,
@@ -74,21 +74,26 @@ def _value_at(root: Any, path: Sequence[str]) -> Any:
 
 
 def _cell(ws: Worksheet, row: int, column: int, col: Column, value: Any) -> None:
-    if col.type == "choices":
+    if col.type in ("choices", "texts"):
         value = ", ".join(value) or None
     put(ws.cell(row=row, column=column), value, year=col.type == "int")
 
 
 def _rows(sheet: Sheet, document: Document) -> Iterable[list[Any]]:
-    """Yield the value rows (without keys) one document puts on one sheet."""
+    """Yield the value rows (without keys) one document puts on one sheet (a nested list's: parent line first)."""
     if sheet.attr is None:
         yield [_value_at(document, c.path) for c in sheet.columns]
         return
     value = getattr(document, sheet.attr)
     if isinstance(value, dict):
         yield from ([key, text] for key, text in value.items())
-    elif isinstance(value, list):
-        for item in value:
+    elif sheet.parent is not None:
+        rest = sheet.path[len(sheet.parent.path):]
+        for line, parent in enumerate(_value_at(document, sheet.parent.path) or (), 1):
+            for item in _value_at(parent, rest) or ():
+                yield [line, *(_value_at(item, c.path) for c in sheet.columns)]
+    elif sheet.repeated:
+        for item in _value_at(document, sheet.path) or ():
             yield [_value_at(item, c.path) for c in sheet.columns]
     elif value is not None:
         yield [_value_at(document, c.path) for c in sheet.columns]
@@ -153,7 +158,7 @@ def _validation(col: Column, lists: _Lists) -> DataValidation | None:
 
 
 def _write_sheet(ws: Worksheet, spec: WorkbookSpec, sheet: Sheet, documents: Sequence[Document], lists: _Lists) -> None:
-    columns = (*spec.keys, *sheet.columns)
+    columns = (*spec.keys, *sheet.lead, *sheet.columns)
     for index, col in enumerate(columns, start=1):
         header = col.header()
         if not col.optional:
@@ -174,7 +179,7 @@ def _write_sheet(ws: Worksheet, spec: WorkbookSpec, sheet: Sheet, documents: Seq
     ws.freeze_panes = "C2"
     row = 2
     for document in documents:
-        keys = [document.enterprise.uscc, filing_year(document)]
+        keys = spec.key_values(document)
         for values in _rows(sheet, document):
             for index, (col, value) in enumerate(zip(columns, [*keys, *values], strict=True), start=1):
                 _cell(ws, row, index, col, value)
@@ -200,7 +205,7 @@ def _column_reference(guide: Worksheet, spec: WorkbookSpec) -> None:
         cell.font = _HEAD_FONT
         cell.fill = _HEAD_FILL
     for sheet in spec.sheets:
-        for col in (*spec.keys, *sheet.columns):
+        for col in (*spec.keys, *sheet.lead, *sheet.columns):
             if col.choices:
                 notes = ", ".join(col.choices) + ("（可填多个，用逗号分隔 / several, comma-separated）" if col.type == "choices" else "")
             elif col.codes:
@@ -210,7 +215,8 @@ def _column_reference(guide: Worksheet, spec: WorkbookSpec) -> None:
             guide.append([sheet.title, col.code, col.zh, col.en, col.unit, "是" if not col.optional else "", notes])
 
 
-_TYPE_NOTES = {"bool": "是 / 否", "date": "YYYY-MM-DD", "int": "整数 / whole number"}
+_TYPE_NOTES = {"bool": "是 / 否", "date": "YYYY-MM-DD", "int": "整数 / whole number",
+               "texts": "可填多个，用逗号分隔 / several, comma-separated"}
 
 
 def render_upload_workbook(kind: str, documents: Sequence[Document] = (), *, code_lists: CodeLists | None = None) -> bytes:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from portal.domain import formatting as fmt
 from portal.domain.codec import document_sha256
+from portal.domain.disclosure import HAZARDOUS_WASTE_COMPUTED, PERMITTED_RATIO_COMPUTED, EnvDisclosureAdhoc
 from portal.domain.documents import (
     DEADLINES_COMPUTED,
     FUEL_LINE_COMPUTED,
@@ -38,7 +39,14 @@ from .labels import CodeLabels
 from .meta import RenderMeta
 
 if TYPE_CHECKING:
-    from portal.calc.results import CpaComputed, GhgComputed
+    from portal.calc.results import (
+        AdhocDisclosureComputed,
+        AnnualDisclosureComputed,
+        CpaComputed,
+        GhgComputed,
+    )
+
+    Computed = GhgComputed | CpaComputed | AnnualDisclosureComputed | AdhocDisclosureComputed
 
 ValueKind = Literal["text", "code", "choice", "choices", "bool", "int", "year", "decimal", "date", "auto"]
 
@@ -145,13 +153,19 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """Hold one section of the filing: a heading and its tables."""
+    """Hold one section of the filing: a heading and its tables.
+
+    ``none`` marks a disclosure section filed as ``{"none": true}`` or an empty list (本年度无), ``absent`` one
+    not filed at all: the disclosure's PDF prints the heading and "本年度无" for the first, omits the second.
+    """
 
     key: str
     sheet: str
     title_zh: str
     title_en: str
     tables: tuple[Table, ...]
+    none: bool = False
+    absent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +272,30 @@ def _list_table(sheet: str, node: Field, items: Sequence[Any]) -> Table:
     return Table(node.path, sheet, node.label.zh, node.label.en, _aligned(columns, rows), rows)
 
 
+def _list_tables(sheet: str, node: Field, items: Sequence[Any]) -> list[Table]:
+    """Return the table of a list and those of what its lines hold: nested objects, and lists of their own."""
+    tables = [_list_table(sheet, node, items)]
+    for child in node.item.children:
+        if child.kind == "object":
+            tables.append(_nested_list_table(node, child, items))
+        elif child.kind == "list" and not child.is_scalar_list:
+            tables.append(_sublist_table(node, child, items))
+    return tables
+
+
+def _sublist_table(node: Field, sub: Field, items: Sequence[Any]) -> Table:
+    """Return the table of a list inside the lines of a list (each waste's receivers), one row per inner line.
+
+    The first columns say which line it belongs to: the outer line's number and identity (id, name, …).
+    """
+    identity = tuple(column_of(c) for c in node.item.children if c.name in IDENTITY_FIELDS or c.name == "code")
+    inner = (ROW_NUMBER, *identity, *_scalar_columns(sub.item))
+    rows = tuple((i, *_row(item, identity), *_row(element, _scalar_columns(sub.item)))
+                 for i, item in enumerate(items, 1) for element in (getattr(item, sub.name) or ()))
+    return Table(f"{node.path}.{sub.name}", sub.label.zh, f"{node.label.zh} · {sub.label.zh}",
+                 f"{node.label.en} · {sub.label.en}", _aligned(inner, rows), rows)
+
+
 def _nested_list_table(node: Field, nested: Field, items: Sequence[Any]) -> Table:
     """Return the table of one nested object of every list item (each option's savings), with its identity."""
     identity = tuple(column_of(c) for c in node.item.children if c.name in IDENTITY_FIELDS)
@@ -269,16 +307,21 @@ def _nested_list_table(node: Field, nested: Field, items: Sequence[Any]) -> Tabl
 
 def _object_tables(sheet: str, node: Field, obj: Any) -> list[Table]:
     nested = [c for c in node.children if c.kind == "object"]
+    lists = [c for c in node.children if c.kind == "list" and not c.is_scalar_list]
     scalars = _scalar_columns(node)
-    if not scalars and nested and len({c.python_type for c in nested}) == 1:
+    if not scalars and not lists and nested and len({c.python_type for c in nested}) == 1:
         # An object of like objects (the seven audit phases): one row per member.
         head = Column("", node.label.zh, node.label.en)
         member_columns = _scalar_columns(nested[0])
         rows = tuple((c.label.zh, *_row(_get(obj, c.name), member_columns)) for c in nested)
         return [Table(node.path, sheet, node.label.zh, node.label.en, (head, *member_columns), rows)]
-    tables = [Table(node.path, sheet, node.label.zh, node.label.en, scalars, (_row(obj, scalars),), record=True)]
+    # an object holding only lists (the disclosure's financing: its items) has no record of its own
+    tables = [Table(node.path, sheet, node.label.zh, node.label.en, scalars, (_row(obj, scalars),), record=True)
+              ] if scalars or not lists else []
     for child in nested:
         tables += _object_tables(sheet, child, _get(obj, child.name))
+    for child in lists:  # a list inside an object (a disclosure section's outlets): a sheet of its own
+        tables += _list_tables(child.label.zh, child, _get(obj, child.name) or ())
     return tables
 
 
@@ -292,8 +335,7 @@ def _section(schema: KindSchema, key: str, document: Document) -> Section:
         if node.kind == "list" and not node.is_scalar_list:
             # A list fills a sheet: the section's own when it is all the section holds, else one named after it.
             sheet = section.sheet if len(section.fields) == 1 else node.label.zh
-            tables.append(_list_table(sheet, node, value))
-            tables += [_nested_list_table(node, c, value) for c in node.item.children if c.kind == "object"]
+            tables += _list_tables(sheet, node, value)
         elif node.kind == "object":
             tables += _object_tables(section.sheet, node, value)
         elif node.kind != "map":  # explanations: printed with the findings
@@ -303,7 +345,10 @@ def _section(schema: KindSchema, key: str, document: Document) -> Section:
         cols = tuple(general)
         tables.insert(general_at, Table(f"{section.key}.general", section.sheet, GENERAL.zh, GENERAL.en, cols,
                                         (_row(document, cols),), record=True))
-    return Section(section.key, section.sheet, section.title.zh, section.title.en, tuple(tables))
+    values = [getattr(document, node.name) for node in section.fields]
+    absent = all(v is None for v in values)
+    none = not absent and all(v == [] or getattr(v, "none", False) is True for v in values)
+    return Section(section.key, section.sheet, section.title.zh, section.title.en, tuple(tables), none, absent)
 
 
 def data_sections(document: Document) -> tuple[Section, ...]:
@@ -534,6 +579,46 @@ def _cpa_computed(schema: KindSchema, document: CleanProductionAudit, c: CpaComp
     )
 
 
+def _disclosure_computed(schema: KindSchema, document: Any, c: Any) -> tuple[Section, ...]:
+    """Return the computed results of a disclosure document: one line per figure, with its arithmetic."""
+    lines: list[tuple[Any, ...]] = []
+    arithmetic: dict[str, str] = getattr(c, "arithmetic", {})
+    sections = {s.key: s.title.zh for s in schema.sections}
+    for definition in schema.computed:
+        key = definition.key
+        if key == "required_sections":
+            value: Any = "、".join(sections.get(k, k) for k in c.required_sections)
+        elif key in ("due_on", "working_days_elapsed") and isinstance(document, EnvDisclosureAdhoc):
+            value = getattr(c, key)
+            lines.append(_line(definition, value, c.timing.arithmetic if key == "due_on" else ""))
+            continue
+        else:
+            value = getattr(c, key)
+        if definition.unit is not None and definition.unit.code == "percent":
+            value = _pct(value, definition)
+        lines.append(_line(definition, value, arithmetic.get(key, "")))
+    if not isinstance(document, EnvDisclosureAdhoc):
+        pollutant = VALUE_SETS["pollutant"]
+        for code, ratio in c.permitted_ratio.items():
+            lines.append(_line(PERMITTED_RATIO_COMPUTED, _pct(ratio, PERMITTED_RATIO_COMPUTED),
+                               arithmetic.get(f"permitted_ratio.{code}", ""), "",
+                               f"{pollutant.label(code) or code}{PERMITTED_RATIO_COMPUTED.label.zh}"))
+        for definition in HAZARDOUS_WASTE_COMPUTED:
+            lines.append(_line(definition, c.hazardous_waste_t[definition.key],
+                               arithmetic.get(f"hazardous_waste_t.{definition.key}", "")))
+        trigger = VALUE_SETS["adhoc_trigger"]
+        adhoc = schema.field("adhoc")
+        for t in c.adhoc:
+            entry = document.adhoc[t.index] if t.index < len(document.adhoc) else None
+            name = trigger.label(entry.trigger) if entry is not None else ""
+            lines.append((f"{adhoc.label.zh} 第{t.index + 1}行 {name} 披露期限", t.due_on, "", t.arithmetic, ""))
+    note = "、".join(str(y) for y in c.calendar_missing)
+    if note:
+        lines.append(("工作日历缺失的年度", note, "", "按星期一至星期五计算工作日", ""))
+    table = Table("computed.lines", "计算结果", "计算结果", "Computed results", LINE_COLUMNS, tuple(lines))
+    return (Section("computed", "计算结果", "计算结果", "Computed results", (table,)),)
+
+
 def _with_co_benefit_total(sections: tuple[Section, ...], c: CpaComputed) -> tuple[Section, ...]:
     """Add the total of implemented options (computed) as the footer of the co-benefit table."""
     out = []
@@ -560,7 +645,7 @@ def _with_co_benefit_total(sections: tuple[Section, ...], c: CpaComputed) -> tup
 
 def build_view(
     document: Document,
-    computed: GhgComputed | CpaComputed,
+    computed: Computed,
     findings: Sequence[Finding],
     meta: RenderMeta,
     *,
@@ -576,11 +661,15 @@ def build_view(
     if isinstance(document, GhgAnnualReport):
         sections = data_sections(document)
         computed_sections: tuple[Section, ...] = (_ghg_computed(schema, document, computed, labels),)  # type: ignore[arg-type]
-    else:
+    elif isinstance(document, CleanProductionAudit):
         sections = _with_co_benefit_total(data_sections(document), computed)  # type: ignore[arg-type]
         computed_sections = _cpa_computed(schema, document, computed)  # type: ignore[arg-type]
+    else:
+        sections = data_sections(document)
+        computed_sections = _disclosure_computed(schema, document, computed)
     year_node = schema.find("reporting_year")
-    year_label = year_node.label.zh if year_node is not None else "审核年度"
+    year_label = year_node.label.zh if year_node is not None else (
+        "收到文书年度" if isinstance(document, EnvDisclosureAdhoc) else "审核年度")
     explanations = dict(document.explanations)
     rows = []
     answered: set[str] = set()

@@ -30,13 +30,18 @@ from portal.domain.findings import Finding
 from portal.domain.formatting import china_time, places_of, value_of_bool
 
 from .formatting import name_of
-from .html import latest_template_version
+from .html import template_versions
 from .labels import CodeLabels
 from .meta import RenderMeta
 from .view import Column, FilingView, Table, build_view, findings_table
 
 if TYPE_CHECKING:
-    from portal.calc.results import CpaComputed, GhgComputed
+    from portal.calc.results import (
+        AdhocDisclosureComputed,
+        AnnualDisclosureComputed,
+        CpaComputed,
+        GhgComputed,
+    )
 
 #: first characters that make Excel treat a cell as a formula (OWASP CSV injection), plus full-width forms
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -254,14 +259,17 @@ def write_workbook(view: FilingView) -> Workbook:
 
 def render_xlsx(
     document: Document,
-    computed: GhgComputed | CpaComputed,
+    computed: GhgComputed | CpaComputed | AnnualDisclosureComputed | AdhocDisclosureComputed,
     findings: Sequence[Finding],
     meta: RenderMeta,
     *,
     labels: CodeLabels | None = None,
 ) -> bytes:
     """Return the Excel filing (.xlsx bytes) of one filing: its data, computed results, findings, version."""
-    version = latest_template_version(document.kind)
+    # The Excel filing needs no template; it names the PDF template version the filing is printed with
+    # ("—" for a kind whose PDF template is still to come: the disclosure kinds).
+    versions = template_versions(document.kind)
+    version = versions[-1] if versions else "—"
     view = build_view(document, computed, findings, meta, labels=labels, template_version=version)
     buffer = io.BytesIO()
     write_workbook(view).save(buffer)

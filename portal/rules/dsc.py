@@ -1,4 +1,4 @@
-"""DSC-001: the annual environmental disclosure report a GHG filer owes (DSC-002…011 come with the disclosure kinds)."""
+"""DSC-001: the annual environmental disclosure report a GHG filer owes (DSC-002…011: ``disclosure.py``)."""
 
 from __future__ import annotations
 

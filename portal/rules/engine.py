@@ -9,13 +9,15 @@ from functools import cache
 from typing import Any
 
 from portal.calc.cpa import compute_cpa
+from portal.calc.disclosure import compute_adhoc, compute_annual
 from portal.calc.ghg import compute_ghg
-from portal.domain.documents import Document, GhgAnnualReport, filing_year
+from portal.domain.disclosure import EnvDisclosureAdhoc, EnvDisclosureAnnualReport
+from portal.domain.documents import CleanProductionAudit, Document, GhgAnnualReport, filing_year
 from portal.domain.findings import SEVERITIES, Finding
 from portal.reference.types import Parameter, ReferenceData
 
 # Importing the packs registers their rules, in catalogue order.
-from . import cpa, dsc, ent, ghg, pln, xck  # noqa: F401
+from . import cpa, disclosure, dsc, ent, ghg, pln, xck  # noqa: F401
 from .params import Params
 from .registry import (
     PROVINCES,
@@ -140,6 +142,19 @@ def _previous_report(previous: Any, ref: ReferenceData) -> PreviousReport | None
     raise TypeError(f"previous must be a GHG report, a PreviousReport or None, not {type(previous).__name__}")
 
 
+def compute(document: Document, ref: ReferenceData) -> Computed:
+    """Return the computed results of a document of any kind."""
+    if isinstance(document, GhgAnnualReport):
+        return compute_ghg(document, ref)
+    if isinstance(document, CleanProductionAudit):
+        return compute_cpa(document, ref)
+    if isinstance(document, EnvDisclosureAnnualReport):
+        return compute_annual(document, ref)
+    if isinstance(document, EnvDisclosureAdhoc):
+        return compute_adhoc(document, ref)
+    raise TypeError(f"not a document: {type(document).__name__}")  # a programming error
+
+
 def check_document(
     document: Document,
     ref: ReferenceData,
@@ -157,9 +172,7 @@ def check_document(
     (``submitted=True``), or today for a draft.
     """
     today = today or dt.date.today()
-    computed: Computed = (
-        compute_ghg(document, ref) if isinstance(document, GhgAnnualReport) else compute_cpa(document, ref)
-    )
+    computed = compute(document, ref)
     context = RuleContext(
         ref=ref,
         previous=_previous_report(previous, ref),

@@ -1,4 +1,4 @@
-"""ENT-001…ENT-005: the enterprise profile, on both filing kinds."""
+"""ENT-001…ENT-005: the enterprise profile, on every filing kind."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from portal.domain import codes
 from portal.domain.documents import CleanProductionAudit, Enterprise
 
 from . import citations as c
-from .registry import BOTH_KINDS, Evaluation, Hit, rule
+from .registry import ALL_KINDS, Evaluation, Hit, rule
 from .text import label
 
 
 @rule(
-    "ENT-001", "error", BOTH_KINDS,
+    "ENT-001", "error", ALL_KINDS,
     title=("统一社会信用代码无效", "Invalid unified social credit code"),
     checks=(
         "统一社会信用代码为18位 GB 32100 字符且校验码正确",
@@ -33,7 +33,7 @@ def ent_001(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
 
 
 @rule(
-    "ENT-002", "error", BOTH_KINDS,
+    "ENT-002", "error", ALL_KINDS,
     title=("行政区划代码无效", "Invalid region code"),
     checks=(
         "行政区划代码为江西（36）或江苏（32）已知的6位代码",
@@ -70,7 +70,7 @@ def ent_002(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
 
 
 @rule(
-    "ENT-003", "error", BOTH_KINDS,
+    "ENT-003", "error", ALL_KINDS,
     title=("行业代码无效", "Invalid industry code"),
     checks=("行业代码为 GB/T 4754-2017 的小类代码", "industry_code is a known GB/T 4754-2017 class"),
     basis="GB/T 4754-2017《国民经济行业分类》",
@@ -87,7 +87,7 @@ def ent_003(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
 
 
 @rule(
-    "ENT-004", "error", BOTH_KINDS,
+    "ENT-004", "error", ALL_KINDS,
     title=("排污许可证编号无效", "Invalid permit number"),
     checks=(
         "排污许可证编号（如填写）为22位：前18位与统一社会信用代码一致，其后3位数字和1位字母",
@@ -113,7 +113,7 @@ _REQUIRED = ("name", "uscc", "region_code", "industry_code")
 
 
 @rule(
-    "ENT-005", "error", BOTH_KINDS,
+    "ENT-005", "error", ALL_KINDS,
     title=("企业基本信息缺项", "Enterprise profile incomplete"),
     checks=(
         "必填的企业信息（名称、统一社会信用代码、行政区划代码、行业代码）已填写",

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from portal.calc.results import CpaComputed, GhgComputed
-from portal.domain.documents import CPA_KIND, GHG_KIND, GhgAnnualReport
+from portal.calc.results import AdhocDisclosureComputed, AnnualDisclosureComputed, CpaComputed, GhgComputed
+from portal.domain.documents import CPA_KIND, GHG_KIND, KINDS, GhgAnnualReport
 from portal.domain.findings import Severity
 from portal.reference.types import FuelFactor, ProductRef, ReferenceData
 
@@ -27,11 +27,13 @@ PROVINCES = (JX, JS)
 #: Scope by the enterprise's region code (rules-catalogue.md: JX = 36xxxx, JS = 32xxxx).
 PROVINCE_PREFIXES = {"36": JX, "32": JS}
 BOTH_KINDS = frozenset({GHG_KIND, CPA_KIND})
+#: every filing kind: the enterprise profile rules (ENT) check each one
+ALL_KINDS = frozenset(KINDS)
 GHG_ONLY = frozenset({GHG_KIND})
 CPA_ONLY = frozenset({CPA_KIND})
 
 Hit = tuple[str, str, str]  # (path, message_zh, message_en)
-Computed = GhgComputed | CpaComputed
+Computed = GhgComputed | CpaComputed | AnnualDisclosureComputed | AdhocDisclosureComputed
 CheckFn = Callable[[Any, Any, "Evaluation"], Iterable[Hit]]
 
 

@@ -20,7 +20,9 @@ from sqlalchemy import select
 
 from ..auth.permissions import can_import_for
 from ..domain.codec import canonical_json
-from ..domain.documents import Document
+from ..domain.documents import WEB_KINDS, Document
+from ..domain.labels import kind_name
+from ..domain.sheets import META_SHEET
 from ..extensions import db
 from ..importers import CellError, HostileFile, ParsedDocument, annotate_errors, parse_workbook, read_upload
 from ..models import Enterprise, Filing, ImportRecord, User
@@ -167,6 +169,12 @@ def _import_workbook(actor: User | None, data: bytes, filename: str, progress: P
     code_sets = {name: frozenset(c for c, _, _ in entries) for name, entries in code_lists_from_reference(ref).items()}
     parsed = parse_workbook(sheets, code_sets, progress=lambda done, total: report("parsed", done, total))
     errors = list(parsed.errors)
+    if parsed.kind is not None and parsed.kind not in WEB_KINDS:
+        # a disclosure workbook is read and checked (portal check), but not yet stored as drafts
+        name = kind_name(parsed.kind)
+        errors.append(CellError(META_SHEET, None, None, f"“{name}”暂不能在本平台导入（可用 portal check 检查）",
+                                f"{kind_name(parsed.kind, 'en')} workbooks cannot be imported yet (check them with "
+                                "portal check)"))
     enterprises: dict[tuple[str, int], Enterprise] = {}
     existing: dict[tuple[int, int], Filing] = {}
     if not errors and parsed.kind is not None:

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from .. import mail
+from ..domain.labels import kind_name
 from ..extensions import db
 from ..models import Enterprise, Filing, Membership, Notification, OutboxMail, User
 from . import audit
@@ -73,8 +74,9 @@ def _members_of(enterprise_id: int) -> list[User]:
 
 def _what(filing: Filing) -> tuple[str, str]:
     name = filing.enterprise.name
-    return (f"{name} {filing.year} 年度{KIND_ZH[filing.kind]}",
-            f"the {filing.year} {KIND_EN[filing.kind]} of {name}")
+    # the short names of the first two kinds; any later kind by its name in the label catalogue
+    return (f"{name} {filing.year} 年度{KIND_ZH.get(filing.kind) or kind_name(filing.kind)}",
+            f"the {filing.year} {KIND_EN.get(filing.kind) or kind_name(filing.kind, 'en')} of {name}")
 
 
 def filing_event(filing: Filing, event: str) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from forms.uploads import UploadForm
 
-from ..domain.documents import KINDS
+from ..domain.documents import WEB_KINDS
 from ..extensions import db
 from ..jobs import get_queue
 from ..models import ImportRecord
@@ -45,7 +45,7 @@ def index():  # type: ignore[no-untyped-def]
     """Offer the templates and the upload form, and list the user's recent uploads."""
     recent = db.session.scalars(select(ImportRecord).where(ImportRecord.actor_id == current_user.id)
                                 .order_by(ImportRecord.id.desc()).limit(10)).all()
-    return render_template("uploads/index.html", form=UploadForm(), kinds=KINDS, recent=recent, OUTCOME_NAMES=OUTCOME_NAMES,
+    return render_template("uploads/index.html", form=UploadForm(), kinds=WEB_KINDS, recent=recent, OUTCOME_NAMES=OUTCOME_NAMES,
                            max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
                            job_kb=current_app.config["UPLOAD_JOB_THRESHOLD"] // 1024)
 
@@ -54,7 +54,7 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def template(kind: str):  # type: ignore[no-untyped-def]
     """Download the upload workbook of a kind: blank, or (``?filled=1``) with the user's editable drafts."""
-    if kind not in KINDS:
+    if kind not in WEB_KINDS:
         abort(404)
     filled = request.args.get("filled") == "1"
     data = template_for(current_user, kind, filled=filled)

@@ -21,11 +21,11 @@ from typing import Any, Literal, get_args, get_origin
 import openpyxl
 import pytest
 
-from portal.calc.cpa import compute_cpa
-from portal.calc.ghg import compute_ghg
+from portal.domain import disclosure as disclosure_module
 from portal.domain import documents as documents_module
 from portal.domain import schema as schema_module
 from portal.domain.codec import document_from_json, document_sha256
+from portal.domain.disclosure import ADHOC_KIND, ANNUAL_KIND
 from portal.domain.documents import CPA_KIND, GHG_KIND, KINDS, FuelLine
 from portal.domain.fields import field_info
 from portal.domain.findings import Finding
@@ -45,14 +45,18 @@ from portal.renderers import (
 from portal.renderers.html import chem
 from portal.renderers.view import describe_path
 from portal.renderers.xlsx import FORMULA_TRIGGERS
+from portal.rules.engine import compute
 
 ROOT = Path(__file__).resolve().parents[2]
 _SHARED = ROOT.parent / "shared" / "examples"
 EXAMPLES = _SHARED if _SHARED.exists() else ROOT / "portal" / "demo_data"
+#: the worked examples of the kinds added after the shared ones (the disclosure documents)
+TEST_EXAMPLES = ROOT / "tests" / "examples"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 GHG_EXAMPLE = "ghg-jx-cement-2024.json"
 CPA_EXAMPLE = "cpa-jx-cement-2023.json"
-EXAMPLE_OF = {GHG_KIND: GHG_EXAMPLE, CPA_KIND: CPA_EXAMPLE}
+EXAMPLE_OF = {GHG_KIND: GHG_EXAMPLE, CPA_KIND: CPA_EXAMPLE, ANNUAL_KIND: "disclosure-jx-cement-2024.json",
+              ADHOC_KIND: "adhoc-jx-cement-2024-penalty.json"}
 
 SUBMITTED = RenderMeta(
     status="submitted",
@@ -100,14 +104,13 @@ EXPLANATIONS = {
 
 def load(name: str) -> Any:
     """Return a worked example as a document."""
-    return document_from_json((EXAMPLES / name).read_bytes())
+    path = EXAMPLES / name
+    return document_from_json((path if path.exists() else TEST_EXAMPLES / name).read_bytes())
 
 
 def computed_for(document: Any) -> Any:
     """Return the computed results of a document."""
-    if document.kind == GHG_KIND:
-        return compute_ghg(document, default_reference())
-    return compute_cpa(document, default_reference())
+    return compute(document, default_reference())
 
 
 def snapshot_inputs(kind: str) -> tuple[Any, Any, list[Finding], RenderMeta, Any]:
@@ -131,8 +134,10 @@ def test_every_document_field_is_shown_in_a_section(kind: str) -> None:
                 shown.update(c.key for c in table.columns)
             else:
                 shown.add(table.key.split(".")[0])
-    # printed elsewhere: the kind and schema version on the cover, the explanations with the findings
-    expected = {f.name for f in dataclasses.fields(type(document))} - {"kind", "schema_version", "explanations"}
+    # printed elsewhere: the kind and schema version on the cover, the explanations with the findings; the
+    # disclosure's prefill is the portal's record of its sources (never printed: the PDF is public)
+    expected = {f.name for f in dataclasses.fields(type(document))} - {"kind", "schema_version", "explanations",
+                                                                        "prefill"}
     assert shown == expected
 
 
@@ -159,7 +164,7 @@ def test_table_columns_come_from_the_field_metadata() -> None:
 
 def _literal_values() -> set[str]:
     values: set[str] = set()
-    for obj in vars(documents_module).values():
+    for obj in [*vars(documents_module).values(), *vars(disclosure_module).values()]:
         if isinstance(obj, type) and dataclasses.is_dataclass(obj):
             for tp in typing.get_type_hints(obj).values():
                 stack = [tp]

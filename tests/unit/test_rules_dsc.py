@@ -1,13 +1,11 @@
 """DSC-001: who owes the annual disclosure report (《企业环境信息依法披露管理办法》第七条, amended 2026-12).
 
-DSC-002…011 come with the disclosure kinds (disclosure-format.md); the v1 placeholder is gone.
+DSC-002…011, on the disclosure documents: test_rules_disclosure.py.
 """
 
 from __future__ import annotations
 
-import pytest
-
-from portal.rules import AuditRecord, get_rule
+from portal.rules import AuditRecord
 
 from .rule_docs import D, cpa_doc, fires, ghg_doc, in_jiangsu, silent
 
@@ -103,8 +101,3 @@ def test_dsc_001_cites_only_the_enterprises_province():
 
 def test_dsc_001_does_not_run_on_audits():
     silent(cpa_doc(), "DSC-001")
-
-
-def test_the_dsc_002_placeholder_is_gone():
-    with pytest.raises(KeyError):
-        get_rule("DSC-002")

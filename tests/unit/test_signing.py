@@ -208,8 +208,15 @@ def test_a_signed_copy_whose_document_is_not_canonical_is_rejected(identity: Any
 
 def test_signing_and_verifying_work_inside_a_running_event_loop(unsigned: bytes, identity: Any) -> None:
     import asyncio
+    import threading
 
     async def inside() -> str:  # an async server, or Playwright's sync API, keeps a loop running
         return verify_pdf(sign_pdf(unsigned, identity), [identity.certificate]).code
 
-    assert asyncio.run(inside()) == "ok"
+    # A thread of its own: the xdist worker may already have a loop running (Playwright's sync API of an
+    # e2e test run before on that worker), and asyncio.run refuses to start a second one in that thread.
+    results: list[str] = []
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(inside())))
+    worker.start()
+    worker.join()
+    assert results == ["ok"]
