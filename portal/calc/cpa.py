@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 
-from ..domain.documents import AuditOption, CleanProductionAudit, Indicator, OptionSavings
+from ..domain.common import OptionSavings
+from ..domain.documents import AuditOption, CleanProductionAudit, Indicator
 from ..reference.types import ReferenceData
 from .results import AuditDeadlines, CpaComputed, IndicatorAchievement, OptionEconomics
 

@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from ..domain.codec import document_sha256
+from ..domain.common import OptionSavings
 from ..domain.disclosure import (
     NONE_ALLOWED,
     POLLUTANTS,
@@ -49,7 +50,7 @@ from ..domain.disclosure import (
     PrefillAudit,
     PrefillGhg,
 )
-from ..domain.documents import CleanProductionAudit, GhgAnnualReport, OptionSavings
+from ..domain.documents import CleanProductionAudit, GhgAnnualReport
 from ..reference.types import ReferenceData
 from .results import AdhocDisclosureComputed, AdhocTiming, AnnualDisclosureComputed, CpaComputed, GhgComputed
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from functools import partial
 from typing import Any, Literal
 
 from portal.domain.codec import format_decimal
@@ -175,6 +176,8 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
     ncv = factor.ncv if line.ncv is None else line.ncv
     # Fossil share (reference-data.md §1b): fixed by the method for fossil fuels (1) and biomass (0); measured
     # for alternative fuels. A typed share that contradicts a fixed one is GHG-002's, the fixed one is used.
+    fossil: Decimal | None  # None: an alternative fuel without its measured share (not computed below)
+    cc: Decimal | None
     if factor.fossil_fraction is not None:
         fossil, fossil_default = factor.fossil_fraction, True
     else:
@@ -326,18 +329,18 @@ def _product(index: int, line: ProductLine, ref: ReferenceData, kgce_per_kgoe: D
     unit = level_ref.level_unit if level_ref is not None else "kgce"
     benchmark = level_ref.benchmark if level_ref is not None else None
     baseline = level_ref.baseline if level_ref is not None else None
-    common = {"index": index, "product": line.product, "benchmark": benchmark, "baseline": baseline,
-              "variant": variant, "variant_assumed": assumed, "level_unit": unit}
+    result = partial(ProductResult, index=index, product=line.product, benchmark=benchmark, baseline=baseline,
+                     variant=variant, variant_assumed=assumed, level_unit=unit)
     if line.output <= _ZERO:
-        return ProductResult(unit_energy=None, level=None, arithmetic="no unit energy: output missing or zero", **common)
+        return result(unit_energy=None, level=None, arithmetic="no unit energy: output missing or zero")
     if unit == "kWh":
         if line.electricity_mwh is None:
-            return ProductResult(unit_energy=None, level=None,
-                                 arithmetic="no unit energy: the level is kWh/t and electricity_mwh is missing", **common)
+            return result(unit_energy=None, level=None,
+                          arithmetic="no unit energy: the level is kWh/t and electricity_mwh is missing")
         unit_energy = _round(line.electricity_mwh * _THOUSAND / line.output, _CENT)
         arithmetic = f"{_n(line.electricity_mwh)} × 1000 / {_n(line.output)} = {_r(unit_energy)} kWh"
     elif line.energy_tce is None:
-        return ProductResult(unit_energy=None, level=None, arithmetic="no unit energy: energy_tce missing", **common)
+        return result(unit_energy=None, level=None, arithmetic="no unit energy: energy_tce missing")
     elif unit == "kgoe":
         unit_energy = _round(line.energy_tce * _THOUSAND / line.output / kgce_per_kgoe, _CENT)
         arithmetic = (f"{_n(line.energy_tce)} × 1000 / {_n(line.output)} / {_n(kgce_per_kgoe)} = {_r(unit_energy)} kgoe")
@@ -359,7 +362,7 @@ def _product(index: int, line: ProductLine, ref: ReferenceData, kgce_per_kgoe: D
             f"; benchmark{band} {_n(benchmark) if benchmark is not None else '—'}, "
             f"baseline {_n(baseline) if baseline is not None else '—'} → {level}"
         )
-    return ProductResult(unit_energy=unit_energy, level=level, arithmetic=arithmetic, **common)
+    return result(unit_energy=unit_energy, level=level, arithmetic=arithmetic)
 
 
 def _heat_ratio(document: GhgAnnualReport) -> tuple[Decimal, str]:
@@ -497,10 +500,9 @@ def _compute(document: GhgAnnualReport, ref: ReferenceData) -> GhgComputed:
         unit_tco2 = _round(by_source.get(unit.id, _ZERO), _CENT)
         ratio = unit.heat_ratio if unit.heat_ratio is not None else _ZERO
         if unit.generation_mwh is not None and unit.generation_mwh > _ZERO:
-            unit_intensity: Decimal | None = _round(
-                unit_tco2 * (_ONE - ratio) / unit.generation_mwh, _TEN_THOUSANDTH
-            )
-            text = f"{_r(unit_tco2)} × (1 − {_n(ratio)}) / {_n(unit.generation_mwh)} = {_r(unit_intensity)}"
+            per_mwh = _round(unit_tco2 * (_ONE - ratio) / unit.generation_mwh, _TEN_THOUSANDTH)
+            unit_intensity: Decimal | None = per_mwh
+            text = f"{_r(unit_tco2)} × (1 − {_n(ratio)}) / {_n(unit.generation_mwh)} = {_r(per_mwh)}"
         else:
             unit_intensity = None
             text = f"{_r(unit_tco2)} tCO2; no generation reported"

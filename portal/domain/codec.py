@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from .documents import DOCUMENT_TYPES, KINDS, Document
+from .fields import per_class
 from .schema import Field, Violation, normalised, schema_of, validate
 
 
@@ -386,12 +387,12 @@ def _convert_object(node: Field, value: Mapping[str, Any], path: str) -> Any:
 # ------------------------------------------------------------------------------------ writing JSON
 
 
-@cache
+@per_class
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-@cache
+@per_class
 def _omitted_when_empty(cls: type) -> frozenset[str]:
     """Return the fields of ``cls`` left out of the canonical form while they hold None (or, a list, [] ).
 
@@ -462,7 +463,7 @@ def format_decimal(number: Decimal) -> str:
 _quote = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=False) does, without the set-up
 
 
-@cache
+@per_class
 def _sorted_fields(cls: type) -> tuple[tuple[str, str, bool], ...]:
     """Return (field name, its quoted JSON key, left out while empty) in canonical (sorted) order."""
     omitted = _omitted_when_empty(cls)

@@ -23,6 +23,7 @@ Design decisions worth knowing:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -750,8 +751,8 @@ class LegalDocument:
         "文号", "Document number", max_length=100,
         help_zh="许可事项填写许可证编号", help_en="the licence number for a licence"))
     issuer: str | None = field(default=None, metadata=info("作出机关", "Issued by", max_length=200))
-    date: date | None = field(default=None, metadata=info("文书日期", "Document date"))
-    received_on: date | None = field(default=None, metadata=info(
+    date: dt.date | None = field(default=None, metadata=info("文书日期", "Document date"))
+    received_on: dt.date | None = field(default=None, metadata=info(
         "收到日期", "Received on", help_zh="留空则按文书日期", help_en="empty: the document date"))
 
 

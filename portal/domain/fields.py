@@ -8,9 +8,10 @@ workbook, the filing page, the review diff, the PDF and the Excel filing are all
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from .labels import UNITS, VALUE_SETS, Text, Unit, ValueSet
 
@@ -169,3 +170,24 @@ class ComputedDef:
 def computed(key: str, zh: str, en: str, unit: str | None = None, places: int | None = None) -> ComputedDef:
     """Return a computed-figure declaration (the unit is a code of the label catalogue)."""
     return ComputedDef(key, Text(zh, en), None if unit is None else UNITS[unit], places)
+
+
+_R = TypeVar("_R")
+
+
+def per_class(compute: Callable[[type], _R]) -> Callable[[type], _R]:
+    """Return ``compute`` computed once per class (``functools.cache`` for functions of a dataclass's type).
+
+    Not ``functools.cache`` itself: its wrapper takes ``Hashable`` arguments, which mypy does not see a class as.
+    """
+    found: dict[type, _R] = {}
+
+    def cached(cls: type) -> _R:
+        try:
+            return found[cls]
+        except KeyError:
+            value = found[cls] = compute(cls)
+            return value
+
+    cached.__doc__ = compute.__doc__
+    return cached

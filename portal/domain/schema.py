@@ -465,8 +465,8 @@ def _leaf_check(node: Field) -> LeafCheck | None:
 def _checker(node: Field) -> Checker | None:  # noqa: C901 - one branch per composite kind
     """Return the checker of an object, list or map node, or None when nothing under it can be refused."""
     if node.kind == "object":
-        leaves = [(c.name, check) for c in node.children if c.is_leaf and (check := _leaf_check(c)) is not None]
-        parts = [(c.name, check) for c in node.children if not c.is_leaf and (check := _checker(c)) is not None]
+        leaves = [(c.name, leaf) for c in node.children if c.is_leaf and (leaf := _leaf_check(c)) is not None]
+        parts = [(c.name, part) for c in node.children if not c.is_leaf and (part := _checker(c)) is not None]
         if not leaves and not parts:
             return None
 

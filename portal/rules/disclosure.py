@@ -14,7 +14,7 @@ count that crossed such a year used Monday to Friday, so no exact check of an ad
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -178,10 +178,10 @@ def dsc_003(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
             continue
         zh, en = label(obj, name)
         yield (path,
-               f"{zh} {amount(value)} tCO2e 与已通过的温室气体排放报告 {amount(reference)} tCO2e（预填）相差 "  # type: ignore[arg-type]
+               f"{zh} {amount(value)} tCO2e 与已通过的温室气体排放报告 {amount(reference)} tCO2e（预填）相差 "
                f"{pct(difference, 2)}，超过 {pct(tolerance, 1)}",
-               f"{en} {amount(value)} tCO2e differs by {pct(difference, 2)} from the accepted GHG report's "  # type: ignore[arg-type]
-               f"{amount(reference)} tCO2e (pre-filled), more than {pct(tolerance, 1)}")  # type: ignore[arg-type]
+               f"{en} {amount(value)} tCO2e differs by {pct(difference, 2)} from the accepted GHG report's "
+               f"{amount(reference)} tCO2e (pre-filled), more than {pct(tolerance, 1)}")
 
 
 @rule(
@@ -212,10 +212,10 @@ def dsc_004(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
                 continue
             zh, en = label(line, attr)
             yield (f"pollutants.totals[{i}].{attr}",
-                   f"{name.zh}{zh} {amount(value)} t 与已通过的温室气体排放报告 {amount(reference)} t（预填）相差 "  # type: ignore[arg-type]
+                   f"{name.zh}{zh} {amount(value)} t 与已通过的温室气体排放报告 {amount(reference)} t（预填）相差 "
                    f"{pct(difference, 2)}，超过 {pct(tolerance, 1)}",
                    f"{name.en} {en.lower()} {amount(value)} t differs by {pct(difference, 2)} from the accepted GHG "
-                   f"report's {amount(reference)} t (pre-filled), more than {pct(tolerance, 1)}")  # type: ignore[arg-type]
+                   f"report's {amount(reference)} t (pre-filled), more than {pct(tolerance, 1)}")
 
 
 # ----------------------------------------------------------------------------------------- DSC-005
@@ -313,7 +313,7 @@ def dsc_007(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
 
 
 def _allowed(ev: Evaluation, received_on: dt.date) -> int:
-    return int(ev.p.at("disclosure.adhoc_working_days", received_on.year))  # type: ignore[arg-type]
+    return int(ev.p.at("disclosure.adhoc_working_days", received_on.year))
 
 
 # ----------------------------------------------------------------------------------------- DSC-008
@@ -363,7 +363,7 @@ def dsc_008(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
             zh, en, a, b = said("exceeded_permitted_total", key.exceeded_permitted_total, over)
             yield ("key_info.exceeded_permitted_total", f"提要的“{zh}”为 {a}，污染物排放总量与许可排放量比较为 {b}",
                    f"the summary says {en.lower()}: {a}; the totals against the permitted totals say {b}")
-    counts = (
+    counts: tuple[tuple[str, Any, Callable[[Any], int]], ...] = (
         ("penalties_count", doc.violations, lambda s: len(s.cases)),
         ("incidents_count", doc.emergency, lambda s: len(s.incidents)),
     )
@@ -479,7 +479,7 @@ def dsc_010(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
                    f"'{_REVIEW.label(reference, 'en')}'")
 
 
-def _names(codes: list[str], language: str) -> str:
+def _names(codes: Sequence[str], language: str) -> str:
     if not codes:
         return "无" if language == "zh" else "none"
     return ("、" if language == "zh" else ", ").join(_AUDIT_TRIGGER.label(c, language) or c for c in codes)

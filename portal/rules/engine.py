@@ -126,7 +126,7 @@ class CheckOutcome:
 
     def counts(self) -> dict[str, int]:
         """Return the number of findings per severity."""
-        out = dict.fromkeys(SEVERITIES, 0)
+        out: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
         for f in self.findings:
             out[f.severity] += 1
         return out

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from portal.domain import codes
-from portal.domain.documents import CleanProductionAudit, Enterprise
+from portal.domain.common import Enterprise
+from portal.domain.documents import CleanProductionAudit
 
 from . import citations as c
 from .registry import ALL_KINDS, Evaluation, Hit, rule

@@ -8,6 +8,7 @@ value for the evaluation of one document, so a rule that runs over 500 lines loo
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -109,7 +110,7 @@ class Params:
             self._parsed[key] = out
             return out
 
-    def due_date(self, key: str, year: int) -> dt.date | None:
+    def due_date(self, key: str, year: builtins.int) -> dt.date | None:
         """Return the due date of a ``"MM-DD"`` parameter in ``year`` (e.g. 31 March of N+1).
 
         None when ``year`` is not a calendar year a date can hold (a mistyped reporting year, GHG-001).

@@ -123,8 +123,9 @@ class Rule:
         """Return the citation for an enterprise of ``province`` (the full basis when unknown)."""
         if "all" in self.basis:
             return self.basis["all"]
-        if province in self.basis:
-            return self.basis[province]  # type: ignore[index]
+        for key, text in self.basis.items():
+            if key == province:
+                return text
         return self.basis_text()
 
     def basis_text(self) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
 
-from portal.domain.fields import FieldInfo, field_info
+from portal.domain.fields import FieldInfo, field_info, per_class
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 9)}
 
@@ -40,8 +39,13 @@ def plain(value: Decimal | int, max_places: int = 6) -> str:
     return "0.0" if text in ("-0.0",) else text
 
 
-def amount(value: Decimal | int) -> str:
-    """Return a quantity as typed or computed, without exponent or trailing zeros (``1E+5`` → ``100000``)."""
+def amount(value: Decimal | int | None) -> str:
+    """Return a quantity as typed or computed, without exponent or trailing zeros (``1E+5`` → ``100000``).
+
+    A value not filed (None) is a dash, as on the page.
+    """
+    if value is None:
+        return "—"
     number = Decimal(value)
     if _absurd(number):
         return str(number)
@@ -94,7 +98,7 @@ def relative_difference(value: Decimal, reference: Decimal) -> Decimal | None:
     return abs(value - reference) / abs(reference)
 
 
-@cache
+@per_class
 def _infos(cls: type) -> dict[str, FieldInfo]:
     return {f.name: field_info(f) for f in dataclasses.fields(cls)}
 
