@@ -46,6 +46,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 from portal.domain.labels import ValueSet
 from portal.domain.schema import MISSING, Field, Section, check_value, normalise_text, schema_of
 
+from .base import PortalForm
 from .labels import Bilingual, english
 
 __all__ = [
@@ -403,7 +404,7 @@ def build_section_form(section: Section, name: str = "Section") -> type[FlaskFor
     for node in section.fields:
         if not node.fixed:  # the reporting year keys the filing: shown on the page, never edited
             fields[attr_name(node.name)] = _named(_unbound(node), node.name)
-    return type(f"{name}Form", (FlaskForm,), fields)
+    return type(f"{name}Form", (PortalForm,), fields)
 
 
 # ------------------------------------------------------------------------------- form → document

@@ -3,19 +3,19 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from portal.domain.labels import KINDS
 
+from .base import PortalForm
 from .labels import value_choices
 
 KIND_CHOICES = value_choices(KINDS)
 
 
-class NewFilingForm(FlaskForm):
+class NewFilingForm(PortalForm):
     """Open the filing of one kind and year for an enterprise."""
 
     kind = SelectField(_l("申报类型"), choices=KIND_CHOICES)
@@ -23,7 +23,7 @@ class NewFilingForm(FlaskForm):
                         default=lambda: dt.date.today().year - 1)
 
 
-class JsonDraftForm(FlaskForm):
+class JsonDraftForm(PortalForm):
     """Replace the draft with a canonical JSON document, typed or uploaded."""
 
     document = TextAreaField(_l("JSON 文书"), validators=[Optional()], render_kw={"rows": 24, "spellcheck": "false"})
@@ -31,7 +31,7 @@ class JsonDraftForm(FlaskForm):
     revision = HiddenField()
 
 
-class ExplanationsForm(FlaskForm):
+class ExplanationsForm(PortalForm):
     """Carry the revision the explanations were written against (fields are added per finding)."""
 
     revision = HiddenField()

@@ -71,7 +71,7 @@ def draft_file(filing_id: int, fmt: str):  # type: ignore[no-untyped-def]
 @login_required
 def consolidated():  # type: ignore[no-untyped-def]
     """Download the consolidated workbook of the reviewer's scope for a year (streamed write-only)."""
-    if not (current_user.is_reviewer or current_user.is_admin):
+    if not (current_user.is_reviewer or current_user.is_system_admin):
         abort(404)
     form = ConsolidatedExportForm(request.args)
     if not form.validate():

@@ -64,8 +64,17 @@ def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/filings/<int:filing_id>")
 @login_required
 def show(filing_id: int):  # type: ignore[no-untyped-def]
-    """Show a filing: status, the draft's results and findings, the versions."""
+    """Show a filing: status, the draft's results and findings, the versions.
+
+    The draft is the enterprise's until it is submitted (issue 16 item 6): anyone else who may see the filing
+    (a reviewer in scope, a system administrator) is sent to its current submitted version — or told it does
+    not exist, while nothing has been submitted.
+    """
     filing = filing_or_404(filing_id)
+    if not permissions.can_view_draft(current_user, filing.enterprise_id):
+        if filing.current_version < 1:
+            abort(404)
+        return redirect(url_for(".version", filing_id=filing.id, number=filing.current_version))
     document = filing_service.draft_document(filing)
     outcome = checking.run(document, filing=filing)
     can_edit = permissions.can_edit_filing(current_user, filing.enterprise_id) and filing.status != "accepted"
@@ -97,8 +106,8 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/filings/<int:filing_id>/draft.json")
 @login_required
 def draft_json(filing_id: int):  # type: ignore[no-untyped-def]
-    """Download the draft as canonical JSON."""
-    filing = filing_or_404(filing_id)
+    """Download the draft as canonical JSON (the enterprise's filers and signatories only)."""
+    filing = filing_or_404(filing_id, "draft")
     text = dumps(to_data(filing_service.draft_document(filing)), indent=1)
     return Response(text, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=filing-{filing.id}-draft.json"})

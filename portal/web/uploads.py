@@ -2,7 +2,7 @@
 
 Synchronous for small files; files above ``UPLOAD_JOB_THRESHOLD`` are imported by a background job
 (``portal.jobs``) and the user is sent to its progress page. An import's result and error workbook are
-shown only to whoever uploaded it (and administrators): anyone else gets 404.
+shown only to whoever uploaded it: anyone else, administrators included, gets 404.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _record_or_404(import_id: int) -> ImportRecord:
     record = db.session.get(ImportRecord, import_id)
-    if record is None or not (current_user.is_admin or record.actor_id == current_user.id):
+    # The uploader's only, as a job is: the workbook holds drafts, which are the enterprise's until submitted
+    # (issue 16 item 6) — administrators included.
+    if record is None or record.actor_id != current_user.id:
         abort(404)
     return record
 
