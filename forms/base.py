@@ -18,7 +18,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
-from wtforms import Field, FieldList, FormField, IntegerField, TextAreaField
+from wtforms import Field, FieldList, FormField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import Length
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL integer columns
@@ -96,8 +96,23 @@ def check_bounds(form: Any) -> None:
             problem = text_problem(_label(field), value, limit)
             if problem is not None:
                 raise problem
-        if isinstance(field, IntegerField) and isinstance(field.data, int) and not INT_MIN <= field.data <= INT_MAX:
+        number = field.data if isinstance(field, IntegerField) else None
+        if isinstance(field, RevisionField):
+            texts = [value for value in raw if value.strip()]
+            number = _integer_text(texts[0]) if texts else None
+            if texts and number is None:
+                raise BadInput(_label(field), "应为整数", "must be an integer")
+        if isinstance(number, int) and not INT_MIN <= number <= INT_MAX:
             raise BadInput(_label(field), f"超出范围（{INT_MIN} 至 {INT_MAX}）", f"is out of range ({INT_MIN} to {INT_MAX})")
+
+
+class RevisionField(HiddenField):
+    """Carry the draft revision a form was drawn from (optimistic locking): an integer, bounded like one."""
+
+
+def _integer_text(value: str) -> int | None:
+    text = value.strip()
+    return int(text) if text.lstrip("+-").isdigit() and len(text) < 50 else None
 
 
 class PortalForm(FlaskForm):

@@ -4,12 +4,12 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileSize
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.domain.labels import KINDS
 
-from .base import PortalForm
+from .base import PortalForm, RevisionField
 from .labels import value_choices
 
 KIND_CHOICES = value_choices(KINDS)
@@ -26,12 +26,13 @@ class NewFilingForm(PortalForm):
 class JsonDraftForm(PortalForm):
     """Replace the draft with a canonical JSON document, typed or uploaded."""
 
-    document = TextAreaField(_l("JSON 文书"), validators=[Optional()], render_kw={"rows": 24, "spellcheck": "false"})
+    document = TextAreaField(_l("JSON 文书"), validators=[Optional(), Length(max=5 * 1024 * 1024)],
+                             render_kw={"rows": 24, "spellcheck": "false"})
     upload = FileField(_l("或上传 JSON 文件"), validators=[FileSize(max_size=5 * 1024 * 1024)])
-    revision = HiddenField()
+    revision = RevisionField()
 
 
 class ExplanationsForm(PortalForm):
     """Carry the revision the explanations were written against (fields are added per finding)."""
 
-    revision = HiddenField()
+    revision = RevisionField()

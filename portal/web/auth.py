@@ -167,6 +167,7 @@ def _set_password_through(purpose: str, secret: str):  # type: ignore[no-untyped
     if link is None:
         return render_template("auth/new_password.html", form=None, purpose=purpose,
                                refused=_("此链接无效、已使用或已过期。请重新申请重置密码，或请管理员重新发送邀请。")), 404
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             credentials.use_link(secret, purpose, form.password.data or "")
@@ -176,7 +177,7 @@ def _set_password_through(purpose: str, secret: str):  # type: ignore[no-untyped
         else:
             flash(_("密码已设置，请用新密码登录。"), "success")
             return redirect(url_for(".login"))
-    return render_template("auth/new_password.html", form=form, purpose=purpose, user=link.user, refused=None)
+    return render_template("auth/new_password.html", form=form, purpose=purpose, user=link.user, refused=None), status
 
 
 @bp.route("/password/reset/<secret>", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from ..domain.documents import KINDS
 from ..extensions import db
 from ..jobs import get_queue
 from ..models import ImportRecord
+from ..services import audit
 from ..services import jobs as job_service
 from ..services.imports import import_workbook
 from ..services.uploads import template_for
@@ -61,6 +62,8 @@ def template(kind: str):  # type: ignore[no-untyped-def]
     filled = request.args.get("filled") == "1"
     data = template_for(current_user, kind, filled=filled)
     name = f"{kind}-{'drafts' if filled else 'template'}.xlsx"
+    if filled:  # the user's drafts leave the portal: on record (issue 16 item 5)
+        audit.record_download(current_user, "upload_template", "filing", None, kind=kind)
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
@@ -107,4 +110,5 @@ def error_workbook(import_id: int):  # type: ignore[no-untyped-def]
     if record.error_workbook is None:
         abort(404)
     name = f"errors-{record.id}.xlsx"
+    audit.record_download(current_user, "error_workbook", "import_record", record.id)
     return Response(record.error_workbook, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
