@@ -24,8 +24,8 @@ from flask import Flask
 
 from forms.ghg import SECTIONS as GHG_SECTIONS
 from portal.extensions import db
-from portal.web import LONG_VALUES
 from portal.services import credentials, filings, review, tokens
+from portal.web import LONG_VALUES
 from tests.conftest import PASSWORD, login
 
 PROBES = {"2**31": str(2**31), "10**30": str(10**30), "NUL": "a\x00b", "100kB": "x" * 100_000}

@@ -12,8 +12,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from portal.extensions import db
-from portal.models import ImportRecord, VersionMetric, VersionProductMetric
-from portal.models import AuditEntry
+from portal.models import AuditEntry, ImportRecord, VersionMetric, VersionProductMetric
 from portal.services import credentials, filings, jobs, notifications, version_facts
 from tests.conftest import login
 from tests.helpers import PASSWORD, fingerprint
