@@ -120,10 +120,9 @@ def test_the_database_holds_the_second_person_rule(world) -> None:  # type: igno
         fields = {"kind": "admin_role", "value": "system", "status": "pending", **case}
         if fields["status"] != "pending":
             fields["decided_at"] = dt.datetime.now(dt.UTC)
-        with pytest.raises(IntegrityError):
-            with db.session.begin_nested():
-                db.session.add(RoleGrant(**fields))
-                db.session.flush()
+        with pytest.raises(IntegrityError), db.session.begin_nested():
+            db.session.add(RoleGrant(**fields))
+            db.session.flush()
 
 
 def test_one_administrator_role_per_person_and_removal_is_immediate(client, world) -> None:  # type: ignore[no-untyped-def]

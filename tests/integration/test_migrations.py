@@ -97,9 +97,8 @@ def test_0009a_makes_every_administrator_a_system_administrator_and_back(scratch
             rows = conn.exec_driver_sql(
                 "SELECT email, admin_role, must_change_password FROM user_account ORDER BY id").all()
         assert [tuple(r) for r in rows] == [("boss@test.cn", "system", False), ("clerk@test.cn", None, False)]
-        with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError):
-            with conn.begin_nested():
-                conn.exec_driver_sql("UPDATE user_account SET admin_role = 'root' WHERE id = 2")
+        with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+            conn.exec_driver_sql("UPDATE user_account SET admin_role = 'root' WHERE id = 2")
         with db.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE user_account SET admin_role = 'audit' WHERE id = 2")
         downgrade(revision="0008")
