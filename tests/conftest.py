@@ -62,6 +62,7 @@ def app(database_url: str, owner_database_url: str, tmp_path_factory: pytest.Tem
         "MIGRATION_DATABASE_URL": owner_database_url if owner_database_url != database_url else None,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10000 per minute",
+        "PASSWORD_RESET_RATE_LIMIT": "10000 per minute",
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": None,
         # Jobs run inside the request that queues them, in the test's transaction: no stray worker thread.
