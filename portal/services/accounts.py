@@ -284,6 +284,12 @@ def update_user(actor: User | None, user: User, *, password: str | None = None, 
     before = snapshot(user, USER_FIELDS)
     if "email" in fields:
         fields["email"] = fields["email"].strip().lower()
+        if user.admin_role is not None and actor is not None and fields["email"] != user.email:
+            # A reset link goes to the e-mail: whoever could change an administrator's e-mail could take over the
+            # account and approve their own grants with it (三权分立). The operator changes it on the server.
+            raise ServiceError("管理员账户的邮箱不能在网页上修改，请由运维人员在服务器上修改",
+                               "an administrator's e-mail cannot be changed on the web: the operator changes it "
+                               "on the server", field="email")
         clash = db.session.scalar(
             select(User.id).where(func.lower(User.email) == fields["email"], User.id != user.id)
         )

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ADMIN_ROLES, Enterprise, Membership, RoleGrant, User
+from ..models import ADMIN_ROLES, Enterprise, RoleGrant, User
 from . import accounts, audit
 from .access import require_security_admin
 from .errors import ServiceError
@@ -215,7 +215,3 @@ def of_user(user: User) -> Sequence[RoleGrant]:
     return db.session.scalars(select(RoleGrant).where(RoleGrant.user_id == user.id)
                               .order_by(RoleGrant.id.desc()).limit(50)).all()
 
-
-def signatory_memberships(user: User) -> list[Membership]:
-    """Return the user's signatory memberships (rights granted by approval)."""
-    return [m for m in user.memberships if m.role == "signatory"]

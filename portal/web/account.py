@@ -73,7 +73,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("account/index.html", user=user, form=PortalForm(),
                            required=twofactor.required_for(user),
                            codes_left=twofactor.unused_recovery_codes(user) if user.totp_enabled else None,
-                           live_tokens=len([t for t in accounts.live_api_tokens(user)]))
+                           live_tokens=len(accounts.live_api_tokens(user)))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -171,3 +171,16 @@ def test_the_operator_appoints_administrators_from_the_command_line(app, world) 
     result = runner.invoke(admin_role_command, ["filer_a@test.cn", "system"], standalone_mode=False)
     assert result.exception is not None  # an enterprise user's account is not made an administrator's
     assert db.session.scalars(sa.select(Membership).where(Membership.user_id == world.users["filer_a"].id)).all()
+
+
+def test_an_administrators_e_mail_is_not_changed_on_the_web(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Changing a colleague's e-mail, then sending a reset link, would take their account over."""
+    colleague = world.users["security2"]
+    login(client, "security@test.cn")
+    response = client.post(f"/admin/users/{colleague.id}", data={"email": "mine@test.cn", "name": colleague.name,
+                                                                 "active": "y"})
+    assert response.status_code == 422 and "运维人员" in response.get_data(as_text=True)
+    assert colleague.email == "security2@test.cn"
+    filer = world.users["filer_a"]  # an enterprise user's e-mail is the security administrators' to correct
+    client.post(f"/admin/users/{filer.id}", data={"email": "filer.a@test.cn", "name": filer.name, "active": "y"})
+    assert filer.email == "filer.a@test.cn"
