@@ -34,7 +34,7 @@ def _users() -> None:
     from portal.models import User
     from portal.services import accounts
 
-    for email, fields in (("bench-admin@bench.cn", {"is_admin": True}),
+    for email, fields in (("bench-admin@bench.cn", {"admin_role": "system"}),
                           ("bench-reviewer@bench.cn", {"reviewer_scope": "36"})):
         if db.session.scalar(select(User).where(User.email == email)) is None:
             accounts.create_user(None, email=email, name=email, password=PASSWORD, **fields)

@@ -135,7 +135,7 @@ def main() -> None:
         from portal.extensions import db
         from portal.models import User
 
-        db.session.add(User(email="bench-admin@bench.cn", name="admin", password_hash="x", is_admin=True,
+        db.session.add(User(email="bench-admin@bench.cn", name="admin", password_hash="x", admin_role="system",
                             session_token="a" * 32))
         db.session.commit()
     print(f"seeded {args.filings:,} submitted filings in {time.perf_counter() - started:.1f} s ({url.split(':')[0]})")

@@ -45,7 +45,7 @@ def _app(folder: Path, queue: str, docs):  # type: ignore[no-untyped-def]
         db.session.add_all([Enterprise(uscc=d.enterprise.uscc, name=f"企业{n}", region_code="360700",
                                        industry_code="3011") for n, d in enumerate(docs)])
         accounts.create_user(None, email="admin@bench.cn", name="admin", password="bench-password-1",
-                             is_admin=True)
+                             admin_role="system")
         db.session.commit()
     return app
 

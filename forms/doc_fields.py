@@ -37,7 +37,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
+from wtforms import BooleanField, FieldList, Form, FormField, StringField
 from wtforms.fields import DateField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
@@ -46,6 +46,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 from portal.domain.labels import ValueSet
 from portal.domain.schema import MISSING, Field, Section, check_value, normalise_text, schema_of
 
+from .base import PortalForm, RevisionField
 from .labels import Bilingual, english
 
 __all__ = [
@@ -396,14 +397,14 @@ def build_object_form(node: Field) -> type[Form]:
 def build_section_form(section: Section, name: str = "Section") -> type[FlaskForm]:
     """Return a FlaskForm class holding a section's fields and the draft revision (hidden)."""
     fields: dict[str, Any] = {
-        "revision": HiddenField(),
+        "revision": RevisionField(),
         "section_nodes": section.fields,
         "section_attrs": tuple(n.name for n in section.fields if not n.fixed),
     }
     for node in section.fields:
         if not node.fixed:  # the reporting year keys the filing: shown on the page, never edited
             fields[attr_name(node.name)] = _named(_unbound(node), node.name)
-    return type(f"{name}Form", (FlaskForm,), fields)
+    return type(f"{name}Form", (PortalForm,), fields)
 
 
 # ------------------------------------------------------------------------------- form → document

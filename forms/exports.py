@@ -3,16 +3,16 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileSize
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp
 
+from .base import PortalForm
 from .filings import KIND_CHOICES
 
 
-class ConsolidatedExportForm(FlaskForm):
+class ConsolidatedExportForm(PortalForm):
     """Choose the year (and optionally the kind) of the consolidated workbook; read from the query string."""
 
     class Meta:
@@ -24,7 +24,7 @@ class ConsolidatedExportForm(FlaskForm):
                        validators=[Optional()], default="")
 
 
-class VerifyCopyForm(FlaskForm):
+class VerifyCopyForm(PortalForm):
     """Upload a PDF copy of record or paste the SHA-256 printed on it."""
 
     pdf = FileField(_l("PDF 文件"), validators=[FileSize(max_size=10 * 1024 * 1024)])

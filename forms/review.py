@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from portal.domain.labels import FILING_STATUSES
 
+from .base import PortalForm
 from .filings import KIND_CHOICES
 from .labels import value_choices
 
@@ -27,7 +27,7 @@ SORT_CHOICES = [
 ORDER_CHOICES = [SelectChoice("desc", _l("降序")), SelectChoice("asc", _l("升序"))]
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PortalForm):
     """Filter and sort the review queue (a GET form: no CSRF token, the query string is the state)."""
 
     class Meta:
@@ -49,7 +49,7 @@ class QueueFilterForm(FlaskForm):
     page = IntegerField(_l("页码"), validators=[Optional(), NumberRange(1, 100000)], default=1)
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PortalForm):
     """Write a comment on the whole filing, one finding or one field, internal or visible to the filer."""
 
     target = SelectField(_l("针对"), validators=[DataRequired()], validate_choice=False)
@@ -60,7 +60,7 @@ class CommentForm(FlaskForm):
                                                      Length(max=4000)])
 
 
-class VerdictForm(FlaskForm):
+class VerdictForm(PortalForm):
     """Accept or reject the filer's explanation of one warning."""
 
     finding_key = HiddenField(validators=[DataRequired()])
@@ -69,13 +69,13 @@ class VerdictForm(FlaskForm):
     ])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     """Return (with a note the filer must address) or accept."""
 
     note = TextAreaField(_l("退回说明（企业可见）"), validators=[Optional(), Length(max=4000)])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(PortalForm):
     """Answer one of the reviewer's comments."""
 
     answer = TextAreaField(_l("答复"), validators=[DataRequired(message=_l("请填写答复 / write the answer")),

@@ -216,6 +216,40 @@ def seed_demo_command() -> None:
     click.echo("演示数据已就绪 / demo data ready" + (f" (+{created})" if created else ""))
 
 
+@main.command("admin-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["system", "security", "audit", "none"]))
+@needs_app
+def admin_role_command(email: str, role: str) -> None:
+    """Give EMAIL's account an administrator role (system, security, audit), or take it away (none).
+
+    The operator's command, run on the server: it needs no second administrator's approval, which is how an
+    installation appoints its first security administrators (issue 16 item 7). Audited as the system.
+    """
+    from sqlalchemy import func, select
+
+    from .extensions import db
+    from .models import User
+    from .services import grants
+    from .services.errors import ServiceError
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"没有该邮箱的用户 / no user has the e-mail {email}")
+    try:
+        if role == "none":
+            grants.remove_admin_role(None, user)
+        else:
+            if user.admin_role is not None and user.admin_role != role:
+                grants.remove_admin_role(None, user)  # one role per person: the new one replaces the old
+            if user.admin_role != role:
+                grants.set_role_directly(None, user, admin_role=role)
+    except ServiceError as error:
+        raise click.ClickException(f"{error.message_zh} / {error.message_en}") from error
+    db.session.commit()
+    click.echo(f"{user.email}: {user.admin_role or '—'}")
+
+
 @main.command("derive-facts")
 @needs_app
 def derive_facts_command() -> None:
@@ -419,6 +453,7 @@ def register_app_commands(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(admin_role_command)
     app.cli.add_command(derive_facts_command)
     app.cli.add_command(notify_deadlines_command)
     app.cli.add_command(send_mail_command)

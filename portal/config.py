@@ -51,6 +51,15 @@ class Config:
     LOCKOUT_THRESHOLD = 5
     LOCKOUT_BASE_MINUTES = 15
     LOCKOUT_MAX_MINUTES = 24 * 60
+    # The second sign-in step (a TOTP or recovery code) must follow the password within this many seconds.
+    SECOND_FACTOR_SECONDS = 300
+    # Invitations (a new account's link to set its password) and password-reset links: one use, then expired.
+    INVITATION_DAYS = 7
+    PASSWORD_RESET_MINUTES = 60
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute;30 per hour"  # reset requests per client address
+    # The address links in e-mails start with, e.g. "https://portal.example.gov.cn". Set it in production: without
+    # it the link is built from the request's Host header, which whoever asks for a reset chooses (README: Security).
+    PUBLIC_BASE_URL = ""
     TESTING = False
     # Background jobs (portal/jobs): "embedded" runs an in-process worker thread on a SQLite queue file in
     # the instance folder; "redis://host:6379/0" queues on Redis for any number of `portal worker`
@@ -70,6 +79,9 @@ class Config:
     SMTP_SENDER = "portal@localhost"
     SMTP_STARTTLS = False
     SMTP_TIMEOUT = 10
+    # Without SMTP_HOST, write each outgoing mail to the log instead (scripts/run-portal: the demo's invitations
+    # and reset links can be followed from the console). Never in production: the links are credentials.
+    MAIL_TO_LOG = False
     NOTIFY_DUE_SOON_DAYS = 30  # a GHG report due within this many days gets an "approaching" notice
     # The key that signs the PDF copies of record (README "Copy of record"). Unset: generated once, with a
     # self-signed certificate naming INSTALLATION_NAME, in <instance>/copy-of-record/. Production: a key

@@ -34,7 +34,12 @@ ENTERPRISES = [
 
 # (email, name, fields, memberships as (uscc, role))
 USERS = [
-    ("admin@demo.cn", "系统管理员", {"is_admin": True}, []),
+    # 三权分立: one administrator of each kind, and a second security administrator to approve the first's
+    # role and signatory requests (and vice versa).
+    ("admin@demo.cn", "系统管理员", {"admin_role": "system"}, []),
+    ("security@demo.cn", "安全管理员", {"admin_role": "security"}, []),
+    ("security2@demo.cn", "安全管理员（复核）", {"admin_role": "security"}, []),
+    ("audit@demo.cn", "审计管理员", {"admin_role": "audit"}, []),
     ("filer@demo.cn", "王敏", {}, [("91360700MA38P2K51K", "filer"), ("91360100705512345U", "filer")]),
     ("signatory@demo.cn", "刘建国", {}, [("91360700MA38P2K51K", "signatory"),
                                                  ("91360700MA38P2K51K", "filer")]),
@@ -64,7 +69,10 @@ def seed_demo() -> int:
     for email, name, fields, memberships in USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = accounts.create_user(None, email=email, name=name, password=DEMO_PASSWORD, **fields)
+            # The demo's password is published, not an initial password someone set for a real person: the demo
+            # users are not asked to change it (reviewers and administrators still set up a second factor).
+            user = accounts.create_user(None, email=email, name=name, password=DEMO_PASSWORD,
+                                        must_change_password=False, **fields)
             created += 1
         for uscc, role in memberships:
             accounts.add_membership(None, user, by_uscc[uscc], role)

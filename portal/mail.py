@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from email.message import EmailMessage
 from typing import Any
 
+log = logging.getLogger("portal.mail")
+
 
 def smtp_configured(config: dict[str, Any]) -> bool:
-    """Return whether an SMTP host is configured (PORTAL_SMTP_HOST)."""
-    return bool(config.get("SMTP_HOST"))
+    """Return whether mail goes out: an SMTP host is configured (PORTAL_SMTP_HOST), or the demo's MAIL_TO_LOG."""
+    return bool(config.get("SMTP_HOST")) or bool(config.get("MAIL_TO_LOG"))
 
 
 def send(config: dict[str, Any], recipient: str, subject: str, body: str) -> None:
     """Send one plain-text UTF-8 message; raise OSError or smtplib.SMTPException when it cannot."""
+    if not config.get("SMTP_HOST"):  # MAIL_TO_LOG: the demo prints what it would have sent
+        log.warning("mail to %s: %s\n%s", recipient, subject, body)
+        return
     message = EmailMessage()
     message["From"] = config.get("SMTP_SENDER") or "portal@localhost"
     message["To"] = recipient

@@ -103,7 +103,9 @@ def draft(filing_id: int) -> Response:
         return _error(401, "需要有效的 API 令牌", "a valid API token is required")
     filing = db.session.get(Filing, filing_id)
     enterprise = filing.enterprise if filing is not None else None
-    if enterprise is None or not permissions.can_view_enterprise(user, enterprise.id, enterprise.region_code):
+    # A draft is the enterprise's own until submitted: reviewers and administrators read versions, never this
+    # (issue 16 item 6).
+    if enterprise is None or not permissions.can_view_draft(user, enterprise.id):
         return _error(404, "未找到", "not found")
     if not write:
         return _draft_body(filing)  # the token's use is audited durably (services/tokens.py)

@@ -1,7 +1,13 @@
-"""Pure permission predicates: who may see, edit, sign and review what.
+"""Pure permission predicates: who may see, edit, sign, review and administer what.
 
 Every denial is answered with 404 by the views (PRODUCT.md): a user outside the scope must not learn
 that a record exists.
+
+Administration is split three ways (三权分立, issue 16 item 7): the system administrator keeps the enterprises,
+the reference data and the running of the portal, and reads submitted filings province-wide; the security
+administrator keeps the accounts, roles, memberships and tokens and reads no filing; the audit administrator
+reads the audit log and nothing else. A working draft is the enterprise's own until it is submitted: only
+its filers and signatories read it (issue 16 item 6).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from typing import Protocol
 class Principal(Protocol):
     """Describe what the predicates need from a user."""
 
-    is_admin: bool
+    admin_role: str | None
     reviewer_scope: str | None
 
     def enterprise_ids(self, role: str | None = None) -> set[int]: ...
@@ -24,12 +30,20 @@ def in_scope(scope: str | None, region_code: str | None) -> bool:
 
 
 def can_view_enterprise(user: Principal, enterprise_id: int, region_code: str) -> bool:
-    """Return whether the user may see an enterprise and its filings."""
+    """Return whether the user may see an enterprise and its submitted filings."""
     return (
-        user.is_admin
+        user.admin_role == "system"
         or enterprise_id in user.enterprise_ids()
         or in_scope(user.reviewer_scope, region_code)
     )
+
+
+def can_view_draft(user: Principal, enterprise_id: int) -> bool:
+    """Return whether the user may read an enterprise's working drafts: its filers and signatories only.
+
+    Reviewers and administrators see what was submitted, never the draft being worked on (issue 16 item 6).
+    """
+    return enterprise_id in user.enterprise_ids()
 
 
 def can_edit_filing(user: Principal, enterprise_id: int) -> bool:
@@ -52,14 +66,24 @@ def is_reviewer(user: Principal) -> bool:
     return bool(user.reviewer_scope)
 
 
-def can_administer(user: Principal) -> bool:
-    """Return whether the user may manage users, enterprises, memberships and reference data."""
-    return user.is_admin
+def can_administer_system(user: Principal) -> bool:
+    """Return whether the user may manage enterprises' master data and the reference data."""
+    return user.admin_role == "system"
+
+
+def can_administer_security(user: Principal) -> bool:
+    """Return whether the user may manage accounts, roles, memberships, tokens and lockouts."""
+    return user.admin_role == "security"
+
+
+def can_read_audit_log(user: Principal) -> bool:
+    """Return whether the user may read and export the audit log (the audit administrator alone)."""
+    return user.admin_role == "audit"
 
 
 def can_import_for(user: Principal, enterprise_id: int) -> bool:
     """Return whether an upload of the user may create or update the enterprise's drafts.
 
-    Filers and signatories import for their own enterprises, administrators for any.
+    Filers and signatories import for their own enterprises, system administrators for any.
     """
-    return user.is_admin or enterprise_id in user.enterprise_ids()
+    return user.admin_role == "system" or enterprise_id in user.enterprise_ids()

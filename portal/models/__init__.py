@@ -1,6 +1,20 @@
 """Persistence models and their database-level invariants. Models never commit."""
 
-from .accounts import API_TOKEN_SCOPES, MEMBERSHIP_ROLES, ApiToken, Enterprise, Membership, RecoveryCode, User
+from .accounts import (
+    ACCOUNT_LINK_PURPOSES,
+    ADMIN_ROLES,
+    API_TOKEN_SCOPES,
+    GRANT_KINDS,
+    GRANT_STATUSES,
+    MEMBERSHIP_ROLES,
+    AccountLink,
+    ApiToken,
+    Enterprise,
+    Membership,
+    RecoveryCode,
+    RoleGrant,
+    User,
+)
 from .dashboard import VersionMetric, VersionProductMetric
 from .filings import (
     AUDIT_RESULTS,
@@ -26,6 +40,12 @@ from .review import (
 )
 
 __all__ = [
+    "ACCOUNT_LINK_PURPOSES",
+    "ADMIN_ROLES",
+    "AccountLink",
+    "GRANT_KINDS",
+    "GRANT_STATUSES",
+    "RoleGrant",
     "API_TOKEN_SCOPES",
     "AUDIT_RESULTS",
     "ApiToken",

@@ -11,9 +11,11 @@ from sqlalchemy import (
     CheckConstraint,
     ColumnElement,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    false,
     func,
     literal,
 )
@@ -24,6 +26,13 @@ from ..extensions import db
 
 MEMBERSHIP_ROLES = ("filer", "signatory")
 API_TOKEN_SCOPES = ("read", "write")  # write includes read
+#: The three administrators of 三权分立 (separation of duties, GB/T 22239-2019 level 3): the system administrator
+#: (enterprises, reference data, operations), the security administrator (accounts, roles, memberships,
+#: tokens) and the audit administrator (reads the audit log only). One person holds at most one of them.
+ADMIN_ROLES = ("system", "security", "audit")
+ACCOUNT_LINK_PURPOSES = ("invitation", "reset")
+GRANT_KINDS = ("admin_role", "reviewer_scope", "signatory")
+GRANT_STATUSES = ("pending", "approved", "rejected", "cancelled")
 
 
 def new_session_token() -> str:
@@ -40,6 +49,8 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
         CheckConstraint(
             "reviewer_scope IS NULL OR length(reviewer_scope) IN (2, 4, 6)", name="reviewer_scope_length"
         ),
+        CheckConstraint("admin_role IS NULL OR admin_role IN ('system', 'security', 'audit')",
+                        name="admin_role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +61,11 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
     # everywhere") ends every session of the user — a copied cookie stops working with the original.
     session_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # One administrator role at most (ADMIN_ROLES); granted only with a second security administrator's
+    # approval (RoleGrant), never by the grantee.
+    admin_role: Mapped[str | None] = mapped_column(String(10))
+    # A password someone else set (an administrator, a script) must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reviewer_scope: Mapped[str | None] = mapped_column(String(6))
     locale: Mapped[str | None] = mapped_column(String(10))
     # TOTP second factor (RFC 6238, services/twofactor.py): the base32 secret, set at enrolment and in force
@@ -79,6 +94,26 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
         return self.totp_enabled_at is not None
 
     @property
+    def is_system_admin(self) -> bool:
+        """Return whether the user administers enterprises, reference data and operations."""
+        return self.admin_role == "system"
+
+    @property
+    def is_security_admin(self) -> bool:
+        """Return whether the user administers accounts, roles, memberships and tokens."""
+        return self.admin_role == "security"
+
+    @property
+    def is_audit_admin(self) -> bool:
+        """Return whether the user reads the audit log (and nothing else)."""
+        return self.admin_role == "audit"
+
+    @property
+    def is_any_admin(self) -> bool:
+        """Return whether the user holds one of the three administrator roles (menus; never a permission)."""
+        return self.admin_role is not None
+
+    @property
     def is_reviewer(self) -> bool:
         """Return whether the user reviews filings in a region scope."""
         return self.reviewer_scope is not None
@@ -89,8 +124,8 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
 
     @property
     def role_names(self) -> list[str]:
-        """Return the user's roles for display: admin, reviewer, filer, signatory."""
-        roles = ["admin"] if self.is_admin else []
+        """Return the user's roles for display: an administrator role, reviewer, filer, signatory."""
+        roles = [f"{self.admin_role}_admin"] if self.admin_role else []
         if self.is_reviewer:
             roles.append("reviewer")
         roles.extend(sorted({m.role for m in self.memberships}))
@@ -192,3 +227,67 @@ class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AccountLink(db.Model):  # type: ignore[name-defined,misc]
+    """Hold a one-time, expiring link mailed to a user: an invitation to set a password, or a reset.
+
+    Only the SHA-256 of the link's token is stored; the link works once (``used_at``) and until
+    ``expires_at``; a newer link of the same purpose, or a password set any other way, ends the older ones.
+    """
+
+    __tablename__ = "account_link"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('invitation', 'reset')", name="purpose_known"),
+        CheckConstraint("length(token_hash) = 64", name="token_hash_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RoleGrant(db.Model):  # type: ignore[name-defined,misc]
+    """Hold a request to give a user a role or a signatory right, and its decision by a second administrator.
+
+    三权分立: one security administrator asks, another approves or rejects; nobody asks for or decides on a
+    grant to themselves, and nobody decides on their own request — the CHECK constraints hold it even
+    against a bug in the service. ``admin_role`` grants carry the role in ``value``, ``reviewer_scope`` grants
+    the region-code prefix, ``signatory`` grants the enterprise.
+    """
+
+    __tablename__ = "role_grant"
+    __table_args__ = (
+        CheckConstraint("kind IN ('admin_role', 'reviewer_scope', 'signatory')", name="kind_known"),
+        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status_known"),
+        CheckConstraint("(kind = 'signatory') = (enterprise_id IS NOT NULL)", name="enterprise_iff_signatory"),
+        CheckConstraint("(kind = 'signatory') = (value IS NULL)", name="value_unless_signatory"),
+        CheckConstraint("requested_by IS NULL OR requested_by <> user_id", name="not_for_oneself"),
+        CheckConstraint("decided_by IS NULL OR (decided_by <> user_id AND "
+                        "(requested_by IS NULL OR decided_by <> requested_by))", name="second_person_decides"),
+        CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"),
+        Index("ix_role_grant_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str | None] = mapped_column(String(10))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requester: Mapped[User | None] = relationship(foreign_keys=[requested_by])
+    decider: Mapped[User | None] = relationship(foreign_keys=[decided_by])
+    enterprise: Mapped[Enterprise | None] = relationship()

@@ -47,9 +47,24 @@ def require_reviewer(actor: User | None) -> None:
     _require(actor is None or permissions.is_reviewer(actor))
 
 
-def require_admin(actor: User | None) -> None:
-    """Refuse an actor who is not an administrator (accounts, enterprises, reference corrections)."""
-    _require(actor is None or permissions.can_administer(actor))
+def require_view_draft(actor: User | None, enterprise_id: int) -> None:
+    """Refuse an actor who may not read the enterprise's working drafts (anyone but its filers and signatories)."""
+    _require(actor is None or permissions.can_view_draft(actor, enterprise_id))
+
+
+def require_system_admin(actor: User | None) -> None:
+    """Refuse an actor who is not a system administrator (enterprises, reference corrections)."""
+    _require(actor is None or permissions.can_administer_system(actor))
+
+
+def require_security_admin(actor: User | None) -> None:
+    """Refuse an actor who is not a security administrator (accounts, roles, memberships, tokens)."""
+    _require(actor is None or permissions.can_administer_security(actor))
+
+
+def require_audit_admin(actor: User | None) -> None:
+    """Refuse an actor who is not the audit administrator (the audit log)."""
+    _require(actor is None or permissions.can_read_audit_log(actor))
 
 
 def require_self(actor: User | None, user: User) -> None:

@@ -4,13 +4,17 @@ Sign-in events are audit entries (``auth.*`` on entity ``user``); the lockout st
 from them (:mod:`portal.auth.lockout`), so there is no counter to keep in step, and failures are recorded
 durably: they stay on record when the request that saw them rolls back (services/audit.py).
 
-Administrators manage users, enterprises and memberships (``actor=None``: the system — the demo seed,
-scripts); a user manages their own API tokens and language.
+Who may do what (三权分立, issue 16 item 7): security administrators create and edit users and memberships;
+system administrators create and edit enterprises; ``actor=None`` is the system (the demo seed, the command
+line). Roles and signatory rights are not set here but granted through :mod:`portal.services.grants`, with a
+second security administrator's approval; only the system sets them directly. A user manages their own API
+tokens and language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,13 +25,15 @@ from ..auth.lockout import LockoutPolicy, LockState, SignInEvent, lock_state
 from ..auth.passwords import dummy_hash, hash_password, needs_rehash, password_problem, verify_password
 from ..domain import codes
 from ..extensions import db
-from ..models import AuditEntry, Enterprise, Membership, User
+from ..models import ADMIN_ROLES, ApiToken, AuditEntry, Enterprise, Membership, User
 from ..models.accounts import new_session_token
 from . import audit, tokens
-from .access import require_admin, require_self
+from .access import require_security_admin, require_self, require_system_admin
 from .errors import ServiceError
 
-USER_FIELDS = ("email", "name", "active", "is_admin", "reviewer_scope", "locale")
+USER_FIELDS = ("email", "name", "active", "admin_role", "reviewer_scope", "locale", "must_change_password")
+#: Fields only the system (actor None) sets directly; administrators go through services/grants.py.
+PRIVILEGE_FIELDS = ("admin_role", "reviewer_scope")
 ENTERPRISE_FIELDS = (
     "uscc", "name", "region_code", "industry_code", "permit_number", "address", "legal_representative",
     "contact_name", "contact_phone", "is_key_emitter", "is_key_pollutant_discharger", "is_listed",
@@ -90,8 +96,9 @@ def record_failure(user: User, action: str, now: dt.datetime, **details: Any) ->
     return after
 
 
-def unlock(actor: User, user: User) -> None:
-    """Lift a lockout (an administrator's action; the count starts again)."""
+def unlock(actor: User | None, user: User) -> None:
+    """Lift a lockout (a security administrator's action; the count starts again)."""
+    require_security_admin(actor)
     audit.record(actor, "auth.unlock", "user", user.id)
 
 
@@ -190,6 +197,13 @@ def end_sessions(actor: User | None, user: User, *, reason: str) -> None:
     audit.record(actor, "auth.sessions_ended", "user", user.id, after={"reason": reason})
 
 
+def sign_out_everywhere(actor: User | None, user: User) -> None:
+    """End every session of ``user``: the user's own action, or a security administrator's."""
+    if actor is None or actor.id != user.id:
+        require_security_admin(actor)
+    end_sessions(actor, user, reason="self" if actor is not None and actor.id == user.id else "administrator")
+
+
 def logout(user: User) -> None:
     """Log the user out everywhere: a copied cookie must not outlive the logout (issue 16 item 3)."""
     audit.record(user, "auth.logout", "user", user.id)
@@ -204,7 +218,8 @@ def _check_password(password: str, email: str | None = None) -> None:
         raise ServiceError(*problem, field="password")
 
 
-def _check_scope(scope: str | None) -> None:
+def check_scope(scope: str | None) -> None:
+    """Refuse a review scope that is not a 2-, 4- or 6-digit region-code prefix of Jiangxi or Jiangsu."""
     if scope is not None and (not scope.isdigit() or len(scope) not in (2, 4, 6) or scope[:2] not in ("36", "32")):
         raise ServiceError(
             "审核范围应为 36 或 32 开头的 2、4 或 6 位行政区划代码前缀",
@@ -213,15 +228,46 @@ def _check_scope(scope: str | None) -> None:
         )
 
 
-def create_user(actor: User | None, *, email: str, name: str, password: str, **fields: Any) -> User:
-    """Create a user with an argon2 password hash."""
-    require_admin(actor)
+def unusable_password_hash() -> str:
+    """Return the hash of a random secret nobody knows: an invited user has no password until they set one.
+
+    A real argon2 hash, not a marker, so that signing in as an invited user takes as long as any other attempt.
+    """
+    return hash_password(secrets.token_urlsafe(32))
+
+
+def _check_privileges(actor: User | None, fields: dict[str, Any]) -> None:
+    if actor is not None and any(fields.get(name) is not None for name in PRIVILEGE_FIELDS):
+        # Roles come with a second security administrator's approval (services/grants.py), never with the form.
+        raise ServiceError("角色须通过授权申请并经另一名安全管理员批准", "roles are granted through a request that a "
+                           "second security administrator approves", field="admin_role")
+    role = fields.get("admin_role")
+    if role is not None and role not in ADMIN_ROLES:
+        raise ServiceError("管理员角色无效", "unknown administrator role", field="admin_role")
+
+
+def create_user(actor: User | None, *, email: str, name: str, password: str | None = None,
+                must_change_password: bool | None = None, **fields: Any) -> User:
+    """Create a user (a security administrator's action, or the system's).
+
+    Without a password the account cannot be used until its owner sets one through an invitation
+    (services/credentials.py). A password given here was chosen by someone else, so it must be changed at the
+    first sign-in; only the system (the demo seed, tests) may say otherwise. Administrators cannot give
+    roles here (``admin_role``, ``reviewer_scope``): see :mod:`portal.services.grants`.
+    """
+    require_security_admin(actor)
+    _check_privileges(actor, fields)
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise ServiceError("该邮箱已被使用", "this e-mail is already in use", field="email")
-    _check_password(password, email)
-    _check_scope(fields.get("reviewer_scope"))
-    user = User(email=email, name=name, password_hash=hash_password(password), **fields)
+    if password is not None:
+        _check_password(password, email)
+    check_scope(fields.get("reviewer_scope"))
+    if must_change_password is None or actor is not None:
+        must_change_password = password is not None
+    user = User(email=email, name=name, must_change_password=must_change_password,
+                password_hash=hash_password(password) if password is not None else unusable_password_hash(),
+                **fields)
     db.session.add(user)
     db.session.flush()
     audit.record(actor, "user.create", "user", user.id, after=snapshot(user, USER_FIELDS))
@@ -229,29 +275,40 @@ def create_user(actor: User | None, *, email: str, name: str, password: str, **f
 
 
 def update_user(actor: User | None, user: User, *, password: str | None = None, **fields: Any) -> User:
-    """Edit a user; a new password or deactivation ends the user's sessions and revokes their API tokens."""
-    require_admin(actor)
+    """Edit a user; a new password or deactivation ends the user's sessions and revokes their API tokens.
+
+    A password set here is someone else's choice for the user: it must be changed at the next sign-in.
+    """
+    require_security_admin(actor)
+    _check_privileges(actor, fields)
     before = snapshot(user, USER_FIELDS)
     if "email" in fields:
         fields["email"] = fields["email"].strip().lower()
+        if user.admin_role is not None and actor is not None and fields["email"] != user.email:
+            # A reset link goes to the e-mail: whoever could change an administrator's e-mail could take over the
+            # account and approve their own grants with it (三权分立). The operator changes it on the server.
+            raise ServiceError("管理员账户的邮箱不能在网页上修改，请由运维人员在服务器上修改",
+                               "an administrator's e-mail cannot be changed on the web: the operator changes it "
+                               "on the server", field="email")
         clash = db.session.scalar(
             select(User.id).where(func.lower(User.email) == fields["email"], User.id != user.id)
         )
         if clash is not None:
             raise ServiceError("该邮箱已被使用", "this e-mail is already in use", field="email")
-    _check_scope(fields.get("reviewer_scope"))
+    check_scope(fields.get("reviewer_scope"))
+    if password:
+        _check_password(password, fields.get("email", user.email))
     for key, value in fields.items():
         setattr(user, key, value)
-    if password:
-        _check_password(password, user.email)
-        user.password_hash = hash_password(password)
     db.session.flush()
     audit.record(actor, "user.update", "user", user.id, before=before, after=snapshot(user, USER_FIELDS))
     if password:
-        audit.record(actor, "account.password_set", "user", user.id)
-    if password or not user.active:
-        end_sessions(actor, user, reason="password" if password else "deactivated")
-        tokens.revoke_all(actor, user, reason="password_change" if password else "deactivated")
+        from . import credentials  # it builds on this module
+
+        credentials.set_password(actor, user, password, reason="administrator")
+    elif not user.active:
+        end_sessions(actor, user, reason="deactivated")
+        tokens.revoke_all(actor, user, reason="deactivated")
     return user
 
 
@@ -275,7 +332,7 @@ def _check_enterprise(fields: dict[str, Any], enterprise_id: int | None) -> None
 
 def create_enterprise(actor: User | None, **fields: Any) -> Enterprise:
     """Register an enterprise after checking its codes (ENT-001…003 on the master record)."""
-    require_admin(actor)
+    require_system_admin(actor)
     _check_enterprise(fields, None)
     enterprise = Enterprise(**fields)
     db.session.add(enterprise)
@@ -286,7 +343,7 @@ def create_enterprise(actor: User | None, **fields: Any) -> Enterprise:
 
 def update_enterprise(actor: User | None, enterprise: Enterprise, **fields: Any) -> Enterprise:
     """Edit an enterprise's master profile."""
-    require_admin(actor)
+    require_system_admin(actor)
     _check_enterprise(fields, enterprise.id)
     before = snapshot(enterprise, ENTERPRISE_FIELDS)
     for key, value in fields.items():
@@ -298,10 +355,32 @@ def update_enterprise(actor: User | None, enterprise: Enterprise, **fields: Any)
 
 
 def add_membership(actor: User | None, user: User, enterprise: Enterprise, role: str) -> Membership:
-    """Make the user a filer or signatory of the enterprise (idempotent)."""
-    require_admin(actor)
+    """Make the user a filer or signatory of the enterprise (idempotent).
+
+    A security administrator adds filers; a signatory right is granted only with a second security
+    administrator's approval (:func:`portal.services.grants.request_grant`), which then calls
+    :func:`grant_membership`. The system (actor None) may add either.
+    """
+    require_security_admin(actor)
     if role not in ("filer", "signatory"):
         raise ServiceError("角色无效", "invalid role", field="role")
+    if role == "signatory" and actor is not None:
+        raise ServiceError("签字权须提交授权申请，经另一名安全管理员批准", "a signatory right is granted through a "
+                           "request that a second security administrator approves", field="role")
+    return grant_membership(actor, user, enterprise, role)
+
+
+def check_can_join(user: User) -> None:
+    """Refuse to make an administrator a member of an enterprise (an administrator's account does only that)."""
+    if user.admin_role is not None:
+        raise ServiceError("管理员账户不能同时作为企业用户或审核人，请为其另建账户",
+                           "an administrator's account cannot also be an enterprise user or a reviewer: "
+                           "give the person a second account", field="email")
+
+
+def grant_membership(actor: User | None, user: User, enterprise: Enterprise, role: str) -> Membership:
+    """Add the membership (no permission check: called by :func:`add_membership` and approved grants)."""
+    check_can_join(user)
     existing = db.session.scalar(
         select(Membership).where(
             Membership.user_id == user.id, Membership.enterprise_id == enterprise.id, Membership.role == role
@@ -318,8 +397,8 @@ def add_membership(actor: User | None, user: User, enterprise: Enterprise, role:
 
 
 def remove_membership(actor: User | None, membership: Membership) -> None:
-    """Remove a membership."""
-    require_admin(actor)
+    """Remove a membership (at once: taking a right away needs no second person)."""
+    require_security_admin(actor)
     audit.record(actor, "membership.remove", "membership", membership.id,
                  before={"user_id": membership.user_id, "enterprise_id": membership.enterprise_id,
                          "role": membership.role})
@@ -327,24 +406,23 @@ def remove_membership(actor: User | None, membership: Membership) -> None:
     db.session.flush()
 
 
-def issue_api_token(actor: User, user: User) -> str:
-    """Give the user a new write token (revoking the others) and return it: shown once, only its hash is kept.
-
-    The account page keeps one token per user until the token page lists named, scoped tokens (issue 16).
-    """
+def issue_api_token(actor: User, user: User, *, name: str, scope: str,
+                    days: int = tokens.DEFAULT_DAYS) -> tuple[ApiToken, str]:
+    """Give the user a named token of ``scope`` lasting ``days``; return it and its secret, shown once."""
     require_self(actor, user)
-    tokens.revoke_all(actor, user, reason="reissued")
-    return tokens.issue(actor, user, name="网页签发的令牌 / issued on the web", scope="write")[1]
+    return tokens.issue(actor, user, name=name, scope=scope, days=days)
 
 
-def revoke_api_token(actor: User, user: User) -> bool:
-    """Revoke the user's API tokens; return False when there was none."""
-    require_self(actor, user)
-    return tokens.revoke_all(actor, user, reason="revoked") > 0
+def revoke_api_token(actor: User, token: ApiToken) -> None:
+    """Revoke one token: its owner's action, or a security administrator's."""
+    if actor is None or actor.id != token.user_id:
+        require_security_admin(actor)
+    tokens.revoke(actor, token, reason="revoked" if actor is not None and actor.id == token.user_id
+                  else "administrator")
 
 
-def live_api_tokens(user: User) -> list[Any]:
-    """Return the user's tokens that are not revoked."""
+def live_api_tokens(user: User) -> list[ApiToken]:
+    """Return the user's tokens that are not revoked (expired ones included: they show as expired)."""
     return list(tokens.live_tokens(user))
 
 

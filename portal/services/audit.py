@@ -137,6 +137,12 @@ def record(
     _buffer(session).append(_Pending(row, durable, _innermost(session)))
 
 
+def record_download(actor: User | None, what: str, entity_type: str, entity_id: int | None, **details: Any) -> None:
+    """Record that ``actor`` downloaded ``what`` (``download.<what>``): durably, since a download is a GET,
+    which commits nothing else (issue 16 item 5: exports and downloads are on record)."""
+    record(actor, f"download.{what}", entity_type, entity_id, after=details or None, durable=True)
+
+
 def record_many(actor: User | None, action: str, entity_type: str,
                 entries: Sequence[tuple[int | None, Any, Any]]) -> None:
     """Append one audit entry per (entity id, before, after), all of one action, written in one INSERT.

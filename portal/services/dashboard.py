@@ -77,8 +77,9 @@ class Scope:
 
 
 def scope_for(user: User) -> Scope | None:
-    """Return the dashboard scope of a user: admin all, reviewer their region prefix, members their enterprises."""
-    if user.is_admin:
+    """Return the dashboard scope of a user: the system administrator all, a reviewer their region prefix,
+    members their enterprises; the security and audit administrators none (they read no filing)."""
+    if user.is_system_admin:
         return Scope("all", "", None)
     if user.reviewer_scope:
         return Scope(f"region:{user.reviewer_scope}", user.reviewer_scope, None)

@@ -119,7 +119,7 @@ def draft_file(filing: Filing, fmt: str) -> Rendered:
 
 
 def consolidated_rows(scope: str | None, *, year: int, kind: str | None = None,
-                      is_admin: bool = False) -> Iterator[dict[str, Any]]:
+                      everywhere: bool = False) -> Iterator[dict[str, Any]]:
     """Yield one row per submitted filing of ``year`` in the region scope (latest version), streamed.
 
     Drafts have no certified figures and are left out. Rows are read in batches so that 10,000 filings
@@ -138,7 +138,7 @@ def consolidated_rows(scope: str | None, *, year: int, kind: str | None = None,
         .where(Filing.year == year, Filing.status != "draft")
         .order_by(Enterprise.region_code, Enterprise.uscc, Filing.kind)
     )
-    if not is_admin:
+    if not everywhere:
         query = query.where(Enterprise.in_region_scope(scope))
     if kind:
         query = query.where(Filing.kind == kind)
@@ -156,9 +156,9 @@ def consolidated_workbook(actor: User, *, year: int, kind: str | None = None) ->
     from ..renderers.consolidated import write_consolidated
     from .reference import current_reference
 
-    if not (actor.is_admin or actor.reviewer_scope):
+    if not (actor.is_system_admin or actor.reviewer_scope):
         raise ServiceError("只有审核人员可以导出汇总表", "only reviewers can export the consolidated workbook")
-    rows = consolidated_rows(actor.reviewer_scope, year=year, kind=kind, is_admin=actor.is_admin)
+    rows = consolidated_rows(actor.reviewer_scope, year=year, kind=kind, everywhere=actor.is_system_admin)
     ref = current_reference()
 
     def levels(code: str) -> tuple[Any, Any]:

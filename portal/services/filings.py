@@ -209,11 +209,17 @@ def submit(
 
     The signatory re-enters the password and accepts the certification statement (真实性、完整性、准确性);
     both are checked here, not only in the form, so no channel can skip them.
+
+    A double submit — the same document again while the filing still awaits its review — answers with the
+    version already submitted and makes no new one (issue 16 item 8).
     """
     require_sign(actor, filing)
     if not certified:
         raise ServiceError("请阅读并接受真实性、完整性、准确性承诺", "accept the certification statement",
                            field="certified")
+    already = already_submitted(filing)
+    if already is not None:
+        return already
     # Counted towards the account's lockout and audited, even though this raises (issue 16 item 2).
     password_error = check_signing_password(actor, password)
     if password_error is not None:
@@ -247,6 +253,14 @@ def submit(
     version_facts.record(version, filing.kind)  # the queue's summary and the dashboard's figures
     notifications.filing_event(filing, "submitted")
     return version
+
+
+def already_submitted(filing: Filing) -> FilingVersion | None:
+    """Return the latest version if the draft is exactly it and the filing still awaits review; else None."""
+    if filing.status not in ("submitted", "resubmitted") or not filing.versions:
+        return None
+    latest = filing.versions[-1]
+    return latest if latest.canonical_json == filing.draft_json else None
 
 
 def with_explanations(document: Document, explanations: dict[str, str]) -> Document:

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import ReferenceCorrection, User
 from ..reference import FileReference, Parameter, ReferenceDataError, default_reference, parse_param_value
 from . import audit
-from .access import require_admin
+from .access import require_system_admin
 from .errors import ServiceError
 
 FUEL_FIELDS = ("ncv", "carbon_content", "oxidation_rate")
@@ -98,7 +98,7 @@ def correct(
     actor: User, *, target: str, code: str, scope: str, field: str, value: str, status: str, reason: str
 ) -> ReferenceCorrection:
     """Record a correction of one reference value after checking it parses (audited; administrators only)."""
-    require_admin(actor)
+    require_system_admin(actor)
     ref = current_reference()
     if not reason.strip():
         raise ServiceError("请说明更正的依据", "give the basis for the correction", field="reason")

@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import RecoveryCode, User
 from . import accounts, audit
+from .access import require_security_admin
 from .errors import ServiceError
 
 ISSUER = "减污降碳协同申报平台"
@@ -35,7 +36,7 @@ _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read alo
 
 def required_for(user: User) -> bool:
     """Return whether the user must use a second factor: reviewers and administrators (issue 16 item 1)."""
-    return bool(user.is_admin or user.is_reviewer)
+    return bool(user.admin_role or user.is_reviewer)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,14 @@ def begin_enrolment(user: User) -> Enrolment:
     user.totp_secret = pyotp.random_base32()
     user.totp_last_counter = None
     audit.record(user, "2fa.enrol_start", "user", user.id)
-    return Enrolment(user.totp_secret, pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER))
+    return Enrolment(user.totp_secret, provisioning_uri(user))
+
+
+def provisioning_uri(user: User) -> str:
+    """Return the ``otpauth://`` URI of the user's secret (for the QR code an authenticator app scans)."""
+    if not user.totp_secret:
+        raise ServiceError("没有两步验证密钥", "no two-factor secret")
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def _normalised(code: str) -> str:
@@ -167,8 +175,43 @@ def _use_recovery_code(user: User, code: str, now: dt.datetime) -> bool:
     return bool(used)
 
 
-def disable(actor: User, user: User) -> None:
-    """Turn the user's second factor off and delete the secret and recovery codes (self or administrator)."""
+def _reauthenticate(user: User, password: str) -> None:
+    error = accounts.check_signing_password(user, password)  # counts towards the lockout, audited
+    if error is not None:
+        raise error
+
+
+def new_recovery_codes(user: User, password: str) -> list[str]:
+    """Replace the user's recovery codes after checking their password again; return the new ones."""
+    _reauthenticate(user, password)
+    return regenerate_recovery_codes(user)
+
+
+def turn_off(user: User, password: str) -> None:
+    """Turn the user's own second factor off after checking their password again.
+
+    Reviewers and administrators must have one: the web sends them straight back to set up a new one (a new
+    phone, say).
+    """
+    _reauthenticate(user, password)
+    disable(user, user)
+
+
+def reset_by_administrator(actor: User | None, user: User) -> None:
+    """Turn a user's second factor off for them (a lost phone, no recovery code left): a security administrator,
+    never for themselves. The user's sessions end; a reviewer or administrator sets up a new one at sign-in."""
+    require_security_admin(actor)
+    if actor is not None and actor.id == user.id:
+        raise ServiceError("不能重置自己的两步验证，请在“我的账户”中操作", "use your own account page for your own "
+                           "second factor")
+    if not user.totp_enabled and not user.totp_secret:
+        raise ServiceError("该用户未启用两步验证", "the user has no second factor")
+    disable(actor, user)
+    accounts.end_sessions(actor, user, reason="second_factor_reset")
+
+
+def disable(actor: User | None, user: User) -> None:
+    """Turn the user's second factor off and delete the secret and recovery codes (no check: see callers)."""
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_counter = None

@@ -13,10 +13,13 @@ from .reference import current_reference
 
 
 def editable_drafts(actor: User, kind: str) -> list[Document]:
-    """Return the working drafts of ``kind`` of the enterprises the actor files for (administrators: all)."""
-    query = select(Filing).where(Filing.kind == kind, Filing.status.in_(EDITABLE_STATUSES))
-    if not actor.is_admin:
-        query = query.where(Filing.enterprise_id.in_(actor.enterprise_ids() or {-1}))
+    """Return the working drafts of ``kind`` of the enterprises the actor files for.
+
+    Only their own: a draft is the enterprise's until submitted (issue 16 item 6), so a system administrator,
+    who may import for any enterprise, gets the blank workbook.
+    """
+    query = select(Filing).where(Filing.kind == kind, Filing.status.in_(EDITABLE_STATUSES),
+                                 Filing.enterprise_id.in_(actor.enterprise_ids() or {-1}))
     filings = db.session.scalars(query.order_by(Filing.enterprise_id, Filing.year)).all()
     return [draft_document(f) for f in filings]
 

@@ -18,6 +18,8 @@ from ..services.errors import NotFound
 
 _CHECKS: dict[str, Callable[..., None]] = {
     "view": lambda user, filing: access.require_view(user, filing.enterprise),
+    # the working draft: the enterprise's filers and signatories only (issue 16 item 6)
+    "draft": lambda user, filing: access.require_view_draft(user, filing.enterprise_id),
     "edit": access.require_edit,
     "sign": access.require_sign,
     "review": access.require_review,
@@ -41,7 +43,7 @@ def enterprise_or_404(enterprise_id: int) -> Enterprise:
 
 
 def filing_or_404(filing_id: int, need: str = "view") -> Filing:
-    """Return the filing if the current user may ``need`` (view, edit, sign, review) it, else 404."""
+    """Return the filing if the current user may ``need`` (view, draft, edit, sign, review) it, else 404."""
     filing = db.session.get(Filing, filing_id)
     if filing is None:
         abort(404)
@@ -62,11 +64,32 @@ def version_or_404(filing_id: int, number: int) -> FilingVersion:
     return version
 
 
-def admin_required() -> None:
-    """Abort with 404 unless the current user is an administrator."""
+def require(check: Callable[[object], None]) -> None:
+    """Abort with 404 unless the current user passes ``check`` (one of ``services.access.require_*``)."""
     if not current_user.is_authenticated:
         abort(404)
     try:
-        access.require_admin(_user())
+        check(_user())
     except NotFound:
         abort(404)
+
+
+def any_admin_required() -> None:
+    """Abort with 404 unless the current user holds one of the three administrator roles."""
+    if not current_user.is_authenticated or not current_user.is_any_admin:
+        abort(404)
+
+
+def system_admin_required() -> None:
+    """Abort with 404 unless the current user is a system administrator."""
+    require(access.require_system_admin)
+
+
+def security_admin_required() -> None:
+    """Abort with 404 unless the current user is a security administrator."""
+    require(access.require_security_admin)
+
+
+def audit_admin_required() -> None:
+    """Abort with 404 unless the current user is the audit administrator."""
+    require(access.require_audit_admin)

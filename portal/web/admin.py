@@ -1,19 +1,47 @@
-"""Administration: users, enterprises, memberships and the audit log."""
+"""Administration, split three ways (三权分立, issue 16 item 7).
+
+- **System administrator** (``system``): the overview, enterprises' master data, reference data.
+- **Security administrator** (``security``): users (invitations, not typed passwords), role and signatory
+  grants (asked by one, approved by another), memberships, lockouts, sessions, second factors, API tokens.
+- **Audit administrator** (``audit``): the audit log, its filters and CSV export — nothing else.
+
+Every page answers 404 to anyone without the role it needs, as a missing page would.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from forms.admin import EnterpriseForm, MembershipForm, UserForm
+from forms.admin import AuditFilterForm, EnterpriseForm, GrantForm, InviteForm, MembershipForm, UserForm
+from forms.base import PortalForm
 
 from ..extensions import db
-from ..models import AuditEntry, Enterprise, Filing, Membership, ReferenceCorrection, User
-from ..services import accounts
+from ..models import ApiToken, Enterprise, Filing, Membership, ReferenceCorrection, RoleGrant, User
+from ..services import accounts, audit, credentials, grants, tokens, twofactor
+from ..services import audit_log as audit_log_service
 from ..services.errors import ServiceError
-from .access import admin_required
+from .access import (
+    any_admin_required,
+    audit_admin_required,
+    security_admin_required,
+    system_admin_required,
+)
+from .auth import link_builder
 from .templating import bilingual
 from .transaction import refused
 
@@ -25,7 +53,11 @@ PAGE_SIZE = 50
 @bp.before_request
 @login_required
 def _only_admins() -> None:
-    admin_required()
+    any_admin_required()
+
+
+def _me() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def _field_error(form, error: ServiceError) -> None:  # type: ignore[no-untyped-def]
@@ -37,103 +69,297 @@ def _field_error(form, error: ServiceError) -> None:  # type: ignore[no-untyped-
         flash(message, "danger")
 
 
+def _checked_post() -> None:
+    """Refuse a POST without a valid CSRF token (the action buttons carry only that)."""
+    if not PortalForm().validate_on_submit():
+        abort(400)
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
 @bp.route("/")
 def index():  # type: ignore[no-untyped-def]
-    """Show counts and shortcuts."""
+    """Show counts and the shortcuts of the administrator's role (the audit administrator reads the log)."""
+    if current_user.is_audit_admin:
+        return redirect(url_for(".audit_log"))
     counts = {
         "users": db.session.scalar(select(func.count(User.id))),
         "enterprises": db.session.scalar(select(func.count(Enterprise.id))),
         "filings": db.session.scalar(select(func.count(Filing.id))),
+        "pending_grants": db.session.scalar(select(func.count(RoleGrant.id)).where(RoleGrant.status == "pending")),
     }
     by_status = dict(db.session.execute(select(Filing.status, func.count(Filing.id)).group_by(Filing.status)).all())
-    recent = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
-    return render_template("admin/index.html", counts=counts, by_status=by_status, recent=recent)
+    return render_template("admin/index.html", counts=counts, by_status=by_status)
 
+
+# ------------------------------------------------------------------------------------------ users
 
 @bp.route("/users")
 def users():  # type: ignore[no-untyped-def]
-    """List users."""
+    """List users with their roles."""
+    security_admin_required()
     rows = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("admin/users.html", users=rows)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-def user_form(user_id: int | None = None):  # type: ignore[no-untyped-def]
-    """Create or edit a user."""
-    user = db.session.get(User, user_id) if user_id else None
-    if user_id and user is None:
-        abort(404)
-    form = UserForm(obj=user)
+def invite():  # type: ignore[no-untyped-def]
+    """Open an account and mail its owner an invitation to set their password (nobody types it for them)."""
+    security_admin_required()
+    form = InviteForm()
     if form.validate_on_submit():
-        fields = {"email": form.email.data, "name": form.name.data, "is_admin": form.is_admin.data,
-                  "reviewer_scope": form.reviewer_scope.data, "active": form.active.data}
         try:
-            if user is None:
-                if not form.password.data:
-                    raise ServiceError("新用户必须设置密码", "a new user needs a password", field="password")
-                email = fields.pop("email")
-                name = fields.pop("name")
-                user = accounts.create_user(current_user, email=email, name=name,
-                                            password=form.password.data, **fields)
-            else:
-                accounts.update_user(current_user, user, password=form.password.data or None, **fields)
-            flash(_("用户已保存。"), "success")
-            return redirect(url_for(".users"))
+            user = credentials.invite(_me(), email=form.email.data or "", name=form.name.data or "",
+                                      link_url=link_builder("auth.welcome"))
         except ServiceError as error:
             refused(error, category=None)
             _field_error(form, error)
-    return render_template("admin/user_form.html", form=form, user=user)
+        else:
+            flash(_("账户已建立，邀请邮件已发往 %(email)s。角色须另行申请并经另一名安全管理员批准。", email=user.email),
+                  "success")
+            return redirect(url_for(".user_form", user_id=user.id))
+    return render_template("admin/invite.html", form=form), 422 if form.errors else 200
 
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_form(user_id: int):  # type: ignore[no-untyped-def]
+    """Edit a user; show their roles and grants, memberships, lockout, second factor, tokens and actions."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    form = UserForm(obj=user)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(_me(), user, email=form.email.data or "", name=form.name.data or "",
+                                 active=bool(form.active.data))
+        except ServiceError as error:
+            refused(error, category=None)
+            _field_error(form, error)
+            status = 422
+        else:
+            flash(_("用户已保存。"), "success")
+            return redirect(url_for(".user_form", user_id=user.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("admin/user_form.html", **_user_page(user, form=form)), status
+
+
+def _user_page(user: User, **forms: object) -> dict[str, object]:
+    live = accounts.live_api_tokens(user)
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "user": user, "lock": accounts.account_lock(user), "now": now, "tokens": live,
+        "last_uses": tokens.last_uses(live), "grants": grants.of_user(user), "action_form": PortalForm(),
+        "codes_left": twofactor.unused_recovery_codes(user) if user.totp_enabled else None,
+        "second_factor_required": twofactor.required_for(user), "is_self": user.id == current_user.id,
+        "grant_form": forms.pop("grant_form", None) or GrantForm(prefix="g", formdata=None), **forms,
+    }
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+def unlock(user_id: int):  # type: ignore[no-untyped-def]
+    """Lift a user's lockout."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    _checked_post()
+    accounts.unlock(_me(), user)
+    flash(_("已解除锁定。"), "success")
+    return redirect(url_for(".user_form", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+def sign_out(user_id: int):  # type: ignore[no-untyped-def]
+    """End every session of a user on every device ("sign out everywhere")."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    _checked_post()
+    accounts.sign_out_everywhere(_me(), user)
+    flash(_("已使该用户在所有设备上退出登录。"), "success")
+    return redirect(url_for(".user_form", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/two-factor-reset", methods=["POST"])
+def reset_two_factor(user_id: int):  # type: ignore[no-untyped-def]
+    """Turn a user's second factor off (a lost phone): they set up a new one at their next sign-in."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    _checked_post()
+    try:
+        twofactor.reset_by_administrator(_me(), user)
+        flash(_("已重置该用户的两步验证，其所有登录已结束。"), "success")
+    except ServiceError as error:
+        refused(error)
+    return redirect(url_for(".user_form", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+def password_link(user_id: int):  # type: ignore[no-untyped-def]
+    """Mail the user a new invitation or a password-reset link (nobody is told or types the password)."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    _checked_post()
+    try:
+        if request.form.get("purpose") == "invitation":
+            credentials.send_invitation(_me(), user, link_builder("auth.welcome"))
+            flash(_("邀请邮件已重新发送。"), "success")
+        else:
+            credentials.send_reset(_me(), user, link_builder("auth.reset_password"))
+            flash(_("重置密码的链接已发往该用户的邮箱。"), "success")
+    except ServiceError as error:
+        refused(error)
+    return redirect(url_for(".user_form", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/grants", methods=["POST"])
+def request_grant(user_id: int):  # type: ignore[no-untyped-def]
+    """Ask for a role or a signatory right for the user (a second security administrator decides)."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    form = GrantForm(prefix="g")
+    if form.validate_on_submit():
+        kind = form.kind.data or ""
+        try:
+            enterprise = None
+            if kind == "signatory":
+                enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == (form.uscc.data or "")))
+                if enterprise is None:
+                    raise ServiceError("没有该统一社会信用代码的企业", "no enterprise has this code", field="uscc")
+            value = form.admin_role.data if kind == "admin_role" else form.reviewer_scope.data
+            grants.request_grant(_me(), user, kind, value=value, enterprise=enterprise)
+        except ServiceError as error:
+            refused(error, category=None)
+            _field_error(form, error)
+        else:
+            flash(_("授权申请已提交，须由另一名安全管理员批准后生效。"), "success")
+            return redirect(url_for(".user_form", user_id=user.id) + "#roles")
+    return render_template("admin/user_form.html", **_user_page(user, form=UserForm(obj=user), grant_form=form)), 422
+
+
+@bp.route("/users/<int:user_id>/roles/<any(admin_role, reviewer_scope):kind>/remove", methods=["POST"])
+def remove_role(user_id: int, kind: str):  # type: ignore[no-untyped-def]
+    """Take an administrator role or a review scope away, at once."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    _checked_post()
+    if kind == "admin_role":
+        grants.remove_admin_role(_me(), user)
+    else:
+        grants.remove_reviewer_scope(_me(), user)
+    flash(_("角色已撤销。"), "success")
+    return redirect(url_for(".user_form", user_id=user.id) + "#roles")
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    """Revoke one API token of any user."""
+    security_admin_required()
+    token = db.session.get(ApiToken, token_id) or abort(404)
+    _checked_post()
+    accounts.revoke_api_token(_me(), token)
+    flash(_("令牌已撤销。"), "success")
+    return redirect(url_for(".user_form", user_id=token.user_id) + "#tokens")
+
+
+# ------------------------------------------------------------------------------------------ grants
+
+@bp.route("/grants")
+def grants_page():  # type: ignore[no-untyped-def]
+    """List the requests waiting for a second security administrator, and the latest decisions."""
+    security_admin_required()
+    return render_template("admin/grants.html", pending=grants.pending(), decided=grants.recent_decisions(),
+                           action_form=PortalForm())
+
+
+@bp.route("/grants/<int:grant_id>/<any(approve, reject, cancel):decision>", methods=["POST"])
+def decide_grant(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
+    """Approve, reject or withdraw a pending request (nobody decides on their own request or for themselves)."""
+    security_admin_required()
+    grant = db.session.get(RoleGrant, grant_id) or abort(404)
+    _checked_post()
+    try:
+        if decision == "cancel":
+            grants.cancel(_me(), grant)
+        else:
+            grants.decide(_me(), grant, approve=decision == "approve")
+        flash({"approve": _("已批准，授权已生效。"), "reject": _("已驳回。"), "cancel": _("申请已撤回。")}[decision],
+              "success")
+    except ServiceError as error:
+        refused(error)
+    return redirect(url_for(".grants_page"))
+
+
+# ------------------------------------------------------------------------------------ enterprises
 
 @bp.route("/enterprises")
 def enterprises():  # type: ignore[no-untyped-def]
-    """List enterprises, optionally filtered by name, code or region prefix."""
-    q = (request.args.get("q") or "").strip()
+    """List enterprises, optionally filtered by name, code or region prefix (system and security administrators)."""
+    if not (current_user.is_system_admin or current_user.is_security_admin):
+        abort(404)
+    q = (request.args.get("q") or "").strip()[:200]
     stmt = select(Enterprise).order_by(Enterprise.region_code, Enterprise.name)
     if q:
-        stmt = stmt.where(Enterprise.name.contains(q) | Enterprise.uscc.startswith(q.upper())
-                          | Enterprise.region_code.startswith(q))
+        stmt = stmt.where(Enterprise.name.contains(q, autoescape=True)
+                          | Enterprise.uscc.startswith(q.upper(), autoescape=True)
+                          | Enterprise.region_code.startswith(q, autoescape=True))
     return render_template("admin/enterprises.html", enterprises=db.session.scalars(stmt.limit(500)).all(), q=q)
 
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
 @bp.route("/enterprises/<int:enterprise_id>", methods=["GET", "POST"])
 def enterprise_form(enterprise_id: int | None = None):  # type: ignore[no-untyped-def]
-    """Create or edit an enterprise and manage its memberships."""
+    """Edit an enterprise's master data (system administrator); manage its members (security administrator)."""
+    if not (current_user.is_system_admin or current_user.is_security_admin):
+        abort(404)
     enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
     if enterprise_id and enterprise is None:
         abort(404)
+    if enterprise is None or request.method == "POST":
+        system_admin_required()  # registering and editing: the system administrator's
     form = EnterpriseForm(obj=enterprise)
+    status = 200
     if form.validate_on_submit():
         fields = {name: getattr(form, name).data for name in accounts.ENTERPRISE_FIELDS}
         try:
             if enterprise is None:
-                enterprise = accounts.create_enterprise(current_user, **fields)
+                enterprise = accounts.create_enterprise(_me(), **fields)
             else:
-                accounts.update_enterprise(current_user, enterprise, **fields)
-            flash(_("企业已保存。"), "success")
-            return redirect(url_for(".enterprise_form", enterprise_id=enterprise.id))
+                accounts.update_enterprise(_me(), enterprise, **fields)
         except ServiceError as error:
             refused(error, category=None)
             _field_error(form, error)
+            status = 422
+        else:
+            flash(_("企业已保存。"), "success")
+            return redirect(url_for(".enterprise_form", enterprise_id=enterprise.id))
+    elif request.method == "POST":
+        status = 422
     members = enterprise.memberships if enterprise else []
     return render_template("admin/enterprise_form.html", form=form, enterprise=enterprise, members=members,
-                           membership_form=MembershipForm(prefix="m"))
+                           membership_form=MembershipForm(prefix="m"),
+                           editable=current_user.is_system_admin), status
 
 
 @bp.route("/enterprises/<int:enterprise_id>/members", methods=["POST"])
 def add_member(enterprise_id: int):  # type: ignore[no-untyped-def]
-    """Add a user to the enterprise as filer or signatory."""
+    """Add a filer at once, or ask for a signatory right (a second security administrator approves it)."""
+    security_admin_required()
     enterprise = db.session.get(Enterprise, enterprise_id) or abort(404)
     form = MembershipForm(prefix="m")
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.lower()))
-        if user is None:
-            flash(_("没有该邮箱的用户。"), "danger")
-        else:
-            accounts.add_membership(current_user, user, enterprise, form.role.data)
-            flash(_("已添加。"), "success")
+        user = db.session.scalar(select(User).where(func.lower(User.email) == (form.email.data or "").lower()))
+        try:
+            if user is None:
+                raise ServiceError("没有该邮箱的用户", "no user has this e-mail", field="email")
+            if form.role.data == "signatory":
+                grants.request_grant(_me(), user, "signatory", enterprise=enterprise)
+                flash(_("签字权申请已提交，须由另一名安全管理员批准后生效。"), "success")
+            else:
+                accounts.add_membership(_me(), user, enterprise, "filer")
+                flash(_("已添加。"), "success")
+        except ServiceError as error:
+            refused(error)
     else:
         flash(_("请填写有效的邮箱和角色。"), "danger")
     return redirect(url_for(".enterprise_form", enterprise_id=enterprise_id))
@@ -141,23 +367,54 @@ def add_member(enterprise_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/memberships/<int:membership_id>/delete", methods=["POST"])
 def remove_member(membership_id: int):  # type: ignore[no-untyped-def]
-    """Remove a membership."""
+    """Remove a membership (at once)."""
+    security_admin_required()
     membership = db.session.get(Membership, membership_id) or abort(404)
+    _checked_post()
     enterprise_id = membership.enterprise_id
-    accounts.remove_membership(current_user, membership)
+    accounts.remove_membership(_me(), membership)
     flash(_("已移除。"), "success")
     return redirect(url_for(".enterprise_form", enterprise_id=enterprise_id))
 
 
+# ------------------------------------------------------------------------------------------ audit log
+
+def _audit_filters() -> tuple[AuditFilterForm, audit_log_service.AuditFilter, int]:
+    form = AuditFilterForm(request.args)
+    if request.args and not form.validate():
+        for name, errors in form.errors.items():
+            flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
+        return AuditFilterForm(formdata=None), audit_log_service.AuditFilter(), 1
+    filters = audit_log_service.AuditFilter(actor=form.actor.data, enterprise=form.enterprise.data, action=form.action.data,
+                                    result=form.result.data or None, date_from=form.date_from.data,
+                                    date_to=form.date_to.data)
+    return form, filters, form.page.data or 1
+
+
 @bp.route("/audit")
 def audit_log():  # type: ignore[no-untyped-def]
-    """Page through the audit log, newest first."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.session.scalars(
-        select(AuditEntry).order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    return render_template("admin/audit.html", entries=rows, page=page, page_size=PAGE_SIZE)
+    """Page through the audit log, newest first, filtered by actor, enterprise, action, result and dates."""
+    audit_admin_required()
+    form, filters, page = _audit_filters()
+    rows = audit_log_service.page(_me(), filters, page, PAGE_SIZE)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/audit.html", entries=rows[:PAGE_SIZE], more=len(rows) > PAGE_SIZE, page=page,
+                           form=form, args=args)
 
+
+@bp.route("/audit.csv")
+def audit_csv():  # type: ignore[no-untyped-def]
+    """Export the filtered audit log as CSV (with each row's hashes); the export itself is audited."""
+    audit_admin_required()
+    _form, filters, _page = _audit_filters()
+    audit.record_download(_me(), "audit_csv", "audit_log", None,
+                          filters={k: str(v) for k, v in vars(filters).items() if v})
+    name = f"audit-log-{dt.date.today().isoformat()}.csv"
+    return Response(stream_with_context(audit_log_service.csv_lines(_me(), filters)), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+# ------------------------------------------------------------------------------------------ reference
 
 @bp.route("/reference", methods=["GET", "POST"])
 def reference():  # type: ignore[no-untyped-def]
@@ -166,13 +423,15 @@ def reference():  # type: ignore[no-untyped-def]
 
     from ..services import reference as reference_service
 
+    system_admin_required()
     form = CorrectionForm()
+    status = 200
     if request.method == "GET":
         form.process(data={key: request.args.get(key, "") for key in ("target", "code", "scope", "field")}
                      | {"status": "C"})
     elif form.validate_on_submit():
         try:
-            reference_service.correct(current_user, target=form.target.data, code=form.code.data,
+            reference_service.correct(_me(), target=form.target.data, code=form.code.data,
                                       scope=form.scope.data or "", field=form.field.data, value=form.value.data,
                                       status=form.status.data, reason=form.reason.data)
             flash(_("已更正，门户自即刻起使用新值。"), "success")
@@ -180,6 +439,9 @@ def reference():  # type: ignore[no-untyped-def]
         except ServiceError as error:
             refused(error, category=None)
             _field_error(form, error)
+            status = 422
+    else:
+        status = 422
     ref = reference_service.current_reference()
     corrections = db.session.scalars(
         select(ReferenceCorrection).order_by(ReferenceCorrection.id.desc()).limit(50)).all()
@@ -188,4 +450,4 @@ def reference():  # type: ignore[no-untyped-def]
         processes=list(ref.all_processes()), products=list(ref.all_products()),
         params=sorted(ref.all_params(), key=lambda p: (p.key, p.from_year)), corrections=corrections,
         editing=bool(form.target.data), editions=ref.edition_mappings(),
-    )
+    ), status

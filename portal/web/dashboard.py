@@ -12,11 +12,13 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from forms.base import BadInput
 from forms.labels import KIND_LABELS, STATUS_LABELS, localized, value_labels, value_name
 from portal.domain.documents import CPA_KIND
 from portal.domain.labels import VALUE_SETS
 from portal.domain.schema import schema_of
 
+from ..services import audit
 from ..services import dashboard as service
 from ..services.reference import current_reference
 
@@ -84,8 +86,10 @@ def _scope() -> service.Scope:
 
 def _filters() -> tuple[int | None, bool]:
     """Return (year or None for all years, whether submitted-but-undecided filings count)."""
-    raw = request.args.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    raw = request.args.get("year", "").strip()
+    if raw and not (raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= 2100):
+        raise BadInput("year", "应为 2000–2100 之间的年度", "must be a year from 2000 to 2100")
+    year = int(raw) if raw else None
     return year, request.args.get("basis", "all") != "accepted"
 
 
@@ -142,5 +146,6 @@ def export(chart: str):  # type: ignore[no-untyped-def]
     writer.writerows(table["rows"])
     year, _pending = _filters()
     name = f"dashboard-{chart}-{year or 'all'}.csv"
+    audit.record_download(current_user, "dashboard_csv", "dashboard", None, chart=chart, year=year)
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={name}"})

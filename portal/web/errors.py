@@ -5,7 +5,12 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+
+from forms.base import BadInput
+
+from .templating import bilingual
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -34,9 +39,21 @@ def register_error_handlers(app: Flask) -> None:
     def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
         return render(400, _("页面已过期或表单校验失败（CSRF）。请返回上一页刷新后重新提交，您填写的内容仍在原页面中。"))
 
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError):  # type: ignore[no-untyped-def]
+        # Someone saved the same record between our read and our write (optimistic locking): a conflict, not a
+        # crash. The change is rolled back; the page says to reload.
+        from ..extensions import db
+
+        db.session.rollback()
+        return render(409)
+
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
-        return render(error.code or 500)
+        detail = None
+        if isinstance(error, BadInput):  # bad input names the field (forms/base.py)
+            detail = bilingual(error.message_zh, error.message_en)
+        return render(error.code or 500, detail)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]

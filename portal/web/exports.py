@@ -12,7 +12,7 @@ from ..auth import permissions
 from ..models import Filing
 from ..renderers import PdfPrerequisiteError
 from ..renderers.signing_key import SigningKeyError
-from ..services import exports
+from ..services import audit, exports
 from ..services.errors import ServiceError
 from .access import filing_or_404, version_or_404
 from .templating import bilingual
@@ -38,6 +38,7 @@ def _version_download(filing_id: int, number: int, fmt: str) -> Response:
         rendered = exports.version_pdf(version) if fmt == "pdf" else exports.version_xlsx(version)
     except (ServiceError, PdfPrerequisiteError, SigningKeyError) as error:
         return _refused(error)
+    audit.record_download(current_user, f"version_{fmt}", "filing", version.filing_id, version=number)
     return _download(rendered, **{"X-Content-SHA256": version.sha256})
 
 
@@ -64,6 +65,7 @@ def draft_file(filing_id: int, fmt: str):  # type: ignore[no-untyped-def]
         rendered = exports.draft_file(filing, fmt)
     except (ServiceError, PdfPrerequisiteError) as error:
         return _refused(error)
+    audit.record_download(current_user, f"draft_{fmt}", "filing", filing.id, revision=filing.revision)
     return _download(rendered)
 
 
@@ -71,13 +73,15 @@ def draft_file(filing_id: int, fmt: str):  # type: ignore[no-untyped-def]
 @login_required
 def consolidated():  # type: ignore[no-untyped-def]
     """Download the consolidated workbook of the reviewer's scope for a year (streamed write-only)."""
-    if not (current_user.is_reviewer or current_user.is_admin):
+    if not (current_user.is_reviewer or current_user.is_system_admin):
         abort(404)
     form = ConsolidatedExportForm(request.args)
     if not form.validate():
         abort(400)
     year = form.year.data or exports.today_year()
     rendered = exports.consolidated_workbook(current_user, year=year, kind=form.kind.data or None)
+    audit.record_download(current_user, "consolidated", "filing", None, year=year, kind=form.kind.data or None,
+                          scope=current_user.reviewer_scope or "all")
     return _download(rendered)
 
 

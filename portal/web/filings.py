@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from forms.auth import SubmitForm
 from forms.filings import ExplanationsForm, JsonDraftForm, NewFilingForm
@@ -19,12 +20,12 @@ from ..domain.codec import dumps, to_data
 from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Filing
-from ..services import checking, versions
+from ..services import audit, checking, versions
 from ..services import exports as export_service
 from ..services import filings as filing_service
 from ..services import review as review_service
 from ..services.deadlines import ghg_due_date, is_overdue
-from ..services.errors import ServiceError
+from ..services.errors import ServiceError, StaleDraft
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
 from .transaction import refused
@@ -64,8 +65,17 @@ def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/filings/<int:filing_id>")
 @login_required
 def show(filing_id: int):  # type: ignore[no-untyped-def]
-    """Show a filing: status, the draft's results and findings, the versions."""
+    """Show a filing: status, the draft's results and findings, the versions.
+
+    The draft is the enterprise's until it is submitted (issue 16 item 6): anyone else who may see the filing
+    (a reviewer in scope, a system administrator) is sent to its current submitted version — or told it does
+    not exist, while nothing has been submitted.
+    """
     filing = filing_or_404(filing_id)
+    if not permissions.can_view_draft(current_user, filing.enterprise_id):
+        if filing.current_version < 1:
+            abort(404)
+        return redirect(url_for(".version", filing_id=filing.id, number=filing.current_version))
     document = filing_service.draft_document(filing)
     outcome = checking.run(document, filing=filing)
     can_edit = permissions.can_edit_filing(current_user, filing.enterprise_id) and filing.status != "accepted"
@@ -97,9 +107,10 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/filings/<int:filing_id>/draft.json")
 @login_required
 def draft_json(filing_id: int):  # type: ignore[no-untyped-def]
-    """Download the draft as canonical JSON."""
-    filing = filing_or_404(filing_id)
+    """Download the draft as canonical JSON (the enterprise's filers and signatories only)."""
+    filing = filing_or_404(filing_id, "draft")
     text = dumps(to_data(filing_service.draft_document(filing)), indent=1)
+    audit.record_download(current_user, "draft_json", "filing", filing.id, revision=filing.revision)
     return Response(text, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=filing-{filing.id}-draft.json"})
 
@@ -170,6 +181,16 @@ def submit(filing_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for(".version", filing_id=filing.id, number=version.number))
         except ServiceError as error:
             refused(error)
+        except StaleDataError:
+            # A second POST of the form racing the first (a double click): the first one won. Answer with what it
+            # submitted, not a 500 (issue 16 item 8).
+            refused(StaleDraft(), category=None)
+            db.session.refresh(filing)
+            version = filing_service.already_submitted(filing)
+            if version is None:
+                abort(409)
+            flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
+            return redirect(url_for(".version", filing_id=filing.id, number=version.number))
     return render_template("filings/submit.html", filing=filing, document=document, outcome=outcome, form=form,
                            statement_zh=filing_service.CERTIFICATION_STATEMENT_ZH,
                            statement_en=filing_service.CERTIFICATION_STATEMENT_EN,
@@ -195,6 +216,7 @@ def version_json(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     """Download a version's canonical JSON exactly as hashed."""
     version = version_or_404(filing_id, number)
     filing = version.filing
+    audit.record_download(current_user, "version_json", "filing", filing.id, version=number)
     return Response(version.canonical_json, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename=filing-{filing.id}-v{number}.json",
         "X-Content-SHA256": version.sha256})

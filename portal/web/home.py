@@ -19,7 +19,9 @@ bp = Blueprint("home", __name__)
 @login_required
 def index():  # type: ignore[no-untyped-def]
     """Send the user to the home page of their main role."""
-    if current_user.is_admin:
+    if current_user.is_audit_admin:
+        return redirect(url_for("admin.audit_log"))
+    if current_user.is_any_admin:
         return redirect(url_for("admin.index"))
     if current_user.is_reviewer:
         return redirect(url_for("review.queue"))

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from ..jobs import get_queue
 from ..jobs.queue import now
 from ..models import Job
+from ..services import audit
 from ..services import jobs as job_service
 from ..services.errors import ServiceError
 from .templating import bilingual, format_number
@@ -145,6 +146,7 @@ def error_workbook(job_id: int) -> Response:
     if data is None:
         abort(404)
     stem = job.filename.rsplit(".", 1)[0] or "upload"
+    audit.record_download(current_user, "error_workbook", "job", job.id)
     response = Response(data, mimetype=XLSX)
     response.headers.set("Content-Disposition", "attachment", filename=f"{stem}-errors.xlsx")
     return response

@@ -71,7 +71,6 @@ def _queue_rows(rows: list[review_service.QueueRow], labels: dict[str, Any], tz:
     escaped; labels were escaped once per locale in ``_queue_labels``; numbers and dates need none.
     """
     review_href = url_for("review.show", filing_id=0)[:-1]
-    filing_href = url_for("filings.show", filing_id=0)[:-1]
     out = []
     for r in rows:
         submitted = r.submitted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.submitted_at else "—"
@@ -91,9 +90,11 @@ def _queue_rows(rows: list[review_service.QueueRow], labels: dict[str, Any], tz:
                       f'<td>{explained}</td><td class="small mono">{escape(r.rule_ids)}</td>')
         else:
             counts = '<td class="num">—</td><td class="num">—</td><td class="num">—</td><td>—</td><td></td>'
+        # a draft never submitted has nothing a reviewer may open (issue 16 item 6): its name, no link
+        name = (f'<a href="{review_href}{r.filing_id}">{escape(r.enterprise)}</a>' if r.errors is not None
+                else escape(r.enterprise))
         out.append(
-            f'<tr data-filing="{r.filing_id}">'
-            f'<td><a href="{review_href if r.errors is not None else filing_href}{r.filing_id}">{escape(r.enterprise)}</a></td>'
+            f'<tr data-filing="{r.filing_id}"><td>{name}</td>'
             f'<td class="mono">{escape(r.region_code)}</td><td class="mono">{escape(r.industry_code)}</td>'
             f'<td>{labels["kind"][r.kind]}</td><td>{r.year}</td>'
             f'<td><span class="badge {STATUS_BADGES[r.status]}">{labels["status"][r.status]}</span></td>'

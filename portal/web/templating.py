@@ -30,7 +30,8 @@ STATUS_BADGES = {
     "resubmitted": "text-bg-info",
     "accepted": "text-bg-success",
 }
-ROLE_LABELS = {"admin": _l("管理员"), "reviewer": _l("审核人"), "filer": _l("填报人"), "signatory": _l("签字人")}
+ROLE_LABELS = {"system_admin": _l("系统管理员"), "security_admin": _l("安全管理员"), "audit_admin": _l("审计管理员"),
+               "reviewer": _l("审核人"), "filer": _l("填报人"), "signatory": _l("签字人")}
 SEVERITY_BADGES = {"error": "text-bg-danger", "warning": "text-bg-warning", "notice": "text-bg-info"}
 
 

@@ -78,7 +78,9 @@ def _finish_request(response: Response) -> Response:
 def _deliver_mail() -> None:
     """Send the outbox after a committed request (a notice stays queued when SMTP is down)."""
     config = current_app.config
-    if not config.get("SMTP_HOST"):
+    from .. import mail
+
+    if not mail.smtp_configured(config):
         return
     from ..services import notifications
 

@@ -2,7 +2,7 @@
 
 Synchronous for small files; files above ``UPLOAD_JOB_THRESHOLD`` are imported by a background job
 (``portal.jobs``) and the user is sent to its progress page. An import's result and error workbook are
-shown only to whoever uploaded it (and administrators): anyone else gets 404.
+shown only to whoever uploaded it: anyone else, administrators included, gets 404.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ..domain.documents import WEB_KINDS
 from ..extensions import db
 from ..jobs import get_queue
 from ..models import ImportRecord
+from ..services import audit
 from ..services import jobs as job_service
 from ..services.imports import import_workbook
 from ..services.uploads import template_for
@@ -34,7 +35,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _record_or_404(import_id: int) -> ImportRecord:
     record = db.session.get(ImportRecord, import_id)
-    if record is None or not (current_user.is_admin or record.actor_id == current_user.id):
+    # The uploader's only, as a job is: the workbook holds drafts, which are the enterprise's until submitted
+    # (issue 16 item 6) — administrators included.
+    if record is None or record.actor_id != current_user.id:
         abort(404)
     return record
 
@@ -59,6 +62,8 @@ def template(kind: str):  # type: ignore[no-untyped-def]
     filled = request.args.get("filled") == "1"
     data = template_for(current_user, kind, filled=filled)
     name = f"{kind}-{'drafts' if filled else 'template'}.xlsx"
+    if filled:  # the user's drafts leave the portal: on record (issue 16 item 5)
+        audit.record_download(current_user, "upload_template", "filing", None, kind=kind)
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
@@ -105,4 +110,5 @@ def error_workbook(import_id: int):  # type: ignore[no-untyped-def]
     if record.error_workbook is None:
         abort(404)
     name = f"errors-{record.id}.xlsx"
+    audit.record_download(current_user, "error_workbook", "import_record", record.id)
     return Response(record.error_workbook, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})

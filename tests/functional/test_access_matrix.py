@@ -35,7 +35,16 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "drafts.preview": ("POST", "/filings/{filing}/edit/fuels/preview"),
     # Read with the session here; writes need a token (tests/functional/test_api.py has the token matrix).
     "api.draft": ("GET", "/api/v1/filings/{filing}/draft"),
+    "account.revoke_token": ("POST", "/account/tokens/{token}/revoke"),
     "admin.user_form": ("GET", "/admin/users/{user}"),
+    "admin.unlock": ("POST", "/admin/users/{user}/unlock"),
+    "admin.sign_out": ("POST", "/admin/users/{user}/sign-out"),
+    "admin.reset_two_factor": ("POST", "/admin/users/{user}/two-factor-reset"),
+    "admin.password_link": ("POST", "/admin/users/{user}/password-link"),
+    "admin.request_grant": ("POST", "/admin/users/{user}/grants"),
+    "admin.remove_role": ("POST", "/admin/users/{user}/roles/reviewer_scope/remove"),
+    "admin.revoke_token": ("POST", "/admin/tokens/{token}/revoke"),
+    "admin.decide_grant": ("POST", "/admin/grants/{grant}/reject"),
     "admin.enterprise_form": ("GET", "/admin/enterprises/{enterprise}"),
     "admin.add_member": ("POST", "/admin/enterprises/{enterprise}/members"),
     "admin.remove_member": ("POST", "/admin/memberships/{membership}/delete"),
@@ -48,45 +57,77 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "uploads.error_workbook": ("GET", "/uploads/{upload}/errors.xlsx"),
 }
 
-# Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404.
+# Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404. "admin" is the system
+# administrator, "security"/"security2" the security administrators, "auditor" the audit administrator.
+VIEWERS = {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"}
+MEMBERS = {"filer_a", "signatory_a"}  # the only ones who read the working draft (issue 16 item 6)
+SECURITY = {"security", "security2"}
 ALLOWED = {
-    "filings.enterprise": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
-    "filings.open_filing": {"filer_a", "signatory_a"},
-    "filings.show": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
-    "filings.draft_json": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
-    "filings.edit_json": {"filer_a", "signatory_a"},
-    "filings.explanations": {"filer_a", "signatory_a"},
+    "filings.enterprise": VIEWERS,
+    "filings.open_filing": MEMBERS,
+    # others who may see the filing are sent to its submitted version (302)
+    "filings.show": VIEWERS,
+    "filings.draft_json": MEMBERS,
+    "filings.edit_json": MEMBERS,
+    "filings.explanations": MEMBERS,
     "filings.submit": {"signatory_a"},
-    "filings.version": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
-    "filings.version_json": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "filings.version": VIEWERS,
+    "filings.version_json": VIEWERS,
     "review.decide": {"reviewer_jx", "reviewer_ganzhou"},
     "review.show": {"reviewer_jx", "reviewer_ganzhou"},
     "review.comment": {"reviewer_jx", "reviewer_ganzhou"},
     "review.verdict": {"reviewer_jx", "reviewer_ganzhou"},
-    "review.answer": {"filer_a", "signatory_a"},
-    "exports.version_pdf": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
-    "exports.version_xlsx": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
-    "exports.draft_file": {"filer_a", "signatory_a"},
-    "drafts.index": {"filer_a", "signatory_a"},
-    "drafts.section": {"filer_a", "signatory_a"},
-    "drafts.preview": {"filer_a", "signatory_a"},
-    "api.draft": {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
-    "admin.user_form": {"admin"},
-    "admin.enterprise_form": {"admin"},
-    "admin.add_member": {"admin"},
-    "admin.remove_member": {"admin"},
+    "review.answer": MEMBERS,
+    "exports.version_pdf": VIEWERS,
+    "exports.version_xlsx": VIEWERS,
+    "exports.draft_file": MEMBERS,
+    "drafts.index": MEMBERS,
+    "drafts.section": MEMBERS,
+    "drafts.preview": MEMBERS,
+    "api.draft": MEMBERS,
+    "account.revoke_token": {"filer_a"},  # the token's owner (administrators revoke through admin.revoke_token)
+    "admin.user_form": SECURITY,
+    "admin.unlock": SECURITY,
+    "admin.sign_out": SECURITY,
+    "admin.reset_two_factor": SECURITY,
+    "admin.password_link": SECURITY,
+    "admin.request_grant": SECURITY,
+    "admin.remove_role": SECURITY,
+    "admin.revoke_token": SECURITY,
+    "admin.decide_grant": SECURITY,
+    # the system administrator edits the master data, the security administrators manage the members
+    "admin.enterprise_form": {"admin", *SECURITY},
+    "admin.add_member": SECURITY,
+    "admin.remove_member": SECURITY,
     # A job is private to the user who started it (filer_a's upload), administrators included.
     "jobs.show": {"filer_a"},
     "jobs.status": {"filer_a"},
     "jobs.error_workbook": {"filer_a"},
     "jobs.retry": {"filer_a"},
     "notifications.mark_read": {"reviewer_jx"},  # the notice of reviewer_jx about the submission: theirs only
-    # an upload's result and error workbook: whoever uploaded it (filer_a here) and administrators
-    "uploads.result": {"admin", "filer_a"},
-    "uploads.error_workbook": {"admin", "filer_a"},
+    # an upload's result and error workbook hold drafts: whoever uploaded it (filer_a here) only
+    "uploads.result": {"filer_a"},
+    "uploads.error_workbook": {"filer_a"},
 }
-ROLES = ["admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
-         "reviewer_nanchang", "reviewer_js", "nobody"]
+ROLES = ["admin", "security", "security2", "auditor", "filer_a", "signatory_a", "filer_b", "signatory_b",
+         "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js", "nobody"]
+
+# Pages that name no record, by who may open them (everyone else: 404). Anonymous users are sent to login.
+ROLE_PAGES: dict[str, set[str]] = {
+    "/admin/": {"admin", *SECURITY, "auditor"},  # the audit administrator is sent on to the audit log
+    "/admin/users": SECURITY,
+    "/admin/users/new": SECURITY,
+    "/admin/grants": SECURITY,
+    "/admin/enterprises": {"admin", *SECURITY},
+    "/admin/enterprises/new": {"admin"},
+    "/admin/reference": {"admin"},
+    "/admin/audit": {"auditor"},
+    "/admin/audit.csv": {"auditor"},
+    "/review/": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/review/export.xlsx?year=2024": {"admin", "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/dashboard/": {"admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
+                    "reviewer_nanchang", "reviewer_js"},
+}
 
 
 def test_every_record_endpoint_is_in_the_matrix(app: Flask) -> None:
@@ -111,6 +152,11 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
     world.comment = review.add_comment(world.users["reviewer_jx"], world.filing_a, target_type="filing", target="",
                                        visibility="filer", body="请核实")
     world.job = _failed_upload(world.users["filer_a"])
+    from portal.services import grants, tokens
+
+    world.token = tokens.issue(world.users["filer_a"], world.users["filer_a"], name="erp", scope="read")[0]
+    # a pending request by one security administrator, to be decided by the other
+    world.grant = grants.request_grant(world.users["security"], world.users["nobody"], "reviewer_scope", value="3607")
     return world
 
 
@@ -140,7 +186,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     victim = w.users["filer_a"]
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
            "membership": victim.memberships[0].id, "comment": w.comment.id,
-           "notification": _notice_of(w.users["reviewer_jx"]), "job": w.job.id, "upload": w.upload.id}
+           "notification": _notice_of(w.users["reviewer_jx"]), "job": w.job.id, "upload": w.upload.id,
+           "token": w.token.id, "grant": w.grant.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -157,7 +204,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
         url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
-                              notification=1, job=1, upload=1)
+                              notification=1, job=1, upload=1, token=1, grant=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
@@ -187,10 +234,24 @@ def test_enterprise_home_lists_only_own_filings(client, world) -> None:  # type:
     assert "南京江宁热电有限公司" in page and "江西赣峰水泥有限公司" not in page
 
 
-def test_non_reviewers_and_non_admins_get_404_for_role_pages(client, world) -> None:  # type: ignore[no-untyped-def]
-    login(client, "filer_a@test.cn")
-    for url in ("/review/", "/admin/", "/admin/users", "/admin/enterprises", "/admin/audit"):
-        assert client.get(url).status_code == 404, url
+@pytest.mark.parametrize("role", ROLES)
+def test_role_by_page(client, world, role: str) -> None:  # type: ignore[no-untyped-def]
+    """Each administrator reaches the pages of their own duty only (三权分立); the others answer 404."""
+    login(client, f"{role}@test.cn")
+    failures = []
+    for url, allowed in ROLE_PAGES.items():
+        status = client.get(url).status_code
+        if role in allowed and status not in (200, 302):
+            failures.append(f"{role} GET {url}: {status} but should be allowed")
+        if role not in allowed and status != 404:
+            failures.append(f"{role} GET {url}: {status}, expected 404")
+    assert failures == []
+
+
+def test_anonymous_users_are_sent_to_login_from_role_pages(client, world) -> None:  # type: ignore[no-untyped-def]
+    for url in ROLE_PAGES:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
 
 
 @pytest.mark.parametrize("role", ["reviewer_jx", "reviewer_ganzhou", "filer_a", "signatory_a"])

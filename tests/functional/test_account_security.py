@@ -16,7 +16,7 @@ from portal import InsecureConfiguration, create_app, install_proxy_fix
 from portal.auth import loading
 from portal.extensions import db, limiter
 from portal.models import AuditEntry
-from portal.services import accounts, filings, tokens
+from portal.services import accounts, credentials, filings, tokens
 from portal.services.errors import ServiceError
 from tests.conftest import PASSWORD, login
 
@@ -146,7 +146,7 @@ def test_a_token_stops_working_after_a_password_change(client, world) -> None:  
     db.session.commit()
     url = f"/api/v1/filings/{world.filing_a.id}/draft"
     assert client.get(url, headers={"Authorization": f"Bearer {secret}"}).status_code == 200
-    accounts.update_user(world.users["admin"], filer, password="a-brand-new-passphrase")
+    credentials.change_password(filer, PASSWORD, "a-brand-new-passphrase")
     db.session.commit()
     assert client.get(url, headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     assert "api_token.revoke_all" in db.session.scalars(sa.select(AuditEntry.action)).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -151,10 +152,11 @@ def test_scope_is_the_same_as_on_the_pages(client, world) -> None:  # type: igno
     assert _put(client, world.filing_a, body, tokens["filer_b"], revision).status_code == 404
     assert client.get(_url(world.filing_a), headers=_auth(tokens["reviewer_js"])).status_code == 404
     assert client.get("/api/v1/filings/999999/draft", headers=_auth(tokens["filer_b"])).status_code == 404
-    # reviewers and administrators read in their scope but never write
-    assert client.get(_url(world.filing_a), headers=_auth(tokens["reviewer_jx"])).status_code == 200
+    # a draft is the enterprise's until submitted: reviewers and administrators neither read nor write it
+    # (issue 16 item 6; they read the submitted versions)
+    assert client.get(_url(world.filing_a), headers=_auth(tokens["reviewer_jx"])).status_code == 404
     assert _put(client, world.filing_a, body, tokens["reviewer_jx"], revision).status_code == 404
-    assert client.get(_url(world.filing_a), headers=_auth(tokens["admin"])).status_code == 200
+    assert client.get(_url(world.filing_a), headers=_auth(tokens["admin"])).status_code == 404
     assert _put(client, world.filing_a, body, tokens["admin"], revision).status_code == 404
     assert _put(client, world.filing_a, _modified_example(5), tokens["signatory_a"], revision).status_code == 200
 
@@ -177,33 +179,50 @@ def test_an_accepted_filing_cannot_be_written(client, world) -> None:  # type: i
     assert response.status_code == 409
 
 
-def test_the_token_page_issues_a_token_once_and_stores_its_hash(client, world) -> None:  # type: ignore[no-untyped-def]
+def _new_token(page: str) -> str:
+    return re.search(r'id="new-token" type="text" readonly value="([^"]+)"', page).group(1)
+
+
+def test_the_token_page_issues_named_scoped_tokens_once_and_stores_their_hashes(client, world) -> None:  # type: ignore[no-untyped-def]
     login(client, "filer_a@test.cn")
-    page = client.get("/account/api-token").get_data(as_text=True)
+    old = client.get("/account/api-token")  # the old address still leads to the page
+    assert old.status_code == 301 and old.headers["Location"].endswith("/account/tokens")
+    page = client.get("/account/tokens").get_data(as_text=True)
     assert "您还没有 API 令牌" in page
-    page = client.post("/account/api-token", data={"action": "issue"}).get_data(as_text=True)
-    token = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', page).group(1)
+    page = client.post("/account/tokens", data={"name": "ERP 接口", "scope": "read", "days": "30"}).get_data(
+        as_text=True)
+    token = _new_token(page)
     assert len(token) >= 40
     user = world.users["filer_a"]
-    stored = db.session.scalars(select(ApiToken.token_hash).where(ApiToken.user_id == user.id)).all()
-    assert stored == [sha256_text(token)] and token not in stored[0]
+    row = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).one()
+    assert row.token_hash == sha256_text(token) and token not in row.token_hash
+    assert (row.name, row.scope) == ("ERP 接口", "read")
+    assert dt.timedelta(days=29, hours=23) < row.expires_at - row.created_at <= dt.timedelta(days=30)
     actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "api_token"))]
     assert "api_token.issue" in actions
-    assert token not in client.get("/account/api-token").get_data(as_text=True)  # shown once
-    client.post("/logout")
-    response = client.get(_url(world.filing_a), headers=_auth(token))
-    assert response.status_code == 200
-    # a new token replaces the old one; revoking ends it
-    login(client, "filer_a@test.cn")
-    page = client.post("/account/api-token", data={"action": "issue"}).get_data(as_text=True)
-    second = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', page).group(1)
-    client.post("/logout")
+    listed = client.get("/account/tokens").get_data(as_text=True)
+    assert token not in listed and "ERP 接口" in listed and "从未使用" in listed  # shown once; never used yet
+    # a read token reads, and its use shows on the page with the address it came from (an ERP system: no cookie)
+    erp = client.application.test_client()
+    assert erp.get(_url(world.filing_a), headers=_auth(token), environ_base={"REMOTE_ADDR": "203.0.113.7"}
+                   ).status_code == 200
+    listed = client.get("/account/tokens").get_data(as_text=True)
+    assert "从未使用" not in listed and "203.0.113.7" in listed
+    assert _put(client, world.filing_a, example_text(EXAMPLE), token, world.filing_a.revision).status_code == 401
+    # a second token, of write scope; tokens are independent, revoking one leaves the other
+    second = _new_token(client.post("/account/tokens", data={"name": "批量", "scope": "write", "days": "365"})
+                        .get_data(as_text=True))
+    client.post(f"/account/tokens/{row.id}/revoke")
     assert client.get(_url(world.filing_a), headers=_auth(token)).status_code == 401
     assert client.get(_url(world.filing_a), headers=_auth(second)).status_code == 200
-    login(client, "filer_a@test.cn")
-    client.post("/account/api-token", data={"action": "revoke"})
-    client.post("/logout")
-    assert client.get(_url(world.filing_a), headers=_auth(second)).status_code == 401
+    # a lifetime beyond a year, or a scope that does not exist, is refused with the field named
+    too_long = client.post("/account/tokens", data={"name": "x", "scope": "write", "days": "366"})
+    assert too_long.status_code == 422 and "365" in too_long.get_data(as_text=True)
+    assert client.post("/account/tokens", data={"name": "x", "scope": "admin", "days": "1"}).status_code == 422
+    # another user's token cannot be revoked from here
+    other = tokens.issue(world.users["filer_b"], world.users["filer_b"], name="b", scope="read")[0]
+    assert client.post(f"/account/tokens/{other.id}/revoke").status_code == 404
+    assert other.revoked_at is None
 
 
 def test_the_api_is_exempt_from_csrf_but_the_token_page_is_not(app, client, world) -> None:  # type: ignore[no-untyped-def]
@@ -216,7 +235,7 @@ def test_the_api_is_exempt_from_csrf_but_the_token_page_is_not(app, client, worl
         csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
         client.post("/login", data={"email": "filer_a@test.cn", "password": "correct-horse-battery",
                                     "csrf_token": csrf})
-        assert client.post("/account/api-token", data={"action": "issue"}).status_code == 400
+        assert client.post("/account/tokens", data={"name": "x", "scope": "read", "days": "1"}).status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
 

@@ -304,11 +304,11 @@ def test_enterprise_page_shows_both_kinds_per_year_and_starts_an_audit(client, w
     assert "开始填报" not in row
     page = client.get(f"/filings/{audit.id}").get_data(as_text=True)
     assert f'href="/filings/{audit.id}/edit"' in page and "填写表单" in page
-    # A reviewer sees the row but cannot start anything.
+    # A reviewer sees the row but cannot start anything, nor open a draft never submitted (issue 16 item 6).
     client.post("/logout")
     login(client, "reviewer_jx@test.cn")
     page = client.get(f"/enterprises/{world.a.id}").get_data(as_text=True)
-    assert f'href="/filings/{audit.id}"' in page and "开始填报" not in page
+    assert "清洁生产审核 2024" in page and f'href="/filings/{audit.id}"' not in page and "开始填报" not in page
 
 
 def test_an_audit_is_submitted_through_the_web_and_its_version_shows_the_figures(client, world) -> None:  # type: ignore[no-untyped-def]

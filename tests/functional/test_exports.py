@@ -72,8 +72,14 @@ def test_version_xlsx_holds_totals_as_numbers(client, submitted) -> None:  # typ
 
 def test_version_page_and_filing_page_offer_both_downloads(client, submitted) -> None:  # type: ignore[no-untyped-def]
     world, _ = submitted
+    for role in ("filer_a", "reviewer_jx"):  # the reviewer is sent from the filing page to the version
+        login(client, f"{role}@test.cn")
+        page = client.get(f"/filings/{world.filing_a.id}", follow_redirects=True).get_data(as_text=True)
+        assert f"/filings/{world.filing_a.id}/versions/1.pdf" in page
+        assert f"/filings/{world.filing_a.id}/versions/1.xlsx" in page
+        client.post("/logout")
     login(client, "reviewer_jx@test.cn")
-    for url in (f"/filings/{world.filing_a.id}", f"/filings/{world.filing_a.id}/versions/1"):
+    for url in (f"/filings/{world.filing_a.id}/versions/1",):
         page = client.get(url).get_data(as_text=True)
         assert f"/filings/{world.filing_a.id}/versions/1.pdf" in page
         assert f"/filings/{world.filing_a.id}/versions/1.xlsx" in page

@@ -12,7 +12,7 @@ from tests.helpers import PASSWORD
 def test_a_filing_submitted_on_time_is_not_shown_as_late_later(client, world) -> None:  # type: ignore[no-untyped-def]
     on_time = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)  # before the 2025-03-31 deadline of 2024 reports
     filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True, now=on_time)
-    login(client, "reviewer_ganzhou@test.cn")
+    login(client, "signatory_a@test.cn")
     page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
     assert "计算结果（已提交版本 1）" in page
     assert "GHG-014" not in page  # recomputing today would call it 600 days late

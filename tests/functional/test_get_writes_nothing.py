@@ -2,16 +2,18 @@
 
 The world is set up so that the writes GETs used to make would happen: a submitted version whose derived
 facts are missing (the queue and the dashboard derived them on read), unread notices (the list does not mark
-them read), a job. Logins are POSTs and happen before the fingerprint is taken.
+them read), a job, a password-reset link (its page does not use it up). Logins are POSTs and happen before
+the fingerprint is taken. The one thing a GET adds is the audit log's record of a download (issue 16 item 5):
+nothing else.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from portal.extensions import db
-from portal.models import ImportRecord, VersionMetric, VersionProductMetric
-from portal.services import filings, jobs, notifications, version_facts
+from portal.models import AuditEntry, ImportRecord, VersionMetric, VersionProductMetric
+from portal.services import credentials, filings, jobs, notifications, version_facts
 from tests.conftest import login
 from tests.helpers import PASSWORD, fingerprint
 
@@ -21,20 +23,21 @@ PAGES: dict[str, tuple[str, ...]] = {
         "/filings/{filing}/json", "/filings/{filing}/draft.json", "/filings/{filing}/versions/1",
         "/filings/{filing}/versions/1.json", "/filings/{filing}/versions/1.xlsx", "/filings/{filing}/draft.xlsx",
         "/notifications/", "/jobs/", "/jobs/{job}", "/jobs/{job}.json", "/uploads/", "/uploads/{upload}",
-        "/uploads/template/ghg_annual_report.xlsx?filled=1", "/dashboard/", "/account/api-token",
-        "/api/v1/filings/{filing}/draft", "/rules", "/verify",
+        "/uploads/template/ghg_annual_report.xlsx?filled=1", "/dashboard/", "/account/tokens", "/account/",
+        "/account/password", "/account/two-factor", "/api/v1/filings/{filing}/draft", "/rules", "/verify",
     ),
     "signatory_a": ("/filings/{filing}/submit", "/my"),
     "reviewer_jx": (
         "/", "/review/", "/review/?rule=XCK-004&sort=errors", "/review/filings/{filing}", "/filings/{filing}",
         "/dashboard/", "/dashboard/?year=2024&basis=accepted", "/dashboard/export/status.csv",
-        "/review/export.xlsx?year=2024", "/notifications/",
+        "/review/export.xlsx?year=2024", "/notifications/", "/account/two-factor",
     ),
-    "admin": (
-        "/", "/admin/", "/admin/users", "/admin/users/{user}", "/admin/enterprises", "/admin/enterprises/{a}",
-        "/admin/audit", "/admin/reference", "/dashboard/",
-    ),
-    "": ("/login", "/rules"),
+    "admin": ("/", "/admin/", "/admin/enterprises", "/admin/enterprises/{a}", "/admin/reference", "/dashboard/"),
+    "security": ("/", "/admin/users", "/admin/users/{user}", "/admin/users/new", "/admin/grants",
+                 "/admin/enterprises/{a}"),
+    "auditor": ("/", "/admin/audit", "/admin/audit?action=auth.&result=failure", "/admin/audit.csv"),
+    "nobody": ("/account/two-factor",),  # enrolment not started: the page offers to start, writes no secret
+    "": ("/login", "/rules", "/password/forgot", "/password/reset/{reset}"),
 }
 
 
@@ -52,18 +55,28 @@ def test_no_page_writes(app, world) -> None:  # type: ignore[no-untyped-def]
                           message_zh="拒绝", message_en="refused")
     db.session.add(upload)
     db.session.flush()
+    links: list[str] = []
+    credentials.send_reset(world.users["security"], world.users["filer_a"], links.append)
     values = {"a": world.a.id, "filing": filing.id, "job": job.id, "upload": upload.id,
-              "user": world.users["filer_a"].id}
+              "user": world.users["filer_a"].id, "reset": links[0]}
     clients = {}
     for role in PAGES:
         clients[role] = app.test_client()
         if role:
             login(clients[role], f"{role}@test.cn")
-    before = fingerprint()
+    before, entries = fingerprint(exclude=("audit_log",)), _audit_ids()
     for role, pages in PAGES.items():
         for page in pages:
             url = page.format(**values)
             response = clients[role].get(url)
             assert response.status_code in (200, 302), (role, url, response.status_code)
-            assert fingerprint() == before, f"GET {url} as {role or 'anonymous'} wrote to the database"
+            response.close()  # a streamed download (the audit CSV) ends with its response
+            assert fingerprint(exclude=("audit_log",)) == before, f"GET {url} as {role or 'anonymous'} wrote"
+            added = [action for _id, action in _audit_ids()[len(entries):]]
+            assert all(action.startswith("download.") for action in added), (url, added)
+            entries = _audit_ids()
     assert version_facts.missing()  # still: deriving is an explicit step (portal derive-facts, serve, worker)
+
+
+def _audit_ids() -> list[tuple[int, str]]:
+    return [tuple(row) for row in db.session.execute(select(AuditEntry.id, AuditEntry.action).order_by(AuditEntry.id))]

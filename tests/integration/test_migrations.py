@@ -80,3 +80,28 @@ def test_0008_chains_the_existing_audit_rows_and_keeps_existing_tokens(scratch_a
         downgrade(revision="0007")
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT api_token_hash FROM user_account").scalar() == sha256_text("an-old-token")
+
+
+def test_0009_makes_every_administrator_a_system_administrator_and_back(scratch_app: Flask) -> None:
+    """The one administrator of before becomes a system administrator (README: Security); going down, any
+    administrator role becomes the old flag again."""
+    with scratch_app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            for i, (email, admin) in enumerate((("boss@test.cn", True), ("clerk@test.cn", False)), start=1):
+                conn.exec_driver_sql(
+                    "INSERT INTO user_account (id, email, name, password_hash, session_token, active, is_admin) "
+                    f"VALUES ({i}, '{email}', 'n', 'x', 't{i}', true, {'true' if admin else 'false'})")
+        upgrade(revision="0009")
+        with db.engine.connect() as conn:
+            rows = conn.exec_driver_sql(
+                "SELECT email, admin_role, must_change_password FROM user_account ORDER BY id").all()
+        assert [tuple(r) for r in rows] == [("boss@test.cn", "system", False), ("clerk@test.cn", None, False)]
+        with db.engine.begin() as conn, pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+            conn.exec_driver_sql("UPDATE user_account SET admin_role = 'root' WHERE id = 2")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE user_account SET admin_role = 'audit' WHERE id = 2")
+        downgrade(revision="0008")
+        with db.engine.connect() as conn:
+            flags = conn.exec_driver_sql("SELECT email, is_admin FROM user_account ORDER BY id").all()
+        assert [tuple(r) for r in flags] == [("boss@test.cn", True), ("clerk@test.cn", True)]

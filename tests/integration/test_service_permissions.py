@@ -17,7 +17,19 @@ from sqlalchemy import select, text
 
 from portal.extensions import db
 from portal.models import Job, Membership, Notification, ReviewComment
-from portal.services import accounts, filings, jobs, notifications, reference, review
+from portal.services import (
+    accounts,
+    audit_log,
+    credentials,
+    filings,
+    grants,
+    jobs,
+    notifications,
+    reference,
+    review,
+    tokens,
+    twofactor,
+)
 from portal.services.errors import NotFound
 from tests.helpers import PASSWORD, fingerprint
 
@@ -56,6 +68,14 @@ def _nothing(world) -> None:  # type: ignore[no-untyped-def]
     return None
 
 
+def _token(world):  # type: ignore[no-untyped-def]
+    return tokens.issue(world.users["filer_a"], world.users["filer_a"], name="erp", scope="read")[0]
+
+
+def _grant(world):  # type: ignore[no-untyped-def]
+    return grants.request_grant(world.users["security"], world.users["nobody"], "reviewer_scope", value="36")
+
+
 def _membership(world) -> Membership:  # type: ignore[no-untyped-def]
     return db.session.scalars(select(Membership).where(Membership.enterprise_id == world.a.id)).first()
 
@@ -82,7 +102,35 @@ CASES: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], object]]] = {
     "accounts.create_user": (_nothing, lambda w, _: accounts.create_user(w.users["reviewer_jx"], email="x@test.cn",
                                                                          name="x", password=PASSWORD)),
     "accounts.update_user": (_nothing, lambda w, _: accounts.update_user(w.users["filer_a"], w.users["filer_a"],
-                                                                         is_admin=True)),
+                                                                         admin_role="security")),
+    "accounts.create_user (the system administrator)": (_nothing, lambda w, _: accounts.create_user(
+        w.users["admin"], email="x@test.cn", name="x")),
+    "accounts.update_user (the audit administrator)": (_nothing, lambda w, _: accounts.update_user(
+        w.users["auditor"], w.users["filer_a"], name="改名")),
+    "accounts.create_enterprise (a security administrator)": (_nothing, lambda w, _: accounts.create_enterprise(
+        w.users["security"], uscc="x", name="x")),
+    "accounts.add_membership (the system administrator)": (_nothing, lambda w, _: accounts.add_membership(
+        w.users["admin"], w.users["nobody"], w.a, "filer")),
+    "accounts.unlock (the system administrator)": (_nothing, lambda w, _: accounts.unlock(w.users["admin"],
+                                                                                          w.users["filer_a"])),
+    "accounts.sign_out_everywhere (another user)": (_nothing, lambda w, _: accounts.sign_out_everywhere(
+        w.users["filer_b"], w.users["filer_a"])),
+    "grants.request_grant (the system administrator)": (_nothing, lambda w, _: grants.request_grant(
+        w.users["admin"], w.users["nobody"], "admin_role", value="system")),
+    "grants.decide (a filer)": (_grant, lambda w, g: grants.decide(w.users["filer_a"], g, approve=True)),
+    "grants.decide (the audit administrator)": (_grant, lambda w, g: grants.decide(w.users["auditor"], g,
+                                                                                  approve=True)),
+    "credentials.send_invitation (the system administrator)": (_nothing, lambda w, _: credentials.send_invitation(
+        w.users["admin"], w.users["nobody"], lambda s: s)),
+    "credentials.send_reset (a reviewer)": (_nothing, lambda w, _: credentials.send_reset(
+        w.users["reviewer_jx"], w.users["nobody"], lambda s: s)),
+    "twofactor.reset_by_administrator (the audit administrator)": (
+        _nothing, lambda w, _: twofactor.reset_by_administrator(w.users["auditor"], w.users["reviewer_jx"])),
+    "audit_log.page (a security administrator)": (_nothing, lambda w, _: audit_log.page(
+        w.users["security"], audit_log.AuditFilter())),
+    "reference.correct (a security administrator)": (_nothing, lambda w, _: reference.correct(
+        w.users["security"], target="product", code="cement_clinker", scope="", field="benchmark", value="100",
+        status="C", reason="test")),
     "accounts.create_enterprise": (_nothing, lambda w, _: accounts.create_enterprise(w.users["filer_a"], uscc="x",
                                                                                      name="x")),
     "accounts.update_enterprise": (_nothing, lambda w, _: accounts.update_enterprise(w.users["filer_a"], w.a,
@@ -90,9 +138,9 @@ CASES: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], object]]] = {
     "accounts.add_membership": (_nothing, lambda w, _: accounts.add_membership(w.users["filer_a"], w.users["nobody"],
                                                                                w.a, "signatory")),
     "accounts.remove_membership": (_membership, lambda w, m: accounts.remove_membership(w.users["filer_a"], m)),
-    "accounts.issue_api_token": (_nothing, lambda w, _: accounts.issue_api_token(w.users["admin"], w.users["filer_a"])),
-    "accounts.revoke_api_token": (_nothing, lambda w, _: accounts.revoke_api_token(w.users["admin"],
-                                                                                   w.users["filer_a"])),
+    "accounts.issue_api_token": (_nothing, lambda w, _: accounts.issue_api_token(
+        w.users["security"], w.users["filer_a"], name="x", scope="read")),
+    "accounts.revoke_api_token": (_token, lambda w, t: accounts.revoke_api_token(w.users["filer_b"], t)),
     "accounts.set_locale": (_nothing, lambda w, _: accounts.set_locale(w.users["admin"], w.users["filer_a"], "en")),
     "reference.correct": (_nothing, lambda w, _: reference.correct(
         w.users["reviewer_jx"], target="product", code="cement_clinker", scope="", field="benchmark", value="100",
@@ -120,8 +168,10 @@ def test_the_allowed_actor_passes_the_same_checks(world) -> None:  # type: ignor
     filings.save_draft(filer, world.filing_a, _document(world), None)
     filings.save_draft(None, world.filing_a, _document(world), None)  # the command line without --as
     assert filings.open_draft(signatory, world.a, "ghg_annual_report", 2023).year == 2023
-    token = accounts.issue_api_token(filer, filer)
-    assert len(token) >= 32 and accounts.revoke_api_token(filer, filer)
+    token, secret = accounts.issue_api_token(filer, filer, name="erp", scope="write")
+    assert len(secret) >= 32
+    accounts.revoke_api_token(filer, token)
+    assert token.revoked_at is not None
     accounts.set_locale(filer, filer, "en")
     assert filer.locale == "en"
     filing = _submitted(world)

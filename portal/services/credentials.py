@@ -1,0 +1,218 @@
+"""Passwords: change, reset by e-mail link, invitations instead of typed passwords (issue 16 item 1).
+
+An administrator never types a user's password: a new account gets an **invitation**, a one-time link mailed
+to the user to set their own; a user who forgot theirs asks for a **reset** link. Both are
+:class:`~portal.models.AccountLink` rows holding only the SHA-256 of the link's secret, used once, expiring
+(``INVITATION_DAYS``, ``PASSWORD_RESET_MINUTES``); a newer link of the same kind, or a password set any other
+way, ends the older ones. Asking for a reset answers the same whether the e-mail is known or not (the page
+never tells who has an account), and mails at most one link a minute per account.
+
+A password set by anyone but its owner (the system, an administrator through ``accounts.update_user``) is
+flagged ``must_change_password``: the web sends the user to the change page until they pick their own. Any
+new password ends every session and revokes the API tokens (:func:`set_password`). All of it is audited.
+
+Mail goes through the outbox (``mail_outbox``), sent after the request commits (portal/web/transaction.py):
+the account mail is written even while SMTP is off, so that it goes out once SMTP is configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ..auth.passwords import hash_password, password_problem
+from ..domain.codec import sha256_text
+from ..extensions import db
+from ..models import AccountLink, OutboxMail, User
+from . import accounts, audit, tokens
+from .access import require_security_admin
+from .errors import ServiceError
+
+SITE_ZH, SITE_EN = "减污降碳协同申报平台", "Pollution & Carbon Synergy Reporting Portal"
+RESET_INTERVAL = dt.timedelta(minutes=1)  # at most one reset mail a minute per account: no mail bombing
+
+#: Builds the absolute URL of a link page from the link's secret (the web layer knows its routes and host).
+LinkUrl = Callable[[str], str]
+
+
+def _lifetime(purpose: str) -> dt.timedelta:
+    config = current_app.config
+    if purpose == "invitation":
+        return dt.timedelta(days=float(config.get("INVITATION_DAYS", 7)))
+    return dt.timedelta(minutes=float(config.get("PASSWORD_RESET_MINUTES", 60)))
+
+
+def _end_links(user: User, now: dt.datetime, purpose: str | None = None) -> None:
+    stmt = update(AccountLink).where(AccountLink.user_id == user.id, AccountLink.used_at.is_(None))
+    if purpose is not None:
+        stmt = stmt.where(AccountLink.purpose == purpose)
+    db.session.execute(stmt.values(used_at=now).execution_options(synchronize_session=False))
+
+
+def _new_link(actor: User | None, user: User, purpose: str, now: dt.datetime) -> tuple[str, AccountLink]:
+    _end_links(user, now, purpose)
+    secret = secrets.token_urlsafe(32)
+    link = AccountLink(user_id=user.id, purpose=purpose, token_hash=sha256_text(secret),
+                       created_by=actor.id if actor else None, created_at=now, expires_at=now + _lifetime(purpose))
+    db.session.add(link)
+    db.session.flush()
+    return secret, link
+
+
+def _mail(user: User, subject: tuple[str, str], body: tuple[str, str]) -> None:
+    db.session.add(OutboxMail(recipient=user.email, attempts=0, subject=f"【{SITE_ZH}】{subject[0]} / {subject[1]}",
+                              body=f"{body[0]}\n\n{body[1]}\n\n— {SITE_ZH} / {SITE_EN}\n"))
+
+
+def _until(link: AccountLink) -> str:
+    return link.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+# ------------------------------------------------------------------------------------------- invitations
+
+def invite(actor: User | None, *, email: str, name: str, link_url: LinkUrl,
+           now: dt.datetime | None = None) -> User:
+    """Create an account without a password and mail its owner an invitation to set one."""
+    user = accounts.create_user(actor, email=email, name=name)
+    send_invitation(actor, user, link_url, now=now)
+    return user
+
+
+def send_invitation(actor: User | None, user: User, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
+    """Mail the user a (new) invitation link; any earlier one stops working."""
+    require_security_admin(actor)
+    if not user.active:
+        raise ServiceError("该账户已停用", "the account is deactivated", field="user")
+    now = now or dt.datetime.now(dt.UTC)
+    secret, link = _new_link(actor, user, "invitation", now)
+    url = link_url(secret)
+    _mail(user, ("账户邀请", "Your account"), (
+        f"{user.name}，您好：\n管理员为您在{SITE_ZH}开设了账户（{user.email}）。请在 {_until(link)} 前打开下面的链接设置您的密码"
+        f"（链接仅能使用一次）：\n{url}",
+        f"Hello {user.name},\nan administrator opened an account for you ({user.email}) on the {SITE_EN}. Open this "
+        f"link before {_until(link)} to set your password (it works once):\n{url}"))
+    audit.record(actor, "account.invitation_sent", "user", user.id, after={"expires_at": link.expires_at.isoformat()})
+
+
+# ------------------------------------------------------------------------------------------------ resets
+
+def request_reset(email: str, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
+    """Mail a reset link to the account of ``email`` if there is an active one; do the same visible work anyway.
+
+    The caller answers the same in every case, so that the page tells nobody which e-mails have accounts.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    typed = (email or "").strip().lower()[:254]
+    user = db.session.scalar(select(User).where(func.lower(User.email) == typed)) if typed else None
+    if user is None or not user.active:
+        audit.record(None, "account.reset_refused", "user", user.id if user else None,
+                     after={"email": typed, "reason": "inactive" if user else "unknown"}, result="failure")
+        return
+    last = db.session.scalar(select(func.max(AccountLink.created_at)).where(
+        AccountLink.user_id == user.id, AccountLink.purpose == "reset"))
+    if last is not None and now - _aware(last) < RESET_INTERVAL:
+        audit.record(user, "account.reset_refused", "user", user.id, after={"reason": "too_soon"}, result="failure")
+        return
+    _send_reset(None, user, link_url, now)
+
+
+def send_reset(actor: User | None, user: User, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
+    """Mail the user a reset link at a security administrator's request (the user forgot their password)."""
+    require_security_admin(actor)
+    if not user.active:
+        raise ServiceError("该账户已停用", "the account is deactivated", field="user")
+    _send_reset(actor, user, link_url, now or dt.datetime.now(dt.UTC))
+
+
+def _aware(at: dt.datetime) -> dt.datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+
+
+def _send_reset(actor: User | None, user: User, link_url: LinkUrl, now: dt.datetime) -> None:
+    secret, link = _new_link(actor, user, "reset", now)
+    url = link_url(secret)
+    _mail(user, ("重置密码", "Reset your password"), (
+        f"{user.name}，您好：\n有人（希望是您本人）请求重置您在{SITE_ZH}的密码。请在 {_until(link)} 前打开下面的链接设置新密码"
+        f"（链接仅能使用一次）：\n{url}\n如果不是您本人的请求，请忽略本邮件，您的密码不会改变。",
+        f"Hello {user.name},\nsomeone (we hope you) asked to reset your password on the {SITE_EN}. Open this link "
+        f"before {_until(link)} to choose a new one (it works once):\n{url}\nIf it was not you, ignore this "
+        "message: your password stays as it is."))
+    audit.record(actor or user, "account.reset_sent", "user", user.id, after={"expires_at": link.expires_at.isoformat()})
+
+
+# ------------------------------------------------------------------------------------------- using links
+
+def valid_link(secret: str, purpose: str, *, now: dt.datetime | None = None) -> AccountLink | None:
+    """Return the unused, unexpired link of ``purpose`` whose secret is ``secret``, for an active user; else None."""
+    now = now or dt.datetime.now(dt.UTC)
+    if not secret or len(secret) > 100:
+        return None
+    link = db.session.scalar(select(AccountLink).where(AccountLink.token_hash == sha256_text(secret),
+                                                       AccountLink.purpose == purpose))
+    if link is None or link.used_at is not None or link.expires_at <= now or not link.user.active:
+        return None
+    return link
+
+
+LINK_REFUSED = ("此链接无效、已使用或已过期。请重新申请重置密码，或请管理员重新发送邀请。",
+                "This link is not valid, was used already or has expired. Ask for a new reset link, or ask an "
+                "administrator to send the invitation again.")
+
+
+def use_link(secret: str, purpose: str, password: str, *, now: dt.datetime | None = None) -> User:
+    """Set the user's password through a link (once): the invitation's first password or a reset."""
+    now = now or dt.datetime.now(dt.UTC)
+    link = valid_link(secret, purpose, now=now)
+    if link is None:
+        audit.record(None, "account.link_refused", "account_link", None, after={"purpose": purpose},
+                     result="failure", durable=True)
+        raise ServiceError(*LINK_REFUSED)
+    user = link.user
+    _check_new_password(password, user)
+    # A conditional UPDATE: of two requests racing with the same link, one sets the password.
+    claimed = db.session.execute(update(AccountLink).where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
+                                 .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        raise ServiceError(*LINK_REFUSED)
+    set_password(user, user, password, now=now, reason=purpose)
+    return user
+
+
+# ------------------------------------------------------------------------------------------- changing
+
+def _check_new_password(password: str, user: User, field: str = "password") -> None:
+    problem = password_problem(password, email=user.email)
+    if problem is not None:
+        raise ServiceError(*problem, field=field)
+
+
+def change_password(user: User, current: str, new: str, *, now: dt.datetime | None = None) -> None:
+    """Change the user's own password after checking the current one (wrong ones count towards the lockout)."""
+    error = accounts.check_signing_password(user, current, now=now)
+    if error is not None:
+        raise ServiceError(error.message_zh, error.message_en, field="current_password")
+    if new == current:
+        raise ServiceError("新密码不能与当前密码相同", "the new password must differ from the present one",
+                           field="new_password")
+    _check_new_password(new, user, "new_password")
+    set_password(user, user, new, now=now or dt.datetime.now(dt.UTC), reason="change")
+
+
+def set_password(actor: User | None, user: User, password: str, *, now: dt.datetime | None = None,
+                 reason: str) -> None:
+    """Store a new password; end every session, every API token and every outstanding link of the user.
+
+    A password set by anyone but the user (``actor``) must be changed at the next sign-in.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    user.password_hash = hash_password(password)
+    user.must_change_password = actor is None or actor.id != user.id
+    _end_links(user, now)
+    db.session.flush()
+    audit.record(actor, "account.password_set", "user", user.id, after={"reason": reason})
+    accounts.end_sessions(actor, user, reason="password")
+    tokens.revoke_all(actor, user, reason="password_change")
