@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from portal.domain.documents import Document
 from portal.domain.findings import Finding
 from portal.domain.formatting import china_time, places_of, value_of_bool
+from portal.domain.labels import Text
 
 from .formatting import name_of
 from .html import latest_template_version
@@ -259,10 +260,13 @@ def render_xlsx(
     meta: RenderMeta,
     *,
     labels: CodeLabels | None = None,
+    template_version: str | None = None,
+    rule_titles: Mapping[str, Text] | None = None,
 ) -> bytes:
     """Return the Excel filing (.xlsx bytes) of one filing: its data, computed results, findings, version."""
-    version = latest_template_version(document.kind)
-    view = build_view(document, computed, findings, meta, labels=labels, template_version=version)
+    version = template_version or latest_template_version(document.kind)
+    view = build_view(document, computed, findings, meta, labels=labels, template_version=version,
+                      rule_titles=rule_titles)
     buffer = io.BytesIO()
     write_workbook(view).save(buffer)
     return buffer.getvalue()
