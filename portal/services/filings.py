@@ -372,9 +372,11 @@ def submit_certified(actor: User, filing: Filing, *, now: dt.datetime | None = N
     audit.record(actor, "version.create", "filing_version", version.id,
                  after={"filing_id": filing.id, "number": number, "sha256": version.sha256,
                         "certification": cert.id, "certified_revision": cert.revision})
-    from . import records
+    from . import records, renders
 
     records.freeze(version, document, outcome, filing_date=now.astimezone(checking.CHINA_TZ).date())
+    # Rendered once, in the background, and kept: the caller hands these jobs to the queue after its commit.
+    renders.queue_version_files(actor, version)
     version_facts.record(version, filing.kind)  # the queue's summary and the dashboard's figures
     notifications.filing_event(filing, "submitted")
     return version

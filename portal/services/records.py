@@ -89,7 +89,7 @@ def _store(version: FilingVersion, record: VersionRecord, origin: str) -> Record
 
 def record_of(version: FilingVersion) -> VersionRecord | None:
     """Return the version's frozen record after checking its hash, or None for a version without one."""
-    row = db.session.get(RecordRow, version.id)
+    row = db.session.get(RecordRow, version.id) if version.id is not None else None
     if row is None:
         return None
     if sha256_text(row.record_json) != row.sha256:
@@ -149,16 +149,15 @@ def render_inputs(version: FilingVersion) -> RenderInputs:
     """
     document = version_document(version)  # verifies the SHA-256 first
     record = record_of(version)
-    meta = version_meta(version)
     if record is not None:
         return RenderInputs(document, record.computed, record.findings, record.labels, record.rule_titles,
-                            record.template_version, meta, True)
+                            record.template_version, version_meta(version), True)
     computed, ref = _recompute_as_submitted(version, document)
     from ..renderers import labels_from_reference
 
     findings = tuple(Finding(**item) for item in json.loads(version.findings_json))
     return RenderInputs(document, computed, findings, labels_from_reference(ref, document),
-                        titles_for(document, findings), None, meta, False)
+                        titles_for(document, findings), None, version_meta(version), False)
 
 
 def _recompute_as_submitted(version: FilingVersion, document: Document) -> tuple[Any, Any]:

@@ -65,6 +65,13 @@ def queue_version_files(actor: User, version: FilingVersion) -> list[int]:
     return [_queue_one(actor, version, fmt, version_file(version, fmt)).id for fmt in ("pdf", "xlsx")]
 
 
+def queued_jobs(version: FilingVersion) -> list[int]:
+    """Return the ids of the version's render jobs still queued (to hand to the queue after a commit)."""
+    return list(db.session.scalars(
+        select(Job.id).join(VersionFile, VersionFile.job_id == Job.id)
+        .where(VersionFile.version_id == version.id, Job.status == "queued").order_by(Job.id)))
+
+
 def requeue_version_file(actor: User, version: FilingVersion, fmt: str, now: float | None = None) -> int:
     """Queue the render of a version's file again: never queued (an older version), failed, or left waiting.
 
