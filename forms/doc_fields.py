@@ -419,7 +419,9 @@ def _value_of(field: Any, node: Field) -> Any:
         chosen = set(data or ())
         return [c.value for c in field.choices or () if c.value in chosen]
     if isinstance(field, BooleanField):
-        return bool(data)
+        # A check box of a field added by an amendment (``bool | None``): unticked is "not stated", None, so
+        # that saving a section leaves a document without the field as it was (its canonical bytes unchanged).
+        return True if data else (None if node.nullable else False)
     if data is None or data == "":
         if node.nullable:
             return None

@@ -101,6 +101,15 @@ def check_command(files: tuple[Path, ...], previous: Path | None, as_array: bool
     sys.exit(run_check(list(files), previous, as_array))
 
 
+@main.command("rules")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (id, severity, scope, citation …).")
+def rules_command(as_json: bool) -> None:
+    """List the rule catalogue in force: id, severity, kinds, provinces, check, citation and documents."""
+    from .rules_cli import run_rules
+
+    sys.exit(run_rules(as_json))
+
+
 @main.command("render")
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--filing", "filing_id", type=int, help="Render a submitted version from the database instead of a file.")

@@ -392,20 +392,25 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 @cache
-def _omitted_when_none(cls: type) -> frozenset[str]:
-    """Return the fields of ``cls`` left out of the canonical form while they hold None.
+def _omitted_when_empty(cls: type) -> frozenset[str]:
+    """Return the fields of ``cls`` left out of the canonical form while they hold None (or, a list, [] ).
 
     Fields added by an amendment of schema_version 1 (``info(since=...)``): a document that does not use
-    them is written byte for byte as it was before they existed, so its SHA-256 still verifies.
+    them is written byte for byte as it was before they existed, so its SHA-256 still verifies. Such a field
+    defaults to None, or is a list defaulting to an empty one (``kilns``: a list of its own, never null).
     """
     out = set()
     for f in dataclasses.fields(cls):
         found = f.metadata.get("info")
         if getattr(found, "since", None) is not None:
-            if f.default is not None:  # pragma: no cover - a declaration error, caught by the schema tests
-                raise TypeError(f"{cls.__name__}.{f.name}: a field added by an amendment defaults to None")
+            if f.default is not None and f.default_factory is not list:  # pragma: no cover - declaration error
+                raise TypeError(f"{cls.__name__}.{f.name}: a field added by an amendment defaults to None or []")
             out.add(f.name)
     return frozenset(out)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (type(value) is list and not value)
 
 
 def to_data(obj: Any) -> Any:
@@ -416,9 +421,9 @@ def to_data(obj: Any) -> Any:
     if kind is list:
         return [to_data(item) for item in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        omitted = _omitted_when_none(kind)
+        omitted = _omitted_when_empty(kind)
         return {name: to_data(value) for name in _field_names(kind)
-                if (value := getattr(obj, name)) is not None or name not in omitted}
+                if not (_empty(value := getattr(obj, name)) and name in omitted)}
     if isinstance(obj, list):
         return [to_data(item) for item in obj]
     if isinstance(obj, dict):
@@ -459,8 +464,8 @@ _quote = json.encoder.encode_basestring  # what json.dumps(text, ensure_ascii=Fa
 
 @cache
 def _sorted_fields(cls: type) -> tuple[tuple[str, str, bool], ...]:
-    """Return (field name, its quoted JSON key, left out while None) in canonical (sorted) order."""
-    omitted = _omitted_when_none(cls)
+    """Return (field name, its quoted JSON key, left out while empty) in canonical (sorted) order."""
+    omitted = _omitted_when_empty(cls)
     return tuple((name, _quote(name) + ":", name in omitted) for name in sorted(_field_names(cls)))
 
 
@@ -484,7 +489,7 @@ def _write_dataclass(value: Any, out: list[str]) -> None:
     separator = "{"
     for name, key, optional in fields:
         item = getattr(value, name)
-        if optional and item is None:
+        if optional and _empty(item):
             continue
         append(separator + key)
         separator = ","

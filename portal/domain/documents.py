@@ -23,6 +23,12 @@ GeneratingUnitFuel = Literal["coal", "gas", "oil", "biomass", "other"]
 BoilerFuel = Literal["coal", "gas", "oil", "biomass", "electric"]
 ToxicCategory = Literal["hazardous_waste", "highly_toxic_chemicals", "heavy_metals", "pops", "other"]
 OnlineMonitoring = Literal["vocs", "tp", "tn", "heavy_metals"]
+EfficiencyGrade = Literal["grade_1", "grade_2", "grade_3"]
+BiomassBoilerType = Literal["dedicated", "converted"]
+DustRemoval = Literal["high_efficiency", "ordinary", "none"]
+KilnKind = Literal["ceramic", "brick", "glass", "nonferrous", "other"]
+KilnFuel = Literal["coal", "heavy_oil", "gas", "electric", "heat", "biomass", "other"]
+VocsMaterials = Literal["low_vocs", "high_vocs", "none"]
 AuditType = Literal["mandatory", "voluntary"]
 AuditMode = Literal["individual", "industry_whole", "park_whole", "pilot"]
 AuditTrigger = Literal["double_exceed", "high_energy", "double_toxic"]
@@ -214,6 +220,10 @@ class ProductLine:
     new_capacity: bool = field(default=False, metadata=info("本年新增产能", "New capacity this year"))
     capacity_replacement_ref: str | None = field(default=None, metadata=info(
         "产能置换方案文号", "Capacity replacement approval", max_length=200))
+    # PLN-014 (江苏方案第（五）条 "新建高耗能项目用能设备达到一级能效标准"): stated for new capacity only.
+    equipment_efficiency: EfficiencyGrade | None = field(default=None, metadata=info(
+        "新增产能用能设备能效等级", "Efficiency grade of the new capacity's equipment", values="efficiency_grade",
+        since="2026-12", help_zh="本年新增产能时填写", help_en="for new capacity this year"))
 
 
 @dataclass(kw_only=True)
@@ -232,11 +242,19 @@ class GeneratingUnit:
         "供热量", "Heat supplied", "GJ", bounds=between(0, "1E10", rule="GHG-002")))
     heat_ratio: Decimal | None = field(default=None, metadata=info(
         "供热比", "Heat ratio", "fraction", bounds=between(0, 1, rule="GHG-002")))
+    # PLN-015/016 (江苏方案第（六）条): heat-supply retrofit of large coal units, small coal CHP units. Fields
+    # of the 2026-12 amendment default to None (not stated: the rules read it as "no").
+    heat_demand_nearby: bool | None = field(default=None, metadata=info(
+        "周边有可接入的工业或采暖热负荷", "Heat demand within reach", since="2026-12"))
+    heat_supply_retrofit: bool | None = field(default=None, metadata=info(
+        "已实施供热改造", "Heat-supply retrofit done", since="2026-12"))
+    within_supply_radius_of_large_unit: bool | None = field(default=None, metadata=info(
+        "位于大型燃煤热电机组供热半径内", "Within the supply radius of a large coal CHP unit", since="2026-12"))
 
 
 @dataclass(kw_only=True)
 class Boiler:
-    """Hold one boiler (PLN-001…003)."""
+    """Hold one boiler (PLN-001…003; PLN-019 for biomass boilers)."""
 
     id: str = field(metadata=info("锅炉编号", "Boiler id", max_length=100))
     fuel: BoilerFuel = field(metadata=info("燃料类型", "Fuel type", values="boiler_fuel"))
@@ -248,6 +266,27 @@ class Boiler:
     )
     ultra_low_emission: bool = field(default=False, metadata=info("超低排放", "Ultra-low emission"))
     low_nox: bool = field(default=False, metadata=info("低氮燃烧", "Low-NOx combustion"))
+    # PLN-019: a biomass boiler is a dedicated boiler with efficient dust removal and burns no coal. The
+    # type and the dust removal are choices, so that "not stated" (null) stays silent for older documents.
+    biomass_boiler: BiomassBoilerType | None = field(default=None, metadata=info(
+        "生物质锅炉类型", "Biomass boiler type", values="biomass_boiler_type", since="2026-12",
+        help_zh="生物质锅炉填写", help_en="for biomass boilers"))
+    dust_removal: DustRemoval | None = field(default=None, metadata=info(
+        "除尘设施", "Dust removal", values="dust_removal", since="2026-12"))
+    cofires_coal: bool | None = field(default=None, metadata=info("掺烧煤炭", "Co-fires coal", since="2026-12"))
+
+
+@dataclass(kw_only=True)
+class Kiln:
+    """Hold one industrial kiln (PLN-020…022: clean-energy substitution and 深度治理)."""
+
+    id: str = field(metadata=info("窑炉编号", "Kiln id", max_length=100))
+    kind: KilnKind = field(metadata=info("窑炉类别", "Kiln type", values="kiln_kind"))
+    fuel: KilnFuel = field(metadata=info("主要燃料", "Main fuel", values="kiln_fuel"))
+    commissioned: date | None = field(default=None, metadata=info(
+        "投运日期（新建、改建、扩建）", "Commissioned (new, rebuilt or extended) on"))
+    deep_treatment: bool = field(default=False, metadata=info(
+        "已完成深度治理（超低排放改造）", "Deep treatment (ultra-low emission) done"))
 
 
 @dataclass(kw_only=True)
@@ -264,6 +303,10 @@ class Pollutants:
                                                                 bounds=QUANTITY))
     nh3n_t: Decimal | None = field(default=None, metadata=info("氨氮排放量", "Ammonia nitrogen discharged", "t",
                                                                  bounds=QUANTITY))
+    tp_t: Decimal | None = field(default=None, metadata=info("总磷排放量", "Total phosphorus discharged", "t",
+                                                               bounds=QUANTITY, since="2026-12"))
+    tn_t: Decimal | None = field(default=None, metadata=info("总氮排放量", "Total nitrogen discharged", "t",
+                                                               bounds=QUANTITY, since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -288,6 +331,9 @@ class Permit:
         "化学需氧量许可排放量", "COD permitted", "t", bounds=QUANTITY))
     nh3n_limit_t: Decimal | None = field(default=None, metadata=info(
         "氨氮许可排放量", "NH3-N permitted", "t", bounds=QUANTITY))
+    # PLN-018 (VOCs total control); not one of XCK-003's totals, so it does not set 双超
+    vocs_limit_t: Decimal | None = field(default=None, metadata=info(
+        "挥发性有机物许可（分配）排放量", "VOCs permitted (or allocated)", "t", bounds=QUANTITY, since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -300,6 +346,11 @@ class Toxic:
     )
     categories: list[ToxicCategory] = field(default_factory=list, metadata=info(
         "有毒有害物质类别", "Categories", values="toxic_category"))
+    # PLN-023 (江西“十四五”规划第七章第三节: 新（改、扩）建涉重金属项目 “减量置换”或“等量替换”)
+    heavy_metal_replacement_ref: str | None = field(default=None, metadata=info(
+        "重金属排放量减量置换或等量替换来源", "Heavy-metal emission replacement (source or approval)",
+        max_length=200, since="2026-12", help_zh="涉重金属企业本年新增产能时填写",
+        help_en="for new capacity of a heavy-metal enterprise"))
 
 
 @dataclass(kw_only=True)
@@ -314,7 +365,7 @@ class Hcfc:
 
 @dataclass(kw_only=True)
 class Air:
-    """Hold air-pollution controls (PLN-010…012)."""
+    """Hold air-pollution controls (PLN-010…012, PLN-017)."""
 
     flue_gas_bypass: bool = field(default=False, metadata=info("存在烟气旁路", "Flue-gas bypass"))
     bypass_monitored: bool = field(default=False, metadata=info("旁路已安装在线监管", "Bypass monitored"))
@@ -323,6 +374,9 @@ class Air:
     ultra_low_retrofit_done: bool = field(
         default=False, metadata=info("已完成超低排放改造", "Ultra-low-emission retrofit done")
     )
+    vocs_materials: VocsMaterials | None = field(default=None, metadata=info(
+        "使用的涂料、油墨、胶粘剂、清洗剂", "Coatings, inks, adhesives and cleaners used", values="vocs_materials",
+        since="2026-12"))
 
 
 @dataclass(kw_only=True)
@@ -363,6 +417,8 @@ class GhgAnnualReport:
         "产品", "Products", max_items=MAX_LINES))
     energy_total_tce: Decimal | None = field(default=None, metadata=info(
         "综合能源消费量（企业申报）", "Declared energy consumption", "tce", bounds=QUANTITY))
+    obsolete_equipment: bool | None = field(default=None, metadata=info(
+        "在用国家明令淘汰的落后用能设备", "Uses energy-using equipment listed for phase-out", since="2026-12"))
     heat_ratio: Decimal | None = field(default=None, metadata=info(
         "供热比", "Heat ratio", "fraction", bounds=between(0, 1, high_open=True, rule="GHG-002"), since="2026-12",
         help_zh="热电联产企业的供热比；留空则按各机组供热比以发电量加权", help_en="a CHP enterprise's heat ratio; "
@@ -370,11 +426,17 @@ class GhgAnnualReport:
     generating_units: list[GeneratingUnit] = field(default_factory=list, metadata=info(
         "发电机组", "Generating units", max_items=MAX_LINES))
     boilers: list[Boiler] = field(default_factory=list, metadata=info("锅炉", "Boilers", max_items=MAX_LINES))
+    kilns: list[Kiln] = field(default_factory=list, metadata=info(
+        "工业炉窑", "Industrial kilns", max_items=MAX_LINES, since="2026-12"))
     pollutants: Pollutants = field(default_factory=Pollutants, metadata=info("污染物排放量", "Pollutant emissions"))
     permit: Permit = field(default_factory=Permit, metadata=info("排污许可", "Pollutant permit"))
     exceeded_standards: bool = field(
         default=False, metadata=info("本年度存在超标排放", "Exceeded an emission standard this year")
     )
+    serious_violation: bool | None = field(default=None, metadata=info(
+        "本年度因生态环境违法行为被追究刑事责任或受到重大行政处罚",
+        "Criminal liability or a major administrative penalty for an environmental violation this year",
+        since="2026-12"))
     toxic: Toxic = field(default_factory=Toxic, metadata=info("有毒有害物质", "Toxic substances"))
     hcfc: Hcfc = field(default_factory=Hcfc, metadata=info("含氢氯氟烃", "HCFCs"))
     air: Air = field(default_factory=Air, metadata=info("大气污染防治", "Air-pollution controls"))
@@ -390,12 +452,14 @@ GHG_SECTIONS = (
     section("processes", "工业生产过程排放", "Process emissions", ("processes",), sheet="过程排放"),
     section("energy", "电力、热力与二氧化碳回收", "Electricity, heat and CO2 recovery",
             ("electricity", "heat", "co2_recovered_t"), sheet="电力热力"),
-    section("products", "产品产量与能耗", "Products and energy", ("products", "energy_total_tce"), sheet="能耗"),
+    section("products", "产品产量与能耗", "Products and energy", ("products", "energy_total_tce", "obsolete_equipment"),
+            sheet="能耗"),
     section("generating_units", "发电机组与供热", "Generating units and heat supply", ("generating_units", "heat_ratio"),
             sheet="供热比", slug="generating-units"),
     section("boilers", "锅炉", "Boilers", ("boilers",)),
+    section("kilns", "工业炉窑", "Industrial kilns", ("kilns",)),
     section("pollutants", "污染物排放与排污许可", "Pollutants and permit",
-            ("pollutants", "permit", "exceeded_standards"), sheet="污染物与许可"),
+            ("pollutants", "permit", "exceeded_standards", "serious_violation"), sheet="污染物与许可"),
     section("other", "其他管理信息", "Other information", ("toxic", "hcfc", "air", "last_audit_year"),
             sheet="其他"),
     section("declared", "企业自报总量", "Declared totals", ("declared",), sheet="自报总量"),

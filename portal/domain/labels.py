@@ -203,6 +203,49 @@ _SETS = (
         ("tn", "总氮", "Total nitrogen"),
         ("heavy_metals", "重金属", "Heavy metals"),
     ),
+    # energy-efficiency grades of energy-using equipment (GB 18613 电动机, GB 20052 变压器 …): 1 is the best
+    _set(
+        "efficiency_grade",
+        ("grade_1", "一级能效", "Grade 1"),
+        ("grade_2", "二级能效", "Grade 2"),
+        ("grade_3", "三级能效", "Grade 3"),
+    ),
+    _set(
+        "biomass_boiler_type",
+        ("dedicated", "生物质专用锅炉", "Dedicated biomass boiler"),
+        ("converted", "燃煤等锅炉改烧生物质（非专用）", "Converted boiler (not dedicated to biomass)"),
+    ),
+    _set(
+        "dust_removal",
+        ("high_efficiency", "高效除尘（袋式、电除尘、电袋复合）", "High-efficiency (bag filter, ESP, hybrid)"),
+        ("ordinary", "其他除尘（旋风、水膜等）", "Other (cyclone, wet scrubber …)"),
+        ("none", "无除尘设施", "None"),
+    ),
+    _set(
+        "kiln_kind",
+        ("ceramic", "陶瓷", "Ceramics"),
+        ("brick", "砖瓦", "Bricks and tiles"),
+        ("glass", "玻璃", "Glass"),
+        ("nonferrous", "有色金属", "Non-ferrous metals"),
+        ("other", "其他", "Other"),
+    ),
+    # 《江西省“十四五”生态环境保护规划》第三章第三节 names 煤、石焦油、重油 as the fuels to replace
+    _set(
+        "kiln_fuel",
+        ("coal", "煤（含煤制气）", "Coal (incl. coal gas)"),
+        ("heavy_oil", "重油、石焦油", "Heavy oil, tar"),
+        ("gas", "天然气等燃气", "Natural gas and other gases"),
+        ("electric", "电", "Electricity"),
+        ("heat", "工厂余热、外购热力", "Waste heat, purchased heat"),
+        ("biomass", "生物质", "Biomass"),
+        ("other", "其他", "Other"),
+    ),
+    _set(
+        "vocs_materials",
+        ("low_vocs", "低VOCs含量产品", "Low-VOCs products"),
+        ("high_vocs", "溶剂型等高VOCs含量产品", "Solvent-based (high-VOCs) products"),
+        ("none", "不使用", "None used"),
+    ),
     # ------------------------------------------------------------------------- clean-production audit
     _set("audit_type", ("mandatory", "强制性", "Mandatory"), ("voluntary", "自愿性", "Voluntary")),
     _set(

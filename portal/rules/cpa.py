@@ -46,36 +46,67 @@ def _last_en(last: int | None) -> str:
 # ------------------------------------------------------------------------------ on the GHG report
 
 
+#: the triggers a new occurrence of which needs a new audit (办法第八条: 双超, 高耗能); 双有 needs one every
+#: ``CPA-001.years`` years (第八条 "每5年至少开展一次")
+_TRIGGERS_OF_THE_YEAR = ("double_exceed", "high_energy")
+
+
+def unanswered_triggers(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> list[TriggerStatus]:
+    """Return the mandatory-audit triggers of the report that no completed audit answers (CPA-001).
+
+    双超 and 高耗能 arise in the reporting year, so only an audit completed in the reporting year or later
+    answers them — an older audit predates the trigger. 双有 is a standing condition: an audit within the
+    last ``CPA-001.years`` years answers it.
+    """
+    found = [status for status in indicators_of(doc, comp, ev).values() if status.applies]
+    if not found:
+        return []
+    last = ev.last_audit_year(doc)
+    out = []
+    for status in found:
+        if status.trigger in _TRIGGERS_OF_THE_YEAR:
+            answered = last is not None and last >= doc.reporting_year
+        else:
+            answered = last is not None and doc.reporting_year - last < ev.p.int("CPA-001.years")
+        if not answered:
+            out.append(status)
+    return out
+
+
 @rule(
     "CPA-001", "warning", GHG_ONLY,
     title=("应实施强制性清洁生产审核", "Mandatory clean-production audit owed"),
     checks=(
-        "企业符合强制性审核情形（双超：超标或超总量；高耗能：劣于能效基准水平；双有：有毒有害），且近5年无审核记录",
-        "the enterprise meets a mandatory trigger — 双超 (exceeded_standards or XCK-003), 高耗能 (PLN-006), "
-        "双有 (toxic) — and no audit is recorded within the last 5 years (last_audit_year)",
+        "企业符合强制性审核情形且未完成其要求的审核：双超（超标或超总量）或高耗能（劣于能效基准水平）——"
+        "报告年度及以后未完成审核（此前的审核不能回应新出现的情形）；双有（有毒有害）——近5年内无审核（每5年至少一次）",
+        "the enterprise meets a mandatory trigger and has not done the audit it requires: 双超 (exceeded_standards "
+        "or XCK-003) or 高耗能 (PLN-006) — no audit completed in the reporting year or later (an older audit does "
+        "not answer a new trigger); 双有 (toxic) — no audit within the last 5 years (办法第八条: 每5年至少一次)",
     ),
     basis=c.CPA_BASIS,
     params=("CPA-001.years",),
 )
 def cpa_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator[Hit]:
-    """Flag an enterprise meeting a mandatory-audit trigger with no audit in the period."""
-    found = [status for status in indicators_of(doc, comp, ev).values() if status.applies]
-    if not found:
+    """Flag an enterprise meeting a mandatory-audit trigger that no completed audit answers."""
+    owed = unanswered_triggers(doc, comp, ev)
+    if not owed:
         return
-    overdue, last, years = _audit_overdue(doc, ev)
-    if not overdue:
-        return
-    why_zh = "；".join(
-        f"{TRIGGER_NAMES[s.trigger][0]}（{'；'.join(r.zh for r in s.reasons)}）" for s in found
-    )
-    why_en = "; ".join(
-        f"{TRIGGER_NAMES[s.trigger][1]}: {'; '.join(r.en for r in s.reasons)}" for s in found
-    )
+    last = ev.last_audit_year(doc)
+    years = ev.p.int("CPA-001.years")
+    why_zh = "；".join(f"{TRIGGER_NAMES[s.trigger][0]}（{'；'.join(r.zh for r in s.reasons)}）" for s in owed)
+    why_en = "; ".join(f"{TRIGGER_NAMES[s.trigger][1]}: {'; '.join(r.en for r in s.reasons)}" for s in owed)
+    needs_zh, needs_en = [], []
+    if any(s.trigger in _TRIGGERS_OF_THE_YEAR for s in owed):
+        needs_zh.append(f"双超、高耗能须在 {doc.reporting_year} 年及以后完成审核")
+        needs_en.append(f"双超 and 高耗能 need an audit completed in {doc.reporting_year} or later")
+    if any(s.trigger not in _TRIGGERS_OF_THE_YEAR for s in owed):
+        needs_zh.append(f"双有须每 {years} 年至少审核一次")
+        needs_en.append(f"双有 needs an audit at least every {years} years")
     yield (
         "last_audit_year",
-        f"企业符合强制性清洁生产审核情形：{why_zh}；{_last_zh(last)}，近 {years} 年内无审核，应依法实施强制性清洁生产审核",
-        f"the enterprise meets the mandatory clean-production audit criteria — {why_en}; {_last_en(last)}, "
-        f"none within the last {years} years: a mandatory audit is owed",
+        f"企业符合强制性清洁生产审核情形：{why_zh}；{_last_zh(last)}（{'，'.join(needs_zh)}），应依法实施强制性清洁生产审核",
+        f"the enterprise meets the mandatory clean-production audit criteria — {why_en}; {_last_en(last)} "
+        f"({'; '.join(needs_en)}): a mandatory audit is owed",
     )
 
 
@@ -86,7 +117,7 @@ def cpa_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator
         "属清洁生产审核重点行业，近5年无审核记录",
         "industry is a key clean-production industry and no audit in the last 5 years",
     ),
-    basis=f"{c.JX_14FYP_3_4_AUDIT}；关于深入推进重点行业清洁生产审核工作的通知（2020）",
+    basis={JX: f"{c.JX_14FYP_3_4_AUDIT}；{c.CP_INDUSTRIES_NOTICE}", JS: f"{c.CP_INDUSTRIES_NOTICE}；{c.JS_19_KEY_INDUSTRIES}"},
     params=("CPA-001.years",),
     industries=(
         "能源、冶金、焦化、建材、有色、化工、印染、造纸、原料药、电镀、农副食品加工、工业涂装、包装印刷（江西另含铅蓄电池制造）",

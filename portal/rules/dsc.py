@@ -1,4 +1,4 @@
-"""DSC-001 (and the catalogued, not yet implemented DSC-002): environmental information disclosure."""
+"""DSC-001: the annual environmental disclosure report a GHG filer owes (DSC-002…011 come with the disclosure kinds)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,38 @@ from portal.domain.documents import GhgAnnualReport
 from . import citations as c
 from .cpa import indicators_of
 from .indicators import TRIGGER_NAMES
-from .registry import GHG_ONLY, Evaluation, Hit, declare, rule
+from .registry import GHG_ONLY, AuditRecord, Evaluation, Hit, rule
 from .text import iso
+
+
+def _mandatory_audit_on_file(doc: GhgAnnualReport, ev: Evaluation) -> int | None:
+    """Return the year of a mandatory audit of the history completed in the reporting year or later, if any.
+
+    Such an audit was under way in the reporting year: the enterprise was one 实施强制性清洁生产审核.
+    """
+    for entry in ev.ctx.audit_history or ():
+        if isinstance(entry, AuditRecord) and entry.audit_type == "mandatory" and entry.year >= doc.reporting_year:
+            return entry.year
+    return None
 
 
 @rule(
     "DSC-001", "notice", GHG_ONLY,
     title=("应编制环境信息依法披露年度报告", "Annual environmental disclosure report due"),
     checks=(
-        "企业须编制环境信息依法披露年度报告（重点排污单位、实施强制性清洁生产审核、符合条件的上市或发债企业、"
-        "重点排放单位），次年3月15日前",
-        "the enterprise must file the annual disclosure report (key pollutant discharger, mandatory audit, listed "
-        "with a qualifying violation, key emitter) — due 15 March",
+        "企业属《企业环境信息依法披露管理办法》第七条的披露主体（重点排污单位；实施强制性清洁生产审核的企业：符合强制性"
+        "审核情形或有强制性审核记录；因生态环境违法行为被追究刑事责任或受到重大行政处罚的上市公司、发债企业），须于次年"
+        "3月15日前编制年度披露报告；仅为重点排放单位不构成披露主体（第十二条：披露报告含碳排放信息）",
+        "the enterprise is a subject of 管理办法 第七条 and must file the annual disclosure report — key pollutant "
+        "discharger, enterprise under mandatory audit (a CPA-001 trigger or a mandatory audit on file), or "
+        "is_listed with serious_violation — due 15 March; being a key emitter alone does not make a subject (it "
+        "adds the carbon section, 第十二条)",
     ),
-    basis=(
-        f"《企业环境信息依法披露管理办法》第八条；{c.JX_23_DISCLOSURE}；{c.JS_24_DISCLOSURE}；{c.JX_14FYP_11_3_DISCLOSURE}"
-    ),
+    basis=c.DISCLOSURE_BASIS,
     params=("deadline.disclosure_annual_report",),
 )
 def dsc_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator[Hit]:
-    """Note that the enterprise must file the annual disclosure report, with why and by when."""
+    """Note that the enterprise is a disclosure subject and must file the annual report, with why and by when."""
     enterprise = doc.enterprise
     reasons: list[tuple[str, str]] = []
     if enterprise.is_key_pollutant_discharger:
@@ -37,41 +49,30 @@ def dsc_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator
     triggers = [s for s in indicators_of(doc, comp, ev).values() if s.applies]
     if triggers:
         names_zh = "、".join(TRIGGER_NAMES[s.trigger][0] for s in triggers)
-        names_en = ", ".join(TRIGGER_NAMES[s.trigger][0] for s in triggers)
-        reasons.append((f"应实施强制性清洁生产审核（{names_zh}）", f"subject to a mandatory clean-production audit ({names_en})"))
-    if enterprise.is_listed and doc.exceeded_standards:
-        # 管理办法第八条 covers listed companies and bond issuers penalised for an environmental violation in the
-        # previous year; the report only knows of an exceedance, so the wording says "if penalised".
+        reasons.append((f"应实施强制性清洁生产审核的企业（{names_zh}）",
+                        f"an enterprise subject to a mandatory clean-production audit ({names_zh})"))
+    else:
+        year = _mandatory_audit_on_file(doc, ev)
+        if year is not None:
+            reasons.append((f"实施强制性清洁生产审核的企业（{year} 年完成）",
+                            f"an enterprise under a mandatory clean-production audit (completed {year})"))
+    if enterprise.is_listed and doc.serious_violation:
         reasons.append((
-            "上市公司或发债企业本年度存在超标排放（如因此受到生态环境违法处罚）",
-            "a listed company or bond issuer with an exceedance this year (if penalised for it)",
+            "因生态环境违法行为被追究刑事责任或受到重大行政处罚的上市公司或发债企业",
+            "a listed company or bond issuer with criminal liability or a major administrative penalty for an "
+            "environmental violation",
         ))
-    if enterprise.is_key_emitter:
-        reasons.append(("重点排放单位", "a key emitting enterprise"))
     if not reasons:
-        return
+        return  # a key emitter alone is not a subject of 第七条
     due = ev.p.due_date("deadline.disclosure_annual_report", doc.reporting_year + 1)
     if due is None:  # a reporting year no calendar holds: GHG-001 reports it
         return
+    carbon_zh = "；企业为重点排放单位，披露报告应包含碳排放信息" if enterprise.is_key_emitter else ""
+    carbon_en = "; as a key emitter, its report includes the carbon emission section" if enterprise.is_key_emitter else ""
     yield (
         "",
-        f"企业为{'；'.join(r[0] for r in reasons)}，须于 {iso(due)} 前编制并披露 {doc.reporting_year} 年度环境信息依法披露报告",
+        f"企业为{'；'.join(r[0] for r in reasons)}，须于 {iso(due)} 前编制并披露 {doc.reporting_year} 年度环境信息依法披露报告"
+        f"{carbon_zh}",
         f"the enterprise is {'; '.join(r[1] for r in reasons)}: it must publish its {doc.reporting_year} annual "
-        f"environmental disclosure report by {iso(due)}",
+        f"environmental disclosure report by {iso(due)}{carbon_en}",
     )
-
-
-declare(
-    "DSC-002", "warning", frozenset({"disclosure_annual_report"}),
-    title=("披露报告缺少必要章节", "Disclosure report lacks a required section"),
-    checks=(
-        "环境信息依法披露报告缺少必要章节（重点排放单位的碳排放信息；强制性审核企业的清洁生产审核信息）",
-        "a disclosure report lacks a required section (carbon section for key emitters; audit section for "
-        "mandatory audits)",
-    ),
-    basis="《企业环境信息依法披露格式准则》",
-    note=(
-        "规则目录 v1 未实现：披露报告文书类型为后续工作，本版本不检查",
-        "not implemented in catalogue v1: the disclosure report kind is later work; this version does not check it",
-    ),
-)

@@ -41,7 +41,7 @@ def _order(rule_id: str) -> tuple[int, int]:
 
 
 def rules() -> list[Rule]:
-    """Return every registered rule in catalogue order (DSC-002 included, not implemented)."""
+    """Return every registered rule in catalogue order."""
     return sorted(REGISTRY.values(), key=lambda r: _order(r.id))
 
 
@@ -148,12 +148,13 @@ def check_document(
     audit_history: Sequence[int | AuditRecord] | None = None,
     filing_date: dt.date | None = None,
     today: dt.date | None = None,
+    submitted: bool = False,
 ) -> CheckOutcome:
     """Compute a document and run the rules over it.
 
     ``previous`` is the enterprise's previous accepted GHG report (a document is computed here; pass a
-    :class:`PreviousReport` to reuse its stored results). ``filing_date`` is the submission date, today
-    for a draft.
+    :class:`PreviousReport` to reuse its stored results). ``filing_date`` is the submission date
+    (``submitted=True``), or today for a draft.
     """
     today = today or dt.date.today()
     computed: Computed = (
@@ -165,6 +166,7 @@ def check_document(
         audit_history=audit_history,
         filing_date=filing_date or today,
         today=today,
+        submitted=submitted,
     )
     return CheckOutcome(computed, evaluate(document, computed, context))
 

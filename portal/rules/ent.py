@@ -8,6 +8,7 @@ from typing import Any
 from portal.domain import codes
 from portal.domain.documents import CleanProductionAudit, Enterprise
 
+from . import citations as c
 from .registry import BOTH_KINDS, Evaluation, Hit, rule
 from .text import label
 
@@ -118,7 +119,7 @@ _REQUIRED = ("name", "uscc", "region_code", "industry_code")
         "必填的企业信息（名称、统一社会信用代码、行政区划代码、行业代码）已填写",
         "required profile fields present (name, uscc, region_code, industry_code)",
     ),
-    basis="申报格式要求：企业基本信息必填项（filing format: required profile fields）",
+    basis=f"{c.ACCOUNTING_GUIDES}（报告主体基本信息）",
 )
 def ent_005(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Flag each required profile field that is missing or blank."""

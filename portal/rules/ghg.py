@@ -36,7 +36,7 @@ def primary_index(document: GhgAnnualReport) -> int | None:
         "报告年度须为已结束的自然年度，且不早于首个报告年度（2019）",
         "reporting_year is a completed calendar year, not before the first reporting year (2019)",
     ),
-    basis=f"{c.REPORTING_NOTICES}（national reporting notices）",
+    basis=f"{c.REPORTING_NOTICES}（首个报告年度）",
     params=("GHG-001.first_year",),
 )
 def ghg_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
@@ -153,7 +153,7 @@ def _fuel_measurements(i: int, line: FuelLine, fuel: FuelFactor | None) -> Itera
         "实测碳氧化率须在 (0, 1] 内；实测低位发热量、单位热值含碳量须大于 0",
         "measured oxidation_rate in (0, 1]; measured ncv, carbon_content > 0",
     ),
-    basis=f"{c.ACCOUNTING_GUIDES}（national accounting guidelines）",
+    basis=c.ACCOUNTING_GUIDES,
 )
 def ghg_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag measured parameters outside their physical range (the schema's bounds: oxidation rate in (0, 1] …)."""
@@ -162,14 +162,11 @@ def ghg_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------------------- GHG-004/005
 
-_PLAUSIBILITY_BASIS = f"{c.VERIFICATION_GUIDE}；{c.JS_24_FRAUD}"
-
-
 @rule(
     "GHG-004", "warning", GHG_ONLY,
     title=("实测低位发热量不合理", "Implausible measured NCV"),
     checks=("实测低位发热量超出该燃料的合理范围", "measured ncv outside the plausibility band of its fuel"),
-    basis=_PLAUSIBILITY_BASIS,
+    basis=c.PLAUSIBILITY_BASIS,
 )
 def ghg_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a measured NCV outside its fuel's band (reference-data.md §1)."""
@@ -195,7 +192,7 @@ def ghg_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     "GHG-005", "warning", GHG_ONLY,
     title=("实测单位热值含碳量不合理", "Implausible measured carbon content"),
     checks=("实测单位热值含碳量超出该燃料的合理范围", "measured carbon_content outside the band of its fuel"),
-    basis=_PLAUSIBILITY_BASIS,
+    basis=c.PLAUSIBILITY_BASIS,
 )
 def ghg_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a measured carbon content outside its fuel's band (coal: ±10 % of the table value)."""
@@ -295,7 +292,7 @@ def ghg_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "carbon_intensity changed by more than 15 % against the enterprise's previous accepted report, "
         "or total_tco2 by more than 30 %",
     ),
-    basis=f"《企业温室气体排放核查技术指南》（排放异常波动须说明原因）；{c.JX_14FYP_4_3_MRV}",
+    basis=c.ANOMALY_BASIS,
     params=("GHG-008.intensity_change", "GHG-008.total_change"),
 )
 def ghg_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
@@ -351,7 +348,7 @@ def ghg_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "主要产品的碳排放强度或产品单位能耗超出该产品的合理范围",
         "carbon_intensity or unit_energy outside the plausibility band of the primary product",
     ),
-    basis=f"《企业温室气体排放核查技术指南》（排放异常波动须说明原因）；{c.JX_14FYP_4_3_MRV}",
+    basis=c.ANOMALY_BASIS,
 )
 def ghg_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag the primary product's carbon intensity, and any product's unit energy, outside its band."""
@@ -388,34 +385,41 @@ def ghg_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------------------- GHG-010/011
 
-_ETS_BASIS = f"{c.ETS_REGULATION}；全国碳排放权交易市场重点排放单位名录年度要求"
-
-
 @rule(
     "GHG-010", "notice", GHG_ONLY,
     title=("可能应纳入重点排放单位名录", "Candidate for the key-emitter list"),
     checks=(
-        "属全国碳市场覆盖行业，直接排放 ≥ 26000 tCO2e，但未标记为重点排放单位",
-        "industry is a national-ETS industry, total direct emissions ≥ 26,000 tCO2e, and is_key_emitter is false",
+        "直接排放 ≥ 26000 tCO2e、未标记为重点排放单位，且属全国碳市场覆盖行业或拥有自备发电机组"
+        "（自备电厂按发电行业纳入）",
+        "direct_tco2 ≥ 26,000 tCO2e, is_key_emitter is false, and the industry is a national-ETS industry or the "
+        "enterprise owns a generating unit (self_owned: captive plants are covered by the power sector)",
     ),
-    basis=_ETS_BASIS,
+    basis=c.ETS_BASIS,
     params=("industries.national_ets", "ets_threshold_tco2"),
-    industries=("全国碳市场覆盖行业", "national-ETS industries"),
+    industries=("全国碳市场覆盖行业；拥有自备电厂的企业", "national-ETS industries; enterprises with a captive plant"),
 )
 def ghg_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
-    """Note an ETS-industry enterprise over the threshold that is not marked as a key emitter."""
+    """Note an ETS-covered enterprise (by industry or by a captive plant) over the threshold, not listed."""
     enterprise = doc.enterprise
-    if enterprise.is_key_emitter or enterprise.industry_code not in ev.p.codes("industries.national_ets"):
+    if enterprise.is_key_emitter:
         return
     threshold = ev.p.dec("ets_threshold_tco2")
-    if comp.direct_tco2 >= threshold:
-        yield (
-            "enterprise.is_key_emitter",
-            f"直接排放（燃烧＋过程）{amount(comp.direct_tco2)} tCO2e 达到全国碳市场门槛 {amount(threshold)} tCO2e，"
-            "企业可能应纳入重点排放单位名录",
-            f"direct emissions (combustion + process) of {amount(comp.direct_tco2)} tCO2e reach the national-ETS "
-            f"threshold of {amount(threshold)} tCO2e: the enterprise may have to be listed as a key emitter",
-        )
+    if comp.direct_tco2 < threshold:
+        return
+    if enterprise.industry_code in ev.p.codes("industries.national_ets"):
+        why_zh, why_en = "属全国碳市场覆盖行业", "in a national-ETS industry"
+    elif any(unit.self_owned for unit in doc.generating_units):
+        # 自备电厂 are covered by the power sector whatever the enterprise's own industry (GHG-010, amended)
+        why_zh, why_en = "拥有自备电厂（按发电行业纳入全国碳市场）", "with a captive power plant (covered as power generation)"
+    else:
+        return
+    yield (
+        "enterprise.is_key_emitter",
+        f"企业{why_zh}，直接排放 {amount(comp.direct_tco2)} tCO2e 达到全国碳市场门槛 {amount(threshold)} tCO2e，"
+        "可能应纳入重点排放单位名录",
+        f"the enterprise, {why_en}, has direct emissions of {amount(comp.direct_tco2)} tCO2e, reaching the "
+        f"national-ETS threshold of {amount(threshold)} tCO2e: it may have to be listed as a key emitter",
+    )
 
 
 @rule(
@@ -425,7 +429,7 @@ def ghg_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "已标记为重点排放单位，但本年度和上年度直接排放均低于 26000 tCO2e",
         "is_key_emitter is true but direct emissions < 26,000 tCO2e this year and last year",
     ),
-    basis=_ETS_BASIS,
+    basis=c.ETS_BASIS,
     params=("ets_threshold_tco2",),
 )
 def ghg_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
@@ -458,7 +462,7 @@ def ghg_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "填报了电网排放因子且与报告年度官方因子不同",
         "a grid_factor was typed and differs from the official factor of the reporting year",
     ),
-    basis=f"{c.REPORTING_NOTICES}（national reporting notices：年度电网排放因子）",
+    basis=f"{c.REPORTING_NOTICES}（年度电网排放因子）",
     params=("grid_factor",),
 )
 def ghg_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
@@ -484,7 +488,7 @@ def ghg_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "有标杆产品的行业未报告该产品产量，或未标记（唯一的）主要产品",
         "industries with a benchmark product report no output for it, or no product is marked primary",
     ),
-    basis="企业温室气体排放核算与报告指南（生产数据）",
+    basis=f"{c.ACCOUNTING_GUIDES}（生产数据）",
     params=("industries.benchmark_products",),
 )
 def ghg_013(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
@@ -528,20 +532,32 @@ def _product_name(ev: Evaluation, code: str, *, zh: bool) -> str:
 @rule(
     "GHG-014", "notice", GHG_ONLY,
     title=("逾期提交", "Submitted after the due date"),
-    checks=("在截止日期（次年3月31日）之后提交", "submitted after the due date (31 March of the next year)"),
+    checks=(
+        "在截止日期（次年3月31日）之后提交；草稿逾期时提示“截止日期已过，尚未提交”",
+        "submitted after the due date (31 March of the next year); on a draft: \"due …, not yet submitted\"",
+    ),
     basis=f"{c.REPORTING_NOTICES}（每年3月31日前报送上年度排放报告）",
     params=("deadline.ghg_annual_report",),
 )
 def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
-    """Note a filing date after 31 March of the year after the reporting year."""
+    """Note a submission after 31 March of the next year, or a draft still unsubmitted after it."""
     due = ev.p.due_date("deadline.ghg_annual_report", doc.reporting_year + 1)
-    if due is not None and ev.filing_date > due:
-        late = (ev.filing_date - due).days
+    if due is None or ev.filing_date <= due:
+        return
+    late = (ev.filing_date - due).days
+    if ev.ctx.submitted:
         yield (
             "",
             f"{doc.reporting_year} 年度报告于 {iso(ev.filing_date)} 提交，晚于截止日期 {iso(due)}（逾期 {late} 天）",
             f"the {doc.reporting_year} report is filed on {iso(ev.filing_date)}, after the due date {iso(due)} "
             f"({late} days late)",
+        )
+    else:
+        # A draft: never a submission date that has not happened (rules-catalogue.md GHG-014, amended).
+        yield (
+            "",
+            f"{doc.reporting_year} 年度报告的截止日期为 {iso(due)}，尚未提交（已逾期 {late} 天）",
+            f"the {doc.reporting_year} report was due on {iso(due)} and is not yet submitted ({late} days overdue)",
         )
 
 

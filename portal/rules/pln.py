@@ -1,4 +1,8 @@
-"""PLN-001…PLN-013: obligations from the provincial plans, checked on the GHG annual report."""
+"""PLN-001…PLN-023: obligations from the provincial plans, checked on the GHG annual report.
+
+PLN-014…PLN-023 are the clauses catalogue v1 missed (rules-catalogue.md, "New in 2026-12"), numbered in
+the order that list gives them. Each reads optional fields whose defaults keep older documents silent.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from portal.calc.results import GhgComputed
-from portal.domain.documents import GhgAnnualReport
+from portal.domain.documents import GeneratingUnit, GhgAnnualReport, Kiln
+from portal.domain.labels import VALUE_SETS
 
 from . import citations as c
 from .registry import GHG_ONLY, JS, JX, Evaluation, Hit, rule
-from .text import amount, fixed, iso
+from .text import amount, excess, fixed, iso
 
 Doc = GhgAnnualReport
 Comp = GhgComputed
@@ -57,23 +62,29 @@ def pln_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 @rule(
     "PLN-002", "warning", GHG_ONLY,
     title=("大型燃煤锅炉未超低排放", "Large coal boiler without ultra-low emission"),
-    checks=("65 蒸吨/小时以上燃煤锅炉未实现超低排放", "a coal boiler > 65 t/h without ultra-low emission"),
+    checks=(
+        "65 蒸吨/小时及以上燃煤锅炉未实现超低排放（“65蒸吨/小时以上”含 65）",
+        "a coal boiler ≥ 65 t/h (\"65蒸吨/小时以上\" includes 65) without ultra-low emission",
+    ),
     basis=c.JX_14FYP_5_2_BOILER,
     params=("PLN-002.min_tph",),
     provinces=(JX,),
 )
 def pln_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
-    """Flag each coal boiler above 65 t/h that is not ultra-low-emission (第五章第二节)."""
+    """Flag each coal boiler of 65 t/h or more that is not ultra-low-emission (第五章第二节).
+
+    In Chinese legal usage "以上" includes the number itself, so a 65 t/h boiler is covered (amended 2026-12).
+    """
     for i, boiler in enumerate(doc.boilers):
         if boiler.fuel != "coal" or boiler.ultra_low_emission or boiler.capacity_tph is None:
             continue
         min_tph = ev.p.dec("PLN-002.min_tph")
-        if boiler.capacity_tph > min_tph:
+        if boiler.capacity_tph >= min_tph:
             yield (
                 f"boilers[{i}].ultra_low_emission",
-                f"燃煤锅炉 {boiler.id}（{amount(boiler.capacity_tph)} 蒸吨/小时）超过 {amount(min_tph)} 蒸吨/小时，"
+                f"燃煤锅炉 {boiler.id}（{amount(boiler.capacity_tph)} 蒸吨/小时）属 {amount(min_tph)} 蒸吨/小时及以上燃煤锅炉，"
                 "尚未实施超低排放改造",
-                f"coal boiler {boiler.id} ({amount(boiler.capacity_tph)} t/h) is above {amount(min_tph)} t/h and "
+                f"coal boiler {boiler.id} ({amount(boiler.capacity_tph)} t/h) is {amount(min_tph)} t/h or more and "
                 "has no ultra-low-emission retrofit",
             )
 
@@ -221,7 +232,7 @@ def pln_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "产品单位能耗达到或优于能效标杆水平（计入规划目标）",
         "unit_energy at or better than the benchmark (标杆水平) — counts toward the plan target",
     ),
-    basis=c.JX_8_BENCHMARK,
+    basis={JX: c.JX_8_BENCHMARK, JS: f"{c.JS_8_EFFICIENCY}；{c.LEVELS_1609}"},
 )
 def pln_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each product at or better than its benchmark (counts toward the 30 % target)."""
@@ -310,32 +321,64 @@ def pln_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
+#: the characteristic pollutants of PLN-011, each with its name (online_monitoring codes)
+_ONLINE = {
+    "vocs": ("挥发性有机物", "VOCs"),
+    "tp": ("总磷", "total phosphorus"),
+    "tn": ("总氮", "total nitrogen"),
+    "heavy_metals": ("重金属", "heavy metals"),
+}
+
+
+def _discharged(doc: Doc, ev: Evaluation) -> Iterator[tuple[str, str, str, str]]:
+    """Yield ``(code, path, why_zh, why_en)`` for each characteristic pollutant the enterprise discharges."""
+    vocs = doc.pollutants.vocs_t
+    if vocs is not None and vocs > 0:
+        yield "vocs", "air.online_monitoring", f"排放挥发性有机物 {amount(vocs)} t", f"emits {amount(vocs)} t of VOCs"
+    elif ev.p.matches("PLN-011.industries", doc.enterprise.industry_code):
+        yield "vocs", "air.online_monitoring", "属挥发性有机物重点行业", "is in a VOCs key industry"
+    for code, name in (("tp", "tp_t"), ("tn", "tn_t")):
+        value = getattr(doc.pollutants, name)
+        if value is not None and value > 0:
+            zh, en = _ONLINE[code]
+            yield code, f"pollutants.{name}", f"排放{zh} {amount(value)} t", f"discharges {amount(value)} t of {en}"
+    if "heavy_metals" in doc.toxic.categories:
+        yield "heavy_metals", "toxic.categories", "涉重金属", "handles heavy metals"
+
+
 @rule(
     "PLN-011", "warning", GHG_ONLY,
-    title=("重点排污单位未安装VOCs在线监控", "Key discharger without online VOCs monitoring"),
+    title=("重点排污单位未安装特征污染物在线监控", "Key discharger without online monitoring of a characteristic pollutant"),
     checks=(
-        "化工、工业涂装、包装印刷、石化行业（或VOCs排放量 > 0）的重点排污单位未安装挥发性有机物在线监控",
-        "a key pollutant discharger in 化工, 工业涂装, 包装印刷, 石化 (or with VOCs > 0) without vocs in "
-        "online_monitoring",
+        "重点排污单位排放特征污染物而未安装其在线监控设备：挥发性有机物（化工、工业涂装、包装印刷、石化行业，或VOCs排放量 > 0）、"
+        "总磷（总磷排放量 > 0）、总氮（总氮排放量 > 0）、重金属（有毒有害物质类别含重金属）；每种缺少的污染物一项",
+        "a key pollutant discharger without online monitoring of a characteristic pollutant it discharges: vocs "
+        "(化工, 工业涂装, 包装印刷, 石化 industries, or vocs_t > 0), tp (pollutants.tp_t > 0), tn (pollutants.tn_t > 0), "
+        "heavy_metals (toxic.categories has heavy_metals); one finding per missing pollutant",
     ),
     basis=f"{c.JX_14FYP_11_5_ONLINE}；{c.JX_14FYP_5_2_VOCS}",
     params=("PLN-011.industries",),
     provinces=(JX,),
-    industries=("化工、工业涂装、包装印刷、石化", "chemicals, industrial coating, packaging and printing, petrochemicals"),
+    industries=("挥发性有机物：化工、工业涂装、包装印刷、石化", "VOCs: chemicals, industrial coating, packaging and printing, "
+                "petrochemicals"),
 )
 def pln_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
-    """Flag a key discharger of a VOCs industry (or emitting VOCs) without online VOCs monitoring."""
-    if not doc.enterprise.is_key_pollutant_discharger or "vocs" in doc.air.online_monitoring:
+    """Flag each characteristic pollutant a key discharger discharges without online monitoring (第十一章第五节).
+
+    The VOCs finding keeps its path ``air.online_monitoring`` (explanations filed before 2026-12 still match);
+    the others point at the figure that shows the discharge.
+    """
+    if not doc.enterprise.is_key_pollutant_discharger:
         return
-    vocs = doc.pollutants.vocs_t
-    emits = vocs is not None and vocs > 0
-    if emits or ev.p.matches("PLN-011.industries", doc.enterprise.industry_code):
-        why_zh = f"排放挥发性有机物 {amount(vocs)} t" if emits and vocs is not None else "属挥发性有机物重点行业"
-        why_en = f"emits {amount(vocs)} t of VOCs" if emits and vocs is not None else "is in a VOCs key industry"
+    monitored = set(doc.air.online_monitoring)
+    for code, path, why_zh, why_en in _discharged(doc, ev):
+        if code in monitored:
+            continue
+        zh, en = _ONLINE[code]
         yield (
-            "air.online_monitoring",
-            f"重点排污单位{why_zh}，未安装挥发性有机物在线监控设备",
-            f"the key pollutant discharger {why_en} but has no online VOCs monitoring",
+            path,
+            f"重点排污单位{why_zh}，未安装{zh}在线监控设备",
+            f"the key pollutant discharger {why_en} but has no online {en} monitoring",
         )
 
 
@@ -370,7 +413,7 @@ def pln_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         "高耗能行业本年新增产能：纳入“两高”项目清单台账管理",
         "new_capacity in a high-energy industry: enters the 两高项目 ledger for the regulator",
     ),
-    basis=c.JX_OPINIONS_2_4,
+    basis={JX: c.JX_OPINIONS_2_4, JS: c.JS_5_TWO_HIGH},
     params=("PLN-013.industries",),
     industries=("煤电、石化、化工、钢铁、有色金属冶炼、建材", "coal power, petrochemicals, chemicals, steel, non-ferrous, building materials"),
 )
@@ -389,3 +432,314 @@ def pln_013(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                 f"new {name_en} capacity in the high-energy, high-emission industry {doc.enterprise.industry_code} "
                 "enters the 两高 project ledger",
             )
+
+
+# ------------------------------------------------------------------------ New in 2026-12: PLN-014…023
+
+
+@rule(
+    "PLN-014", "warning", GHG_ONLY,
+    title=("新增产能用能设备未达一级能效或在用淘汰设备", "New capacity below efficiency grade 1, or obsolete equipment"),
+    checks=(
+        "本年新增产能的用能设备未达到一级能效；或在用国家明令淘汰的落后用能设备",
+        "new capacity whose energy-using equipment is below efficiency grade 1 (products[].equipment_efficiency), "
+        "or energy-using equipment listed for phase-out still in use (obsolete_equipment)",
+    ),
+    basis=f"{c.JS_5_EQUIPMENT}；{c.JS_8_OBSOLETE}",
+    provinces=(JS,),
+)
+def pln_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag new capacity whose equipment is not grade 1, and obsolete equipment in use (江苏方案第（五）、（八）条).
+
+    A product line with ``new_capacity`` is a new project of a product with energy-efficiency levels, i.e. a
+    高耗能项目; its equipment must reach 一级能效. A grade that is not stated is not judged.
+    """
+    for i, line in enumerate(doc.products):
+        if not line.new_capacity or line.equipment_efficiency in (None, "grade_1"):
+            continue
+        name_zh, name_en = _names(ev, line.product)
+        grade = VALUE_SETS["efficiency_grade"].get(line.equipment_efficiency)
+        grade_zh, grade_en = (grade.zh, grade.en.lower()) if grade is not None else (line.equipment_efficiency, "")
+        yield (
+            f"products[{i}].equipment_efficiency",
+            f"{name_zh}本年新增产能，用能设备为{grade_zh}，新建高耗能项目用能设备应达到一级能效标准",
+            f"the new {name_en} capacity uses equipment of {grade_en}; energy-using equipment of new high-energy "
+            "projects must reach grade 1",
+        )
+    if doc.obsolete_equipment:
+        yield (
+            "obsolete_equipment",
+            "在用国家明令淘汰的落后用能设备，应予淘汰",
+            "energy-using equipment listed for phase-out is still in use and must be retired",
+        )
+
+
+def _supplies_heat(unit: GeneratingUnit) -> bool:
+    return (unit.heat_supplied_gj or 0) > 0 or (unit.heat_ratio or 0) > 0
+
+
+def _coal_units(doc: Doc, ev: Evaluation, flag: str) -> Iterator[tuple[int, GeneratingUnit, Decimal, Decimal]]:
+    """Yield ``(index, unit, capacity, large-unit threshold)`` for each coal unit of known capacity with ``flag``."""
+    for i, unit in enumerate(doc.generating_units):
+        if unit.fuel == "coal" and unit.capacity_mw is not None and getattr(unit, flag):
+            yield i, unit, unit.capacity_mw, ev.p.dec("PLN-015.large_unit_mw")
+
+
+@rule(
+    "PLN-015", "warning", GHG_ONLY,
+    title=("大型燃煤机组未实施供热改造", "Large coal unit without heat-supply retrofit"),
+    checks=(
+        "30万千瓦（300 MW）及以上燃煤机组周边有热负荷，但未实施供热改造、不供热",
+        "a coal unit ≥ 300 MW with heat demand within reach (heat_demand_nearby) that has no heat-supply retrofit "
+        "and supplies no heat",
+    ),
+    basis=c.JS_6_CHP_RETROFIT,
+    params=("PLN-015.large_unit_mw",),
+    provinces=(JS,),
+)
+def pln_015(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a large coal unit with heat demand nearby that is not retrofitted to supply heat (第（六）条)."""
+    for i, unit, capacity, large in _coal_units(doc, ev, "heat_demand_nearby"):
+        if capacity >= large and not unit.heat_supply_retrofit and not _supplies_heat(unit):
+            yield (
+                f"generating_units[{i}].heat_supply_retrofit",
+                f"燃煤机组 {unit.id}（{amount(capacity)} MW）属 {amount(large)} MW 及以上机组，周边有热负荷，"
+                "尚未实施供热改造",
+                f"coal unit {unit.id} ({amount(capacity)} MW) is {amount(large)} MW or more and has heat "
+                "demand within reach, but no heat-supply retrofit",
+            )
+
+
+@rule(
+    "PLN-016", "warning", GHG_ONLY,
+    title=("大型机组供热半径内的燃煤小热电", "Small coal CHP unit within a large unit's supply radius"),
+    checks=(
+        "30万千瓦（300 MW）以下供热燃煤机组位于大型燃煤热电机组供热半径内，仍在运行（应逐步关停整合）",
+        "a coal unit < 300 MW that supplies heat (a small CHP unit) within the supply radius of a large unit "
+        "(within_supply_radius_of_large_unit) still operates",
+    ),
+    basis=c.JS_6_SMALL_CHP,
+    params=("PLN-015.large_unit_mw",),
+    provinces=(JS,),
+)
+def pln_016(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a small coal CHP unit inside a large unit's supply radius that still supplies heat (第（六）条)."""
+    for i, unit, capacity, large in _coal_units(doc, ev, "within_supply_radius_of_large_unit"):
+        if capacity < large and _supplies_heat(unit):
+            yield (
+                f"generating_units[{i}].within_supply_radius_of_large_unit",
+                f"燃煤热电机组 {unit.id}（{amount(capacity)} MW，低于 {amount(large)} MW）位于大型燃煤热电机组"
+                "供热半径内，仍在供热运行，属应逐步关停整合的燃煤小热电",
+                f"coal CHP unit {unit.id} ({amount(capacity)} MW, below {amount(large)} MW) lies within the "
+                "supply radius of a large coal CHP unit and still supplies heat: a small coal CHP unit to be closed "
+                "or merged",
+            )
+
+
+@rule(
+    "PLN-017", "notice", GHG_ONLY,
+    title=("VOCs源头替代", "VOCs source substitution"),
+    checks=(
+        "使用溶剂型等高VOCs含量的涂料、油墨、胶粘剂、清洗剂（应优先源头替代为低VOCs含量产品）",
+        "solvent-based (high-VOCs) coatings, inks, adhesives or cleaners are used (air.vocs_materials = high_vocs): "
+        "source substitution by low-VOCs products comes first",
+    ),
+    basis={JX: f"{c.JX_14FYP_5_2_LOW_VOCS}；{c.JX_13_VOCS_SOURCE}", JS: c.JS_13_VOCS_SOURCE},
+)
+def pln_017(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Note high-VOCs coatings, inks, adhesives or cleaners: the plans put source substitution first."""
+    if doc.air.vocs_materials == "high_vocs":
+        yield (
+            "air.vocs_materials",
+            "使用溶剂型等高VOCs含量的涂料、油墨、胶粘剂或清洗剂；挥发性有机物治理应优先采用源头替代，使用低VOCs含量产品",
+            "solvent-based (high-VOCs) coatings, inks, adhesives or cleaners are used; VOCs control puts source "
+            "substitution by low-VOCs products first",
+        )
+
+
+@rule(
+    "PLN-018", "warning", GHG_ONLY,
+    title=("VOCs排放量超过许可（分配）量", "VOCs above the permitted or allocated amount"),
+    checks=(
+        "挥发性有机物排放量超过许可（或分配的总量控制）排放量",
+        "pollutants.vocs_t exceeds permit.vocs_limit_t (the permitted or allocated VOCs total)",
+    ),
+    basis={JX: c.JX_14FYP_5_2_VOCS_TOTAL, JS: c.JS_13_VOCS_TOTAL},
+)
+def pln_018(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag VOCs emissions above the permitted or allocated total (VOCs 总量控制)."""
+    vocs, limit = doc.pollutants.vocs_t, doc.permit.vocs_limit_t
+    if vocs is None or limit is None or vocs <= limit:
+        return
+    by_zh, by_en = excess(vocs, limit)
+    yield (
+        "pollutants.vocs_t",
+        f"挥发性有机物排放量 {amount(vocs)} t 超过许可（分配）排放量 {amount(limit)} t{by_zh}，不符合VOCs排放总量控制要求",
+        f"VOCs emissions of {amount(vocs)} t exceed the permitted (allocated) {amount(limit)} t{by_en}, against "
+        "VOCs total control",
+    )
+
+
+@rule(
+    "PLN-019", "warning", GHG_ONLY,
+    title=("生物质锅炉不符合排放管控要求", "Biomass boiler outside the emission-control requirements"),
+    checks=(
+        "生物质锅炉非专用锅炉、未配套高效除尘设施或掺烧煤炭（每项一条）",
+        "a biomass boiler that is not a dedicated boiler, has no high-efficiency dust removal, or co-fires coal "
+        "(one finding each)",
+    ),
+    basis=f"{c.JX_14FYP_5_2_BIOMASS}；{c.HIGH_POLLUTION_FUELS}（生物质成型燃料须在配置袋式除尘器等高效除尘设施的专用锅炉中燃用）",
+    provinces=(JX,),
+)
+def pln_019(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each biomass boiler that is converted, lacks efficient dust removal, or co-fires coal (第五章第二节).
+
+    Type and dust removal left empty are not judged (older documents stay silent).
+    """
+    for i, boiler in enumerate(doc.boilers):
+        if boiler.fuel != "biomass":
+            continue
+        if boiler.biomass_boiler == "converted":
+            yield (
+                f"boilers[{i}].biomass_boiler",
+                f"生物质锅炉 {boiler.id} 为改烧生物质的非专用锅炉，生物质燃料应在专用锅炉中燃用",
+                f"biomass boiler {boiler.id} is a converted boiler; biomass fuel belongs in a dedicated boiler",
+            )
+        if boiler.dust_removal in ("ordinary", "none"):
+            done_zh = "无除尘设施" if boiler.dust_removal == "none" else "仅配套一般除尘设施"
+            done_en = "has no dust removal" if boiler.dust_removal == "none" else "has only ordinary dust removal"
+            yield (
+                f"boilers[{i}].dust_removal",
+                f"生物质锅炉 {boiler.id} {done_zh}，应配套袋式除尘器等高效除尘设施",
+                f"biomass boiler {boiler.id} {done_en}; it needs high-efficiency dust removal (bag filter or similar)",
+            )
+        if boiler.cofires_coal:
+            yield (
+                f"boilers[{i}].cofires_coal",
+                f"生物质锅炉 {boiler.id} 掺烧煤炭，生物质锅炉不得掺烧煤炭",
+                f"biomass boiler {boiler.id} co-fires coal, which a biomass boiler must not",
+            )
+
+
+def _kiln_names(kiln: Kiln) -> tuple[str, str, str, str]:
+    """Return the kiln's type and fuel names (zh, en, zh, en)."""
+    kind = VALUE_SETS["kiln_kind"].get(kiln.kind)
+    fuel = VALUE_SETS["kiln_fuel"].get(kiln.fuel)
+    return (
+        kind.zh if kind else kiln.kind, kind.en.lower() if kind else kiln.kind,
+        fuel.zh if fuel else kiln.fuel, fuel.en.lower() if fuel else kiln.fuel,
+    )
+
+
+@rule(
+    "PLN-020", "warning", GHG_ONLY,
+    title=("新、改、扩建工业炉窑未采用清洁低碳能源", "New or rebuilt kiln not on clean low-carbon energy"),
+    checks=(
+        "2022-09-29（江西方案发布日）及以后新建、改建、扩建的工业炉窑以煤、重油、石焦油为燃料",
+        "an industrial kiln commissioned (new, rebuilt or extended) on or after 2022-09-29, the Jiangxi plan's date, "
+        "fired by coal, heavy oil or tar",
+    ),
+    basis=c.JX_6_KILN,
+    params=("PLN-020.since", "PLN-020.fuels"),
+    provinces=(JX,),
+)
+def pln_020(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a kiln built or rebuilt since the plan that burns coal or heavy oil (江西方案第（六）条)."""
+    for i, kiln in enumerate(doc.kilns):
+        if kiln.commissioned is None or kiln.fuel not in ev.p.codes("PLN-020.fuels"):
+            continue
+        since = ev.p.date("PLN-020.since")
+        if kiln.commissioned >= since:
+            kind_zh, kind_en, fuel_zh, fuel_en = _kiln_names(kiln)
+            yield (
+                f"kilns[{i}].fuel",
+                f"{kind_zh}窑炉 {kiln.id} 于 {iso(kiln.commissioned)} 新建、改建或扩建，以{fuel_zh}为燃料；"
+                f"自 {iso(since)} 起新、改、扩建工业炉窑应采用清洁低碳能源",
+                f"{kind_en} kiln {kiln.id}, commissioned on {iso(kiln.commissioned)}, burns {fuel_en}; since "
+                f"{iso(since)} new, rebuilt or extended kilns must use clean low-carbon energy",
+            )
+
+
+@rule(
+    "PLN-021", "notice", GHG_ONLY,
+    title=("工业炉窑清洁能源替代", "Clean-energy substitution of a kiln"),
+    checks=(
+        "以煤、重油、石焦油为燃料的现有工业炉窑（2022-09-29 前投运或投运日期未填）：应加快清洁低碳能源替代",
+        "an existing kiln (commissioned before 2022-09-29, or undated) fired by coal, heavy oil or tar: "
+        "substitution by clean low-carbon energy, waste heat, electricity or heat",
+    ),
+    basis=c.JX_14FYP_3_3_KILN,
+    params=("PLN-020.since", "PLN-020.fuels"),
+    provinces=(JX,),
+)
+def pln_021(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Note each existing coal- or oil-fired kiln for clean-energy substitution (第三章第三节); PLN-020 has the new ones."""
+    for i, kiln in enumerate(doc.kilns):
+        if kiln.fuel not in ev.p.codes("PLN-020.fuels"):
+            continue
+        if kiln.commissioned is not None and kiln.commissioned >= ev.p.date("PLN-020.since"):
+            continue
+        kind_zh, kind_en, fuel_zh, fuel_en = _kiln_names(kiln)
+        yield (
+            f"kilns[{i}].fuel",
+            f"{kind_zh}窑炉 {kiln.id} 以{fuel_zh}为燃料，应加快使用清洁低碳能源以及工厂余热、电力热力等进行替代",
+            f"{kind_en} kiln {kiln.id} burns {fuel_en}; it is due for substitution by clean low-carbon energy, waste "
+            "heat, electricity or heat",
+        )
+
+
+@rule(
+    "PLN-022", "warning", GHG_ONLY,
+    title=("工业炉窑未完成深度治理", "Kiln without deep treatment"),
+    checks=(
+        "工业炉窑未完成深度治理（超低排放改造）。江西：陶瓷、砖瓦、有色；江苏：全部工业炉窑",
+        "an industrial kiln without deep treatment (ultra-low emission). JX: ceramics, bricks, non-ferrous; "
+        "JS: every industrial kiln",
+    ),
+    basis={JX: c.JX_14FYP_5_2_DEEP, JS: c.JS_13_ULE},
+    params=("PLN-022.kinds_jx", "PLN-022.kinds_js"),
+    industries=("江西：陶瓷、砖瓦、有色窑炉；江苏：全部工业炉窑", "JX: ceramic, brick, non-ferrous kilns; JS: every kiln"),
+)
+def pln_022(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each kiln of the province's deep-treatment scope that has not had it (JX 第五章第二节, JS 第（十三）条)."""
+    if ev.province is None or not doc.kilns:
+        return
+    kinds = ev.p.codes(_province_key("PLN-022.kinds", ev.province))
+    for i, kiln in enumerate(doc.kilns):
+        if kiln.deep_treatment or kiln.kind not in kinds:
+            continue
+        kind_zh, kind_en, _, _ = _kiln_names(kiln)
+        yield (
+            f"kilns[{i}].deep_treatment",
+            f"{kind_zh}窑炉 {kiln.id} 尚未完成深度治理（超低排放改造）",
+            f"{kind_en} kiln {kiln.id} has not had deep treatment (ultra-low-emission retrofit)",
+        )
+
+
+@rule(
+    "PLN-023", "warning", GHG_ONLY,
+    title=("涉重金属新增产能未见减量置换或等量替换", "Heavy-metal new capacity without emission replacement"),
+    checks=(
+        "涉重金属企业（有毒有害物质类别含重金属）本年新增产能，未填报重金属排放量“减量置换”或“等量替换”来源",
+        "an enterprise handling heavy metals (toxic.categories has heavy_metals) adds capacity this year without a "
+        "heavy-metal emission replacement (toxic.heavy_metal_replacement_ref)",
+    ),
+    basis=c.JX_14FYP_7_3_HEAVY_METALS,
+    provinces=(JX,),
+)
+def pln_023(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag new capacity of a heavy-metal enterprise without 减量置换/等量替换 (第七章第三节)."""
+    if "heavy_metals" not in doc.toxic.categories or (doc.toxic.heavy_metal_replacement_ref or "").strip():
+        return
+    new = [i for i, line in enumerate(doc.products) if line.new_capacity]
+    if not new:
+        return
+    names_zh = "、".join(_names(ev, doc.products[i].product)[0] for i in new)
+    names_en = ", ".join(_names(ev, doc.products[i].product)[1] for i in new)
+    yield (
+        "toxic.heavy_metal_replacement_ref",
+        f"涉重金属企业本年新增产能（{names_zh}），未填报重金属排放量“减量置换”或“等量替换”来源；"
+        "新（改、扩）建涉重金属重点行业建设项目应实施“减量置换”或“等量替换”",
+        f"an enterprise handling heavy metals adds capacity this year ({names_en}) without a heavy-metal emission "
+        "replacement; new, rebuilt or extended heavy-metal projects must offset their emissions (减量置换 or 等量替换)",
+    )

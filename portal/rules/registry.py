@@ -69,7 +69,8 @@ class RuleContext:
     ``previous`` is the previous accepted GHG report (None: the year-over-year rules do not run).
     ``audit_history`` lists the enterprise's accepted audits (years or :class:`AuditRecord`); None means
     "use the document's ``last_audit_year``". ``filing_date`` is the submission date, or today for a
-    draft (deadline rules GHG-014, CPA-002…004 compare against it); ``today`` is the day of the check.
+    draft (deadline rules GHG-014, CPA-002…004 compare against it); ``today`` is the day of the check;
+    ``submitted`` says which of the two ``filing_date`` is.
     """
 
     ref: ReferenceData
@@ -77,6 +78,9 @@ class RuleContext:
     audit_history: Sequence[int | AuditRecord] | None = None
     filing_date: dt.date = field(default_factory=dt.date.today)
     today: dt.date = field(default_factory=dt.date.today)
+    #: the document is being (or was) submitted on ``filing_date``; False for a draft checked today —
+    #: a deadline rule then says "due …, not yet submitted", never a submission that has not happened
+    submitted: bool = False
 
 
 # ------------------------------------------------------------------------------------------- rules

@@ -54,6 +54,14 @@ def pct(fraction: Decimal, places: int = 1) -> str:
     return fixed(fraction * 100, places) + "%"
 
 
+def excess(value: Decimal, limit: Decimal) -> tuple[str, str]:
+    """Return "（超出 25.0%）" / " (by 25.0%)" for a value above a limit ("" for a limit of 0)."""
+    if limit <= 0:
+        return "", ""
+    share = pct((value - limit) / limit)
+    return f"（超出 {share}）", f" (by {share})"
+
+
 def band(low: Decimal, high: Decimal) -> str:
     """Return a plausibility band as ``low–high``."""
     return f"{plain(low)}–{plain(high)}"

@@ -10,7 +10,7 @@ from portal.domain.documents import GhgAnnualReport
 
 from . import citations as c
 from .registry import GHG_ONLY, Evaluation, Hit, rule
-from .text import amount, fixed, pct, plain, relative_difference
+from .text import amount, excess, fixed, pct, plain, relative_difference
 
 Doc = GhgAnnualReport
 Comp = GhgComputed
@@ -117,8 +117,7 @@ def xck_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant above its permitted total (超总量, one half of 双超)."""
     for name, value, limit in permit_exceedances(doc):
         zh, en = POLLUTANT_NAMES[name]
-        by_zh = f"（超出 {pct((value - limit) / limit)}）" if limit > 0 else ""
-        by_en = f" (by {pct((value - limit) / limit)})" if limit > 0 else ""
+        by_zh, by_en = excess(value, limit)
         yield (
             f"pollutants.{name}",
             f"{zh}排放量 {amount(value)} t 超过许可排放量 {amount(limit)} t{by_zh}，属“双超”情形，应实施强制性清洁生产审核",

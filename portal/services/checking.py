@@ -36,8 +36,13 @@ def audit_history(enterprise_id: int) -> list[AuditRecord]:
     return records
 
 
-def run(document: Document, *, filing: Filing | None = None, filing_date: dt.date | None = None) -> CheckOutcome:
-    """Compute and run every rule on ``document`` with the previous accepted year as context."""
+def run(document: Document, *, filing: Filing | None = None, filing_date: dt.date | None = None,
+        submitted: bool = False) -> CheckOutcome:
+    """Compute and run every rule on ``document`` with the previous accepted year as context.
+
+    ``submitted``: the document is submitted on ``filing_date`` (the deadline rules then speak of a
+    submission); otherwise it is a draft checked on that day.
+    """
     from ..rules import check_document
     from .reference import current_reference
 
@@ -51,4 +56,4 @@ def run(document: Document, *, filing: Filing | None = None, filing_date: dt.dat
     history = audit_history(filing.enterprise_id) if filing is not None and document.kind == GHG_KIND else None
     today = filing_date or dt.datetime.now(CHINA_TZ).date()
     return check_document(document, current_reference(), previous=previous_doc, audit_history=history or None,
-                          filing_date=today)
+                          filing_date=today, submitted=submitted)

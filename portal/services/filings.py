@@ -265,7 +265,8 @@ def _void_certification(actor: User | None, filing: Filing, new_sha256: str, *, 
 
 
 def _check_submittable(filing: Filing, document: Document, now: dt.datetime) -> Any:
-    outcome = checking.run(document, filing=filing, filing_date=now.astimezone(checking.CHINA_TZ).date())
+    outcome = checking.run(document, filing=filing, filing_date=now.astimezone(checking.CHINA_TZ).date(),
+                           submitted=True)
     if blocking_findings(outcome.findings):
         raise SubmissionBlocked(outcome.findings)
     return outcome

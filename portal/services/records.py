@@ -165,7 +165,7 @@ def _recompute_as_submitted(version: FilingVersion, document: Document) -> tuple
     from .reference import reference_as_of
 
     ref = reference_as_of(version.submitted_at)
-    outcome = check_document(document, ref, filing_date=version.submitted_at.date())
+    outcome = check_document(document, ref, filing_date=version.submitted_at.date(), submitted=True)
     if dumps(outcome.computed.check_block()) != version.computed_json:
         # The arithmetic is deterministic: a difference means the code or the data under it changed, and a
         # copy of record must not print figures other than those certified.
@@ -271,7 +271,7 @@ def today_view(version: FilingVersion) -> TodayView:
 
     document = version_document(version)
     outcome = checking.run(document, filing=version.filing,
-                           filing_date=version.submitted_at.astimezone(checking.CHINA_TZ).date())
+                           filing_date=version.submitted_at.astimezone(checking.CHINA_TZ).date(), submitted=True)
     recorded = _flatten(json.loads(version.computed_json, parse_float=Decimal))
     today = _flatten(json.loads(dumps(outcome.computed.check_block()), parse_float=Decimal))
     figures = [FigureChange(path, recorded.get(path), today.get(path))

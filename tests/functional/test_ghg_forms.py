@@ -490,6 +490,19 @@ def test_check_boxes_and_selects_of_literals(client, world) -> None:  # type: ig
     assert response.status_code == 422 and "“nuclear”不是可选的值" in response.get_data(as_text=True)
 
 
+def test_a_check_box_added_by_the_amendment_is_true_or_not_stated(client, world) -> None:  # type: ignore[no-untyped-def]
+    # serious_violation (DSC-001) is a ``bool | None`` of 2026-12: ticked it is true; unticked it stays out of
+    # the document (None), so saving the section does not change a document that never had it
+    login(client, "filer_a@test.cn")
+    data = MultiDict({"exceeded_standards": "y", "serious_violation": "y"})
+    assert _save(client, world.filing_a.id, "pollutants", data).status_code == 302
+    assert _draft(world)["serious_violation"] is True
+    assert _save(client, world.filing_a.id, "pollutants", MultiDict({"exceeded_standards": "y"})).status_code == 302
+    draft = _draft(world)
+    assert "serious_violation" not in draft and draft["exceeded_standards"] is True
+    assert '"serious_violation"' not in world.filing_a.draft_json
+
+
 def test_the_builder_serves_any_document_section(app) -> None:  # type: ignore[no-untyped-def]
     """Build the audit's option rows from the same metadata: dates, literals, nested savings, money units."""
     from forms.doc_fields import build_object_form, initial_data

@@ -42,7 +42,9 @@ def test_ghg008_compares_with_the_previous_accepted_report(world) -> None:  # ty
 
 def test_an_accepted_audit_in_the_database_is_the_audit_history(world) -> None:  # type: ignore[no-untyped-def]
     report = json.loads(example_text("ghg-jx-cement-2024.json"))
-    report["exceeded_standards"] = True  # 双超 → a mandatory trigger (CPA-001)
+    # 双有 → a mandatory trigger (CPA-001) that an audit within 5 years answers (a 双超 of 2024 would need an
+    # audit of 2024 or later: rules-catalogue.md, CPA-001 amended 2026-12)
+    report["toxic"]["uses_toxic_materials"] = True
     report["last_audit_year"] = 2015  # declared long ago
     filings.save_draft(world.users["filer_a"], world.filing_a, document_from_json(json.dumps(report)), None)
     fired = checking.run(filings.draft_document(world.filing_a), filing=world.filing_a).findings

@@ -20,6 +20,7 @@ from portal.domain.documents import (
     CleanProductionAudit,
     GeneratingUnit,
     GhgAnnualReport,
+    Kiln,
     ProductLine,
 )
 from portal.domain.findings import Finding
@@ -116,6 +117,26 @@ def captive_unit(**fields: Any) -> GeneratingUnit:
     return GeneratingUnit(**values)
 
 
+def coal_unit(**fields: Any) -> GeneratingUnit:
+    """Return a public coal unit of 350 MW commissioned in 2010 that supplies no heat, with fields changed."""
+    values: dict[str, Any] = {
+        "id": "3#机", "fuel": "coal", "capacity_mw": D(350), "self_owned": False,
+        "commissioned": dt.date(2010, 6, 1), "generation_mwh": D(1800000),
+    }
+    values.update(fields)
+    return GeneratingUnit(**values)
+
+
+def kiln(**fields: Any) -> Kiln:
+    """Return a coal-fired ceramic kiln commissioned 2022-09-29 without deep treatment, with fields changed."""
+    values: dict[str, Any] = {
+        "id": "1#窑", "kind": "ceramic", "fuel": "coal", "commissioned": dt.date(2022, 9, 29),
+        "deep_treatment": False,
+    }
+    values.update(fields)
+    return Kiln(**values)
+
+
 # ------------------------------------------------------------------------------------------ running
 
 
@@ -126,13 +147,17 @@ def run(
     audit_history: Sequence[int | AuditRecord] | None = None,
     filing_date: dt.date | None = None,
     ref: ReferenceData | None = None,
+    submitted: bool = True,
 ) -> CheckOutcome:
-    """Compute and check a document at a filing date on which the worked example is on time."""
+    """Compute and check a document submitted at a filing date on which the worked example is on time.
+
+    ``submitted=False`` checks it as a draft on that day (GHG-014 then speaks of a draft).
+    """
     if filing_date is None:
         filing_date = GHG_FILED if isinstance(doc, GhgAnnualReport) else CPA_FILED
     return check_document(
         doc, ref or default_reference(), previous=previous, audit_history=audit_history,
-        filing_date=filing_date, today=filing_date,
+        filing_date=filing_date, today=filing_date, submitted=submitted,
     )
 
 

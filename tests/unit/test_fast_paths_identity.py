@@ -48,10 +48,10 @@ def _added_by_an_amendment(f: dataclasses.Field[Any]) -> bool:
 
 def _old_to_data(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        # The canonical form leaves out the fields an amendment added while they hold no value (the
-        # documents of before keep their bytes): the oracle does the same.
+        # The canonical form leaves out the fields an amendment added while they hold no value — None, or an
+        # empty list (the documents of before keep their bytes): the oracle does the same.
         return {f.name: _old_to_data(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                if not (_added_by_an_amendment(f) and getattr(obj, f.name) is None)}
+                if not (_added_by_an_amendment(f) and getattr(obj, f.name) in (None, []))}
     if isinstance(obj, list):
         return [_old_to_data(item) for item in obj]
     if isinstance(obj, dict):

@@ -359,6 +359,7 @@ def test_ghg_workbook_has_a_sheet_per_section() -> None:
         "发电机组",
         "供热比",
         "锅炉",
+        "工业炉窑",
         "污染物与许可",
         "其他",
         "自报总量",

@@ -16,7 +16,7 @@ from .rule_docs import D, cpa_doc, fires, ghg_doc, in_jiangsu, of_rule, run, sil
 def test_cpa_001_fires_for_a_trigger_without_a_recent_audit():
     doc = ghg_doc(exceeded_standards=True, last_audit_year=2019)
     found = fires(doc, "CPA-001", "warning", "last_audit_year")
-    assert "双超" in found.message_zh and "2019" in found.message_zh
+    assert "双超" in found.message_zh and "2019" in found.message_zh and "2024 年及以后" in found.message_zh
     assert "依法实施“双超双有高耗能”企业强制性清洁生产审核" in found.citation
 
 
@@ -29,17 +29,62 @@ def test_cpa_001_fires_for_high_energy_and_double_toxic():
     assert "高耗能" in found.message_zh and "双有" in found.message_zh and "重金属" in found.message_zh
 
 
-def test_cpa_001_silent_with_a_recent_audit_or_without_triggers():
-    silent(ghg_doc(exceeded_standards=True), "CPA-001")  # last audit 2021, report 2024
+def test_cpa_001_double_exceed_is_answered_only_by_an_audit_of_the_reporting_year_or_later():
+    # Issue 14: a 双超 enterprise with an audit three years ago was told nothing (v1 looked back 5 years).
+    found = fires(ghg_doc(exceeded_standards=True), "CPA-001", "warning", "last_audit_year")  # audit 2021
+    assert "2021" in found.message_zh and "双超、高耗能须在 2024 年及以后完成审核" in found.message_zh
+    fires(ghg_doc(exceeded_standards=True, last_audit_year=2023), "CPA-001", "warning", "last_audit_year")
+    silent(ghg_doc(exceeded_standards=True, last_audit_year=2024), "CPA-001")
+    silent(ghg_doc(exceeded_standards=True, last_audit_year=2025), "CPA-001")
+
+
+def test_cpa_001_high_energy_is_answered_only_by_an_audit_of_the_reporting_year_or_later():
+    doc = ghg_doc(last_audit_year=2023)
+    doc.products[0].energy_tce = D(150000)
+    fires(doc, "CPA-001", "warning", "last_audit_year")
+    doc.last_audit_year = 2024
+    silent(doc, "CPA-001")
+
+
+def test_cpa_001_double_toxic_needs_an_audit_within_five_years_boundary_included():
+    doc = ghg_doc(last_audit_year=2019)  # 2024 − 2019 = 5: outside "the last 5 years"
+    doc.toxic.uses_toxic_materials = True
+    found = fires(doc, "CPA-001", "warning", "last_audit_year")
+    assert "双有须每 5 年至少审核一次" in found.message_zh and "双超" not in found.message_zh
+    doc.last_audit_year = 2020  # 4 years: answered
+    silent(doc, "CPA-001")
+
+
+def test_cpa_001_names_only_the_triggers_no_audit_answers():
+    doc = ghg_doc(exceeded_standards=True, last_audit_year=2021)
+    doc.toxic.discharges_toxic_substances = True  # 双有 answered by the 2021 audit, 双超 not
+    found = fires(doc, "CPA-001", "warning", "last_audit_year")
+    assert "双超" in found.message_zh and "双有（" not in found.message_zh
+
+
+def test_cpa_001_silent_without_triggers():
     silent(ghg_doc(last_audit_year=None), "CPA-001")
+    silent(ghg_doc(), "CPA-001")
 
 
 def test_cpa_001_uses_the_audit_history_instead_of_the_documents_field():
     doc = ghg_doc(exceeded_standards=True, last_audit_year=None)
-    silent(doc, "CPA-001", audit_history=[AuditRecord(2022, "voluntary")])
-    doc = ghg_doc(exceeded_standards=True)  # declares 2021, but the portal has no accepted audit
+    fires(doc, "CPA-001", "warning", "last_audit_year", audit_history=[AuditRecord(2022, "voluntary")])
+    silent(doc, "CPA-001", audit_history=[AuditRecord(2024, "mandatory")])
+    doc = ghg_doc(exceeded_standards=True, last_audit_year=2024)  # declares 2024, but the portal has none
     fires(doc, "CPA-001", "warning", "last_audit_year", audit_history=[])
-    silent(doc, "CPA-001", audit_history=[2018, 2023])
+    silent(doc, "CPA-001", audit_history=[2018, 2024])
+    doc = ghg_doc(last_audit_year=None)
+    doc.toxic.uses_toxic_materials = True
+    silent(doc, "CPA-001", audit_history=[AuditRecord(2022, "voluntary")])
+
+
+def test_cpa_001_cites_only_the_enterprises_province():
+    jx = fires(ghg_doc(exceeded_standards=True), "CPA-001", "warning", "last_audit_year")
+    assert "《江西省减污降碳协同增效实施方案》第（八）条" in jx.citation and "江苏" not in jx.citation
+    js = fires(in_jiangsu(ghg_doc(exceeded_standards=True)), "CPA-001", "warning", "last_audit_year")
+    assert "《江苏省减污降碳协同增效实施方案》第（十九）条" in js.citation and "江西" not in js.citation
+    assert "《清洁生产审核办法》（2016）第八条" in jx.citation and "《清洁生产审核办法》（2016）第八条" in js.citation
 
 
 def test_mandatory_audit_indicators_of_the_example_are_all_false():

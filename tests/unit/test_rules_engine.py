@@ -24,6 +24,7 @@ from portal.rules import (
     rule_catalogue,
     rules,
 )
+from tests.catalogue_expectations import NEW_PLN_RULES, PENDING_IN_REGISTRY, catalogue_rows, expected_rules
 
 from .rule_docs import ROOT, D, boiler, cpa_doc, ghg_doc, in_jiangsu, of_rule, run, with_params
 
@@ -199,27 +200,28 @@ def test_restricted_product_lists_agree_with_the_product_table():
 # ------------------------------------------------------------------------------------------ catalogue
 
 
-def _spec_rows() -> dict[str, tuple[str, str]]:
-    rows = {}
-    for line in SPEC.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\|\s*([A-Z]{3}-\d{3})\s*\|\s*(error|warning|notice)\s*\|\s*(all|JX|JS)\s*\|", line)
-        if match:
-            rows[match.group(1)] = (match.group(2), match.group(3))
-    return rows
-
-
 @pytest.mark.skipif(not SPEC.exists(), reason="shared spec not beside the checkout")
 def test_the_registry_matches_the_catalogue_ids_severities_and_scopes():
-    spec = _spec_rows()
-    assert len(spec) == 51
-    assert {r.id: (r.severity, r.scope) for r in rules()} == spec
+    # 2026-12: 52 rows (GHG-015/016 added, the DSC-002 placeholder row gone: DSC-002…011 live in
+    # disclosure-format.md), plus exactly the new PLN rules of the clauses listed under the PLN table.
+    spec = catalogue_rows()
+    assert len(spec) == 52 and "DSC-002" not in spec and {"GHG-015", "GHG-016"} <= set(spec)
+    assert set(spec) >= PENDING_IN_REGISTRY
+    registry = {r.id: (r.severity, r.scope) for r in rules()}
+    assert registry == expected_rules(set(registry))
+
+
+def test_the_new_pln_rules_follow_the_catalogue_numbering():
+    numbers = sorted(int(rule_id[4:]) for rule_id in NEW_PLN_RULES)
+    assert numbers == list(range(14, 14 + len(numbers)))
+    assert {r.id for r in rules() if r.id.startswith("PLN-")} == {f"PLN-{n:03d}" for n in range(1, 24)}
 
 
 def test_the_catalogue_lists_every_rule_in_order_with_texts_and_basis():
     catalogue = rule_catalogue()
     assert [e["id"] for e in catalogue] == [r.id for r in rules()]
     assert [e["id"] for e in catalogue][:3] == ["ENT-001", "ENT-002", "ENT-003"]
-    assert sum(e["implemented"] for e in catalogue) == 50
+    assert all(e["implemented"] for e in catalogue)  # the one unimplemented entry, DSC-002, is gone
     for entry in catalogue:
         for key in ("title_zh", "title_en", "checks_zh", "checks_en", "basis"):
             assert entry[key].strip(), (entry["id"], key)
@@ -269,9 +271,11 @@ def test_every_quotation_is_the_plans_own_wording():
 
 
 def test_citations_name_documents_by_title_not_file():
+    # the official document and clause, never a file of the plans or of the spec ("reference-data.md §4")
     for entry in rules():
         for text in entry.basis.values():
-            assert ".txt" not in text
+            assert ".txt" not in text and ".md" not in text and "§" not in text, (entry.id, text)
+            assert "《" in text or "指南" in text, (entry.id, text)
 
 
 # ------------------------------------------------------------------------------------------ robustness

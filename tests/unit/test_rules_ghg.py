@@ -8,7 +8,18 @@ import pytest
 
 from portal.domain.documents import FuelLine, ProcessLine, ProductLine
 
-from .rule_docs import D, fires, ghg_doc, of_rule, power_plant, run, silent, small_emitter
+from .rule_docs import (
+    D,
+    captive_unit,
+    fires,
+    ghg_doc,
+    in_jiangsu,
+    of_rule,
+    power_plant,
+    run,
+    silent,
+    small_emitter,
+)
 
 # ------------------------------------------------------------------------------------------ GHG-001
 
@@ -116,7 +127,10 @@ def test_ghg_004_fires_on_an_implausible_natural_gas_ncv_with_the_values_in_the_
     found = fires(doc, "GHG-004", "warning", "fuels[2].ncv")
     assert found.message_zh == "实测低位发热量 420.000 GJ/万Nm³ 超出天然气合理范围 285.0–398.3"
     assert "420.000 GJ/10⁴Nm³" in found.message_en and "285.0–398.3" in found.message_en
-    assert "严厉打击碳排放数据造假行为" in found.citation
+    # a Jiangxi enterprise: the Jiangxi decision, never the Jiangsu plan (before 2026-12 it cited Jiangsu's)
+    assert "对报告的真实性、完整性和准确性负责" in found.citation and "江苏" not in found.citation
+    found = fires(in_jiangsu(doc), "GHG-004", "warning", "fuels[2].ncv")
+    assert "严厉打击碳排放数据造假行为" in found.citation and "江西" not in found.citation
 
 
 def test_ghg_004_fires_on_a_coal_ncv_beyond_25_percent():
@@ -243,7 +257,29 @@ def test_ghg_010_notes_an_ets_industry_above_the_threshold_not_listed():
     doc = ghg_doc()
     doc.enterprise.is_key_emitter = False
     found = fires(doc, "GHG-010", "notice", "enterprise.is_key_emitter")
-    assert "26000" in found.message_zh and "1011976" in found.message_zh
+    assert "26000" in found.message_zh and "1011976" in found.message_zh and "全国碳市场覆盖行业" in found.message_zh
+    assert "2.6万吨二氧化碳当量" in found.citation
+
+
+def test_ghg_010_notes_a_captive_plant_outside_the_ets_industries():
+    # 自备电厂 are covered by the power sector (amended 2026-12): the enterprise's own industry does not matter
+    doc = ghg_doc(generating_units=[captive_unit(fuel="gas", commissioned=dt.date(2015, 1, 1))])
+    doc.enterprise.is_key_emitter = False
+    doc.enterprise.industry_code = "3021"  # 石灰和石膏制造 is not a national-ETS class
+    found = fires(doc, "GHG-010", "notice", "enterprise.is_key_emitter")
+    assert "自备电厂" in found.message_zh
+
+
+def test_ghg_010_silent_for_a_public_unit_outside_the_ets_industries_or_below_the_threshold():
+    doc = ghg_doc(generating_units=[captive_unit(self_owned=False)])
+    doc.enterprise.is_key_emitter = False
+    doc.enterprise.industry_code = "3021"
+    silent(doc, "GHG-010")
+    small = small_emitter()
+    small.enterprise.is_key_emitter = False
+    small.enterprise.industry_code = "3021"
+    small.generating_units = [captive_unit()]
+    silent(small, "GHG-010")
 
 
 def test_ghg_010_silent_for_listed_non_ets_or_small_enterprises():
@@ -322,6 +358,14 @@ def test_ghg_014_notes_a_late_filing():
 
 def test_ghg_014_silent_on_the_due_date():
     silent(ghg_doc(), "GHG-014", filing_date=dt.date(2025, 3, 31))
+    silent(ghg_doc(), "GHG-014", filing_date=dt.date(2025, 3, 31), submitted=False)
+
+
+def test_ghg_014_on_a_draft_names_the_due_date_and_never_a_submission():
+    found = fires(ghg_doc(), "GHG-014", "notice", "", filing_date=dt.date(2026, 12, 6), submitted=False)
+    # due 2025-03-31; 2026-12-06 is 615 days after it
+    assert found.message_zh == "2024 年度报告的截止日期为 2025-03-31，尚未提交（已逾期 615 天）"
+    assert "提交，晚于" not in found.message_zh and "is filed on" not in found.message_en
 
 
 # --------------------------------------------------------------------------- GHG-002 (amended 2026-12)
