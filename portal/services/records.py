@@ -277,7 +277,7 @@ def today_view(version: FilingVersion) -> TodayView:
     figures = [FigureChange(path, recorded.get(path), today.get(path))
                for path in sorted(set(recorded) | set(today)) if recorded.get(path) != today.get(path)]
     stored = {_finding_key(f): f for f in json.loads(version.findings_json)}
-    now = {_finding_key(f): f.as_dict() for f in outcome.findings}
+    now = {f.key: f.as_dict() for f in outcome.findings}
     changed = [(stored[k], now[k]) for k in stored.keys() & now.keys()
                if (stored[k]["severity"], stored[k]["message_zh"]) != (now[k]["severity"], now[k]["message_zh"])]
     moment = dt.datetime.now(dt.UTC)

@@ -166,14 +166,14 @@ def error_workbook(job_id: int) -> Response:
 
 @bp.get("/<int:job_id>/file")
 @login_required
-def file(job_id: int) -> Response:
+def file(job_id: int) -> Response | Any:
     """Send the file a finished render job stored (a draft's PDF), from the object store."""
     from ..services import renders
 
     job = _job_or_404(job_id)
     stored = renders.job_file(job)
-    if stored is None:
-        abort(404)
+    if stored is None:  # not a render, or not finished: the job's page says where it stands
+        return redirect(url_for("jobs.show", job_id=job.id))
     response = Response(stored.content, mimetype=stored.mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=stored.filename)
     return response
