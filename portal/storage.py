@@ -163,8 +163,9 @@ class S3Store:
         return key
 
     def get(self, key: str) -> bytes:
+        name = self._name(key)
         try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
+            response = self.client.get_object(Bucket=self.bucket, Key=name)
         except Exception as exc:
             if _is_missing(exc):
                 raise ObjectMissing(f"存储中没有对象 {key}", f"object {key} is not in the store") from None
@@ -172,8 +173,9 @@ class S3Store:
         return bytes(response["Body"].read())
 
     def exists(self, key: str) -> bool:
+        name = self._name(key)
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+            self.client.head_object(Bucket=self.bucket, Key=name)
         except Exception as exc:
             if _is_missing(exc):
                 return False
