@@ -34,6 +34,7 @@ from .formatting import name_of
 from .html import latest_template_version
 from .labels import CodeLabels
 from .meta import RenderMeta
+from .printing import set_up_printing
 from .view import Column, FilingView, Table, build_view, findings_table
 
 if TYPE_CHECKING:
@@ -245,7 +246,10 @@ def write_workbook(view: FilingView) -> Workbook:
         _write_tables(wb.create_sheet(name), tables, view.labels)
     findings = findings_table(view)
     _write_tables(wb.create_sheet(findings.sheet), [findings], view.labels)
-    _write_version(wb.create_sheet("版本信息"), view)
+    for ws in wb.worksheets:  # A4, fit to width, the title and two header rows on every page (issue 15)
+        set_up_printing(ws, header_rows=HEADER_ROWS)
+    _write_version(version_ws := wb.create_sheet("版本信息"), view)
+    set_up_printing(version_ws, header_rows=2, landscape=False)
     wb.properties.title = sanitize_text(view.title)
     wb.properties.subject = f"{view.kind_zh} SHA-256 {view.sha256}"
     wb.properties.creator = "portal"
