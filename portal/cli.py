@@ -364,6 +364,8 @@ def records_backfill_command(limit: int | None) -> None:
 @needs_app
 def records_render_command() -> None:
     """Queue the render of every version file not stored yet (older versions, lost jobs); a worker runs them."""
+    import time
+
     from sqlalchemy import select
 
     from .extensions import db
@@ -371,8 +373,6 @@ def records_render_command() -> None:
     from .models import FilingVersion, User
     from .services import renders
     from .services.errors import ServiceError
-
-    import time
 
     # A job queued over a minute ago is handed to the queue again (its enqueue may have been lost);
     # a running one is left alone.

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
+from ..domain.codec import document_from_json
 from ..domain.documents import Document
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion, User
@@ -87,11 +88,11 @@ def draft_file(filing: Filing, fmt: str) -> Rendered:
     """Return the working draft as a PDF (with the 草稿 watermark) or an Excel file, for checking before submitting."""
     from ..renderers import RenderMeta, labels_from_reference, render_pdf, render_xlsx
     from . import checking
-    from .filings import draft_document
     from .records import titles_for
     from .reference import current_reference
 
-    document = draft_document(filing)
+    # The draft's document read here, not through services.filings (which queues renders: no circle).
+    document = document_from_json(filing.draft_json)
     outcome = checking.run(document, filing=filing)
     ref = current_reference()
     meta = RenderMeta(status="draft")
