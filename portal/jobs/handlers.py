@@ -49,11 +49,22 @@ def import_workbook_job(actor: User, data: bytes, filename: str, progress: Progr
 
 
 def render_version_job(actor: User, data: bytes, filename: str, progress: Progress) -> Outcome:
-    """Render, sign and store a submitted version's PDF copy of record or Excel filing (issue 15)."""
-    from ..services.renders import render_version_job as render
+    """Render, sign and store a submitted version's PDF copy of record or Excel filing (issue 15).
 
-    ok, summary = render(json.loads(data), progress)
-    return Outcome(ok=ok, summary=summary)
+    The render only reads; its read transaction is ended before the file is stored and recorded, so that
+    the writes start on a fresh snapshot (``services.renders.end_read``).
+    """
+    import time
+
+    from ..services import renders
+
+    payload = json.loads(data)
+    started = time.perf_counter()
+    rendered, summary = renders.render_version(payload, progress)
+    if rendered is None:
+        return Outcome(ok=bool(summary.get("already")), summary=summary)
+    renders.end_read()
+    return Outcome(ok=True, summary=renders.store_version(payload, rendered, time.perf_counter() - started, progress))
 
 
 def render_draft_job(actor: User, data: bytes, filename: str, progress: Progress) -> Outcome:

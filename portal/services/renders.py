@@ -153,33 +153,38 @@ def stored_file(version: FilingVersion, fmt: str) -> StoredFile | None:
 # ------------------------------------------------------------------------------- the job handlers
 
 
-def render_version_job(payload: dict[str, Any], progress: Progress) -> tuple[bool, dict[str, Any]]:
-    """Render, sign and store one version file (a job's work); return (ok, summary)."""
+def render_version(payload: dict[str, Any], progress: Progress) -> tuple[Any, dict[str, Any]]:
+    """Render and sign one version file (reads only); return (Rendered or None, summary of a refusal)."""
     from ..renderers import PdfPrerequisiteError
     from ..renderers.signing_key import SigningKeyError
     from . import exports
 
     row = db.session.get(VersionFile, int(payload["version_file"]))
     if row is None:
-        return False, {"message_zh": "要生成的文件记录不存在", "message_en": "the file to render is not recorded"}
+        return None, {"message_zh": "要生成的文件记录不存在", "message_en": "the file to render is not recorded"}
     if row.storage_key is not None:
-        return True, {"key": row.storage_key, "already": True}
-    version = row.version
-    started = time.perf_counter()
+        return None, {"key": row.storage_key, "already": True}
     try:
         progress("rendered", 0, 1)
-        rendered = exports.render_version_file(version, row.format, progress=progress)
+        return exports.render_version_file(row.version, row.format, progress=progress), {}
     except (ServiceError, PdfPrerequisiteError, SigningKeyError) as error:
-        return False, {"message_zh": error.message_zh, "message_en": error.message_en}
+        return None, {"message_zh": error.message_zh, "message_en": error.message_en}
+
+
+def store_version(payload: dict[str, Any], rendered: Any, seconds: float, progress: Progress) -> dict[str, Any]:
+    """Store a rendered version file, frozen, and record it on the version; return the job's summary."""
+    row = db.session.get(VersionFile, int(payload["version_file"]))
+    assert row is not None
     stored = files.put(rendered.content, content_type=rendered.mimetype, frozen=True)
     progress("stored", 1, 1)
     row.storage_key = stored.key
     row.stored_at = dt.datetime.now(dt.UTC)
-    row.render_seconds = round(time.perf_counter() - started, 3)
+    row.render_seconds = round(seconds, 3)
     db.session.flush()
-    return True, {"key": stored.key, "filename": rendered.filename, "mimetype": rendered.mimetype,
-                  "size": stored.size, "seconds": row.render_seconds, "filing_id": version.filing_id,
-                  "number": version.number, "format": row.format}
+    version = row.version
+    return {"key": stored.key, "filename": rendered.filename, "mimetype": rendered.mimetype, "size": stored.size,
+            "seconds": row.render_seconds, "filing_id": version.filing_id, "number": version.number,
+            "format": row.format}
 
 
 # ----------------------------------------------------------------------------------- draft files
@@ -189,6 +194,20 @@ def queue_draft_pdf(actor: User, filing: Filing) -> Job:
     """Create the job rendering the filing's draft PDF for ``actor``; the caller commits, then enqueues it."""
     payload = json.dumps({"filing": filing.id, "revision": filing.revision}, sort_keys=True).encode()
     return job_service.create_job(actor, "render_draft", file_name(filing, "draft.pdf"), payload)
+
+
+def end_read(*keep: Any) -> None:
+    """End the read-only transaction of a render before its writes begin, on a fresh snapshot.
+
+    A render reads for a second or more before it writes. On SQLite a transaction whose snapshot went stale
+    meanwhile (a page saved something) cannot take the write lock — "database is locked" — so the reads
+    are ended first; nothing was written yet, so there is nothing to lose. ``keep`` stay loaded.
+    """
+    for obj in keep:
+        db.session.expunge(obj)
+    db.session.rollback()
+    for obj in keep:
+        db.session.add(obj)
 
 
 def render_draft_job(actor: User, payload: dict[str, Any], progress: Progress) -> tuple[bool, dict[str, Any]]:
@@ -211,6 +230,7 @@ def render_draft_job(actor: User, payload: dict[str, Any], progress: Progress) -
     except (ServiceError, PdfPrerequisiteError) as error:
         return False, {"message_zh": error.message_zh, "message_en": error.message_en}
     progress("rendered", 1, 1)
+    end_read(filing)
     stored = files.put(rendered.content, content_type=rendered.mimetype)
     progress("stored", 1, 1)
     return True, {"key": stored.key, "filename": rendered.filename, "mimetype": rendered.mimetype,

@@ -5,7 +5,9 @@
   var form = document.querySelector("form[data-record-read]");
   if (!form) { return; }
   fetch(form.action, {
-    method: "POST", body: new FormData(form), credentials: "same-origin",
+    method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
     headers: { "Accept": "application/json" }
-  }).then(function (r) { if (r.ok) { form.hidden = true; } }).catch(function () { /* the button stays */ });
+  }).then(function (r) { return r.json(); })
+    .then(function (state) { if (state && state.ok) { form.hidden = true; } })
+    .catch(function () { /* the button stays */ });
 })();
