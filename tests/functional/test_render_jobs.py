@@ -124,3 +124,14 @@ def test_the_draft_pdf_is_a_job_with_its_progress_page_and_file(client, world) -
     client.post("/logout")
     login(client, "signatory_a@test.cn")
     assert client.get(f"/jobs/{job.id}/file").status_code == 404
+
+
+def test_portal_render_filing_writes_the_stored_copy_once_rendered(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from portal.checking_cli import run_render_version
+    from portal.services import renders
+
+    version = filing_service.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    render_version_files(version)
+    out = tmp_path / "v1.pdf"
+    assert run_render_version(world.filing_a.id, 1, out, None) == 0
+    assert out.read_bytes() == renders.stored_file(version, "pdf").content  # the very file downloads serve
