@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # Flask is imported by create_app: `portal check` imports this package and needs no Flask
     from flask import Flask
@@ -114,6 +114,12 @@ def _init_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
+    if "db" in app.cli.commands:  # Flask-Migrate's group, shared with ``portal db``: the same sub-commands
+        import click
+
+        from .cli import with_grant_app_role
+
+        with_grant_app_role(cast(click.Group, app.cli.commands["db"]))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)

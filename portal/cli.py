@@ -79,7 +79,7 @@ class PortalGroup(click.Group):
             _script_info(ctx)  # their @with_appcontext loads the app from it
             command: click.Command = getattr(importlib.import_module(module), name)
             if cmd_name == "db":
-                command = _with_grant_app_role(command)  # type: ignore[arg-type]
+                command = with_grant_app_role(command)  # type: ignore[arg-type]
             return command
         return super().get_command(ctx, cmd_name)
 
@@ -419,7 +419,7 @@ def _grant_app_role_command(role: str) -> None:
     sys.exit(1 if problems else 0)
 
 
-def _with_grant_app_role(db_group: click.Group) -> click.Group:
+def with_grant_app_role(db_group: click.Group) -> click.Group:
     """Add ``grant-app-role`` to Flask-Migrate's ``db`` group (when ``db`` is named, so others never import it)."""
     from flask.cli import with_appcontext
 

@@ -40,15 +40,55 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Return the test database: $DATABASE_URL (a throwaway PostgreSQL database) or a SQLite file."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        return normalise_database_url(url)
+        return _for_this_worker(normalise_database_url(url))
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.sqlite3")
 
 
 @pytest.fixture(scope="session")
-def owner_database_url(database_url: str) -> str:
-    """Return the database owner's URL: TEST_OWNER_DATABASE_URL when the suite runs as a restricted role."""
+def owner_database_url(database_url: str) -> Iterator[str]:
+    """Return the database owner's URL: TEST_OWNER_DATABASE_URL when the suite runs as a restricted role.
+
+    Under pytest-xdist each worker has its own PostgreSQL database (``<name>_gw0`` …), created here as the
+    owner on first use and dropped at the end of the worker's session.
+    """
     owner = os.environ.get("TEST_OWNER_DATABASE_URL")
-    return normalise_database_url(owner) if owner and database_url.startswith("postgresql") else database_url
+    if not database_url.startswith("postgresql"):
+        yield database_url
+        return
+    owner_url = _for_this_worker(normalise_database_url(owner)) if owner else database_url
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield owner_url
+        return
+    _recreate_database(owner_url, drop_only=False)
+    yield owner_url
+    _recreate_database(owner_url, drop_only=True)
+
+
+def _for_this_worker(url: str) -> str:
+    """Return ``url`` naming this xdist worker's own database (unchanged outside xdist or on SQLite)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def _recreate_database(url: str, *, drop_only: bool) -> None:
+    """Drop the database ``url`` names (and create it afresh unless ``drop_only``), as its user."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            if not drop_only:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -571,26 +571,38 @@ _WRITERS: dict[type, typing.Callable[[Any, list[str]], None]] = {
 }
 
 
+_SCALAR_WRITERS = {t: w for t, w in _WRITERS.items() if t not in (list, tuple, dict)}
+
+
 def _write_indented(value: Any, indent: int, level: int, out: list[str]) -> None:
     """Append the indented JSON of ``value`` to ``out``: keys in declaration order (for people, not hashing)."""
+    scalar = _SCALAR_WRITERS.get(type(value))
+    if scalar is not None:  # most nodes: dispatched by exact type, before any isinstance test
+        scalar(value, out)
+        return
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = to_data(value)
-    if isinstance(value, (list, tuple)) and not isinstance(value, str):
-        items: list[tuple[str, Any]] = [("", item) for item in value]
+    if isinstance(value, (list, tuple)):
+        keys: list[str] = [""] * len(value)
+        values: Any = value
         open_, close = "[", "]"
     elif isinstance(value, Mapping):
-        items = [(_quote(str(key)) + ": ", value[key]) for key in value]
+        keys = [_quote(str(key)) + ": " for key in value]
+        values = value.values()
         open_, close = "{", "}"
     else:
-        _write_other(value, out)  # a scalar: written as in canonical form
+        _write_other(value, out)  # a scalar of another type (a float, a date): written as in canonical form
         return
-    if not items:
+    if not keys:
         out.append(open_ + close)
         return
     pad = "\n" + " " * (indent * (level + 1))
-    out.append(open_)
-    for i, (key, item) in enumerate(items):
-        out.append(("," if i else "") + pad + key)
+    separator = "," + pad
+    out.append(open_ + pad)
+    for i, (key, item) in enumerate(zip(keys, values)):
+        if i:
+            out.append(separator)
+        out.append(key)
         _write_indented(item, indent, level + 1, out)
     out.append("\n" + " " * (indent * level) + close)
 

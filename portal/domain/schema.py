@@ -16,7 +16,7 @@ import re
 import types
 import typing
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -398,35 +398,103 @@ def validate(document: Any, schema: KindSchema | None = None) -> list[Violation]
     """Return every value of ``document`` its schema does not admit, in document order (all, not the first)."""
     schema = schema or schema_of(document.kind)
     out: list[Violation] = []
-    _validate(schema.root, document, "", out)
+    checker = _checker(schema.root)
+    if checker is not None:
+        checker(document, "", out)
     return out
 
 
-def _validate(node: Field, value: Any, path: str, out: list[Violation]) -> None:  # noqa: C901 - per kind
-    if value is None:
-        return
-    kind = node.kind
-    if kind == "object":
-        for child in node.children:
-            _validate(child, getattr(value, child.name), _join(path, child.name), out)
-    elif kind == "list":
-        if node.max_items is not None and len(value) > node.max_items:
-            out.append(Violation(path, Text(
-                f"{node.label.zh}最多 {node.max_items:,} 行（共 {len(value):,} 行）",
-                f"{node.label.en} may hold at most {node.max_items:,} lines (got {len(value):,})"), None))
-        item = node.children[0]
-        for i, element in enumerate(value):
-            _validate(item, element, f"{path}[{i}]", out)
-    elif kind == "map":
-        item = node.children[0]
-        for key, text in value.items():
-            problem = check_value(item, text)
-            if problem is not None:
-                out.append(Violation(f"{path}.{key}", problem, None))
-    else:
-        problem = check_value(node, value)
-        if problem is not None:
-            out.append(Violation(path, problem, node.bounds.rule if node.bounds is not None else None))
+# Validation runs on every input and in GHG-002/003 on every check (an import validates thousands of
+# documents): each node gets a checker, built once, that visits only the fields that can be refused and
+# builds a field's path only when it is refused. ``check_value`` stays the definition of each refusal.
+
+#: a leaf's check: the refusal and its rule, or None
+LeafCheck = Callable[[Any], tuple[Text, str | None] | None]
+#: an object's or list's check: appends the violations under ``path``
+Checker = Callable[[Any, str, list[Violation]], None]
+
+
+@cache
+def _leaf_check(node: Field) -> LeafCheck | None:
+    """Return the check of a leaf node, or None when no value of it can be refused."""
+    rule = node.bounds.rule if node.bounds is not None else None
+    if node.kind in ("number", "integer") and node.bounds is not None:
+        bounds = node.bounds
+
+        def check_number(value: Any) -> tuple[Text, str | None] | None:
+            if type(value) is bool:
+                return None
+            try:
+                if bounds.admits(value):
+                    return None
+            except ArithmeticError:  # NaN: check_value says why
+                pass
+            problem = check_value(node, value)
+            return None if problem is None else (problem, rule)
+        return check_number
+    if node.kind in ("text", "code"):
+        limit = node.max_length or 0
+        search = _CONTROL.search
+
+        def check_text(value: Any) -> tuple[Text, str | None] | None:
+            if type(value) is str and len(value) <= limit and search(value) is None:
+                return None
+            problem = check_value(node, value)
+            return None if problem is None else (problem, rule)
+        return check_text
+    return None
+
+
+@cache
+def _checker(node: Field) -> Checker | None:  # noqa: C901 - one branch per composite kind
+    """Return the checker of an object, list or map node, or None when nothing under it can be refused."""
+    if node.kind == "object":
+        leaves = [(c.name, check) for c in node.children if c.is_leaf and (check := _leaf_check(c)) is not None]
+        parts = [(c.name, check) for c in node.children if not c.is_leaf and (check := _checker(c)) is not None]
+        if not leaves and not parts:
+            return None
+
+        def check_object(value: Any, path: str, out: list[Violation]) -> None:
+            for name, leaf in leaves:
+                item = getattr(value, name)
+                if item is not None and (problem := leaf(item)) is not None:
+                    out.append(Violation(_join(path, name), *problem))
+            for name, part in parts:
+                item = getattr(value, name)
+                if item is not None:
+                    part(item, _join(path, name), out)
+        return check_object
+    if node.kind == "list":
+        item_node = node.children[0]
+        item_leaf = _leaf_check(item_node) if item_node.is_leaf else None
+        item_part = None if item_node.is_leaf else _checker(item_node)
+        limit = node.max_items
+
+        def check_list(value: Any, path: str, out: list[Violation]) -> None:
+            if limit is not None and len(value) > limit:
+                out.append(Violation(path, Text(
+                    f"{node.label.zh}最多 {limit:,} 行（共 {len(value):,} 行）",
+                    f"{node.label.en} may hold at most {limit:,} lines (got {len(value):,})"), None))
+            if item_leaf is not None:
+                for i, element in enumerate(value):
+                    if element is not None and (problem := item_leaf(element)) is not None:
+                        out.append(Violation(f"{path}[{i}]", *problem))
+            elif item_part is not None:
+                for i, element in enumerate(value):
+                    if element is not None:
+                        item_part(element, f"{path}[{i}]", out)
+        return check_list
+    if node.kind == "map":
+        text_check = _leaf_check(node.children[0])
+        if text_check is None:
+            return None
+
+        def check_map(value: Any, path: str, out: list[Violation]) -> None:
+            for key, text in value.items():
+                if (problem := text_check(text)) is not None:
+                    out.append(Violation(f"{path}.{key}", problem[0], None))
+        return check_map
+    return None
 
 
 # ---------------------------------------------------------------------------------- normalisation

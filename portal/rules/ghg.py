@@ -60,13 +60,13 @@ def ghg_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------------------- GHG-002
 
-def _out_of_bounds(doc: Doc, rule_id: str) -> Iterator[Hit]:
+def _out_of_bounds(doc: Doc, ev: Evaluation, rule_id: str) -> Iterator[Hit]:
     """Yield the values outside their field's bounds that the schema gives to ``rule_id`` to report.
 
     The bounds are the fields' own (``documents.py``): the input channels refuse the same values with the
     same words, so a finding here is a document that came in some other way (an older draft, ``portal check``).
     """
-    for violation in validate(doc):
+    for violation in ev.memo("violations", lambda: validate(doc)):  # GHG-002 and GHG-003 share one walk
         if violation.rule == rule_id:
             yield violation.path, violation.message.zh, violation.message.en
 
@@ -119,7 +119,7 @@ def ghg_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:  # noqa: C90
                    f"{ref.name_zh}的综合能耗不能为负数（填报 {amount(product.energy_tce)}）；仅能效水平为负值的产品（转炉炼钢）可为负",
                    f"the energy consumption of {ref.name_en.lower()} must not be negative (got "
                    f"{amount(product.energy_tce)}); only products with negative levels (BOF steelmaking) may be")
-    yield from _out_of_bounds(doc, "GHG-002")
+    yield from _out_of_bounds(doc, ev, "GHG-002")
 
 
 def _fuel_measurements(i: int, line: FuelLine, fuel: FuelFactor | None) -> Iterator[Hit]:
@@ -157,7 +157,7 @@ def _fuel_measurements(i: int, line: FuelLine, fuel: FuelFactor | None) -> Itera
 )
 def ghg_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag measured parameters outside their physical range (the schema's bounds: oxidation rate in (0, 1] …)."""
-    yield from _out_of_bounds(doc, "GHG-003")
+    yield from _out_of_bounds(doc, ev, "GHG-003")
 
 
 # --------------------------------------------------------------------------------------- GHG-004/005
