@@ -285,12 +285,21 @@ def run_render_version(filing_id: int, number: int | None, pdf_out: Path | None,
         print(f"portal render: 申报 {filing_id} 没有{'版本 ' + str(number) if number else '已提交的版本'} / "
               f"filing {filing_id} has no {'version ' + str(number) if number else 'submitted version'}", file=sys.stderr)
         return EXIT_UNREADABLE
+    from .services import files, renders
+
+    def copy_of(fmt: str) -> bytes:
+        # The stored copy when the render job has run (the very file every download serves), else rendered now.
+        stored = renders.stored_file(version, fmt)
+        if stored is not None:
+            return stored.content
+        return (exports.version_pdf(version) if fmt == "pdf" else exports.version_xlsx(version)).content
+
     try:
         if pdf_out is not None:
-            pdf_out.write_bytes(exports.version_pdf(version).content)
+            pdf_out.write_bytes(copy_of("pdf"))
         if xlsx_out is not None:
-            xlsx_out.write_bytes(exports.version_xlsx(version).content)
-    except (ServiceError, PdfPrerequisiteError, SigningKeyError) as exc:
+            xlsx_out.write_bytes(copy_of("xlsx"))
+    except (ServiceError, PdfPrerequisiteError, SigningKeyError, files.StorageError) as exc:
         print(f"portal render: {exc.message_zh} / {exc.message_en}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(f"filing {filing_id} version {version.number} sha256 {version.sha256}")

@@ -374,6 +374,65 @@ def audit_verify_command() -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.group("records")
+def records_group() -> None:
+    """Manage the frozen records of submitted versions and their rendered copies (issue 15)."""
+
+
+@records_group.command("backfill")
+@click.option("--limit", type=int, default=None, help="At most this many versions (default: all).")
+@needs_app
+def records_backfill_command(limit: int | None) -> None:
+    """Freeze the record of versions submitted before records existed, where recomputing reproduces them.
+
+    Exit 0 when every version has a record now; 1 naming the versions whose recomputed results no longer
+    match their stored ones (they keep refusing to render, and need an administrator's look).
+    """
+    from .extensions import db
+    from .services import records
+
+    written, refused = records.backfill(limit)
+    db.session.commit()
+    click.echo(f"已冻结 {written} 个版本的存档记录 / froze the record of {written} version(s)")
+    if refused:
+        click.echo(f"无法重现存储结果的版本 / versions whose stored results cannot be reproduced: {refused}", err=True)
+        sys.exit(1)
+
+
+@records_group.command("render")
+@needs_app
+def records_render_command() -> None:
+    """Queue the render of every version file not stored yet (older versions, lost jobs); a worker runs them."""
+    import time
+
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .jobs import get_queue
+    from .models import FilingVersion, User
+    from .services import renders
+    from .services.errors import ServiceError
+
+    # A job queued over a minute ago is handed to the queue again (its enqueue may have been lost);
+    # a running one is left alone.
+    moment = time.time()
+    queued: list[int] = []
+    for version in db.session.scalars(select(FilingVersion).order_by(FilingVersion.id)).all():
+        actor = db.session.get(User, version.certified_by_id)
+        for fmt in ("pdf", "xlsx"):
+            if renders.file_state(version, fmt).stored:
+                continue
+            try:
+                queued.append(renders.requeue_version_file(actor, version, fmt, now=moment))
+            except ServiceError:
+                continue  # running, or just queued
+    db.session.commit()
+    queue = get_queue()
+    for job_id in queued:
+        queue.enqueue(job_id)
+    click.echo(f"已排队 {len(queued)} 个文件 / queued {len(queued)} file(s)")
+
+
 def _grant_app_role_command(role: str) -> None:
     """Give ROLE exactly the application's privileges (PostgreSQL; run as the owner: PORTAL_MIGRATION_DATABASE_URL)."""
     import sqlalchemy as sa
@@ -451,6 +510,7 @@ def restore_command(folder: Path, database_url: str, app_role: str | None) -> No
 def register_app_commands(app: Flask) -> None:
     """Register commands that need the app on ``flask --app wsgi``, too."""
     app.cli.add_command(audit_group)
+    app.cli.add_command(records_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(admin_role_command)

@@ -71,6 +71,10 @@ class Config:
     JOB_HEARTBEAT_SECONDS = 2.0  # how often a running job proves its worker is alive
     JOB_STALE_SECONDS = 30.0  # a running job silent this long is shown, then recorded, as interrupted
     UPLOAD_JOB_THRESHOLD = 256 * 1024  # uploads larger than this (bytes) are imported by a background job
+    # Where rendered copies of record (and other kept files) are stored, by the SHA-256 of their bytes
+    # (portal/storage.py): empty → <instance>/storage; file:///path → that folder; in production
+    # s3://bucket/prefix?endpoint_url=https://…&region=… (credentials from boto3's chain: AWS_* variables).
+    STORAGE_URL = ""
     # E-mail for notifications (off while SMTP_HOST is empty; notices stay in the outbox until sent).
     SMTP_HOST = ""
     SMTP_PORT = 25

@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-APPEND_ONLY_TABLES = ("audit_log", "filing_version")
+APPEND_ONLY_TABLES = ("audit_log", "filing_version", "version_record", "version_read")
 READ_ONLY_TABLES = ("alembic_version",)
 WRITE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 

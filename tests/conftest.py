@@ -108,6 +108,8 @@ def app(database_url: str, owner_database_url: str, tmp_path_factory: pytest.Tem
         # Jobs run inside the request that queues them, in the test's transaction: no stray worker thread.
         # Tests of the real workers (thread and process) build their own app on a committed database.
         "JOB_QUEUE": "immediate",
+        # Rendered copies of record go to a real folder of this run (portal/storage.py), not the instance's.
+        "STORAGE_URL": "file://" + str(tmp_path_factory.mktemp("storage")),
     })
     application.test_client_class = IsolatedClient
     with application.app_context():

@@ -114,3 +114,23 @@ def scratch_database(server_url: str, folder: Path, prefix: str = "portal_scratc
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.dispose()
+
+
+def render_version_files(version) -> list[int]:  # type: ignore[no-untyped-def]
+    """Run the render jobs a submission queued (JOB_QUEUE=immediate: each runs inside this call)."""
+    from portal.jobs import get_queue
+    from portal.services import renders
+
+    ids = renders.queued_jobs(version)
+    for job_id in ids:
+        get_queue().enqueue(job_id)
+    return ids
+
+
+def draft_pdf(client, filing_id: int):  # type: ignore[no-untyped-def]
+    """Ask for a draft's PDF as the page does (a job, run at once in tests) and download it from the job."""
+    response = client.post(f"/filings/{filing_id}/draft.pdf")
+    if response.status_code != 302:
+        return response
+    job_page = response.headers["Location"]
+    return client.get(job_page.rstrip("/") + "/file")

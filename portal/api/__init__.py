@@ -112,8 +112,9 @@ def draft(filing_id: int) -> Response:
 
     if not permissions.can_edit_filing(user, enterprise.id):
         return _error(404, "未找到", "not found")
-    if filing.status not in filing_service.EDITABLE_STATUSES:
-        return _error(409, "已通过的申报不能再修改", "an accepted filing can no longer be changed")
+    lock = filing_service.draft_lock(filing)  # accepted, or submitted and under review (issue 15)
+    if lock is not None:
+        return _error(409, lock.message_zh, lock.message_en)
     wanted = _if_match()
     if wanted is None or "*" in wanted:
         return _error(428, "请在 If-Match 中给出所编辑草稿的版本号（GET 返回的 ETag）",

@@ -1,10 +1,13 @@
-"""What each kind of job does: a function (user, uploaded bytes, filename, progress) → Outcome.
+"""What each kind of job does: a function (user, payload bytes, filename, progress) → Outcome.
+
+The payload is the uploaded workbook of an import, and a small JSON naming what to render for a render.
 
 A handler flushes, never commits: the runner commits its work together with the job's end.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -45,4 +48,35 @@ def import_workbook_job(actor: User, data: bytes, filename: str, progress: Progr
     return Outcome(ok=outcome.ok, summary=summary, file=outcome.error_workbook)
 
 
-HANDLERS: dict[str, Handler] = {"import_workbook": import_workbook_job}
+def render_version_job(actor: User, data: bytes, filename: str, progress: Progress) -> Outcome:
+    """Render, sign and store a submitted version's PDF copy of record or Excel filing (issue 15).
+
+    The render only reads; its read transaction is ended before the file is stored and recorded, so that
+    the writes start on a fresh snapshot (``services.renders.end_read``).
+    """
+    import time
+
+    from ..services import renders
+
+    payload = json.loads(data)
+    started = time.perf_counter()
+    rendered, summary = renders.render_version(payload, progress)
+    if rendered is None:
+        return Outcome(ok=bool(summary.get("already")), summary=summary)
+    renders.end_read()
+    return Outcome(ok=True, summary=renders.store_version(payload, rendered, time.perf_counter() - started, progress))
+
+
+def render_draft_job(actor: User, data: bytes, filename: str, progress: Progress) -> Outcome:
+    """Render a draft's PDF (草稿 watermark) for the filer who asked, kept in the store."""
+    from ..services.renders import render_draft_job as render
+
+    ok, summary = render(actor, json.loads(data), progress)
+    return Outcome(ok=ok, summary=summary)
+
+
+HANDLERS: dict[str, Handler] = {
+    "import_workbook": import_workbook_job,
+    "render_version": render_version_job,
+    "render_draft": render_draft_job,
+}

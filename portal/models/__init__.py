@@ -28,6 +28,15 @@ from .filings import (
 from .imports import IMPORT_OUTCOMES, ImportRecord
 from .jobs import JOB_KINDS, JOB_STATUSES, Job
 from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
+from .record import (
+    CERTIFICATION_STATUSES,
+    VERSION_FILE_FORMATS,
+    Certification,
+    StoredObject,
+    VersionFile,
+    VersionRead,
+    VersionRecord,
+)
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
 from .review import (
     COMMENT_TARGETS,
@@ -79,4 +88,11 @@ __all__ = [
     "OutboxMail",
     "VersionMetric",
     "VersionProductMetric",
+    "CERTIFICATION_STATUSES",
+    "VERSION_FILE_FORMATS",
+    "Certification",
+    "StoredObject",
+    "VersionFile",
+    "VersionRead",
+    "VersionRecord",
 ]

@@ -17,7 +17,8 @@ from ..db import UTCDateTime
 from ..extensions import db
 from .accounts import User
 
-JOB_KINDS = ("import_workbook",)
+#: render_version: a submitted version's PDF or Excel filing (stored); render_draft: a draft's PDF (issue 15)
+JOB_KINDS = ("import_workbook", "render_version", "render_draft")
 JOB_STATUSES = ("queued", "running", "done", "failed", "interrupted")
 FINAL_STATUSES = ("done", "failed", "interrupted")
 

@@ -26,6 +26,7 @@ from portal.domain.formatting import china_time, value_of_bool, with_unit
 from portal.domain.labels import VALUE_SETS, Text, Unit, kind_name, status_name
 from portal.domain.schema import schema_of
 
+from .printing import set_up_printing
 from .xlsx import FORMULA_TRIGGERS, put, sanitize_text
 
 _LEVELS = VALUE_SETS["energy_level"]
@@ -172,6 +173,7 @@ def write_consolidated(rows: Iterable[dict[str, Any]], *, year: int,
     for index, (key, _, _) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(key, 13)
     ws.freeze_panes = "D4"  # the three header rows and the enterprise's id and name stay in view
+    set_up_printing(ws, header_rows=3, columns=len(COLUMNS), landscape=True)
     title = WriteOnlyCell(ws, value=f"{year} 年度申报汇总表 / Consolidated filings {year}"
                                     + (f"（区划 {scope}）" if scope else ""))
     title.font = Font(bold=True, size=12)

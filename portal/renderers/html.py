@@ -9,7 +9,7 @@ escaped by Jinja's autoescape; only our own labels pass through the ``chem`` fil
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 import report_templates
 from portal.domain.documents import KINDS, Document
 from portal.domain.findings import Finding
+from portal.domain.labels import Text
 
 from .formatting import display
 from .labels import CodeLabels
@@ -137,6 +138,7 @@ def render_filing_html(
     *,
     labels: CodeLabels | None = None,
     template_version: str | None = None,
+    rule_titles: Mapping[str, Text] | None = None,
 ) -> str:
     """Return the HTML of the PDF copy of record of one filing.
 
@@ -145,5 +147,6 @@ def render_filing_html(
     defaults to the newest version of the document's kind.
     """
     version = template_version or latest_template_version(document.kind)
-    view = build_view(document, computed, findings, meta, labels=labels, template_version=version)
+    view = build_view(document, computed, findings, meta, labels=labels, template_version=version,
+                      rule_titles=rule_titles)
     return render_view_html(view)

@@ -17,7 +17,7 @@ import ctypes.util
 import datetime as dt
 import hashlib
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from portal.domain.codec import canonical_json
 from portal.domain.documents import Document
 from portal.domain.findings import Finding
+from portal.domain.labels import Text
 
 from .html import TEMPLATES_ROOT, latest_template_version, render_view_html, template_dir
 from .labels import CodeLabels
@@ -230,6 +231,7 @@ def render_pdf(
     labels: CodeLabels | None = None,
     template_version: str | None = None,
     url_fetcher: AssetURLFetcher | None = None,
+    rule_titles: Mapping[str, Text] | None = None,
 ) -> bytes:
     """Return the PDF copy of record of one filing (see ``render_filing_html`` for the arguments), unsigned.
 
@@ -239,7 +241,8 @@ def render_pdf(
     """
     check_pdf_prerequisites()
     version = template_version or latest_template_version(document.kind)
-    view = build_view(document, computed, findings, meta, labels=labels, template_version=version)
+    view = build_view(document, computed, findings, meta, labels=labels, template_version=version,
+                      rule_titles=rule_titles)
     html = render_view_html(view)
     facts = ArchivalFacts(
         title=view.title, kind=view.kind, kind_zh=view.kind_zh, year=view.year, enterprise=view.enterprise_name,

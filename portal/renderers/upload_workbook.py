@@ -34,6 +34,7 @@ from portal.domain.sheets import (
     workbook_spec,
 )
 
+from .printing import set_up_printing
 from .xlsx import put
 
 #: code list name → [(code, Chinese name, English name)] for fuel, process and product (reference data)
@@ -177,6 +178,7 @@ def _write_sheet(ws: Worksheet, spec: WorkbookSpec, sheet: Sheet, documents: Seq
             dimension.number_format = "@"
     ws.row_dimensions[1].height = 48
     ws.freeze_panes = "C2"
+    set_up_printing(ws, header_rows=1, columns=len(columns))  # A4, fit to width (issue 15: was 58 pages)
     row = 2
     for document in documents:
         keys = spec.key_values(document)
@@ -241,6 +243,7 @@ def render_upload_workbook(kind: str, documents: Sequence[Document] = (), *, cod
     _column_reference(guide, spec)
     guide.column_dimensions["A"].width = 70
     guide.column_dimensions["B"].width = 70
+    set_up_printing(guide, columns=len(_REFERENCE_HEAD))
     lists_ws = book.create_sheet(LISTS_SHEET)
     lists = _Lists(lists_ws, code_lists or {})
     for sheet in spec.sheets:

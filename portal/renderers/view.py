@@ -10,7 +10,7 @@ label catalogue: this module holds no label of its own beyond table furniture (�
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -185,6 +185,30 @@ class FindingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class StaleExplanation:
+    """Hold an explanation that answers no current finding (the finding stopped firing), as printed.
+
+    Printed under its rule's title and the field path in words ("化石燃料燃烧 第1行 低位发热量"), never the
+    raw key ``GHG-004@fuels[0].ncv`` (issue 15 item 4).
+    """
+
+    key: str
+    rule: str
+    path: str
+    title_zh: str | None  # None: a rule the catalogue does not know
+    title_en: str | None
+    where_zh: str
+    where_en: str
+    text: str
+
+    @property
+    def subject_zh(self) -> str:
+        """Return what the explanation is about, in words: "燃料低位发热量超出合理范围（GHG-004）· 化石燃料燃烧 第1行 …"."""
+        title = f"{self.title_zh}（{self.rule}）" if self.title_zh else self.rule
+        return f"{title} · {self.where_zh}" if self.path else title
+
+
+@dataclass(frozen=True, slots=True)
 class FilingView:
     """Hold everything a filing prints, in order, independent of PDF or Excel."""
 
@@ -203,8 +227,10 @@ class FilingView:
     sections: tuple[Section, ...]  # the document's data
     computed: tuple[Section, ...]  # computed results (and, for audits, the feasibility figures)
     findings: tuple[FindingRow, ...]
-    other_explanations: tuple[tuple[str, str], ...]  # explanations that answer no current finding
+    #: (subject in words, text) of the explanations that answer no current finding (templates v1, v2)
+    other_explanations: tuple[tuple[str, str], ...]
     labels: CodeLabels | None
+    stale_explanations: tuple[StaleExplanation, ...] = ()
 
     @property
     def title(self) -> str:
@@ -651,8 +677,13 @@ def build_view(
     *,
     labels: CodeLabels | None = None,
     template_version: str = "v1",
+    rule_titles: Mapping[str, Text] | None = None,
 ) -> FilingView:
-    """Return the view of one filing: data sections, computed results, findings, version information."""
+    """Return the view of one filing: data sections, computed results, findings, version information.
+
+    ``rule_titles`` (rule id → title, from the rules catalogue or a version's record) names the rule of
+    an explanation that answers no current finding.
+    """
     sha = document_sha256(document)
     if meta.sha256 is not None and meta.sha256 != sha:
         # A copy of record prints the hash of exactly what it shows: never the stored hash of another text.
@@ -681,7 +712,8 @@ def build_view(
             f.rule, f.severity, severity_name(f.severity), f.path, schema.describe(f.path).zh,
             f.message_zh, f.message_en, f.citation, f.explained, text if text and text.strip() else None,
         ))
-    others = tuple((k, v) for k, v in sorted(explanations.items()) if k not in answered and v.strip())
+    stale = tuple(stale_explanation(schema, k, v, rule_titles) for k, v in sorted(explanations.items())
+                  if k not in answered and v.strip())
     return FilingView(
         kind=document.kind,
         kind_zh=kind_name(document.kind),
@@ -698,9 +730,20 @@ def build_view(
         sections=sections,
         computed=computed_sections,
         findings=tuple(rows),
-        other_explanations=others,
+        other_explanations=tuple((e.subject_zh, e.text) for e in stale),
         labels=labels,
+        stale_explanations=stale,
     )
+
+
+def stale_explanation(schema: KindSchema, key: str, text: str,
+                      rule_titles: Mapping[str, Text] | None) -> StaleExplanation:
+    """Return an explanation that answers no current finding with its rule's title and its path in words."""
+    rule, _, path = key.partition("@")
+    title = (rule_titles or {}).get(rule)
+    where = schema.describe(path) if path else Text("整份文书", "the whole document")
+    return StaleExplanation(key, rule, path, title.zh if title else None, title.en if title else None,
+                            where.zh, where.en, text)
 
 
 def describe_path(kind: str, path: str) -> str:
@@ -725,7 +768,7 @@ FINDING_COLUMNS = (
 def findings_table(view: FilingView) -> Table:
     """Return the findings as a table (the Excel 审核发现 sheet), explanations without a finding last."""
     rows = [tuple(getattr(r, c.key) for c in FINDING_COLUMNS) for r in view.findings]
-    for key, text in view.other_explanations:
-        rule, _, path = key.partition("@")
-        rows.append((rule, None, None, path, None, "（当前无对应的发现）", None, None, None, text))
+    for e in view.stale_explanations:
+        rows.append((e.rule, None, None, e.path, e.where_zh, f"（当前无对应的发现）{e.title_zh or ''}",
+                     e.title_en, None, None, e.text))
     return Table("findings", "审核发现", "审核发现", "Findings", FINDING_COLUMNS, tuple(rows))

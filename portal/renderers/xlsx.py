@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +28,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from portal.domain.documents import Document
 from portal.domain.findings import Finding
 from portal.domain.formatting import china_time, places_of, value_of_bool
+from portal.domain.labels import Text
 
 from .formatting import name_of
 from .html import template_versions
 from .labels import CodeLabels
 from .meta import RenderMeta
+from .printing import set_up_printing
 from .view import Column, FilingView, Table, build_view, findings_table
 
 if TYPE_CHECKING:
@@ -249,7 +251,10 @@ def write_workbook(view: FilingView) -> Workbook:
         _write_tables(wb.create_sheet(name), tables, view.labels)
     findings = findings_table(view)
     _write_tables(wb.create_sheet(findings.sheet), [findings], view.labels)
-    _write_version(wb.create_sheet("版本信息"), view)
+    for ws in wb.worksheets:  # A4, fit to width, the title and two header rows on every page (issue 15)
+        set_up_printing(ws, header_rows=HEADER_ROWS)
+    _write_version(version_ws := wb.create_sheet("版本信息"), view)
+    set_up_printing(version_ws, header_rows=2, landscape=False)
     wb.properties.title = sanitize_text(view.title)
     wb.properties.subject = f"{view.kind_zh} SHA-256 {view.sha256}"
     wb.properties.creator = "portal"
@@ -264,13 +269,16 @@ def render_xlsx(
     meta: RenderMeta,
     *,
     labels: CodeLabels | None = None,
+    template_version: str | None = None,
+    rule_titles: Mapping[str, Text] | None = None,
 ) -> bytes:
     """Return the Excel filing (.xlsx bytes) of one filing: its data, computed results, findings, version."""
     # The Excel filing needs no template; it names the PDF template version the filing is printed with
-    # ("—" for a kind whose PDF template is still to come: the disclosure kinds).
+    # ("—" for a kind whose PDF template is still to come).
     versions = template_versions(document.kind)
-    version = versions[-1] if versions else "—"
-    view = build_view(document, computed, findings, meta, labels=labels, template_version=version)
+    version = template_version or (versions[-1] if versions else "—")
+    view = build_view(document, computed, findings, meta, labels=labels, template_version=version,
+                      rule_titles=rule_titles)
     buffer = io.BytesIO()
     write_workbook(view).save(buffer)
     return buffer.getvalue()

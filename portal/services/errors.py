@@ -32,3 +32,11 @@ class StaleDraft(ServiceError):
 
 class IllegalTransition(ServiceError):
     """Report a status change the filing state machine does not allow."""
+
+
+class Conflict(ServiceError):
+    """Report an action refused because of the record's state (answered 409 Conflict by web and API).
+
+    A submitted draft that is read-only until the reviewer returns it; a submission whose draft no longer
+    matches what the signatory certified.
+    """

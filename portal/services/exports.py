@@ -2,8 +2,9 @@
 and the consolidated workbook of a reviewer's scope; verify that a PDF is a true copy of a version.
 
 A submitted version is always rendered from its frozen canonical JSON after its SHA-256 is verified
-(``version_document``), with the findings exactly as stored at submission and the reference data as it
-stood when it was submitted — so the copy printed today says what the signatory certified.
+(``version_document``), with the results, findings and names of its frozen record (``services.records``)
+— so the copy printed today says what the signatory certified, whatever the calc code says since. It is
+rendered once, by a background job, and served from storage afterwards (``services.renders``).
 """
 
 from __future__ import annotations
@@ -11,18 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, select
 
-from ..domain.codec import dumps
+from ..domain.codec import document_from_json
 from ..domain.documents import Document
-from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion, User
-from ..reference import FileReference
 from .errors import ServiceError
 
 #: PDFs larger than this are not a copy of record of ours (a typical one is 100–600 KB)
@@ -42,76 +41,67 @@ PDF_MIME = "application/pdf"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _inputs_for_version(version: FilingVersion) -> tuple[Document, Any, list[Finding], Any, FileReference]:
-    """Return (document, computed, findings, meta, reference) of a version, refusing a tampered one."""
-    from ..renderers import RenderMeta
-    from ..rules import check_document
-    from .reference import reference_as_of
-    from .versions import version_document
-
-    document = version_document(version)  # verifies the SHA-256 first
-    ref = reference_as_of(version.submitted_at)
-    outcome = check_document(document, ref, filing_date=version.submitted_at.date(), submitted=True)
-    if dumps(outcome.computed.check_block()) != version.computed_json:
-        # The arithmetic is deterministic: a difference means the code or the data under it changed, and a
-        # copy of record must not print figures other than those certified.
-        raise ServiceError(
-            "按提交时的参考数据重新计算的结果与该版本存储的结果不一致，拒绝生成存档副本，请联系管理员",
-            "recomputing this version with the reference data of its submission does not give the stored "
-            "results; refusing to print a copy of record — contact the administrator",
-        )
-    findings = [Finding(**item) for item in json.loads(version.findings_json)]
-    filing = version.filing
-    # An earlier version was necessarily returned (a resubmission follows a return): print that, not the
-    # status of the filing as a whole.
-    status = filing.status if version.number == filing.current_version else "returned"
-    meta = RenderMeta(
-        status=status, version=version.number, submitted_at=version.submitted_at,
-        signatory=version.certified_by.name, sha256=version.sha256,
-        certification_statement=version.certification_statement, rules_version=version.rules_version,
-    )
-    return document, outcome.computed, findings, meta, ref
-
-
 def _base_name(filing: Filing, suffix: str) -> str:
     return f"{filing.enterprise.uscc}-{filing.kind}-{filing.year}-{suffix}"
 
 
-def version_pdf(version: FilingVersion) -> Rendered:
-    """Return the signed PDF copy of record of a submitted version (hash verified before rendering)."""
-    from ..renderers import labels_from_reference, render_pdf
-    from . import signing
+def render_version_file(version: FilingVersion, fmt: str, *,
+                        progress: Callable[[str, int, int], None] | None = None) -> Rendered:
+    """Render a submitted version's signed PDF copy of record (``fmt="pdf"``) or Excel filing (``"xlsx"``).
 
-    document, computed, findings, meta, ref = _inputs_for_version(version)
-    content = render_pdf(document, computed, findings, meta, labels=labels_from_reference(ref, document))
-    return Rendered(signing.sign(content), _base_name(version.filing, f"v{version.number}.pdf"), PDF_MIME)
+    Printed from the version's frozen record (``services.records``): its hash is verified first, and
+    today's calc code and reference data play no part. Called by the render job (``services.renders``)
+    and ``portal render --filing``, never by a page: downloads are served from storage.
+    """
+    from ..renderers import render_pdf, render_xlsx
+    from . import signing
+    from .records import render_inputs
+
+    report = progress or (lambda stage, done, total: None)
+    inputs = render_inputs(version)
+    args = (inputs.document, inputs.computed, inputs.findings, inputs.meta)
+    options = {"labels": inputs.labels, "template_version": inputs.template_version,
+               "rule_titles": inputs.rule_titles}
+    if fmt == "pdf":
+        content = render_pdf(*args, **options)
+        report("rendered", 1, 1)
+        content = signing.sign(content)
+        report("signed", 1, 1)
+        return Rendered(content, _base_name(version.filing, f"v{version.number}.pdf"), PDF_MIME)
+    content = render_xlsx(*args, **options)
+    report("rendered", 1, 1)
+    report("signed", 1, 1)  # an Excel filing is not signed: its stage is passed at once
+    return Rendered(content, _base_name(version.filing, f"v{version.number}.xlsx"), XLSX_MIME)
+
+
+def version_pdf(version: FilingVersion) -> Rendered:
+    """Return the signed PDF copy of record of a submitted version, rendered now (see render_version_file)."""
+    return render_version_file(version, "pdf")
 
 
 def version_xlsx(version: FilingVersion) -> Rendered:
-    """Return the Excel filing of a submitted version (hash verified before rendering)."""
-    from ..renderers import labels_from_reference, render_xlsx
-
-    document, computed, findings, meta, ref = _inputs_for_version(version)
-    content = render_xlsx(document, computed, findings, meta, labels=labels_from_reference(ref, document))
-    return Rendered(content, _base_name(version.filing, f"v{version.number}.xlsx"), XLSX_MIME)
+    """Return the Excel filing of a submitted version, rendered now (see render_version_file)."""
+    return render_version_file(version, "xlsx")
 
 
 def draft_file(filing: Filing, fmt: str) -> Rendered:
     """Return the working draft as a PDF (with the 草稿 watermark) or an Excel file, for checking before submitting."""
     from ..renderers import RenderMeta, labels_from_reference, render_pdf, render_xlsx
     from . import checking
-    from .filings import draft_document
+    from .records import titles_for
     from .reference import current_reference
 
-    document = draft_document(filing)
+    # The draft's document read here, not through services.filings (which queues renders: no circle).
+    document = document_from_json(filing.draft_json)
     outcome = checking.run(document, filing=filing)
     ref = current_reference()
     meta = RenderMeta(status="draft")
     labels = labels_from_reference(ref, document)
+    titles = titles_for(document, outcome.findings)
     if fmt == "pdf":
-        content = render_pdf(document, outcome.computed, outcome.findings, meta, labels=labels)
+        content = render_pdf(document, outcome.computed, outcome.findings, meta, labels=labels, rule_titles=titles)
         return Rendered(content, _base_name(filing, "draft.pdf"), PDF_MIME)
-    content = render_xlsx(document, outcome.computed, outcome.findings, meta, labels=labels)
+    content = render_xlsx(document, outcome.computed, outcome.findings, meta, labels=labels, rule_titles=titles)
     return Rendered(content, _base_name(filing, "draft.xlsx"), XLSX_MIME)
 
 

@@ -1,7 +1,16 @@
-"""The life of a filing: open and save drafts, submit certified versions.
+"""The life of a filing: open and save drafts, certify a revision, submit certified versions.
 
 All status changes go through :func:`transition`, the one place that knows the state machine
 (draft → submitted → returned → resubmitted → … → accepted); the database CHECK constraints back it up.
+Which statuses leave the draft editable is said here too (:func:`draft_lock`): a submitted draft is
+read-only until the reviewer returns it (issue 15: the filing page used to show figures other than those
+under review).
+
+Certification is bound to a revision (issue 15 item 1): the signatory certifies the draft's canonical
+text and its SHA-256 (:func:`certify`); any later change of the draft voids the certification
+(:func:`_store_draft`, the one place a draft changes); a version is created from the certified text only,
+and refused with 409 when the draft no longer hashes to what was certified (:func:`submit_certified`).
+The one-step "certify and submit" of the submit page is :func:`submit`.
 The regulator's two decisions, return and accept, are :func:`portal.services.review.return_filing` and
 :func:`portal.services.review.accept_filing`: what a decision needs around the transition (comments, the
 verdicts on explanations) is the review's.
@@ -37,12 +46,12 @@ from ..domain.documents import (
 )
 from ..domain.findings import Finding
 from ..extensions import db
-from ..models import Enterprise, Filing, FilingVersion, User
+from ..models import Certification, Enterprise, Filing, FilingVersion, User
 from ..rules import RULES_VERSION
 from . import audit, checking, notifications, version_facts
 from .access import require_edit, require_sign
 from .accounts import check_signing_password
-from .errors import IllegalTransition, ServiceError, StaleDraft
+from .errors import Conflict, IllegalTransition, ServiceError, StaleDraft
 
 CERTIFICATION_STATEMENT_ZH = (
     "本单位郑重承诺：所报送的数据和材料真实、完整、准确，不存在虚报、瞒报、漏报、篡改或伪造的情形，"
@@ -54,18 +63,39 @@ CERTIFICATION_STATEMENT_EN = (
     "completeness and accuracy."
 )
 
-# (from, to) → the action that makes the change.
+# (from, to) → the action that makes the change. A filing under review (submitted, resubmitted) is not
+# submitted again: its draft is read-only until the reviewer returns it, so there is nothing new to submit.
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("draft", "submitted"): "submit",
-    ("submitted", "resubmitted"): "submit",  # a correction before the reviewer decided
     ("returned", "resubmitted"): "submit",
-    ("resubmitted", "resubmitted"): "submit",
     ("submitted", "returned"): "return",
     ("resubmitted", "returned"): "return",
     ("submitted", "accepted"): "accept",
     ("resubmitted", "accepted"): "accept",
 }
-EDITABLE_STATUSES = ("draft", "submitted", "returned", "resubmitted")
+#: statuses awaiting the reviewer's decision
+UNDER_REVIEW = ("submitted", "resubmitted")
+#: statuses whose draft the enterprise may change (and certify, and submit)
+EDITABLE_STATUSES = ("draft", "returned")
+
+
+def draft_lock(filing: Filing) -> Conflict | None:
+    """Return why the filing's draft may not be changed now (bilingual, 409), or None when it may."""
+    if filing.status == "accepted":
+        return Conflict("已通过的申报不能再修改", "an accepted filing can no longer be changed")
+    if filing.status in UNDER_REVIEW:
+        n = filing.current_version
+        return Conflict(
+            f"版本 {n} 已提交，正在审核：审核人员退回之前，草稿为只读，不能修改",
+            f"version {n} has been submitted and is under review: the draft is read-only until the reviewer "
+            "returns it",
+        )
+    return None
+
+
+def draft_editable(filing: Filing) -> bool:
+    """Return whether the filing's draft may be changed now (draft, or returned for correction)."""
+    return filing.status in EDITABLE_STATUSES
 
 
 def profile_of(enterprise: Enterprise) -> EnterpriseProfile:
@@ -147,8 +177,9 @@ def save_imported_draft(actor: User | None, filing: Filing, document: Document, 
 
 def _store_draft(actor: User | None, filing: Filing, document: Document, expected_revision: int | None,
                  text: str) -> Filing:
-    if filing.status not in EDITABLE_STATUSES:
-        raise ServiceError("已通过的申报不能再修改", "an accepted filing can no longer be changed")
+    lock = draft_lock(filing)
+    if lock is not None:
+        raise lock
     if expected_revision is not None and expected_revision != filing.revision:
         raise StaleDraft()
     _check_identity(filing, document)
@@ -161,6 +192,7 @@ def _store_draft(actor: User | None, filing: Filing, document: Document, expecte
     except StaleDataError:  # a concurrent UPDATE won the race between our read and our write
         raise StaleDraft() from None
     audit.record(actor, "filing.save_draft", "filing", filing.id, before=_diff_summary(before, json.loads(text)))
+    _void_certification(actor, filing, sha256_text(text))
     return filing
 
 
@@ -202,54 +234,154 @@ def blocking_findings(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity == "error" or (f.severity == "warning" and not f.explained)]
 
 
-def submit(
-    actor: User, filing: Filing, *, password: str, certified: bool, now: dt.datetime | None = None
-) -> FilingVersion:
-    """Freeze the draft as a certified, immutable version and move the filing to submitted/resubmitted.
+def active_certification(filing: Filing) -> Certification | None:
+    """Return the filing's certification still in force (at most one), or None."""
+    return db.session.scalar(select(Certification).where(
+        Certification.filing_id == filing.id, Certification.status == "active"))
 
-    The signatory re-enters the password and accepts the certification statement (真实性、完整性、准确性);
-    both are checked here, not only in the form, so no channel can skip them.
 
-    A double submit — the same document again while the filing still awaits its review — answers with the
-    version already submitted and makes no new one (issue 16 item 8).
+def latest_certification(filing: Filing) -> Certification | None:
+    """Return the filing's most recent certification, whatever its status (the filing page explains it)."""
+    return db.session.scalar(select(Certification).where(Certification.filing_id == filing.id)
+                             .order_by(Certification.id.desc()).limit(1))
+
+
+def _void_certification(actor: User | None, filing: Filing, new_sha256: str, *, reason: str = "draft_changed",
+                        now: dt.datetime | None = None) -> None:
+    """Void the filing's active certification: the draft it certified has changed (or is certified anew)."""
+    cert = active_certification(filing)
+    if cert is None:
+        return
+    cert.status = "void"
+    cert.void_reason = reason
+    cert.voided_at = now or dt.datetime.now(dt.UTC)
+    cert.voided_by_id = actor.id if actor is not None else None
+    cert.voided_revision = filing.revision
+    cert.voided_sha256 = new_sha256
+    db.session.flush()
+    audit.record(actor, "certification.void", "certification", cert.id,
+                 before={"status": "active", "revision": cert.revision, "sha256": cert.sha256},
+                 after={"status": "void", "reason": reason, "revision": filing.revision, "sha256": new_sha256})
+
+
+def _check_submittable(filing: Filing, document: Document, now: dt.datetime) -> Any:
+    outcome = checking.run(document, filing=filing, filing_date=now.astimezone(checking.CHINA_TZ).date(),
+                           submitted=True)
+    if blocking_findings(outcome.findings):
+        raise SubmissionBlocked(outcome.findings)
+    return outcome
+
+
+def certify(actor: User, filing: Filing, *, password: str, certified: bool,
+            now: dt.datetime | None = None) -> Certification:
+    """Record the signatory's certification of the draft as it stands: its revision, text and SHA-256.
+
+    The signatory re-enters the password (counted towards the account's lockout and audited, even when this
+    raises) and accepts the certification statement (真实性、完整性、准确性); both are checked here, not only
+    in the form, so no channel can skip them. A draft that could not be submitted (errors, warnings without
+    an explanation) is not certified. A certification of an earlier revision still active is replaced.
     """
     require_sign(actor, filing)
+    lock = draft_lock(filing)
+    if lock is not None:
+        raise lock
     if not certified:
         raise ServiceError("请阅读并接受真实性、完整性、准确性承诺", "accept the certification statement",
                            field="certified")
-    already = already_submitted(filing)
-    if already is not None:
-        return already
-    # Counted towards the account's lockout and audited, even though this raises (issue 16 item 2).
     password_error = check_signing_password(actor, password)
     if password_error is not None:
         raise password_error
     now = now or dt.datetime.now(dt.UTC)
-    document = draft_document(filing)
-    outcome = checking.run(document, filing=filing, filing_date=now.astimezone(checking.CHINA_TZ).date(),
-                           submitted=True)
-    blocking = blocking_findings(outcome.findings)
-    if blocking:
-        raise SubmissionBlocked(outcome.findings)
+    text = filing.draft_json
+    _check_submittable(filing, document_from_json(text), now)
+    digest = sha256_text(text)
+    _void_certification(actor, filing, digest, reason="recertified", now=now)
+    cert = Certification(filing_id=filing.id, revision=filing.revision, sha256=digest, canonical_json=text,
+                         statement=CERTIFICATION_STATEMENT_ZH + "\n" + CERTIFICATION_STATEMENT_EN,
+                         certified_by_id=actor.id, certified_at=now, status="active")
+    db.session.add(cert)
+    db.session.flush()
+    audit.record(actor, "filing.certify", "certification", cert.id,
+                 after={"filing_id": filing.id, "revision": filing.revision, "sha256": digest})
+    return cert
+
+
+def certification_void_message(cert: Certification) -> tuple[str, str]:
+    """Return (Chinese, English) saying why a certification no longer holds: when and by whom the draft changed."""
+    when = cert.voided_at.astimezone(checking.CHINA_TZ).strftime("%Y-%m-%d %H:%M") if cert.voided_at else "?"
+    who = cert.voided_by.name if cert.voided_by is not None else "系统"
+    who_en = cert.voided_by.name if cert.voided_by is not None else "the system"
+    if cert.void_reason == "recertified":
+        return (f"修订 {cert.revision} 的签署已由 {who} 于 {when}（北京时间）重新签署取代",
+                f"the certification of revision {cert.revision} was replaced by a new one by {who_en} on {when} "
+                "(Beijing time)")
+    return (f"签署已失效：草稿在签署（修订 {cert.revision}，SHA-256 {cert.sha256[:12]}…）之后于 {when}（北京时间）"
+            f"由 {who} 修改（修订 {cert.voided_revision}），请重新审阅并签署",
+            f"certification void: the draft was changed on {when} (Beijing time) by {who_en} (revision "
+            f"{cert.voided_revision}) after it was certified (revision {cert.revision}, SHA-256 {cert.sha256[:12]}…); "
+            "review and certify it again")
+
+
+def submit_certified(actor: User, filing: Filing, *, now: dt.datetime | None = None) -> FilingVersion:
+    """Freeze the certified text as an immutable version and move the filing to submitted/resubmitted.
+
+    Refused (:class:`Conflict`, 409) when nothing is certified, when the certification was voided by a
+    change of the draft, or when the draft no longer hashes to the certified SHA-256. The version is made
+    from the certification's own text, never from the draft as it stands. Sent twice, the second answers with
+    the version the first made.
+    """
+    require_sign(actor, filing)
+    already = already_submitted(filing)
+    if already is not None:
+        return already
+    lock = draft_lock(filing)
+    if lock is not None:
+        raise lock
+    cert = active_certification(filing)
+    if cert is None:
+        latest = latest_certification(filing)
+        if latest is not None and latest.status == "void":
+            raise Conflict(*certification_void_message(latest))
+        raise Conflict("草稿尚未签署：请签字人审阅、承诺并输入密码后再提交",
+                       "the draft has not been certified: the signatory must review, certify and enter the "
+                       "password before it is submitted")
+    draft_hash = sha256_text(filing.draft_json)
+    if draft_hash != cert.sha256 or sha256_text(cert.canonical_json) != cert.sha256:
+        raise Conflict(
+            f"草稿的 SHA-256（{draft_hash}）与签署时的（{cert.sha256}）不一致，拒绝提交；请重新审阅并签署",
+            f"the draft's SHA-256 ({draft_hash}) differs from the certified one ({cert.sha256}); refusing to "
+            "submit — review and certify it again",
+        )
+    now = now or dt.datetime.now(dt.UTC)
+    document = document_from_json(cert.canonical_json)
+    outcome = _check_submittable(filing, document, now)
     to = "submitted" if filing.status == "draft" else "resubmitted"
     transition(actor, filing, to, "submit")
-    text = canonical_json(document)
+    text = cert.canonical_json
     number = filing.current_version + 1
     version = FilingVersion(
-        filing=filing, filing_id=filing.id, number=number, canonical_json=text, sha256=sha256_text(text),
+        filing=filing, filing_id=filing.id, number=number, canonical_json=text, sha256=cert.sha256,
         computed_json=dumps(outcome.computed.check_block()),
         findings_json=dumps([f.as_dict() for f in outcome.findings]),
         rules_version=RULES_VERSION,
-        certified_by_id=actor.id,
-        certification_statement=CERTIFICATION_STATEMENT_ZH + "\n" + CERTIFICATION_STATEMENT_EN,
+        certified_by_id=cert.certified_by_id,
+        certification_statement=cert.statement,
         submitted_at=now,
     )
     db.session.add(version)
     filing.current_version = number
     filing.last_submitted_at = now
     db.session.flush()
+    cert.status = "submitted"
+    cert.version_number = number
     audit.record(actor, "version.create", "filing_version", version.id,
-                 after={"filing_id": filing.id, "number": number, "sha256": version.sha256})
+                 after={"filing_id": filing.id, "number": number, "sha256": version.sha256,
+                        "certification": cert.id, "certified_revision": cert.revision})
+    from . import records, renders
+
+    records.freeze(version, document, outcome, filing_date=now.astimezone(checking.CHINA_TZ).date())
+    # Rendered once, in the background, and kept: the caller hands these jobs to the queue after its commit.
+    renders.queue_version_files(actor, version)
     version_facts.record(version, filing.kind)  # the queue's summary and the dashboard's figures
     notifications.filing_event(filing, "submitted")
     return version
@@ -261,12 +393,50 @@ def already_submitted(filing: Filing) -> FilingVersion | None:
         return None
     latest = filing.versions[-1]
     return latest if latest.canonical_json == filing.draft_json else None
+def submit(
+    actor: User, filing: Filing, *, password: str, certified: bool, now: dt.datetime | None = None
+) -> FilingVersion:
+    """Certify the draft and submit it in one step (the submit page's 签署并提交; see :func:`certify`).
+
+    A double submit — the same document again while the filing still awaits its review — answers with the
+    version already submitted and makes no new one (issue 16 item 8), before the read-only draft would refuse it.
+    """
+    require_sign(actor, filing)
+    if not certified:
+        raise ServiceError("请阅读并接受真实性、完整性、准确性承诺", "accept the certification statement",
+                           field="certified")
+    already = already_submitted(filing)
+    if already is not None:
+        return already
+    certify(actor, filing, password=password, certified=certified, now=now)
+    return submit_certified(actor, filing, now=now)
 
 
 def with_explanations(document: Document, explanations: dict[str, str]) -> Document:
     """Return the document with the filer's explanations replaced (blank ones dropped)."""
     kept = {key: text.strip() for key, text in explanations.items() if text and text.strip()}
     return replace(document, explanations=kept)
+
+
+def save_explanations(actor: User | None, filing: Filing, texts: dict[str, str], expected_revision: int | None,
+                      *, remove: tuple[str, ...] | list[str] = ()) -> Filing:
+    """Store the filer's explanations (one text per finding key), dropping those in ``remove``.
+
+    ``remove`` takes away explanations that answer no finding any more (stale: the finding stopped firing).
+    Each text is held to the schema's limit (``EXPLANATION_MAX_LENGTH``, 2,000 characters), refused with
+    the schema's own message naming the explanation, as every other channel refuses it.
+    """
+    from ..domain.schema import validate
+
+    document = draft_document(filing)
+    merged = {**document.explanations, **texts}
+    for key in remove:
+        merged.pop(key, None)
+    updated = with_explanations(document, merged)
+    for violation in validate(updated):
+        if violation.path.startswith("explanations."):
+            raise ServiceError(violation.message.zh, violation.message.en, field=violation.path)
+    return save_draft(actor, filing, updated, expected_revision)
 
 
 def parse_json_draft(text: str | bytes) -> Document:

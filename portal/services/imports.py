@@ -29,7 +29,7 @@ from ..models import Enterprise, Filing, ImportRecord, User
 from ..renderers.upload_workbook import code_lists_from_reference
 from . import audit
 from .checking import CHINA_TZ
-from .filings import EDITABLE_STATUSES, save_imported_draft
+from .filings import draft_lock, save_imported_draft
 
 #: progress(stage, done, total): stages "parsed" (rows), "validated" (documents), "stored" (documents)
 Progress = Callable[[str, int, int], None]
@@ -94,9 +94,10 @@ def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tup
                                     f"the year {p.year} is out of range (2000–2100)"))
             continue
         filing = existing.get((enterprise.id, p.year))
-        if filing is not None and filing.status not in EDITABLE_STATUSES:
-            errors.append(CellError(DOCUMENT_SHEET, p.row, 2, f"企业 {p.uscc} 的 {p.year} 年度申报已审核通过，不能再修改",
-                                    f"the {p.year} filing of {p.uscc} has been accepted and can no longer be changed"))
+        lock = draft_lock(filing) if filing is not None else None
+        if lock is not None:  # accepted, or submitted and read-only until returned (issue 15)
+            errors.append(CellError(DOCUMENT_SHEET, p.row, 2, f"企业 {p.uscc} 的 {p.year} 年度申报：{lock.message_zh}",
+                                    f"the {p.year} filing of {p.uscc}: {lock.message_en}"))
             continue
         found[(p.uscc, p.year)] = enterprise
     return found, existing, errors

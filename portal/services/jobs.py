@@ -22,6 +22,12 @@ from .errors import NotFound, ServiceError
 
 #: The stages a job reports, in order (the import's progress(stage, done, total) callback).
 STAGES = ("parsed", "validated", "stored")
+#: The stages of each kind of job (each weighs the same share of the progress bar).
+STAGES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "import_workbook": STAGES,
+    "render_version": ("rendered", "signed", "stored"),
+    "render_draft": ("rendered", "stored"),
+}
 
 INTERRUPTED_ZH = "处理此任务的后台进程意外停止，未保存任何数据。可以重新运行。"
 INTERRUPTED_EN = "The background worker running this job stopped unexpectedly; nothing was stored. You can run it again."
@@ -33,6 +39,15 @@ def submit_upload(actor: User, kind: str, filename: str, data: bytes) -> Job:
         raise ServiceError("上传的文件为空。", "The uploaded file is empty.", field="file")
     job = Job(user_id=actor.id, kind=kind, status="queued", filename=filename[:255] or "upload.xlsx",
               size=len(data), sha256=hashlib.sha256(data).hexdigest(), payload=data, attempt=0)
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def create_job(actor: User, kind: str, filename: str, payload: bytes) -> Job:
+    """Create a queued job of ``kind`` (a render) for ``actor``; the caller commits, then enqueues its id."""
+    job = Job(user_id=actor.id, kind=kind, status="queued", filename=filename[:255], size=len(payload),
+              sha256=hashlib.sha256(payload).hexdigest(), payload=payload, attempt=0)
     db.session.add(job)
     db.session.flush()
     return job
@@ -173,16 +188,16 @@ class JobView:
 
     @property
     def percent(self) -> int:
-        """Return overall progress: each stage counts a third (a finished job is 100)."""
+        """Return overall progress: each stage counts the same share (a finished job is 100)."""
         if self.status == "done":
             return 100
         fractions = [min(done / total, 1.0) if total else 0.0 for done, total in self.stages.values()]
-        return int(100 * sum(fractions) / len(STAGES))
+        return int(100 * sum(fractions) / max(len(self.stages), 1))
 
 
 def job_view(job: Job, live: dict[str, Any] | None, stale_after: float, now: float) -> JobView:
     """Combine the job row with its live state; a running job with a stale heartbeat is interrupted."""
-    stages = {s: (0, 0) for s in STAGES}
+    stages = {s: (0, 0) for s in STAGES_BY_KIND.get(job.kind, STAGES)}
     _merge_stages(stages, json.loads(job.progress_json) if job.progress_json else None)
     age = None
     status = job.status

@@ -401,7 +401,9 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
     sec = _section_or_404(kind_forms, section)
     saved_document = filing_service.draft_document(filing)
     choices = _choices()
-    editable = filing.status in filing_service.EDITABLE_STATUSES
+    # A submitted draft is read-only until the reviewer returns it (issue 15; services/filings.draft_lock).
+    lock = filing_service.draft_lock(filing)
+    editable = lock is None
     stale = False
     status = 200
     shown_document = saved_document  # what the side panel computes: the saved draft, or the valid input
@@ -424,9 +426,10 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
         else:
             form = _new_form(kind_forms, sec)
             bind_choices(form, choices)
-            if not editable:
-                abort(409)
-            if _revision(form.revision.data) is None:
+            if lock is not None:
+                notice = bilingual(lock.message_zh, lock.message_en)
+                status = 409
+            elif _revision(form.revision.data) is None:
                 stale = True  # a save must say which revision it was typed against, or it could overwrite
                 status = 409
             elif form.validate():
@@ -460,7 +463,8 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
     return render_template(
         "drafts/section.html", filing=filing, section=sec, sections=kind_forms.sections, form=form,
         template_rows=_template_rows(form, sec, choices), errors=describe_errors(form), stale=stale,
-        notice=notice, editable=editable, panel=panel(sec, shown_document, outcome.computed, choices),
+        notice=notice, editable=editable, lock_message=bilingual(lock.message_zh, lock.message_en) if lock else None,
+        panel=panel(sec, shown_document, outcome.computed, choices),
         panel_is_input=shown_document is not saved_document, field_findings=field_findings,
         field_comments=review_views.field_comments(filing, field_ids),
         section_findings=section_findings, finding_counts=_finding_counts(outcome.findings, kind_forms.sections),

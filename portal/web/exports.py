@@ -3,19 +3,34 @@ the verification of a copy of record."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forms.exports import ConsolidatedExportForm, VerifyCopyForm
 
 from ..auth import permissions
-from ..models import Filing
+from ..jobs import get_queue
+from ..models import Filing, FilingVersion
 from ..renderers import PdfPrerequisiteError
 from ..renderers.signing_key import SigningKeyError
-from ..services import audit, exports
+from ..services import audit, exports, files, renders
 from ..services.errors import ServiceError
 from .access import filing_or_404, version_or_404
 from .templating import bilingual
+from .transaction import after_commit, refused
 
 bp = Blueprint("exports", __name__)
 
@@ -25,7 +40,7 @@ def _download(rendered: exports.Rendered, **headers: str) -> Response:
         "Content-Disposition": f"attachment; filename={rendered.filename}", **headers})
 
 
-def _refused(error: ServiceError | PdfPrerequisiteError | SigningKeyError) -> Response:
+def _refused(error: ServiceError | PdfPrerequisiteError | SigningKeyError | files.StorageError) -> Response:
     """Answer a rendering that must not happen with the bilingual reason (never a 500)."""
     text = bilingual(error.message_zh, error.message_en)
     return Response(render_template("exports/refused.html", message=text), status=409
@@ -33,40 +48,113 @@ def _refused(error: ServiceError | PdfPrerequisiteError | SigningKeyError) -> Re
 
 
 def _version_download(filing_id: int, number: int, fmt: str) -> Response:
+    """Send a version's file from storage; until it is stored, the page of its render job (202).
+
+    Never renders on the web thread (issue 15): the file is rendered once by the job queued at submission.
+    """
     version = version_or_404(filing_id, number)
     try:
-        rendered = exports.version_pdf(version) if fmt == "pdf" else exports.version_xlsx(version)
-    except (ServiceError, PdfPrerequisiteError, SigningKeyError) as error:
+        stored = renders.stored_file(version, fmt)
+    except (files.StorageError, ServiceError) as error:
         return _refused(error)
-    audit.record_download(current_user, f"version_{fmt}", "filing", version.filing_id, version=number)
-    return _download(rendered, **{"X-Content-SHA256": version.sha256})
+    if stored is not None:
+        audit.record_download(current_user, f"version_{fmt}", "filing", version.filing_id, version=number)
+        return Response(stored.content, mimetype=stored.mimetype, headers={
+            "Content-Disposition": f"attachment; filename={stored.filename}",
+            "X-Content-SHA256": version.sha256, "X-File-SHA256": stored.sha256,
+            "Cache-Control": "private, max-age=3600"})
+    state = _file_state(version, fmt)
+    return Response(render_template("exports/waiting.html", version=version, filing=version.filing, fmt=fmt,
+                                    state=state, json_state=_state_json(version, fmt, state)), status=202)
+
+
+def _file_state(version: FilingVersion, fmt: str) -> renders.FileState:
+    queue = get_queue()
+    return renders.file_state(version, fmt, live_of=queue.live,
+                              stale_after=float(current_app.config["JOB_STALE_SECONDS"]))
+
+
+def _state_json(version: FilingVersion, fmt: str, state: renders.FileState) -> dict[str, Any]:
+    """Return a version file's state in the shape job-progress.js polls (labels in the user's language)."""
+    from .jobs import JOB_STATUS_LABELS, stage_label
+
+    status = state.status if state.status in JOB_STATUS_LABELS else "queued"
+    return {
+        "status": "done" if state.stored else status,
+        "status_label": str(JOB_STATUS_LABELS["done" if state.stored else status]) if state.status != "none"
+        else _("尚未生成"),
+        "final": state.final,
+        "percent": state.percent,
+        "stages": [{"stage": stage, "label": stage_label("render_version", stage), "done": done, "total": total,
+                    "percent": min(100 * done // total, 100) if total else 0,
+                    "text": f"{done} / {total}" if total else _("未开始")}
+                   for stage, (done, total) in state.stages.items()],
+        "message": bilingual(state.message_zh, state.message_en) if state.message_zh else "",
+        "url": url_for("exports.version_pdf" if fmt == "pdf" else "exports.version_xlsx",
+                       filing_id=version.filing_id, number=version.number),
+        "can_queue": not state.stored and (state.status in ("none", "failed", "interrupted") or state.waiting_long),
+    }
+
+
+@bp.route("/filings/<int:filing_id>/versions/<int:number>.<any(pdf, xlsx):fmt>/state.json")
+@login_required
+def version_file_state(filing_id: int, number: int, fmt: str):  # type: ignore[no-untyped-def]
+    """Return where a version file's render stands (polled by the waiting page)."""
+    version = version_or_404(filing_id, number)
+    return jsonify(_state_json(version, fmt, _file_state(version, fmt)))
+
+
+@bp.route("/filings/<int:filing_id>/versions/<int:number>.<any(pdf, xlsx):fmt>/render", methods=["POST"])
+@login_required
+def queue_version_file(filing_id: int, number: int, fmt: str):  # type: ignore[no-untyped-def]
+    """Queue the render of a version's file (never rendered, failed, or its job lost): anyone who may see it."""
+    version = version_or_404(filing_id, number)
+    try:
+        job_id = renders.requeue_version_file(current_user, version, fmt)
+    except ServiceError as error:
+        refused(error)
+    else:
+        after_commit(lambda: get_queue().enqueue(job_id))
+    return redirect(url_for("exports.version_pdf" if fmt == "pdf" else "exports.version_xlsx",
+                            filing_id=filing_id, number=number))
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.pdf")
 @login_required
 def version_pdf(filing_id: int, number: int):  # type: ignore[no-untyped-def]
-    """Download a submitted version's PDF copy of record, rendered from the frozen, hash-checked document."""
+    """Download a submitted version's PDF copy of record, rendered once from its frozen record and stored."""
     return _version_download(filing_id, number, "pdf")
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.xlsx")
 @login_required
 def version_xlsx(filing_id: int, number: int):  # type: ignore[no-untyped-def]
-    """Download a submitted version's Excel filing, rendered from the frozen, hash-checked document."""
+    """Download a submitted version's Excel filing, rendered once from its frozen record and stored."""
     return _version_download(filing_id, number, "xlsx")
 
 
-@bp.route("/filings/<int:filing_id>/draft.<any(pdf, xlsx):fmt>")
+@bp.route("/filings/<int:filing_id>/draft.xlsx")
 @login_required
-def draft_file(filing_id: int, fmt: str):  # type: ignore[no-untyped-def]
-    """Download the working draft as a PDF marked 草稿 or as an Excel file (filers of the enterprise)."""
+def draft_file(filing_id: int):  # type: ignore[no-untyped-def]
+    """Download the working draft as an Excel file (filers of the enterprise); quick, so rendered at once."""
     filing = filing_or_404(filing_id, "edit")
     try:
-        rendered = exports.draft_file(filing, fmt)
+        rendered = exports.draft_file(filing, "xlsx")
     except (ServiceError, PdfPrerequisiteError) as error:
         return _refused(error)
-    audit.record_download(current_user, f"draft_{fmt}", "filing", filing.id, revision=filing.revision)
+    audit.record_download(current_user, "draft_xlsx", "filing", filing.id, revision=filing.revision)
     return _download(rendered)
+
+
+@bp.route("/filings/<int:filing_id>/draft.pdf", methods=["POST"])
+@login_required
+def draft_pdf(filing_id: int):  # type: ignore[no-untyped-def]
+    """Queue the draft's PDF (草稿 watermark) as a job of this user; its page shows the progress (issue 15)."""
+    filing = filing_or_404(filing_id, "edit")
+    job = renders.queue_draft_pdf(current_user, filing)
+    job_id = job.id
+    after_commit(lambda: get_queue().enqueue(job_id))  # a worker in another process must find it queued
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.route("/review/export.xlsx")

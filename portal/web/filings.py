@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +17,8 @@ from forms.filings import ExplanationsForm, JsonDraftForm, NewFilingForm
 from forms.review import AnswerForm
 
 from ..auth import permissions
-from ..domain.codec import dumps, to_data
+from ..domain.codec import dumps, sha256_text, to_data
+from ..domain.common import EXPLANATION_MAX_LENGTH
 from ..domain.findings import Finding
 from ..extensions import db
 from ..models import Filing
@@ -25,10 +27,11 @@ from ..services import exports as export_service
 from ..services import filings as filing_service
 from ..services import review as review_service
 from ..services.deadlines import ghg_due_date, is_overdue
-from ..services.errors import ServiceError, StaleDraft
+from ..services.errors import Conflict, ServiceError, StaleDraft
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
-from .transaction import refused
+from .templating import bilingual
+from .transaction import after_commit, refused
 
 bp = Blueprint("filings", __name__)
 
@@ -78,7 +81,9 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for(".version", filing_id=filing.id, number=filing.current_version))
     document = filing_service.draft_document(filing)
     outcome = checking.run(document, filing=filing)
-    can_edit = permissions.can_edit_filing(current_user, filing.enterprise_id) and filing.status != "accepted"
+    may_edit = permissions.can_edit_filing(current_user, filing.enterprise_id)
+    # A submitted draft is read-only until the reviewer returns it (issue 15): the page says why.
+    can_edit = may_edit and filing_service.draft_editable(filing)
     # While the draft is still the latest submitted version, show what was certified: recomputing today would
     # judge the date-dependent rules (GHG-014's deadline) as if the filing were submitted now.
     latest = filing.versions[-1] if filing.versions else None
@@ -101,7 +106,39 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         answer_form=AnswerForm(),
         timeline=audit_panel.timeline_context(document, outcome.computed),
         docview=export_service.document_view(document),
+        # -- issue 15: certification bound to a revision, the read-only draft, stale explanations
+        draft_lock=_lock_text(filing) if may_edit else None,
+        certification=_certification_context(filing),
+        stale=_stale_explanations(document, outcome.findings) if may_edit else [],
+        explanation_max=EXPLANATION_MAX_LENGTH,
     )
+
+
+def _lock_text(filing: Filing) -> str | None:
+    lock = filing_service.draft_lock(filing)
+    return bilingual(lock.message_zh, lock.message_en) if lock is not None else None
+
+
+def _certification_context(filing: Filing) -> dict[str, Any] | None:
+    """Return what the filing page says of the latest certification: in force (revision, hash) or void (why)."""
+    cert = filing_service.latest_certification(filing)
+    if cert is None or cert.status == "submitted":
+        return None
+    void = bilingual(*filing_service.certification_void_message(cert)) if cert.status == "void" else None
+    return {"cert": cert, "void": void}
+
+
+def _stale_explanations(document: Any, findings: list[Finding]) -> list[Any]:
+    """Return the draft's explanations that answer no current finding, named by rule title and path in words."""
+    from ..domain.schema import schema_of
+    from ..renderers.view import stale_explanation
+    from ..services.records import titles_for
+
+    keys = {f.key for f in findings}
+    titles = titles_for(document, findings)
+    schema = schema_of(document.kind)
+    return [stale_explanation(schema, key, text, titles) for key, text in sorted(document.explanations.items())
+            if key not in keys]
 
 
 @bp.route("/filings/<int:filing_id>/draft.json")
@@ -135,7 +172,11 @@ def edit_json(filing_id: int):  # type: ignore[no-untyped-def]
             refused(error)
             if form.upload.data:
                 form.document.data = raw.decode("utf-8", errors="replace")
-    return render_template("filings/edit_json.html", filing=filing, form=form), 200 if request.method == "GET" else 422
+            if isinstance(error, Conflict):  # the draft is read-only now (submitted, accepted)
+                return render_template("filings/edit_json.html", filing=filing, form=form,
+                                       draft_lock=_lock_text(filing)), 409
+    return render_template("filings/edit_json.html", filing=filing, form=form, draft_lock=_lock_text(filing)), \
+        200 if request.method == "GET" else 422
 
 
 def _revision(raw: str | None) -> int | None:
@@ -154,12 +195,11 @@ def explanations(filing_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         abort(400)
     texts = {key.removeprefix("explain:"): value for key, value in request.form.items() if key.startswith("explain:")}
-    document = filing_service.draft_document(filing)
-    merged = {**document.explanations, **texts}
+    # Stale explanations (their finding stopped firing) are removed by the filer (issue 15).
+    remove = request.form.getlist("remove")
     try:
-        filing_service.save_draft(current_user, filing, filing_service.with_explanations(document, merged),
-                                  _revision(form.revision.data))
-        flash(_("情况说明已保存。"), "success")
+        filing_service.save_explanations(current_user, filing, texts, _revision(form.revision.data), remove=remove)
+        flash(_("已删除过时的情况说明。") if remove and not texts else _("情况说明已保存。"), "success")
     except ServiceError as error:
         refused(error)
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
@@ -168,34 +208,82 @@ def explanations(filing_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/filings/<int:filing_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(filing_id: int):  # type: ignore[no-untyped-def]
-    """Let the signatory review the whole document, certify it and submit it."""
+    """Let the signatory review the whole document, certify it, and submit it — at once or later.
+
+    Three actions (issue 15): 签署并提交 certifies this revision and submits it in one step; 仅签署 certifies
+    it now for submitting later; 提交已签署的版本 submits a revision certified earlier (no password: the
+    certification was the re-authenticated act). A change of the draft in between voids the certification,
+    and submitting then answers 409 with the reason.
+    """
     filing = filing_or_404(filing_id, "sign")
     document = filing_service.draft_document(filing)
     outcome = checking.run(document, filing=filing, submitted=True)  # what submitting now would record
     form = SubmitForm()
-    if form.validate_on_submit():
+    action = request.form.get("action", "certify_submit")
+    status = 200
+    if request.method == "POST" and action == "submit_certified":
         try:
-            version = filing_service.submit(current_user, filing, password=form.password.data or "",
-                                            certified=bool(form.certified.data))
-            flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
-            return redirect(url_for(".version", filing_id=filing.id, number=version.number))
+            version = filing_service.submit_certified(current_user, filing)
+            return _submitted(filing, version)
         except ServiceError as error:
             refused(error)
+            status = 409 if isinstance(error, Conflict) else 200
         except StaleDataError:
-            # A second POST of the form racing the first (a double click): the first one won. Answer with what it
-            # submitted, not a 500 (issue 16 item 8).
-            refused(StaleDraft(), category=None)
-            db.session.refresh(filing)
-            version = filing_service.already_submitted(filing)
-            if version is None:
-                abort(409)
-            flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
-            return redirect(url_for(".version", filing_id=filing.id, number=version.number))
+            return _raced(filing)
+    elif form.validate_on_submit():
+        try:
+            if action == "certify":
+                cert = filing_service.certify(current_user, filing, password=form.password.data or "",
+                                              certified=bool(form.certified.data))
+                flash(_("已签署修订 %(r)s（SHA-256：%(h)s），可稍后提交。", r=cert.revision, h=cert.sha256), "success")
+                return redirect(url_for(".submit", filing_id=filing.id))
+            version = filing_service.submit(current_user, filing, password=form.password.data or "",
+                                            certified=bool(form.certified.data))
+            return _submitted(filing, version)
+        except ServiceError as error:
+            refused(error)
+            status = 409 if isinstance(error, Conflict) else 200
+        except StaleDataError:
+            return _raced(filing)
+    active = filing_service.active_certification(filing)
     return render_template("filings/submit.html", filing=filing, document=document, outcome=outcome, form=form,
                            statement_zh=filing_service.CERTIFICATION_STATEMENT_ZH,
                            statement_en=filing_service.CERTIFICATION_STATEMENT_EN,
                            document_json=dumps(to_data(document), indent=1),
-                           blocking=filing_service.blocking_findings(outcome.findings))
+                           blocking=filing_service.blocking_findings(outcome.findings),
+                           active=active, certification=_certification_context(filing),
+                           draft_lock=_lock_text(filing), draft_sha256=sha256_text(filing.draft_json)), status
+
+
+def _raced(filing: Filing) -> Response:
+    """Answer a second POST of the submit form racing the first (a double click) with what the first submitted.
+
+    The first one won; the second must not be a 500 (issue 16 item 8).
+    """
+    refused(StaleDraft(), category=None)
+    db.session.refresh(filing)
+    version = filing_service.already_submitted(filing)
+    if version is None:
+        abort(409)
+    flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
+    return redirect(url_for(".version", filing_id=filing.id, number=version.number))
+
+
+def _submitted(filing: Filing, version: Any) -> Response:
+    """Hand the new version's render jobs to the queue once committed, and show the version."""
+    from ..jobs import get_queue
+    from ..services import renders
+
+    job_ids = renders.queued_jobs(version)
+
+    def enqueue() -> None:
+        queue = get_queue()
+        for job_id in job_ids:
+            queue.enqueue(job_id)
+
+    after_commit(enqueue)  # a worker in another process must find the jobs committed
+    flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
+    return redirect(url_for(".version", filing_id=filing.id, number=version.number))
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>")
@@ -205,9 +293,13 @@ def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
     version = version_or_404(filing_id, number)
     filing = version.filing
     document = versions.version_document(version)
+    from ..models import VersionRecord
+
     return render_template("filings/version.html", filing=filing, version=version, document=document,
                            computed=json.loads(version.computed_json, parse_float=Decimal),
-                           findings=json.loads(version.findings_json), docview=export_service.document_view(document))
+                           findings=json.loads(version.findings_json), docview=export_service.document_view(document),
+                           frozen=db.session.get(VersionRecord, version.id) is not None,
+                           can_review=permissions.can_review(current_user, filing.enterprise.region_code))
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.json")

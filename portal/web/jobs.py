@@ -45,7 +45,20 @@ STAGE_LABELS = {
     "validated": _l("已校验文书"),
     "stored": _l("已保存文书"),
 }
-JOB_KIND_LABELS = {"import_workbook": _l("Excel 批量导入")}
+#: the stages of a render (issue 15): laid out and printed, signed, kept in storage
+RENDER_STAGE_LABELS = {
+    "rendered": _l("排版生成"),
+    "signed": _l("数字签名"),
+    "stored": _l("存入文件存储"),
+}
+JOB_KIND_LABELS = {"import_workbook": _l("Excel 批量导入"), "render_version": _l("生成存档副本"),
+                   "render_draft": _l("生成草稿 PDF")}
+
+
+def stage_label(kind: str, stage: str) -> str:
+    """Return the label of a job's stage (a render's stages are not an import's)."""
+    labels = RENDER_STAGE_LABELS if kind.startswith("render_") else STAGE_LABELS
+    return str(labels.get(stage, stage))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -72,7 +85,7 @@ def _state(job: Job, view: job_service.JobView) -> dict[str, Any]:
         "final": final,
         "percent": view.percent,
         "stages": [
-            {"stage": stage, "label": str(STAGE_LABELS[stage]), "done": done, "total": total,
+            {"stage": stage, "label": stage_label(job.kind, stage), "done": done, "total": total,
              "percent": min(100 * done // total, 100) if total else 0,
              "text": f"{format_number(done)} / {format_number(total)}" if total else _("未开始")}
             for stage, (done, total) in view.stages.items()
@@ -125,6 +138,7 @@ def show(job_id: int) -> str:
     return render_template("jobs/show.html", job=job, view=view, state=_state(job, view), summary=_summary(job),
                            can_retry=view.status == "interrupted" or job_service.can_retry(job),
                            has_file=job_service.stored_files(job)[1],
+                           is_render=job.kind.startswith("render_"),
                            JOB_STATUS_LABELS=JOB_STATUS_LABELS, JOB_STATUS_BADGES=JOB_STATUS_BADGES,
                            JOB_KIND_LABELS=JOB_KIND_LABELS)
 
@@ -149,6 +163,22 @@ def error_workbook(job_id: int) -> Response:
     audit.record_download(current_user, "error_workbook", "job", job.id)
     response = Response(data, mimetype=XLSX)
     response.headers.set("Content-Disposition", "attachment", filename=f"{stem}-errors.xlsx")
+    return response
+
+
+@bp.get("/<int:job_id>/file")
+@login_required
+def file(job_id: int) -> Response | Any:
+    """Send the file a finished render job stored (a draft's PDF), from the object store."""
+    from ..services import renders
+
+    job = _job_or_404(job_id)
+    stored = renders.job_file(job)
+    if stored is None:  # not a render, or not finished: the job's page says where it stands
+        return redirect(url_for("jobs.show", job_id=job.id))
+    audit.record_download(current_user, "draft_pdf", "job", job.id)
+    response = Response(stored.content, mimetype=stored.mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=stored.filename)
     return response
 
 

@@ -22,6 +22,7 @@ from forms.doc_fields import path_to_id
 from forms.review import AnswerForm, CommentForm, DecisionForm, QueueFilterForm, VerdictForm
 
 from ..models import Filing
+from ..services import binding as binding_service
 from ..services import review as review_service
 from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
@@ -143,7 +144,8 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
                            decision_form=DecisionForm(), verdict_form=VerdictForm(),
                            export_endpoints=current_app.view_functions,
                            under_review=filing.status in review_service.UNDER_REVIEW
-                           and view.version.number == filing.current_version)
+                           and view.version.number == filing.current_version,
+                           binding=binding_service.binding_of(view.version))
 
 
 def _target_choices(view: review_service.ReviewView) -> list[SelectChoice]:
@@ -247,3 +249,40 @@ def answer(filing_id: int, comment_id: int):  # type: ignore[no-untyped-def]
     except ServiceError as error:
         refused(error)
     return redirect(url_for("filings.show", filing_id=filing.id) + f"#comment-{target.id}")
+
+
+# -- issue 15: what the reviewer read, and "what would today's rules say" ------------------------------
+
+
+@bp.route("/review/filings/<int:filing_id>/versions/<int:number>/read", methods=["POST"])
+@login_required
+def read(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+    """Record that the reviewer opened a version, with the SHA-256 the page showed (posted by the page)."""
+    filing = _reviewable_or_404(filing_id)
+    try:
+        binding_service.record_read(current_user, filing, number, request.form.get("sha256", ""))
+    except NotFound:
+        abort(404)
+    except ServiceError as error:
+        refused(error)
+        if request.accept_mimetypes.best == "application/json":
+            return {"ok": False, "message": bilingual(error.message_zh, error.message_en)}, 409
+        return redirect(url_for(".show", filing_id=filing.id, version=number) + "#binding")
+    if request.accept_mimetypes.best == "application/json":
+        return {"ok": True}
+    return redirect(url_for(".show", filing_id=filing.id, version=number) + "#binding")
+
+
+@bp.route("/review/filings/<int:filing_id>/versions/<int:number>/today")
+@login_required
+def today(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+    """Show what today's code and reference data say of a frozen version — labelled as not the record."""
+    from ..services import records
+    from ..services.versions import version_of
+
+    filing = _reviewable_or_404(filing_id)
+    try:
+        version = version_of(filing, number)
+    except NotFound:
+        abort(404)
+    return render_template("review/today.html", filing=filing, view=records.today_view(version))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, serve_portal
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,17 @@ def _saved(book) -> bytes:  # type: ignore[no-untyped-def]
     return out.getvalue()
 
 
-def test_ghg_template_error_workbook_and_corrected_upload(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Serve a portal of this module's own: the filled template holds only drafts still editable (issue 15: a
+    submitted draft is read-only until returned), so the demo's GHG draft must not have been submitted by
+    the review-cycle test sharing the session's server."""
+    with serve_portal(tmp_path_factory.mktemp("e2e-uploads")) as url:
+        yield url
+
+
+def test_ghg_template_error_workbook_and_corrected_upload(page, own_server: str) -> None:  # type: ignore[no-untyped-def]
+    live_server = own_server
     login(page, live_server, "filer@demo.cn")
     page.goto(live_server + "/uploads/")
     filled = load_workbook(io.BytesIO(_download(page, "下载含草稿的模板")))

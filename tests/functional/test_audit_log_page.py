@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models import AuditEntry
 from portal.services import filings
 from tests.conftest import PASSWORD, login
+from tests.helpers import render_version_files
 
 
 def _entry_ids(page: str) -> list[int]:
@@ -81,11 +82,14 @@ def test_the_csv_export_holds_the_filtered_rows_with_their_hashes_and_is_itself_
 
 def test_every_download_is_on_record(client, world) -> None:  # type: ignore[no-untyped-def]
     filing = world.filing_a
-    filings.submit(world.users["signatory_a"], filing, password=PASSWORD, certified=True)
+    version = filings.submit(world.users["signatory_a"], filing, password=PASSWORD, certified=True)
+    db.session.commit()
+    render_version_files(version)  # the copies are rendered by jobs; a download before them is a 202 page
     db.session.commit()
     login(client, "filer_a@test.cn")
     for url in (f"/filings/{filing.id}/draft.json", f"/filings/{filing.id}/draft.xlsx",
                 f"/filings/{filing.id}/versions/1.json", f"/filings/{filing.id}/versions/1.xlsx",
+                f"/filings/{filing.id}/versions/1.pdf",
                 "/dashboard/export/status.csv", "/uploads/template/ghg_annual_report.xlsx?filled=1"):
         assert client.get(url).status_code == 200, url
     client.post("/logout")
@@ -97,6 +101,7 @@ def test_every_download_is_on_record(client, world) -> None:  # type: ignore[no-
     assert downloads == [
         ("download.draft_json", filer, filing.id), ("download.draft_xlsx", filer, filing.id),
         ("download.version_json", filer, filing.id), ("download.version_xlsx", filer, filing.id),
+        ("download.version_pdf", filer, filing.id),
         ("download.dashboard_csv", filer, None), ("download.upload_template", filer, None),
         ("download.consolidated", reviewer, None),
     ]

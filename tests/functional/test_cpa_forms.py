@@ -343,10 +343,12 @@ def test_an_audit_is_submitted_through_the_web_and_its_version_shows_the_figures
     cells = re.findall(r'<tr data-option="(\w+)"><th scope="row">\w+</th>\s*<td[^>]*>([\d.,]+)</td>\s*<td[^>]*>([\d.,]+)</td>'
                        r'<td[^>]*>([\d.,]+)%</td>', options)
     assert cells == [("Z1", "5.05", "157.46", "14.82"), ("Z2", "5.19", "875.46", "17.56")]
-    # The version is frozen: a later save changes the draft, never the version.
+    # The version is frozen, and so is the draft while it is under review (issue 15): the save is refused
+    # with the reason, and neither changes.
     client.post("/logout")
     login(client, "filer_a@test.cn")
-    assert _save(client, filing.id, "targets", _form_data({"focus": "2#线", "baseline_year": 2022,
-                                                            "indicators": example["indicators"]})).status_code == 302
+    refused = _save(client, filing.id, "targets", _form_data({"focus": "2#线", "baseline_year": 2022,
+                                                              "indicators": example["indicators"]}))
+    assert refused.status_code == 409 and "草稿为只读" in refused.get_data(as_text=True)
     db.session.refresh(version)
     assert '"focus":"1#熟料生产线烧成系统"' in version.canonical_json

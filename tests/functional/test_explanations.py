@@ -74,3 +74,62 @@ def test_json_editor_keeps_typed_text_and_names_the_bad_field(client, world) -> 
     assert response.status_code == 422
     assert "fuels[1].consumption" in page and "应为数值" in page
     assert "&#34;consumption&#34;: &#34;120&#34;" in page or '"consumption": "120"' in page
+
+
+# -- issue 15: the 2,000-character cap, told in the form; stale explanations, named and removable ----------
+
+
+def test_the_form_tells_the_limit_and_a_longer_explanation_is_refused_with_the_schema_message(client, world) -> None:  # type: ignore[no-untyped-def]
+    key = _with_warning(world)
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    assert 'maxlength="2000"' in page and "每条说明不超过 2000 字" in page and "char-counter.js" in page
+    revision = world.filing_a.revision
+    client.post(f"/filings/{world.filing_a.id}/explanations",
+                data={"revision": str(revision), f"explain:{key}": "说" * 2001})
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    # The schema's own message (portal/domain/schema.check_value), naming the explanation.
+    assert f"explanations.{key}: 情况说明不能超过 2000 个字符（填写了 2001 个）" in page
+    db.session.refresh(world.filing_a)
+    assert world.filing_a.revision == revision  # nothing stored
+    client.post(f"/filings/{world.filing_a.id}/explanations",
+                data={"revision": str(revision), f"explain:{key}": "说" * 2000})
+    db.session.refresh(world.filing_a)
+    assert filings.draft_document(world.filing_a).explanations[key] == "说" * 2000
+
+
+def test_a_stale_explanation_is_named_by_its_rule_and_field_printed_so_and_removable(client, world) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from tests.helpers import draft_pdf
+
+    # An explanation for a warning that no longer fires (the diesel NCV was corrected since).
+    data = json.loads(example_text("ghg-jx-cement-2024.json"))
+    data["explanations"] = {"GHG-004@fuels[1].ncv": "柴油热值按供应商化验单填报"}
+    filings.save_draft(world.users["filer_a"], world.filing_a, document_from_json(json.dumps(data)), None)
+    db.session.commit()
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    block = page.split('data-testid="stale-explanations"', 1)[1].split("</div>\n      {% endif %}", 1)[0]
+    from portal.rules import get_rule
+
+    title = get_rule("GHG-004").title_zh
+    assert title in block and "（GHG-004）" in block
+    assert "化石燃料燃烧 第2行" in block and "柴油热值按供应商化验单填报" in block
+    # The PDF prints it under the rule's title and the field in words, never the raw key.
+    pdf = draft_pdf(client, world.filing_a.id).data
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "d.pdf"
+        path.write_bytes(pdf)
+        text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                              check=True, text=True).stdout
+    assert "柴油热值按供应商化验单填报" in text and "GHG-004@fuels[1].ncv" not in text
+    assert title[:6] in text.replace("\n", "")
+    # Removed by the filer.
+    client.post(f"/filings/{world.filing_a.id}/explanations",
+                data={"revision": str(world.filing_a.revision), "remove": "GHG-004@fuels[1].ncv"})
+    db.session.refresh(world.filing_a)
+    assert filings.draft_document(world.filing_a).explanations == {}
+    assert 'data-testid="stale-explanations"' not in client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)

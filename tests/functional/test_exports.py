@@ -19,7 +19,7 @@ from portal.services import exports
 from portal.services import filings as filing_service
 from portal.services.errors import ServiceError
 from tests.conftest import login
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, draft_pdf, render_version_files
 from tests.pdf_tamper import flip_byte, overlay_image
 
 EXAMPLE_TOTAL = 1067866  # shared/examples/README.md: total_tco2 1,067,866
@@ -47,8 +47,15 @@ def submitted(world):  # type: ignore[no-untyped-def]
     return world, version
 
 
-def test_version_pdf_is_the_frozen_document_with_hash_name_total_and_cjk_font(client, submitted) -> None:  # type: ignore[no-untyped-def]
-    world, version = submitted
+@pytest.fixture()
+def rendered(submitted):  # type: ignore[no-untyped-def]
+    """Submit, then run the render jobs the submission queued (the PDF and Excel filing are then stored)."""
+    render_version_files(submitted[1])
+    return submitted
+
+
+def test_version_pdf_is_the_frozen_document_with_hash_name_total_and_cjk_font(client, rendered) -> None:  # type: ignore[no-untyped-def]
+    world, version = rendered
     login(client, "reviewer_ganzhou@test.cn")
     response = client.get(f"/filings/{world.filing_a.id}/versions/1.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -60,8 +67,8 @@ def test_version_pdf_is_the_frozen_document_with_hash_name_total_and_cjk_font(cl
     assert any("CJK" in line and " yes " in line for line in _fonts(response.data).splitlines())
 
 
-def test_version_xlsx_holds_totals_as_numbers(client, submitted) -> None:  # type: ignore[no-untyped-def]
-    world, _ = submitted
+def test_version_xlsx_holds_totals_as_numbers(client, rendered) -> None:  # type: ignore[no-untyped-def]
+    world, _ = rendered
     login(client, "filer_a@test.cn")
     response = client.get(f"/filings/{world.filing_a.id}/versions/1.xlsx")
     assert response.status_code == 200
@@ -98,6 +105,7 @@ def test_a_version_whose_text_does_not_match_its_hash_is_never_rendered(submitte
 
 
 def test_a_version_whose_recomputed_results_differ_is_refused(submitted) -> None:  # type: ignore[no-untyped-def]
+    """A version without a record (submitted before records existed) renders by recomputing, or not at all."""
     world, version = submitted
     stored = json.loads(version.computed_json)
     stored["total_tco2"] = 1
@@ -113,13 +121,13 @@ def test_a_version_whose_recomputed_results_differ_is_refused(submitted) -> None
 
 def test_draft_pdf_carries_the_watermark_and_is_for_editors_only(client, world) -> None:  # type: ignore[no-untyped-def]
     login(client, "filer_a@test.cn")
-    response = client.get(f"/filings/{world.filing_a.id}/draft.pdf")
+    response = draft_pdf(client, world.filing_a.id)
     assert response.status_code == 200
     text = _pdf_text(response.data)
     assert "草稿" in text and "江西赣峰水泥有限公司" in text
     client.post("/logout")
     login(client, "reviewer_jx@test.cn")  # a reviewer sees submitted versions, not the working draft's files
-    assert client.get(f"/filings/{world.filing_a.id}/draft.pdf").status_code == 404
+    assert client.post(f"/filings/{world.filing_a.id}/draft.pdf").status_code == 404
 
 
 def _upload(client, content: bytes):  # type: ignore[no-untyped-def]
@@ -219,8 +227,8 @@ def _outcome(page) -> tuple[str | None, str | None]:  # type: ignore[no-untyped-
     return (outcome.group(1) if outcome else None), (reason.group(1) if reason else None)
 
 
-def test_verify_a_genuine_copy_a_forged_copy_and_a_pasted_hash(client, submitted) -> None:  # type: ignore[no-untyped-def]
-    world, version = submitted
+def test_verify_a_genuine_copy_a_forged_copy_and_a_pasted_hash(client, rendered) -> None:  # type: ignore[no-untyped-def]
+    world, version = rendered
     login(client, "reviewer_ganzhou@test.cn")
     genuine = client.get(f"/filings/{world.filing_a.id}/versions/1.pdf").data
     page = _upload(client, genuine)
@@ -247,18 +255,18 @@ def test_verify_a_genuine_copy_a_forged_copy_and_a_pasted_hash(client, submitted
 
 def test_a_draft_pdf_is_not_a_copy_of_record(client, world) -> None:  # type: ignore[no-untyped-def]
     login(client, "filer_a@test.cn")
-    draft = client.get(f"/filings/{world.filing_a.id}/draft.pdf").data
+    draft = draft_pdf(client, world.filing_a.id).data
     page = _upload(client, draft)
     assert _outcome(page) == ("rejected", "unsigned") and "草稿" in page.get_data(as_text=True)
 
 
-def test_the_signing_certificate_is_offered_and_is_the_one_that_signed(client, submitted) -> None:  # type: ignore[no-untyped-def]
+def test_the_signing_certificate_is_offered_and_is_the_one_that_signed(client, rendered) -> None:  # type: ignore[no-untyped-def]
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
     from portal.renderers.signing import verify_pdf
 
-    world, _ = submitted
+    world, _ = rendered
     login(client, "filer_a@test.cn")
     page = client.get("/verify").get_data(as_text=True)
     assert "/verify/certificate.pem" in page
@@ -321,9 +329,11 @@ def test_a_missing_configured_key_is_a_clear_503_not_a_500(app, client, submitte
     identity = app.extensions.pop("portal.signing_identity", None)
     app.config.update(SIGNING_KEY_PATH=str(tmp_path / "missing-key.pem"), SIGNING_CERT_PATH=str(tmp_path / "c.pem"))
     try:
+        # The render job fails with the reason, and the download page says it (never a 500).
+        render_version_files(submitted[1])
         login(client, "filer_a@test.cn")
         response = client.get(f"/filings/{world.filing_a.id}/versions/1.pdf")
-        assert response.status_code == 503 and "配置的签名密钥文件不存在" in response.get_data(as_text=True)
+        assert response.status_code == 202 and "配置的签名密钥文件不存在" in response.get_data(as_text=True)
         page = client.get("/verify")
         assert page.status_code == 200 and "签名证书不可用" in page.get_data(as_text=True)
         assert client.get("/verify/certificate.pem").status_code == 503

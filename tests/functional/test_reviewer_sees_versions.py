@@ -39,9 +39,9 @@ def test_a_reviewer_never_reads_the_working_draft(client, world) -> None:  # typ
         page = client.get(url).get_data(as_text=True)
         assert DRAFT_ONLY_NAME not in page and "123,456.78" not in page, url
     for url in (f"/filings/{filing.id}/draft.json", f"/filings/{filing.id}/draft.xlsx",
-                f"/filings/{filing.id}/draft.pdf", f"/api/v1/filings/{filing.id}/draft",
-                f"/filings/{filing.id}/edit", f"/filings/{filing.id}/json"):
+                f"/api/v1/filings/{filing.id}/draft", f"/filings/{filing.id}/edit", f"/filings/{filing.id}/json"):
         assert client.get(url).status_code == 404, url
+    assert client.post(f"/filings/{filing.id}/draft.pdf").status_code == 404  # the draft's PDF is a job
     # the filer sees the draft, of course
     client.post("/logout")
     login(client, "filer_a@test.cn")

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, Filing, FilingVersion, ImmutableRecordError
 from portal.services import filings
 from portal.services import review as decisions
-from portal.services.errors import IllegalTransition, NotFound, ServiceError, StaleDraft
+from portal.services.errors import Conflict, IllegalTransition, NotFound, ServiceError, StaleDraft
 from tests.helpers import PASSWORD, example_text
 
 
@@ -80,6 +80,11 @@ def test_editing_after_submission_leaves_the_version_untouched(world) -> None:  
     frozen, frozen_hash = version.canonical_json, version.sha256
     changed = json.loads(example_text("ghg-jx-cement-2024.json"))
     changed["fuels"][1]["consumption"] = 130
+    # Read-only while under review (issue 15): the reviewer returns it first.
+    with pytest.raises(Conflict) as caught:
+        filings.save_draft(world.users["filer_a"], world.filing_a, document_from_json(json.dumps(changed)), None)
+    assert "只读" in caught.value.message_zh and "read-only" in caught.value.message_en
+    decisions.return_filing(world.users["reviewer_jx"], world.filing_a, note="请核对 / please check")
     filings.save_draft(world.users["filer_a"], world.filing_a, document_from_json(json.dumps(changed)), None)
     db.session.flush()
     stored = db.session.get(FilingVersion, version.id)
@@ -154,10 +159,10 @@ def test_every_action_is_in_the_audit_log(world) -> None:  # type: ignore[no-unt
 @pytest.mark.parametrize("start", ["draft", "submitted", "returned", "resubmitted", "accepted"])
 @pytest.mark.parametrize("action", ["submit", "return", "accept"])
 def test_every_transition_outside_the_table_is_refused(world, start: str, action: str) -> None:  # type: ignore[no-untyped-def]
-    """Check the whole state machine: 5 statuses × 3 actions × 5 targets, only the 8 listed moves pass."""
-    allowed = {("draft", "submitted"), ("submitted", "resubmitted"), ("returned", "resubmitted"),
-               ("resubmitted", "resubmitted"), ("submitted", "returned"), ("resubmitted", "returned"),
-               ("submitted", "accepted"), ("resubmitted", "accepted")}
+    """Check the whole state machine: 5 statuses × 3 actions × 5 targets, only the 6 listed moves pass."""
+    # A filing under review is not submitted again: its draft is read-only until returned (issue 15).
+    allowed = {("draft", "submitted"), ("returned", "resubmitted"), ("submitted", "returned"),
+               ("resubmitted", "returned"), ("submitted", "accepted"), ("resubmitted", "accepted")}
     assert set(filings.TRANSITIONS) == allowed
     for to in ("draft", "submitted", "returned", "resubmitted", "accepted"):
         filing = Filing(status=start)  # transient: _transition refuses before touching anything

@@ -1,0 +1,188 @@
+"""The copy of record around a version: its certification, reviewers' reads, its frozen results, its files.
+
+Issue 15: a signatory certifies one revision of the draft (its canonical SHA-256); a version is created
+from that certified text only; a reviewer's reading of a version is recorded with the hash read; each
+version keeps what it printed (results, findings, code names, rules and reference editions) so that it
+renders the same forever; its PDF and Excel filing are rendered once, in the background, and kept in the
+object store (:mod:`portal.storage`), whose objects are recorded here with their size and hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime
+from ..extensions import db
+from .accounts import User
+from .filings import Filing, FilingVersion, ImmutableRecordError
+from .jobs import Job
+
+CERTIFICATION_STATUSES = ("active", "void", "submitted")
+#: why a certification stopped counting: the draft changed, or the signatory certified a later revision
+VOID_REASONS = ("draft_changed", "recertified")
+VERSION_FILE_FORMATS = ("pdf", "xlsx")
+RECORD_ORIGINS = ("submission", "backfill")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Certification(db.Model):  # type: ignore[name-defined,misc]
+    """Hold a signatory's certification of one revision of a draft: its canonical text and SHA-256.
+
+    ``active`` until the draft changes (``void``, with when, by whom and the revision that voided it) or a
+    version is created from it (``submitted``, with the version's number). A filing has at most one active
+    certification (a partial unique index, migration 0010).
+    """
+
+    __tablename__ = "certification"
+    __table_args__ = (
+        CheckConstraint(_in("status", CERTIFICATION_STATUSES), name="status_known"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint(
+            "(status = 'void') = (voided_at IS NOT NULL AND void_reason IS NOT NULL)", name="voided_iff_void"
+        ),
+        CheckConstraint("void_reason IS NULL OR " + _in("void_reason", VOID_REASONS), name="void_reason_known"),
+        CheckConstraint("(status = 'submitted') = (version_number IS NOT NULL)", name="version_iff_submitted"),
+        Index("ix_certification_one_active", "filing_id", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"), index=True)
+    #: the filing's revision (its optimistic-locking counter) when the draft was certified
+    revision: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    canonical_json: Mapped[str] = mapped_column(Text)  # the certified text: the version is made from it
+    statement: Mapped[str] = mapped_column(Text)
+    certified_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    certified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    void_reason: Mapped[str | None] = mapped_column(String(20))
+    #: the draft's revision and SHA-256 after the change that voided the certification
+    voided_revision: Mapped[int | None] = mapped_column(Integer)
+    voided_sha256: Mapped[str | None] = mapped_column(String(64))
+    version_number: Mapped[int | None] = mapped_column(Integer)
+
+    filing: Mapped[Filing] = relationship()
+    certified_by: Mapped[User] = relationship(foreign_keys=[certified_by_id], lazy="joined")
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id], lazy="joined")
+
+
+class VersionRead(db.Model):  # type: ignore[name-defined,misc]
+    """Record that a reviewer opened a version: who, when, and the SHA-256 of the text shown. Append-only."""
+
+    __tablename__ = "version_read"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        Index("ix_version_read_version_reader", "version_id", "reader_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="RESTRICT"))
+    reader_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    version: Mapped[FilingVersion] = relationship()
+    reader: Mapped[User] = relationship(lazy="joined")
+
+
+class VersionRecord(db.Model):  # type: ignore[name-defined,misc]
+    """Hold what a submitted version prints, frozen: results with every line, findings, names, editions.
+
+    ``record_json`` is :func:`portal.calc.record.dump_record`'s versioned JSON; ``sha256`` is its hash.
+    Written at submission (``origin = 'submission'``) or, for versions submitted before records existed,
+    by ``portal records backfill`` when recomputing reproduces the stored results (``'backfill'``).
+    Never updated or deleted (ORM guard below, trigger in migration 0010).
+    """
+
+    __tablename__ = "version_record"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint(_in("origin", RECORD_ORIGINS), name="origin_known"),
+    )
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="RESTRICT"), primary_key=True)
+    format: Mapped[int] = mapped_column(Integer)
+    record_json: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(12), default="submission")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class StoredObject(db.Model):  # type: ignore[name-defined,misc]
+    """Record one object of the object store: its key (the SHA-256 of its bytes), size and media type.
+
+    ``frozen`` objects (a version's copy of record, evidence attached to a submission) can never be deleted:
+    :func:`portal.services.files.delete` refuses, and the local store makes the file read-only.
+    """
+
+    __tablename__ = "stored_object"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint("size >= 0", name="size_non_negative"),
+    )
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    content_type: Mapped[str] = mapped_column(String(100))
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class VersionFile(db.Model):  # type: ignore[name-defined,misc]
+    """Hold a version's rendered file (PDF copy of record or Excel filing): its job, then its stored object."""
+
+    __tablename__ = "version_file"
+    __table_args__ = (
+        UniqueConstraint("version_id", "format"),
+        CheckConstraint(_in("format", VERSION_FILE_FORMATS), name="format_known"),
+        CheckConstraint("(storage_key IS NULL) = (stored_at IS NULL)", name="stored_at_iff_stored"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="RESTRICT"), index=True)
+    format: Mapped[str] = mapped_column(String(8))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
+    storage_key: Mapped[str | None] = mapped_column(ForeignKey("stored_object.key", ondelete="RESTRICT"))
+    stored_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: seconds the render took on the worker (the benchmark and the README quote it)
+    render_seconds: Mapped[float | None] = mapped_column(Float)
+
+    version: Mapped[FilingVersion] = relationship()
+    job: Mapped[Job | None] = relationship()
+    stored: Mapped[StoredObject | None] = relationship(lazy="joined")
+
+
+@event.listens_for(VersionRecord, "before_update")
+@event.listens_for(VersionRead, "before_update")
+def _refuse_update(mapper: object, connection: object, target: object) -> None:
+    raise ImmutableRecordError(f"{type(target).__name__} records are immutable")
+
+
+@event.listens_for(VersionRecord, "before_delete")
+@event.listens_for(VersionRead, "before_delete")
+def _refuse_delete(mapper: object, connection: object, target: object) -> None:
+    raise ImmutableRecordError(f"{type(target).__name__} records cannot be deleted")
