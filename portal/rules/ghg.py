@@ -12,7 +12,7 @@ from portal.reference.types import FuelFactor
 
 from . import citations as c
 from .registry import GHG_ONLY, Evaluation, Hit, rule
-from .text import amount, band, fixed, fuel_unit_en, fuel_unit_zh, iso, pct, plain, relative_difference
+from .text import amount, band, fixed, fuel_unit_en, fuel_unit_zh, iso, label, pct, plain, relative_difference
 
 Doc = GhgAnnualReport
 Comp = GhgComputed
@@ -128,18 +128,18 @@ def _fuel_measurements(i: int, line: FuelLine, fuel: FuelFactor | None) -> Itera
         return
     if fuel.measured_required:
         # 水泥 guideline: 替代燃料和废弃物中非生物质碳的燃烧排放 — measured NCV, carbon content, fossil share.
-        for name, value, zh, en in (("ncv", line.ncv, "低位发热量", "NCV"),
-                                    ("carbon_content", line.carbon_content, "单位热值含碳量", "carbon content"),
-                                    ("fossil_fraction", line.fossil_fraction, "化石碳比例", "fossil carbon fraction")):
-            if value is None:
-                yield (f"fuels[{i}].{name}", f"{fuel.name_zh}须填报实测{zh}",
-                       f"{fuel.name_en.lower()} needs a measured {en}")
+        for name in ("ncv", "carbon_content", "fossil_fraction"):
+            if getattr(line, name) is None:
+                zh, en = label(line, name)  # the field's own label (documents.py)
+                yield (f"fuels[{i}].{name}", f"{fuel.name_zh}须填报“{zh}”（实测值）",
+                       f"{fuel.name_en.lower()} needs “{en}” (a measured value)")
     elif line.fossil_fraction is not None and fuel.fossil_fraction is not None and line.fossil_fraction != fuel.fossil_fraction:
         fixed_share = amount(fuel.fossil_fraction)
+        share_zh, share_en = label(line, "fossil_fraction")
         yield (f"fuels[{i}].fossil_fraction",
-               f"{fuel.name_zh}的化石碳比例按核算方法固定为 {fixed_share}（填报 {amount(line.fossil_fraction)}）；"
+               f"{fuel.name_zh}的{share_zh}按核算方法固定为 {fixed_share}（填报 {amount(line.fossil_fraction)}）；"
                "掺烧的生物质或替代燃料请另填一行",
-               f"the fossil carbon fraction of {fuel.name_en.lower()} is fixed at {fixed_share} by the method (got "
+               f"the {share_en.lower()} of {fuel.name_en.lower()} is fixed at {fixed_share} by the method (got "
                f"{amount(line.fossil_fraction)}); enter co-fired biomass or alternative fuel on a line of its own")
 
 
