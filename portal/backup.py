@@ -1,20 +1,21 @@
-"""Back up and restore the portal's data; prove a restore by re-verifying the audit chain and every version.
+"""Back up and restore the portal's data; prove a restore by re-verifying the audit chain, every version and object.
 
-What holds the record (issue 16 item 9): the database, and nothing else. A PDF copy of record is not stored:
-it is rendered on demand from the version's frozen canonical JSON (hash-checked) with the reference data
-as it stood when the version was submitted (README: downloads), so the database dump restores it too. When
-files are stored one day, :data:`FILE_FOLDERS` names the settings whose folders a backup copies.
+What holds the record (issue 16 item 9): the database, and the object store (``STORAGE_URL``: the signed PDF
+copies of record and Excel filings rendered at submission, and any other file :mod:`portal.services.files`
+keeps). A backup takes both.
 
 A backup is a folder:
 
 - ``database.dump`` (PostgreSQL, ``pg_dump --format=custom``, as the owner: ``MIGRATION_DATABASE_URL``) or
   ``database.sqlite3`` (the SQLite online backup API: consistent while the portal runs);
-- ``files/<setting>/…`` for each configured file folder;
+- ``objects/<sha256>``: every object the database records, read back through the store and checked against
+  its hash (an object missing from the store or damaged there is named in the manifest, not copied);
 - ``manifest.json``: when, from which schema revision, the audit chain's head and row count, the number
-  of versions, and the SHA-256 of every file of the backup.
+  of versions and objects, and the SHA-256 of every file of the backup.
 
 :func:`restore` refuses a backup whose files do not match the manifest, loads it into an empty database,
-and verifies the audit chain (its head must be the manifest's) and every version hash.
+puts the objects into the target's store, and verifies the audit chain (its head must be the manifest's),
+every version hash and every recorded object.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-FILE_FOLDERS: tuple[str, ...] = ()  # settings naming folders of stored files (none yet: PDFs are rendered)
+OBJECTS = "objects"
 MANIFEST = "manifest.json"
 FORMAT = 1
 
@@ -119,9 +120,7 @@ def backup(app: Flask, folder: Path) -> Manifest:
             source.close()
     else:
         raise BackupError(f"cannot back up a {url.get_backend_name()} database")
-    for setting in FILE_FOLDERS:
-        if app.config.get(setting):
-            shutil.copytree(app.config[setting], folder / "files" / setting)
+    objects = _copy_objects(app, folder / OBJECTS)
     files = {str(p.relative_to(folder)): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
     data = {
         "format": FORMAT,
@@ -131,10 +130,57 @@ def backup(app: Flask, folder: Path) -> Manifest:
         "audit": {"rows": report.chain.rows, "head_id": report.chain.head_id, "head_hash": report.chain.head_hash,
                   "verified": report.chain.ok},
         "versions": {"count": report.versions.versions, "verified": report.versions.ok},
+        "objects": objects,
         "files": files,
     }
     (folder / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return Manifest(data)
+
+
+def _copy_objects(app: Flask, target: Path) -> dict[str, Any]:
+    """Copy every recorded object out of the app's store into ``target``; return the manifest's account of them."""
+    from .extensions import db
+    from .models import StoredObject
+    from .services import files
+
+    copied, missing = 0, []
+    with app.app_context():
+        for key in db.session.scalars(sa.select(StoredObject.key).order_by(StoredObject.key)):
+            try:
+                data = files.get(key)  # checked against its SHA-256 and size
+            except files.StorageError:
+                missing.append(key)
+                continue
+            target.mkdir(parents=True, exist_ok=True)
+            (target / key).write_bytes(data)
+            copied += 1
+        db.session.rollback()
+    return {"count": copied, "missing": missing}
+
+
+def _restore_objects(folder: Path) -> list[str]:
+    """Put the backup's objects into the current app's store; return what does not hold after (empty: all well).
+
+    Each recorded object must then be in the store with its hash; one the backup lacked (missing at backup
+    time, as its manifest says) is reported, never invented.
+    """
+    from .extensions import db
+    from .models import StoredObject
+    from .services import files
+
+    recorded = {row.key: row for row in db.session.scalars(sa.select(StoredObject))}
+    source = folder / OBJECTS
+    for path in sorted(source.iterdir()) if source.is_dir() else ():
+        row = recorded.get(path.name)
+        if row is not None:
+            files.store().put(path.read_bytes(), content_type=row.content_type, frozen=row.frozen)
+    problems = []
+    for key in recorded:
+        try:
+            files.get(key)
+        except files.StorageError as error:
+            problems.append(f"object {key}: {error.message_en}")
+    return problems
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -152,16 +198,19 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest(data)
 
 
-def restore(folder: Path, target_url: str, *, app_role: str | None = None, secret_key: str = "restore") -> list[str]:
+def restore(folder: Path, target_url: str, *, app_role: str | None = None, secret_key: str = "restore",
+            storage_url: str | None = None) -> list[str]:
     """Load the backup in ``folder`` into the empty database at ``target_url`` (as its owner) and verify it.
 
     Return the verification report's lines; raise :class:`BackupError` when anything does not hold:
-    the files, the load, the audit chain (and its head against the manifest) or a version hash. With
-    ``app_role``, the application's role gets its grants on the restored tables (PostgreSQL).
+    the files, the load, the audit chain (and its head against the manifest), a version hash or a recorded
+    object. The objects go into the store at ``storage_url`` (None: the default, ``<instance>/storage``).
+    With ``app_role``, the application's role gets its grants on the restored tables (PostgreSQL).
     """
     from . import create_app
     from .config import normalise_database_url
     from .extensions import db
+    from .models import StoredObject
     from .services.integrity import verify_all
 
     manifest = read_manifest(folder)
@@ -185,7 +234,8 @@ def restore(folder: Path, target_url: str, *, app_role: str | None = None, secre
             raise BackupError(f"{target} exists / 目标文件已存在")
         shutil.copyfile(folder / "database.sqlite3", target)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url.render_as_string(hide_password=False),
-                      "MIGRATION_DATABASE_URL": None, "SECRET_KEY": secret_key, "JOB_QUEUE": "immediate"})
+                      "MIGRATION_DATABASE_URL": None, "SECRET_KEY": secret_key, "JOB_QUEUE": "immediate",
+                      **({"STORAGE_URL": storage_url} if storage_url is not None else {})})
     with app.app_context():
         if app_role and kind == "postgresql":
             from .dbroles import grant_app_role
@@ -193,11 +243,16 @@ def restore(folder: Path, target_url: str, *, app_role: str | None = None, secre
             with db.engine.begin() as connection:
                 grant_app_role(connection, app_role)
         report = verify_all()
+        object_problems = _restore_objects(folder)
+        objects = len(db.session.scalars(sa.select(StoredObject.key)).all())
         db.session.rollback()
         db.engine.dispose()
     lines = report.lines()
     if not report.ok:
         raise BackupError("\n".join(lines))
+    if object_problems:
+        raise BackupError("\n".join(object_problems))
+    lines.append(f"stored objects hold: {objects} objects (SHA-256 checked) / 存储对象核验通过：{objects} 个")
     if (report.chain.head_id, report.chain.head_hash) != (manifest.head_id, manifest.head_hash):
         raise BackupError(f"the restored audit chain ends at #{report.chain.head_id}, the backup's at "
                           f"#{manifest.head_id} / 恢复后的审计链末端与备份清单不符")

@@ -208,11 +208,21 @@ def import_command(file: Path, email: str | None, errors_out: Path | None) -> No
 @needs_app
 def seed_demo_command() -> None:
     """Load demo enterprises in both provinces with one user per role (idempotent)."""
+    from sqlalchemy import select
+
     from .demo import seed_demo
     from .extensions import db
+    from .jobs import get_queue
+    from .models import FilingVersion
+    from .services import renders
 
     created = seed_demo()
     db.session.commit()
+    # The demo versions' copies of record, rendered by the queue (embedded: when `portal serve` starts)
+    queue = get_queue()
+    for version in db.session.scalars(select(FilingVersion).order_by(FilingVersion.id)).all():
+        for job_id in renders.queued_jobs(version):
+            queue.enqueue(job_id)
     click.echo("演示数据已就绪 / demo data ready" + (f" (+{created})" if created else ""))
 
 
@@ -481,9 +491,12 @@ def backup_command(folder: Path) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     audit = manifest.data["audit"]
+    objects = manifest.data["objects"]
     click.echo(f"备份完成 / backup written: {folder} — audit rows {audit['rows']}, head #{audit['head_id']} "
-               f"{audit['head_hash']}, versions {manifest.data['versions']['count']}")
-    if not (audit["verified"] and manifest.data["versions"]["verified"]):
+               f"{audit['head_hash']}, versions {manifest.data['versions']['count']}, stored objects {objects['count']}")
+    for key in objects["missing"]:
+        click.echo(f"警告：存储中缺少或损坏的对象 / warning: object missing or damaged in the store: {key}", err=True)
+    if not (audit["verified"] and manifest.data["versions"]["verified"]) or objects["missing"]:
         click.echo("警告：备份前的核验未通过（见 portal audit verify） / warning: the data did not verify before the backup",
                    err=True)
         sys.exit(1)
@@ -493,12 +506,14 @@ def backup_command(folder: Path) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--database-url", required=True, help="The EMPTY database to restore into, as its owner.")
 @click.option("--app-role", default=None, help="Grant the application's privileges to this role (PostgreSQL).")
-def restore_command(folder: Path, database_url: str, app_role: str | None) -> None:
+@click.option("--storage-url", default=None,
+              help="The object store to put the stored files into (as PORTAL_STORAGE_URL; default <instance>/storage).")
+def restore_command(folder: Path, database_url: str, app_role: str | None, storage_url: str | None) -> None:
     """Restore a backup into an empty database and verify the audit chain and every version hash (exit 0 / 1)."""
     from .backup import BackupError, restore
 
     try:
-        lines = restore(folder, database_url, app_role=app_role)
+        lines = restore(folder, database_url, app_role=app_role, storage_url=storage_url)
     except BackupError as error:
         click.echo(f"恢复未通过核验 / restore failed: {error}", err=True)
         sys.exit(1)

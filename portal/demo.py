@@ -159,7 +159,7 @@ def _seed_dashboard_versions(by_uscc: dict[str, Enterprise]) -> int:
     from .domain.codec import dumps, sha256_text
     from .models import FilingVersion, Membership
     from .rules import RULES_VERSION
-    from .services import checking
+    from .services import checking, records, renders
     from .services.filings import CERTIFICATION_STATEMENT_EN, CERTIFICATION_STATEMENT_ZH
 
     created = 0
@@ -180,14 +180,22 @@ def _seed_dashboard_versions(by_uscc: dict[str, Enterprise]) -> int:
                         accepted_at=submitted_at + dt.timedelta(days=7) if status == "accepted" else None)
         db.session.add(filing)
         db.session.flush()
-        db.session.add(FilingVersion(
+        version = FilingVersion(
             filing=filing, filing_id=filing.id, number=1, canonical_json=text, sha256=sha256_text(text),
             computed_json=dumps(outcome.computed.check_block()),
             findings_json=dumps([f.as_dict() for f in outcome.findings]), rules_version=RULES_VERSION,
             certified_by_id=signatory_id,
             certification_statement=CERTIFICATION_STATEMENT_ZH + "\n" + CERTIFICATION_STATEMENT_EN,
             submitted_at=submitted_at,
-        ))
+        )
+        db.session.add(version)
+        db.session.flush()
+        # As a submission does: the frozen record the copies print from, and the jobs that render them
+        # (`portal seed-demo` hands the jobs to the queue once committed).
+        records.freeze(version, document, outcome, filing_date=submitted_at.date())
+        signatory = db.session.get(User, signatory_id)
+        if signatory is not None:
+            renders.queue_version_files(signatory, version)
         created += 1
     db.session.flush()
     # Written here, not through submit(): derive the queue's counts and the dashboard's figures the same way.
