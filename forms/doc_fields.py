@@ -542,7 +542,7 @@ def renumber_rows(formdata: Any, list_name: str, *, drop: int | None = None, add
 
     pattern = re.compile(rf"^{re.escape(list_name)}-(\d+)-(.*)$")
     rows: dict[int, list[tuple[str, str]]] = {}
-    out = MultiDict()
+    out: MultiDict[str, Any] = MultiDict()
     for key, value in formdata.items(multi=True):
         match = pattern.match(key)
         if match is None:

@@ -428,7 +428,7 @@ def records_render_command() -> None:
     moment = time.time()
     queued: list[int] = []
     for version in db.session.scalars(select(FilingVersion).order_by(FilingVersion.id)).all():
-        actor = db.session.get(User, version.certified_by_id)
+        actor = db.session.get_one(User, version.certified_by_id)  # NOT NULL, ON DELETE RESTRICT
         for fmt in ("pdf", "xlsx"):
             if renders.file_state(version, fmt).stored:
                 continue

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import CursorResult, DateTime, MetaData, Result, Table, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -46,6 +47,21 @@ class Base(DeclarativeBase):
 def utcnow() -> dt.datetime:
     """Return the current aware UTC time."""
     return dt.datetime.now(dt.UTC)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """Return how many rows an executed UPDATE or DELETE changed (a cursor result counts them)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"not the result of an UPDATE or DELETE: {type(result).__name__}")
+    return result.rowcount
+
+
+def table_of(model: type[Base]) -> Table:
+    """Return the table a model is mapped to (SQLAlchemy types ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
 
 
 class TimestampMixin:

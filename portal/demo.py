@@ -66,13 +66,13 @@ def seed_demo() -> int:
             enterprise = accounts.create_enterprise(None, **fields)
             created += 1
         by_uscc[enterprise.uscc] = enterprise
-    for email, name, fields, memberships in USERS:
+    for email, name, roles, memberships in USERS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             # The demo's password is published, not an initial password someone set for a real person: the demo
             # users are not asked to change it (reviewers and administrators still set up a second factor).
             user = accounts.create_user(None, email=email, name=name, password=DEMO_PASSWORD,
-                                        must_change_password=False, **fields)
+                                        must_change_password=False, **roles)
             created += 1
         for uscc, role in memberships:
             accounts.add_membership(None, user, by_uscc[uscc], role)

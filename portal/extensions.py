@@ -1,5 +1,7 @@
 """Unbound extension singletons, bound to the app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,6 +13,12 @@ from flask_wtf import CSRFProtect
 from .db import Base
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # db.Model is built at run time from Base (Flask-SQLAlchemy copies its body and adds table naming and
+    # binds), so to the type checker the models are declared on Base itself and their columns are typed.
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from ..auth import permissions
+from ..auth.loading import current_account
 from ..domain.codec import DocumentError, document_from_input, dumps, to_data
 from ..extensions import csrf, db
 from ..models import Filing, User
@@ -64,7 +65,7 @@ def _caller(*, write: bool) -> User | None:
     if isinstance(found, User):
         return found
     if not write and current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[no-any-return]
+        return current_account()
     return None
 
 
@@ -103,9 +104,11 @@ def draft(filing_id: int) -> Response:
         return _error(401, "需要有效的 API 令牌", "a valid API token is required")
     filing = db.session.get(Filing, filing_id)
     enterprise = filing.enterprise if filing is not None else None
+    if filing is None or enterprise is None:
+        return _error(404, "未找到", "not found")
     # A draft is the enterprise's own until submitted: reviewers and administrators read versions, never this
     # (issue 16 item 6).
-    if enterprise is None or not permissions.can_view_draft(user, enterprise.id):
+    if not permissions.can_view_draft(user, enterprise.id):
         return _error(404, "未找到", "not found")
     if not write:
         return _draft_body(filing)  # the token's use is audited durably (services/tokens.py)

@@ -30,7 +30,8 @@ class LockoutPolicy:
         """Return how long the ``level``-th lock (1, 2, …) lasts: base × 2^(level − 1), at most the cap."""
         if level >= 40:  # 2**39 × 15 min is past any cap; avoid building huge timedeltas
             return self.cap
-        return min(self.base * (2 ** (level - 1)), self.cap)
+        factor: float = 2 ** (level - 1)  # int ** int is typed Any: a negative power is a float
+        return min(self.base * factor, self.cap)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ class Principal(Protocol):
 
 def in_scope(scope: str | None, region_code: str | None) -> bool:
     """Return whether a region code falls under a reviewer's region-code prefix."""
-    return bool(scope) and bool(region_code) and region_code.startswith(scope)  # type: ignore[union-attr]
+    if not scope or not region_code:
+        return False
+    return region_code.startswith(scope)
 
 
 def can_view_enterprise(user: Principal, enterprise_id: int, region_code: str) -> bool:

@@ -27,13 +27,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 from .common import AMOUNT, MAX_LINES, Enterprise, OptionSavings, explanations_info
 from .fields import between, computed, info, section
 
-ANNUAL_KIND = "env_disclosure_annual_report"
-ADHOC_KIND = "env_disclosure_adhoc"
+ANNUAL_KIND: Final = "env_disclosure_annual_report"
+ADHOC_KIND: Final = "env_disclosure_adhoc"
 
 DisclosureSubject = Literal["key_pollutant_discharger", "mandatory_audit", "listed_company", "bond_issuer",
                             "other_by_law"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 # The parts all kinds share (common.py), re-exported: ``from portal.domain.documents import Enterprise`` works.
 from .common import AMOUNT, MAX_LINES, SIGNED_AMOUNT, YEAR, Enterprise, OptionSavings
@@ -19,8 +19,8 @@ from .common import explanations_info as _explanations
 from .disclosure import ADHOC_KIND, ANNUAL_KIND, EnvDisclosureAdhoc, EnvDisclosureAnnualReport
 from .fields import between, computed, info, section
 
-GHG_KIND = "ghg_annual_report"
-CPA_KIND = "clean_production_audit"
+GHG_KIND: Final = "ghg_annual_report"
+CPA_KIND: Final = "clean_production_audit"
 #: every filing kind, in the order the portal lists them (the disclosure kinds are declared in disclosure.py)
 KINDS = (GHG_KIND, CPA_KIND, ANNUAL_KIND, ADHOC_KIND)
 #: the kinds the web portal opens drafts of and imports workbooks of. The disclosure kinds are checked, computed

@@ -12,9 +12,10 @@ from __future__ import annotations
 import pickle
 import resource
 import sys
+from collections.abc import Mapping, Sequence
 
 
-def _read(data: bytes) -> dict[str, list[list[object]]]:
+def _read(data: bytes) -> Mapping[str, Sequence[Sequence[object]]]:
     from io import BytesIO
 
     from python_calamine import CalamineWorkbook

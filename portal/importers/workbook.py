@@ -14,7 +14,8 @@ from typing import Any
 
 from portal.domain import codes as code_tables
 from portal.domain.codec import DocumentError, parse_document
-from portal.domain.documents import ADHOC_KIND, CPA_KIND, KINDS, Document, filing_year
+from portal.domain.disclosure import ADHOC_KIND
+from portal.domain.documents import CPA_KIND, KINDS, Document, filing_year
 from portal.domain.schema import normalised, validate
 from portal.domain.sheets import (
     ERROR_COLUMN_CODE,
@@ -155,7 +156,7 @@ def _code_problem(column: Column, value: str, code_lists: Mapping[str, frozenset
         known = code_tables.region(value) is not None
     elif column.codes == "industry":
         known = code_tables.industry_known(value)
-    elif column.codes in code_lists:
+    elif column.codes is not None and column.codes in code_lists:
         known = value in code_lists[column.codes]
     else:
         return None
@@ -282,8 +283,8 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, c
         values[column] = (index, value)
     if any(k not in values for k in spec.keys):
         # a key cell that is present but wrong has its own error already; say "missing" only when empty
-        for k, index in zip(spec.keys, plan.key_indexes, strict=True):
-            if k not in values and index not in cells:
+        for k, key_index in zip(spec.keys, plan.key_indexes, strict=True):
+            if k not in values and key_index not in cells:
                 zh, en = ("统一社会信用代码", "the unified social credit code") if k is spec.keys[0] else (k.zh, f"the {k.en.lower()}")
                 errors.append(CellError(sheet.title, number, _index_of(columns, k), f"缺少{zh}", f"{en} is missing"))
         return
@@ -325,8 +326,8 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, c
         prefix, target = "", draft.data
     if sheet.attr is not None and not sheet.repeated and sheet.attr not in target:
         target[sheet.attr] = {}  # an optional object whose row exists is present, even with empty cells
-    for column, index in plan.required:  # a column maps to one position at most (_map_columns)
-        if index not in cells:
+    for column, position in plan.required:  # a column maps to one position at most (_map_columns)
+        if position not in cells:
             errors.append(CellError(sheet.title, number, _index_of(columns, column), f"“{column.zh}”为必填项",
                                     f"'{column.en}' is required"))
     for column, (_, value) in values.items():
@@ -403,13 +404,13 @@ def _finish(spec: WorkbookSpec, key: tuple[Any, ...], draft: _Draft, result: Par
     try:
         document = normalised(parse_document(data))
     except DocumentError as exc:
-        sheet, row, column = _cell_of(draft, exc.path)
-        result.errors.append(CellError(sheet, row, column or None, exc.message_zh, exc.message_en))
+        sheet_title, row, at = _cell_of(draft, exc.path)
+        result.errors.append(CellError(sheet_title, row, at or None, exc.message_zh, exc.message_en))
         return
     violations = [v for v in validate(document) if not checking or v.rule is None]
     for violation in violations:
-        sheet, row, column = _cell_of(draft, violation.path)
-        result.errors.append(CellError(sheet, row, column or None, violation.message.zh, violation.message.en))
+        sheet_title, row, at = _cell_of(draft, violation.path)
+        result.errors.append(CellError(sheet_title, row, at or None, violation.message.zh, violation.message.en))
     if violations:
         return
     derived = filing_year(document)

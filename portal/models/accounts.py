@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 
 MEMBERSHIP_ROLES = ("filer", "signatory")
 API_TOKEN_SCOPES = ("read", "write")  # write includes read
@@ -40,7 +40,7 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, TimestampMixin, Model):
     """Hold a person who logs in: an enterprise user, a reviewer (scoped), or an administrator."""
 
     __tablename__ = "user_account"
@@ -84,7 +84,7 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
         return self.session_token
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Return whether the account may log in."""
         return self.active
 
@@ -132,7 +132,7 @@ class User(UserMixin, TimestampMixin, db.Model):  # type: ignore[name-defined,mi
         return roles
 
 
-class Enterprise(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+class Enterprise(TimestampMixin, Model):
     """Hold an enterprise's master profile; filings copy it into their documents."""
 
     __tablename__ = "enterprise"
@@ -169,7 +169,7 @@ class Enterprise(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
         return cls.region_code.like(literal(scope + "%", literal_execute=True))
 
 
-class Membership(db.Model):  # type: ignore[name-defined,misc]
+class Membership(Model):
     """Tie a user to an enterprise as its filer or signatory."""
 
     __tablename__ = "membership"
@@ -187,7 +187,7 @@ class Membership(db.Model):  # type: ignore[name-defined,misc]
     enterprise: Mapped[Enterprise] = relationship(back_populates="memberships")
 
 
-class ApiToken(db.Model):  # type: ignore[name-defined,misc]
+class ApiToken(Model):
     """Hold one API token of a user: a name, a scope, an expiry; only the SHA-256 of the token is stored.
 
     Revoked by its user, by an administrator, and all at once when the user's password changes.
@@ -216,7 +216,7 @@ class ApiToken(db.Model):  # type: ignore[name-defined,misc]
         return self.scope == "write" or scope == "read"
 
 
-class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
+class RecoveryCode(Model):
     """Hold one single-use recovery code of a user's second factor (a salted SHA-256 of it)."""
 
     __tablename__ = "recovery_code"
@@ -229,7 +229,7 @@ class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-class AccountLink(db.Model):  # type: ignore[name-defined,misc]
+class AccountLink(Model):
     """Hold a one-time, expiring link mailed to a user: an invitation to set a password, or a reset.
 
     Only the SHA-256 of the link's token is stored; the link works once (``used_at``) and until
@@ -254,7 +254,7 @@ class AccountLink(db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class RoleGrant(db.Model):  # type: ignore[name-defined,misc]
+class RoleGrant(Model):
     """Hold a request to give a user a role or a signatory right, and its decision by a second administrator.
 
     三权分立: one security administrator asks, another approves or rejects; nobody asks for or decides on a

@@ -12,11 +12,11 @@ import datetime as dt
 from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .filings import Filing
 
 
-class VersionMetric(db.Model):  # type: ignore[name-defined,misc]
+class VersionMetric(Model):
     """Hold one version's headline figures: GHG totals, or an audit's options, deadlines and savings.
 
     Floats, not decimals: these are display aggregates; the version's own JSON stays the record.
@@ -59,7 +59,7 @@ class VersionMetric(db.Model):  # type: ignore[name-defined,misc]
     saving_hazardous_waste_t: Mapped[float | None] = mapped_column(Float)
 
 
-class VersionProductMetric(db.Model):  # type: ignore[name-defined,misc]
+class VersionProductMetric(Model):
     """Hold one product line of a GHG version: output, capacity and unit energy (kgce per unit)."""
 
     __tablename__ = "version_product_metric"

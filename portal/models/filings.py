@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin, UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .accounts import Enterprise, User
 
 FILING_KINDS = ("ghg_annual_report", "clean_production_audit")
@@ -33,7 +33,7 @@ class ImmutableRecordError(RuntimeError):
     """Raise when code tries to change a record that must never change (a version, an audit entry)."""
 
 
-class Filing(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+class Filing(TimestampMixin, Model):
     """Hold one filing (enterprise, kind, year): its working draft and its status.
 
     ``revision`` is SQLAlchemy's version counter: an UPDATE carries ``WHERE revision = <read value>``,
@@ -73,7 +73,7 @@ class Filing(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": revision}
 
 
-class FilingVersion(db.Model):  # type: ignore[name-defined,misc]
+class FilingVersion(Model):
     """Hold a submitted version: the frozen canonical JSON, its SHA-256 and the certification.
 
     Never updated: an ORM guard below and a database trigger (migration) refuse any UPDATE or DELETE.
@@ -105,7 +105,7 @@ class FilingVersion(db.Model):  # type: ignore[name-defined,misc]
 AUDIT_RESULTS = ("success", "failure")
 
 
-class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+class AuditEntry(Model):
     """Hold one append-only audit-log entry: who did what to which record, from where, with what result.
 
     Each row carries the hash of the row before it (``prev_hash``) and its own (``row_hash``, over every

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .accounts import User
 
 #: imported: drafts stored · rejected: cell errors, nothing stored · refused: hostile or unreadable file ·
@@ -16,7 +16,7 @@ from .accounts import User
 IMPORT_OUTCOMES = ("imported", "rejected", "refused", "duplicate")
 
 
-class ImportRecord(db.Model):  # type: ignore[name-defined,misc]
+class ImportRecord(Model):
     """Hold one upload of a workbook and its outcome; the file hash makes a re-upload idempotent."""
 
     __tablename__ = "import_record"

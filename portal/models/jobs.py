@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..db import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .accounts import User
 
 #: render_version: a submitted version's PDF or Excel filing (stored); render_draft: a draft's PDF (issue 15)
@@ -27,7 +27,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Job(db.Model):  # type: ignore[name-defined,misc]
+class Job(Model):
     """Hold one background job of one user.
 
     ``payload`` (the uploaded file) is kept in the database, not in the instance folder, because a

@@ -8,14 +8,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .accounts import Enterprise, User
 from .filings import Filing
 
 NOTIFICATION_KINDS = ("submitted", "returned", "accepted", "overdue", "due_soon", "reminder")
 
 
-class Notification(db.Model):  # type: ignore[name-defined,misc]
+class Notification(Model):
     """Hold one notice to one user, written in both languages when the event happens.
 
     ``dedupe_key`` makes deadline notices idempotent: the command that sends them may run every day,
@@ -48,7 +48,7 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     enterprise: Mapped[Enterprise | None] = relationship()
 
 
-class OutboxMail(db.Model):  # type: ignore[name-defined,misc]
+class OutboxMail(Model):
     """Hold one e-mail to send: written in the notice's transaction, sent after commit, kept until sent.
 
     A notice is never lost when SMTP is down: the row stays with its error and is retried.

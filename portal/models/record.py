@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .accounts import User
 from .filings import Filing, FilingVersion, ImmutableRecordError
 from .jobs import Job
@@ -45,7 +45,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Certification(db.Model):  # type: ignore[name-defined,misc]
+class Certification(Model):
     """Hold a signatory's certification of one revision of a draft: its canonical text and SHA-256.
 
     ``active`` until the draft changes (``void``, with when, by whom and the revision that voided it) or a
@@ -89,7 +89,7 @@ class Certification(db.Model):  # type: ignore[name-defined,misc]
     voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id], lazy="joined")
 
 
-class VersionRead(db.Model):  # type: ignore[name-defined,misc]
+class VersionRead(Model):
     """Record that a reviewer opened a version: who, when, and the SHA-256 of the text shown. Append-only."""
 
     __tablename__ = "version_read"
@@ -108,7 +108,7 @@ class VersionRead(db.Model):  # type: ignore[name-defined,misc]
     reader: Mapped[User] = relationship(lazy="joined")
 
 
-class VersionRecord(db.Model):  # type: ignore[name-defined,misc]
+class VersionRecord(Model):
     """Hold what a submitted version prints, frozen: results with every line, findings, names, editions.
 
     ``record_json`` is :func:`portal.calc.record.dump_record`'s versioned JSON; ``sha256`` is its hash.
@@ -131,7 +131,7 @@ class VersionRecord(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
 
-class StoredObject(db.Model):  # type: ignore[name-defined,misc]
+class StoredObject(Model):
     """Record one object of the object store: its key (the SHA-256 of its bytes), size and media type.
 
     ``frozen`` objects (a version's copy of record, evidence attached to a submission) can never be deleted:
@@ -152,7 +152,7 @@ class StoredObject(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
 
-class VersionFile(db.Model):  # type: ignore[name-defined,misc]
+class VersionFile(Model):
     """Hold a version's rendered file (PDF copy of record or Excel filing): its job, then its stored object."""
 
     __tablename__ = "version_file"

@@ -8,13 +8,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .accounts import User
 
 CORRECTION_TARGETS = ("fuel", "process", "product", "param")
 
 
-class ReferenceCorrection(db.Model):  # type: ignore[name-defined,misc]
+class ReferenceCorrection(Model):
     """Hold one correction of a reference value; the newest for a (target, code, scope, field) wins.
 
     Rows are never changed: a later correction supersedes an earlier one, so the history stays readable.

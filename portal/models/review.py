@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .accounts import User
 from .filings import Filing
 
@@ -17,7 +17,7 @@ COMMENT_VISIBILITIES = ("internal", "filer")
 VERDICTS = ("accepted", "rejected")
 
 
-class QueueSummary(db.Model):  # type: ignore[name-defined,misc]
+class QueueSummary(Model):
     """Hold what the review queue shows of a filing's latest version, written when it is submitted.
 
     The findings live as JSON in the frozen version; counting them for 10,000 filings on every queue page
@@ -44,7 +44,7 @@ class QueueSummary(db.Model):  # type: ignore[name-defined,misc]
     rule_ids: Mapped[str] = mapped_column(Text, default="")
 
 
-class RuleHit(db.Model):  # type: ignore[name-defined,misc]
+class RuleHit(Model):
     """Record that a rule reported a finding on a filing's latest version (the queue's rule filter)."""
 
     __tablename__ = "review_rule_hit"
@@ -54,7 +54,7 @@ class RuleHit(db.Model):  # type: ignore[name-defined,misc]
     rule_id: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class ReviewComment(db.Model):  # type: ignore[name-defined,misc]
+class ReviewComment(Model):
     """Hold a reviewer's comment on a version: on the filing, one finding (its key) or one field (its path).
 
     ``internal`` comments are for regulators only; ``filer`` comments are shown to the enterprise, which
@@ -89,7 +89,7 @@ class ReviewComment(db.Model):  # type: ignore[name-defined,misc]
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id], lazy="joined")
 
 
-class ExplanationVerdict(db.Model):  # type: ignore[name-defined,misc]
+class ExplanationVerdict(Model):
     """Hold the reviewer's acceptance or rejection of the filer's explanation of one warning of a version."""
 
     __tablename__ = "review_explanation_verdict"

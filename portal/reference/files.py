@@ -382,6 +382,7 @@ class FileReference:
             if code in self._processes:
                 raise ReferenceDataError(f"{where}: duplicate process code")
             factor = entry["default_factor"]
+            default: Decimal | None
             if isinstance(factor, Mapping):
                 # PFCs: kg of gas per t Al × GWP / 1000 → tCO2e per t Al (reference-data.md §2).
                 _check_keys(f"{where} default_factor", factor, {"kg_per_unit", "gwp"})

@@ -29,7 +29,7 @@ from .meta import RenderMeta
 from .view import Column, FilingView, Table, build_view
 
 if TYPE_CHECKING:
-    from portal.calc.results import CpaComputed, GhgComputed
+    from .view import Computed
 
 #: the report_templates package: every file the PDF may load lives under it
 TEMPLATES_ROOT = Path(report_templates.__file__).resolve().parent
@@ -132,7 +132,7 @@ def render_view_html(view: FilingView) -> str:
 
 def render_filing_html(
     document: Document,
-    computed: GhgComputed | CpaComputed,
+    computed: Computed,
     findings: Sequence[Finding],
     meta: RenderMeta,
     *,

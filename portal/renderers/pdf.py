@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from portal.domain.codec import canonical_json
 from portal.domain.documents import Document
@@ -33,9 +33,8 @@ from .meta import RenderMeta
 from .view import build_view
 
 if TYPE_CHECKING:
-    from portal.calc.results import CpaComputed, GhgComputed
-
     from .fetcher import AssetURLFetcher
+    from .view import Computed
 
 #: the font family the templates ask for first
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -59,7 +58,8 @@ class PdfPrerequisiteError(RuntimeError):
         return str(self)
 
 
-def _import_weasyprint_ffi() -> tuple[object, object, object, object]:
+def _import_weasyprint_ffi() -> tuple[Any, Any, Any, Any]:
+    """Return WeasyPrint's cffi handles: their attributes are the C libraries' functions, typed by none."""
     with warnings.catch_warnings():
         # WeasyPrint 70 warns (DeprecationWarning) at import when the subsetter is missing; we report it.
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -85,7 +85,7 @@ def _harfbuzz_subset_problem() -> Problem | None:
             "libharfbuzz-subset0); without it WeasyPrint silently falls back to fontTools, about 30× slower "
             f"on CJK fonts (find_library: {found!r})",
         )
-    if not harfbuzz.hb_version_atleast(4, 1, 0):  # type: ignore[attr-defined]
+    if not harfbuzz.hb_version_atleast(4, 1, 0):
         return (
             "HarfBuzz 版本低于 4.1.0，WeasyPrint 不会使用其字体子集功能，请升级 libharfbuzz",
             "HarfBuzz is older than 4.1.0, so WeasyPrint will not use its subsetter: upgrade libharfbuzz",
@@ -96,29 +96,30 @@ def _harfbuzz_subset_problem() -> Problem | None:
 def _matched_family(family: str) -> str | None:
     """Return the family fontconfig actually serves for ``family`` (what Pango will get), or None."""
     ffi, fontconfig, _, _ = _import_weasyprint_ffi()
-    fc = fontconfig  # cffi library object: attribute access is dynamic
-    config = fc.FcInitLoadConfigAndFonts()  # type: ignore[attr-defined]
-    if config == ffi.NULL:  # type: ignore[attr-defined]
+    fc = fontconfig
+    config = fc.FcInitLoadConfigAndFonts()
+    if config == ffi.NULL:
         return None
-    pattern = fc.FcPatternCreate()  # type: ignore[attr-defined]
+    pattern = fc.FcPatternCreate()
     try:
-        fc.FcPatternAddString(pattern, b"family", family.encode())  # type: ignore[attr-defined]
-        fc.FcConfigSubstitute(config, pattern, 0)  # type: ignore[attr-defined]  # FcMatchPattern
-        fc.FcDefaultSubstitute(pattern)  # type: ignore[attr-defined]
-        result = ffi.new("FcResult *")  # type: ignore[attr-defined]
-        match = fc.FcFontMatch(config, pattern, result)  # type: ignore[attr-defined]
-        if match == ffi.NULL:  # type: ignore[attr-defined]
+        fc.FcPatternAddString(pattern, b"family", family.encode())
+        fc.FcConfigSubstitute(config, pattern, 0)  # FcMatchPattern
+        fc.FcDefaultSubstitute(pattern)
+        result = ffi.new("FcResult *")
+        match = fc.FcFontMatch(config, pattern, result)
+        if match == ffi.NULL:
             return None
         try:
-            out = ffi.new("FcChar8 **")  # type: ignore[attr-defined]
-            if fc.FcPatternGetString(match, b"family", 0, out) != 0:  # type: ignore[attr-defined]  # FcResultMatch
+            out = ffi.new("FcChar8 **")
+            if fc.FcPatternGetString(match, b"family", 0, out) != 0:  # FcResultMatch
                 return None
-            return ffi.string(out[0]).decode("utf-8", "replace")  # type: ignore[attr-defined]
+            name: bytes = ffi.string(out[0])
+            return name.decode("utf-8", "replace")
         finally:
-            fc.FcPatternDestroy(match)  # type: ignore[attr-defined]
+            fc.FcPatternDestroy(match)
     finally:
-        fc.FcPatternDestroy(pattern)  # type: ignore[attr-defined]
-        fc.FcConfigDestroy(config)  # type: ignore[attr-defined]
+        fc.FcPatternDestroy(pattern)
+        fc.FcConfigDestroy(config)
 
 
 def _cjk_font_problem() -> Problem | None:
@@ -208,6 +209,7 @@ def html_to_pdf(html: str, *, base_dir: Path, url_fetcher: AssetURLFetcher | Non
     refused_before = len(fetcher.refused)
     try:
         document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+        pdf: bytes
         if archival is None:
             pdf = document.write_pdf()
         else:
@@ -224,7 +226,7 @@ def html_to_pdf(html: str, *, base_dir: Path, url_fetcher: AssetURLFetcher | Non
 
 def render_pdf(
     document: Document,
-    computed: GhgComputed | CpaComputed,
+    computed: Computed,
     findings: Sequence[Finding],
     meta: RenderMeta,
     *,

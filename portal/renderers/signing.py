@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
+from xml.etree import ElementTree
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -41,6 +42,7 @@ from cryptography.hazmat.primitives import serialization
 from .signing_key import SigningIdentity
 
 if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
 
 #: the name of the embedded canonical document (an associated file, AFRelationship /Source)
@@ -68,12 +70,11 @@ def sign_pdf(pdf: bytes, identity: SigningIdentity, *, reason: str = "存档副�
              location: str | None = None) -> bytes:
     """Return ``pdf`` with the portal's certification signature appended (PAdES, DocMDP: no changes)."""
     _pyhanko()
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import MDPPerm
 
     signer, reserve = _signer(identity)
-    writer = _metadata_keeping_writer(IncrementalPdfFileWriter)(io.BytesIO(pdf), strict=False)
+    writer = _metadata_keeping_writer()(io.BytesIO(pdf), strict=False)
     fields.append_signature_field(writer, fields.SigFieldSpec(SIGNATURE_FIELD))
     _give_widget_an_empty_appearance(writer)
     meta = signers.PdfSignatureMetadata(
@@ -82,7 +83,8 @@ def sign_pdf(pdf: bytes, identity: SigningIdentity, *, reason: str = "存档副�
     )
     # A reserved size skips pyHanko's trial signature, which it makes only to measure one.
     out = _outside_event_loop(lambda: signers.PdfSigner(meta, signer).sign_pdf(writer, bytes_reserved=reserve))
-    return out.getvalue()  # type: ignore[no-any-return]
+    signed: bytes = out.getvalue()  # pyHanko types the output stream loosely
+    return signed
 
 
 def _outside_event_loop(call: Callable[[], T]) -> T:
@@ -121,12 +123,12 @@ def _signer(identity: SigningIdentity) -> tuple[Any, int]:
     certs = [identity.certificate, *identity.chain()]
     ders = [c.public_bytes(serialization.Encoding.DER) for c in certs]
 
-    class LoadedKeySigner(signers.SimpleSigner):  # type: ignore[misc]
+    class LoadedKeySigner(signers.SimpleSigner):
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
             mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
             if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
                 return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
-            return super().sign_raw(data, digest_algorithm)  # type: ignore[no-any-return]
+            return super().sign_raw(data, digest_algorithm)
 
     asn1_certs = [asn1_x509.Certificate.load(der) for der in ders]
     signer = LoadedKeySigner(signing_cert=asn1_certs[0], signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
@@ -136,7 +138,7 @@ def _signer(identity: SigningIdentity) -> tuple[Any, int]:
     return signer, 2 * (4096 + 2 * sum(len(der) for der in ders))
 
 
-def _metadata_keeping_writer(base: type) -> type:
+def _metadata_keeping_writer() -> type[IncrementalPdfFileWriter]:
     """Return a pyHanko writer that leaves the document information and the XMP metadata as rendered.
 
     By default pyHanko re-serialises the XMP packet and appends itself to the Info dictionary's Producer
@@ -145,7 +147,9 @@ def _metadata_keeping_writer(base: type) -> type:
     signature's own dictionary records when and by whom the file was signed.
     """
 
-    class MetadataKeepingWriter(base):  # type: ignore[misc, valid-type]
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    class MetadataKeepingWriter(IncrementalPdfFileWriter):
         def _update_meta(self) -> None:
             return None
 
@@ -366,8 +370,8 @@ def _claimed_hash(root: Any) -> str | None:
     if meta is None:
         return None
     try:
-        tree = SafeET.fromstring(meta.get_object().data)
-    except (SafeET.ParseError, ValueError):  # type: ignore[attr-defined]
+        tree: ElementTree.Element = SafeET.fromstring(meta.get_object().data)
+    except (SafeET.ParseError, ValueError):
         return None
     element = tree.find(f".//{{{PORTAL_XMP_NS}}}sha256")
     if element is not None and element.text and _SHA256.fullmatch(element.text.strip()):

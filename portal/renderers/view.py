@@ -445,8 +445,9 @@ def _ghg_computed(schema: KindSchema, document: GhgAnnualReport, c: GhgComputed,
         if not r.known:
             note = "燃料代码未知，未计算排放"
         else:
-            cc = "high_default" if r.carbon_content_high_default else "default" if r.carbon_content_default else "measured"
-            note = (f"低位发热量{_source(r.ncv_default)}；单位热值含碳量{_PARAMETER_SOURCE.label(cc)}；"
+            content_source = ("high_default" if r.carbon_content_high_default else "default"
+                              if r.carbon_content_default else "measured")
+            note = (f"低位发热量{_source(r.ncv_default)}；单位热值含碳量{_PARAMETER_SOURCE.label(content_source)}；"
                     f"碳氧化率{_source(r.oxidation_rate_default)}")
         item = f"{fuels_node.label.zh} 第{r.index + 1}行 {source} {name}".replace("  ", " ").strip()
         lines.append(_line(emission, r.emission_tco2, r.arithmetic, note, item))
@@ -652,7 +653,7 @@ def _with_co_benefit_total(sections: tuple[Section, ...], c: CpaComputed) -> tup
         tables = []
         for t in s.tables:
             if t.key == "options.savings":
-                footer = []
+                footer: list[object] = []
                 for i, col in enumerate(t.columns):
                     if col.key.startswith("savings."):
                         footer.append(c.savings_total.get(col.key.removeprefix("savings.")))

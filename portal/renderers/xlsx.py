@@ -246,7 +246,7 @@ def _write_version(ws: Worksheet, view: FilingView) -> None:
 def write_workbook(view: FilingView) -> Workbook:
     """Return the Excel filing of a built view as an openpyxl workbook."""
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     for name, tables in _sheets(view).items():
         _write_tables(wb.create_sheet(name), tables, view.labels)
     findings = findings_table(view)

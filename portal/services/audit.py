@@ -34,10 +34,11 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import TextClause, event, insert, select, text
+from sqlalchemy import RowMapping, TextClause, event, insert, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.sql.util import find_tables
 
+from ..db import table_of
 from ..domain.codec import dumps
 from ..extensions import db
 from ..models import AUDIT_RESULTS, AuditEntry, User
@@ -170,7 +171,7 @@ def _at_text(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def row_hash(row: Mapping[str, Any]) -> str:
+def row_hash(row: Mapping[str, Any] | RowMapping) -> str:
     """Return the SHA-256 of an audit row: its id, every column and the previous row's hash, as JSON.
 
     Frozen: migration 0008 holds a copy to chain the rows that existed before, and a change here would
@@ -208,7 +209,7 @@ def seal(session: Session) -> int:
         # timeout): reading first and then writing would fail outright whenever another writer committed in
         # between. A transaction that has read before still may (SQLite's rule for every read-then-write).
         connection.execute(text("INSERT INTO audit_log SELECT * FROM audit_log WHERE 0"))
-    table = AuditEntry.__table__
+    table = table_of(AuditEntry)
     head = connection.execute(select(table.c.id, table.c.row_hash).order_by(table.c.id.desc()).limit(1)).first()
     previous = head.row_hash if head is not None else GENESIS_HASH
     rows = []
@@ -332,8 +333,8 @@ class ChainReport:
         return self.broken is None
 
 
-def _chain_rows(batch: int) -> Iterator[Mapping[str, Any]]:
-    table = AuditEntry.__table__
+def _chain_rows(batch: int) -> Iterator[RowMapping]:
+    table = table_of(AuditEntry)
     last = None
     while True:
         query = select(table).order_by(table.c.id).limit(batch)

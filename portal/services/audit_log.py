@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from ..extensions import db
 from ..models import AuditEntry, Enterprise, Filing, FilingVersion, Membership, ReviewComment, User
@@ -38,7 +38,7 @@ class AuditFilter:
     date_to: dt.date | None = None
 
 
-def _enterprise_condition(text: str):  # type: ignore[no-untyped-def]
+def _enterprise_condition(text: str) -> ColumnElement[bool]:
     """Return the condition "the entry concerns an enterprise matching ``text``": it, its filings, versions,
     comments and memberships."""
     matching = select(Enterprise.id).where(or_(Enterprise.uscc == text.upper(), Enterprise.name.contains(text)))
@@ -97,7 +97,7 @@ def _csv_value(value: object) -> object:
 def csv_lines(actor: User | None, filters: AuditFilter) -> Iterator[str]:
     """Yield the matching entries as CSV (UTF-8 with BOM for spreadsheet programs), oldest first, with hashes."""
     require_audit_admin(actor)
-    emails = dict(db.session.execute(select(User.id, User.email)).all())
+    emails = dict(db.session.execute(select(User.id, User.email)).tuples().all())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)

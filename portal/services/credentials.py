@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..auth.passwords import hash_password, password_problem
+from ..db import rows_changed
 from ..domain.codec import sha256_text
 from ..extensions import db
 from ..models import AccountLink, OutboxMail, User
@@ -174,8 +175,9 @@ def use_link(secret: str, purpose: str, password: str, *, now: dt.datetime | Non
     user = link.user
     _check_new_password(password, user)
     # A conditional UPDATE: of two requests racing with the same link, one sets the password.
-    claimed = db.session.execute(update(AccountLink).where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
-                                 .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+    claimed = rows_changed(db.session.execute(
+        update(AccountLink).where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False)))
     if not claimed:
         raise ServiceError(*LINK_REFUSED)
     set_password(user, user, password, now=now, reason=purpose)

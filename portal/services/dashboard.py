@@ -122,7 +122,7 @@ def extract_metrics(kind: str, document: dict[str, Any], computed: dict[str, Any
 
     deadlines = computed.get("deadlines") or {}
     phases = document.get("phases") or {}
-    passed = [review.get("date") for review in (document.get("assessment") or {}, document.get("acceptance") or {})
+    passed: list[str] = [review["date"] for review in (document.get("assessment") or {}, document.get("acceptance") or {})
               if review.get("status") == "passed" and review.get("date")]
     savings = computed.get("savings_total") or {}
     metric: dict[str, Any] = {
@@ -451,7 +451,7 @@ def _audit_deadlines(row: list[Any]) -> dict[str, Any]:
 
 def _audit_options(row: list[Any]) -> dict[str, Any]:
     audits, no_low, impl_no_low, mh, impl_mh, investment = row[_STEP_COLUMNS:_STEP_COLUMNS + _OPTION_COLUMNS]
-    rows = [] if not audits else [["no_low", int(no_low or 0), int(impl_no_low or 0), _pct(float(impl_no_low or 0), float(no_low or 0))],
+    rows: list[list[Any]] = [] if not audits else [["no_low", int(no_low or 0), int(impl_no_low or 0), _pct(float(impl_no_low or 0), float(no_low or 0))],
             ["medium_high", int(mh or 0), int(impl_mh or 0), _pct(float(impl_mh or 0), float(mh or 0))]]
     return {
         "columns": ["cost_class", "options", "implemented", "implementation_pct"],

@@ -60,15 +60,15 @@ def render_version_file(version: FilingVersion, fmt: str, *,
     report = progress or (lambda stage, done, total: None)
     inputs = render_inputs(version)
     args = (inputs.document, inputs.computed, inputs.findings, inputs.meta)
-    options = {"labels": inputs.labels, "template_version": inputs.template_version,
-               "rule_titles": inputs.rule_titles}
     if fmt == "pdf":
-        content = render_pdf(*args, **options)
+        content = render_pdf(*args, labels=inputs.labels, template_version=inputs.template_version,
+                             rule_titles=inputs.rule_titles)
         report("rendered", 1, 1)
         content = signing.sign(content)
         report("signed", 1, 1)
         return Rendered(content, _base_name(version.filing, f"v{version.number}.pdf"), PDF_MIME)
-    content = render_xlsx(*args, **options)
+    content = render_xlsx(*args, labels=inputs.labels, template_version=inputs.template_version,
+                          rule_titles=inputs.rule_titles)
     report("rendered", 1, 1)
     report("signed", 1, 1)  # an Excel filing is not signed: its stage is passed at once
     return Rendered(content, _base_name(version.filing, f"v{version.number}.xlsx"), XLSX_MIME)
@@ -129,6 +129,8 @@ def consolidated_rows(scope: str | None, *, year: int, kind: str | None = None,
         .order_by(Enterprise.region_code, Enterprise.uscc, Filing.kind)
     )
     if not everywhere:
+        if scope is None:
+            raise ValueError("consolidated_rows: a region scope, or everywhere=True")
         query = query.where(Enterprise.in_region_scope(scope))
     if kind:
         query = query.where(Filing.kind == kind)
@@ -208,7 +210,7 @@ def verify_pdf(content: bytes, visible: Any) -> Verification:
     if len(content) > MAX_VERIFY_PDF_BYTES:
         raise ServiceError("PDF 文件过大（上限 10 MB）", "the PDF is too large (limit 10 MB)", field="pdf")
     check = signing.verify(content)
-    if not check.ok:
+    if not check.ok or check.sha256 is None:
         return Verification(check.sha256, None, check)
     return Verification(check.sha256, find_versions_by_hash(check.sha256, visible), check)
 

@@ -34,15 +34,13 @@ from ..domain.codec import (
     dumps,
     sha256_text,
 )
+from ..domain.common import Enterprise as EnterpriseProfile
 from ..domain.documents import (
     CPA_KIND,
     GHG_KIND,
     CleanProductionAudit,
     Document,
     GhgAnnualReport,
-)
-from ..domain.documents import (
-    Enterprise as EnterpriseProfile,
 )
 from ..domain.findings import Finding
 from ..extensions import db

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from ..db import utcnow
+from ..db import rows_changed, utcnow
 from ..extensions import db
 from ..models import Job, User
 from .errors import NotFound, ServiceError
@@ -120,7 +120,7 @@ def claim(job_id: int, worker: str) -> int | None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(job)
-    return attempt if result.rowcount == 1 else None
+    return attempt if rows_changed(result) == 1 else None
 
 
 @dataclass
@@ -155,7 +155,7 @@ def finish(job_id: int, attempt: int, status: str, *, outcome: Outcome | None = 
         update(Job).where(Job.id == job_id, Job.attempt == attempt, Job.status == "running")
         .values(**values).execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def reap_stale(live_of: Any, stale_after: float, now: float) -> list[int]:

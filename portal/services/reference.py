@@ -11,13 +11,14 @@ import copy
 import dataclasses
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import ReferenceCorrection, User
 from ..reference import FileReference, Parameter, ReferenceDataError, default_reference, parse_param_value
+from ..reference.types import FuelFactor, ProcessFactor, ProductLevel, Status
 from . import audit
 from .access import require_system_admin
 from .errors import ServiceError
@@ -39,6 +40,24 @@ def _decimal(value: str, field: str) -> Decimal:
     return number
 
 
+_Corrected = TypeVar("_Corrected", FuelFactor, ProcessFactor, ProductLevel)
+
+
+def _corrected(item: _Corrected, c: ReferenceCorrection, source: str) -> _Corrected:
+    """Return ``item`` with the correction's value, status and source (the field is named by the row)."""
+    changes: dict[str, Any] = {c.field: Decimal(c.value), "status": _status(c), "source": source}
+    return dataclasses.replace(item, **changes)
+
+
+def _status(c: ReferenceCorrection) -> Status:
+    """Return the correction's status, C or U (the table's check constraint allows no other)."""
+    if c.status == "C":
+        return "C"
+    if c.status == "U":
+        return "U"
+    raise ReferenceDataError(f"correction {c.id}: status {c.status!r} is neither C nor U")
+
+
 def apply_corrections(base: FileReference, corrections: list[ReferenceCorrection]) -> FileReference:
     """Return a copy of ``base`` with the corrections applied in order (later ones win)."""
     ref = copy.copy(base)
@@ -50,22 +69,20 @@ def apply_corrections(base: FileReference, corrections: list[ReferenceCorrection
         source = f"管理员更正（{c.created_at:%Y-%m-%d}）：{c.reason}"
         if c.target == "fuel" and (c.code, c.scope) in ref._fuels:
             old = ref._fuels[(c.code, c.scope)]
-            ref._fuels[(c.code, c.scope)] = dataclasses.replace(
-                old, **{c.field: Decimal(c.value)}, status=c.status, source=source)
+            ref._fuels[(c.code, c.scope)] = _corrected(old, c, source)
         elif c.target == "process" and c.code in ref._processes:
-            ref._processes[c.code] = dataclasses.replace(
-                ref._processes[c.code], **{c.field: Decimal(c.value)}, status=c.status, source=source)
+            ref._processes[c.code] = _corrected(ref._processes[c.code], c, source)
         elif c.target == "product" and c.code in ref._products:
             product = ref._products[c.code]
             levels = tuple(
-                dataclasses.replace(lv, **{c.field: Decimal(c.value)}, status=c.status, source=source)
+                _corrected(lv, c, source)
                 if lv.variant == c.scope else lv for lv in product.levels)
             ref._products[c.code] = dataclasses.replace(product, levels=levels)
         elif c.target == "param" and c.code in ref._params:
             years, params = ref._params[c.code]
             kind = params[0].value_type or "str"
             param = Parameter(c.code, int(c.scope), parse_param_value(c.code, kind, _stored_param_value(kind, c.value)),
-                              c.status, source, kind)  # type: ignore[arg-type]
+                              _status(c), source, kind)
             position = bisect.bisect_left(years, param.from_year)
             if position < len(years) and years[position] == param.from_year:
                 params[position] = param

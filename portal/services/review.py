@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, select
+from sqlalchemy import Row, Select, exists, false, func, select
 
 from ..auth.permissions import in_scope
 from ..domain.diff import Change, diff_documents, leaves
@@ -207,7 +207,7 @@ def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
     # scope, while the page alone is read in index order from ix_filing_review_queue (measured: 20 → 2 ms).
     total = db.session.scalar(queue_count_statement(scope, filters, today)) or 0
     if filters.sort == "submitted" and filters.descending:
-        result = _newest_first(scope, filters, today, offset)
+        result: Sequence[Row[Any]] = _newest_first(scope, filters, today, offset)
     else:
         result = db.session.execute(queue_statement(scope, filters, today).limit(PAGE_SIZE).offset(offset)).all()
     rows = []

@@ -22,6 +22,7 @@ import pyotp
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..db import rows_changed
 from ..extensions import db
 from ..models import RecoveryCode, User
 from . import accounts, audit
@@ -155,23 +156,23 @@ def verify_second_factor(user: User, code: str, *, now: dt.datetime | None = Non
 def _claim_step(user: User, step: int) -> bool:
     """Record ``step`` as the last code used, unless a concurrent sign-in used it (or a later one) first."""
     # One conditional UPDATE: of two requests racing with the same code, the second finds the step taken.
-    claimed = db.session.execute(
+    claimed = rows_changed(db.session.execute(
         update(User).where(User.id == user.id,
                            or_(User.totp_last_counter.is_(None), User.totp_last_counter < step))
         .values(totp_last_counter=step).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     set_committed_value(user, "totp_last_counter", step if claimed else user.totp_last_counter)
     return bool(claimed)
 
 
 def _use_recovery_code(user: User, code: str, now: dt.datetime) -> bool:
     # A conditional UPDATE, so that a code is used once even by two requests at the same moment.
-    used = db.session.execute(
+    used = rows_changed(db.session.execute(
         update(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                    RecoveryCode.code_hash == _recovery_hash(user.id, code),
                                    RecoveryCode.used_at.is_(None))
         .values(used_at=now).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     return bool(used)
 
 

@@ -133,7 +133,8 @@ def _summarise(versions: Sequence[_Version]) -> None:
         db.session.execute(delete(RuleHit).where(RuleHit.filing_id.in_(chunk)))
         db.session.execute(delete(QueueSummary).where(QueueSummary.filing_id.in_(chunk)))
     rejected = _rejected_counts(todo)
-    summary_rows, hit_rows = [], []
+    summary_rows: list[dict[str, Any]] = []
+    hit_rows: list[dict[str, Any]] = []
     for v in todo:
         values = summary_values(json.loads(v.findings_json))
         summary_rows.append({"filing_id": v.filing_id, "version_number": v.number,

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 
+from ..auth.loading import current_account
 from ..extensions import db
-from ..models import Enterprise, Filing, FilingVersion
+from ..models import Enterprise, Filing, FilingVersion, User
 from ..services import access
 from ..services.errors import NotFound
 
@@ -26,17 +27,13 @@ _CHECKS: dict[str, Callable[..., None]] = {
 }
 
 
-def _user():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()
-
-
 def enterprise_or_404(enterprise_id: int) -> Enterprise:
     """Return the enterprise if the current user may see it, else abort with 404."""
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None:
         abort(404)
     try:
-        access.require_view(_user(), enterprise)
+        access.require_view(current_account(), enterprise)
     except NotFound:
         abort(404)
     return enterprise
@@ -48,7 +45,7 @@ def filing_or_404(filing_id: int, need: str = "view") -> Filing:
     if filing is None:
         abort(404)
     try:
-        _CHECKS[need](_user(), filing)
+        _CHECKS[need](current_account(), filing)
     except NotFound:
         abort(404)
     return filing
@@ -64,12 +61,12 @@ def version_or_404(filing_id: int, number: int) -> FilingVersion:
     return version
 
 
-def require(check: Callable[[object], None]) -> None:
+def require(check: Callable[[User | None], None]) -> None:
     """Abort with 404 unless the current user passes ``check`` (one of ``services.access.require_*``)."""
     if not current_user.is_authenticated:
         abort(404)
     try:
-        check(_user())
+        check(current_account())
     except NotFound:
         abort(404)
 

@@ -11,19 +11,19 @@ import datetime as dt
 
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.account import ChangePasswordForm, ConfirmCodeForm, ReauthForm, TokenForm
 from forms.base import PortalForm
 
-from ..auth.loading import start_session
+from ..auth.loading import current_account, start_session
 from ..extensions import db
 from ..models import ApiToken, User
 from ..services import accounts, credentials, tokens, twofactor
 from ..services.errors import ServiceError
-from .templating import bilingual
-from .transaction import refused
+from .transaction import field_error, refused
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -32,11 +32,11 @@ _ALWAYS_ALLOWED = frozenset({"static", "auth.logout", "auth.language"})
 
 
 def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return current_account()
 
 
 @bp.before_app_request
-def _enforce_account_setup():  # type: ignore[no-untyped-def]
+def _enforce_account_setup() -> ResponseReturnValue | None:
     """Send a signed-in user to the password change or the second-factor set-up until it is done."""
     if not current_user.is_authenticated or request.endpoint in _ALWAYS_ALLOWED:
         return None
@@ -50,15 +50,6 @@ def _enforce_account_setup():  # type: ignore[no-untyped-def]
     return None if request.endpoint == needed else redirect(url_for(needed))
 
 
-def _field_error(form, error: ServiceError) -> None:  # type: ignore[no-untyped-def]
-    message = bilingual(error.message_zh, error.message_en)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
-        flash(message, "danger")
-
-
 def _keep_signed_in(user: User) -> None:
     """Sign the current browser in again after a change that ended every session of the user."""
     login_user(user)
@@ -67,7 +58,7 @@ def _keep_signed_in(user: User) -> None:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Show the account: roles, second factor, tokens, and "sign out everywhere"."""
     user = _me()
     return render_template("account/index.html", user=user, form=PortalForm(),
@@ -78,7 +69,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def password():  # type: ignore[no-untyped-def]
+def password() -> ResponseReturnValue:
     """Change one's password (required first when someone else set it); other sessions and tokens end."""
     user = _me()
     form = ChangePasswordForm()
@@ -87,7 +78,7 @@ def password():  # type: ignore[no-untyped-def]
             credentials.change_password(user, form.current_password.data or "", form.new_password.data or "")
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(form, error)
+            field_error(form, error)
         else:
             _keep_signed_in(user)
             flash(_("密码已修改。其他设备上的登录和所有 API 令牌已失效。"), "success")
@@ -106,7 +97,7 @@ def _grouped(secret: str) -> str:
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 @login_required
-def two_factor():  # type: ignore[no-untyped-def]
+def two_factor() -> ResponseReturnValue:
     """Set up the second factor (secret, QR code, a first code), see recovery codes once, renew them, turn it off.
 
     GET only shows: the secret is made by the "start" POST, so a page view writes nothing. Recovery codes are
@@ -129,7 +120,7 @@ def two_factor():  # type: ignore[no-untyped-def]
             flash(_("两步验证已启用。"), "success")
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(confirm_form, error)
+            field_error(confirm_form, error)
             status = 422
     elif action in ("recovery", "disable") and reauth_form.validate_on_submit():
         try:
@@ -143,7 +134,7 @@ def two_factor():  # type: ignore[no-untyped-def]
                 return redirect(url_for(".two_factor"))
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(reauth_form, error)
+            field_error(reauth_form, error)
             status = 422
     elif request.method == "POST" and action not in ("start", "confirm", "recovery", "disable"):
         abort(400)
@@ -160,7 +151,7 @@ def two_factor():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @login_required
-def api_tokens():  # type: ignore[no-untyped-def]
+def api_tokens() -> ResponseReturnValue:
     """List the user's API tokens (scope, expiry, last use) and create one, whose secret is shown once."""
     user = _me()
     form = TokenForm()
@@ -173,7 +164,7 @@ def api_tokens():  # type: ignore[no-untyped-def]
             flash(_("令牌已生成。"), "success")
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(form, error)
+            field_error(form, error)
             status = 422
     elif request.method == "POST":
         status = 422
@@ -185,7 +176,7 @@ def api_tokens():  # type: ignore[no-untyped-def]
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(token_id: int) -> ResponseReturnValue:
     """Revoke one of the user's own tokens."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id or not PortalForm().validate_on_submit():
@@ -197,14 +188,14 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/api-token")
 @login_required
-def api_token():  # type: ignore[no-untyped-def]
+def api_token() -> ResponseReturnValue:
     """Send the old single-token page's address to the token list."""
     return redirect(url_for(".api_tokens"), code=301)
 
 
 @bp.route("/sign-out-everywhere", methods=["POST"])
 @login_required
-def sign_out_everywhere():  # type: ignore[no-untyped-def]
+def sign_out_everywhere() -> ResponseReturnValue:
     """End every session of the user on every device, this one included."""
     if not PortalForm().validate_on_submit():
         abort(400)

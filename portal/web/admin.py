@@ -23,6 +23,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -30,6 +31,7 @@ from sqlalchemy import func, select
 from forms.admin import AuditFilterForm, EnterpriseForm, GrantForm, InviteForm, MembershipForm, UserForm
 from forms.base import PortalForm
 
+from ..auth.loading import current_account
 from ..extensions import db
 from ..models import ApiToken, Enterprise, Filing, Membership, ReferenceCorrection, RoleGrant, User
 from ..services import accounts, audit, credentials, grants, tokens, twofactor
@@ -42,8 +44,7 @@ from .access import (
     system_admin_required,
 )
 from .auth import link_builder
-from .templating import bilingual
-from .transaction import refused
+from .transaction import field_error, refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -57,16 +58,7 @@ def _only_admins() -> None:
 
 
 def _me() -> User:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
-
-
-def _field_error(form, error: ServiceError) -> None:  # type: ignore[no-untyped-def]
-    message = bilingual(error.message_zh, error.message_en)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
-        flash(message, "danger")
+    return current_account()
 
 
 def _checked_post() -> None:
@@ -80,7 +72,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Show counts and the shortcuts of the administrator's role (the audit administrator reads the log)."""
     if current_user.is_audit_admin:
         return redirect(url_for(".audit_log"))
@@ -90,14 +82,14 @@ def index():  # type: ignore[no-untyped-def]
         "filings": db.session.scalar(select(func.count(Filing.id))),
         "pending_grants": db.session.scalar(select(func.count(RoleGrant.id)).where(RoleGrant.status == "pending")),
     }
-    by_status = dict(db.session.execute(select(Filing.status, func.count(Filing.id)).group_by(Filing.status)).all())
+    by_status = dict(db.session.execute(select(Filing.status, func.count(Filing.id)).group_by(Filing.status)).tuples().all())
     return render_template("admin/index.html", counts=counts, by_status=by_status)
 
 
 # ------------------------------------------------------------------------------------------ users
 
 @bp.route("/users")
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     """List users with their roles."""
     security_admin_required()
     rows = db.session.scalars(select(User).order_by(User.email)).all()
@@ -105,7 +97,7 @@ def users():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-def invite():  # type: ignore[no-untyped-def]
+def invite() -> ResponseReturnValue:
     """Open an account and mail its owner an invitation to set their password (nobody types it for them)."""
     security_admin_required()
     form = InviteForm()
@@ -115,7 +107,7 @@ def invite():  # type: ignore[no-untyped-def]
                                       link_url=link_builder("auth.welcome"))
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(_("账户已建立，邀请邮件已发往 %(email)s。角色须另行申请并经另一名安全管理员批准。", email=user.email),
                   "success")
@@ -124,7 +116,7 @@ def invite():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-def user_form(user_id: int):  # type: ignore[no-untyped-def]
+def user_form(user_id: int) -> ResponseReturnValue:
     """Edit a user; show their roles and grants, memberships, lockout, second factor, tokens and actions."""
     security_admin_required()
     user = _user_or_404(user_id)
@@ -136,7 +128,7 @@ def user_form(user_id: int):  # type: ignore[no-untyped-def]
                                  active=bool(form.active.data))
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(form, error)
+            field_error(form, error)
             status = 422
         else:
             flash(_("用户已保存。"), "success")
@@ -159,7 +151,7 @@ def _user_page(user: User, **forms: object) -> dict[str, object]:
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-def unlock(user_id: int):  # type: ignore[no-untyped-def]
+def unlock(user_id: int) -> ResponseReturnValue:
     """Lift a user's lockout."""
     security_admin_required()
     user = _user_or_404(user_id)
@@ -170,7 +162,7 @@ def unlock(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
-def sign_out(user_id: int):  # type: ignore[no-untyped-def]
+def sign_out(user_id: int) -> ResponseReturnValue:
     """End every session of a user on every device ("sign out everywhere")."""
     security_admin_required()
     user = _user_or_404(user_id)
@@ -181,7 +173,7 @@ def sign_out(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/two-factor-reset", methods=["POST"])
-def reset_two_factor(user_id: int):  # type: ignore[no-untyped-def]
+def reset_two_factor(user_id: int) -> ResponseReturnValue:
     """Turn a user's second factor off (a lost phone): they set up a new one at their next sign-in."""
     security_admin_required()
     user = _user_or_404(user_id)
@@ -195,7 +187,7 @@ def reset_two_factor(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])
-def password_link(user_id: int):  # type: ignore[no-untyped-def]
+def password_link(user_id: int) -> ResponseReturnValue:
     """Mail the user a new invitation or a password-reset link (nobody is told or types the password)."""
     security_admin_required()
     user = _user_or_404(user_id)
@@ -213,7 +205,7 @@ def password_link(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/grants", methods=["POST"])
-def request_grant(user_id: int):  # type: ignore[no-untyped-def]
+def request_grant(user_id: int) -> ResponseReturnValue:
     """Ask for a role or a signatory right for the user (a second security administrator decides)."""
     security_admin_required()
     user = _user_or_404(user_id)
@@ -230,7 +222,7 @@ def request_grant(user_id: int):  # type: ignore[no-untyped-def]
             grants.request_grant(_me(), user, kind, value=value, enterprise=enterprise)
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(form, error)
+            field_error(form, error)
         else:
             flash(_("授权申请已提交，须由另一名安全管理员批准后生效。"), "success")
             return redirect(url_for(".user_form", user_id=user.id) + "#roles")
@@ -238,7 +230,7 @@ def request_grant(user_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/users/<int:user_id>/roles/<any(admin_role, reviewer_scope):kind>/remove", methods=["POST"])
-def remove_role(user_id: int, kind: str):  # type: ignore[no-untyped-def]
+def remove_role(user_id: int, kind: str) -> ResponseReturnValue:
     """Take an administrator role or a review scope away, at once."""
     security_admin_required()
     user = _user_or_404(user_id)
@@ -252,7 +244,7 @@ def remove_role(user_id: int, kind: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(token_id: int) -> ResponseReturnValue:
     """Revoke one API token of any user."""
     security_admin_required()
     token = db.session.get(ApiToken, token_id) or abort(404)
@@ -265,7 +257,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------------ grants
 
 @bp.route("/grants")
-def grants_page():  # type: ignore[no-untyped-def]
+def grants_page() -> ResponseReturnValue:
     """List the requests waiting for a second security administrator, and the latest decisions."""
     security_admin_required()
     return render_template("admin/grants.html", pending=grants.pending(), decided=grants.recent_decisions(),
@@ -273,7 +265,7 @@ def grants_page():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/grants/<int:grant_id>/<any(approve, reject, cancel):decision>", methods=["POST"])
-def decide_grant(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
+def decide_grant(grant_id: int, decision: str) -> ResponseReturnValue:
     """Approve, reject or withdraw a pending request (nobody decides on their own request or for themselves)."""
     security_admin_required()
     grant = db.session.get(RoleGrant, grant_id) or abort(404)
@@ -293,7 +285,7 @@ def decide_grant(grant_id: int, decision: str):  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------ enterprises
 
 @bp.route("/enterprises")
-def enterprises():  # type: ignore[no-untyped-def]
+def enterprises() -> ResponseReturnValue:
     """List enterprises, optionally filtered by name, code or region prefix (system and security administrators)."""
     if not (current_user.is_system_admin or current_user.is_security_admin):
         abort(404)
@@ -308,7 +300,7 @@ def enterprises():  # type: ignore[no-untyped-def]
 
 @bp.route("/enterprises/new", methods=["GET", "POST"])
 @bp.route("/enterprises/<int:enterprise_id>", methods=["GET", "POST"])
-def enterprise_form(enterprise_id: int | None = None):  # type: ignore[no-untyped-def]
+def enterprise_form(enterprise_id: int | None = None) -> ResponseReturnValue:
     """Edit an enterprise's master data (system administrator); manage its members (security administrator)."""
     if not (current_user.is_system_admin or current_user.is_security_admin):
         abort(404)
@@ -328,7 +320,7 @@ def enterprise_form(enterprise_id: int | None = None):  # type: ignore[no-untype
                 accounts.update_enterprise(_me(), enterprise, **fields)
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(form, error)
+            field_error(form, error)
             status = 422
         else:
             flash(_("企业已保存。"), "success")
@@ -342,7 +334,7 @@ def enterprise_form(enterprise_id: int | None = None):  # type: ignore[no-untype
 
 
 @bp.route("/enterprises/<int:enterprise_id>/members", methods=["POST"])
-def add_member(enterprise_id: int):  # type: ignore[no-untyped-def]
+def add_member(enterprise_id: int) -> ResponseReturnValue:
     """Add a filer at once, or ask for a signatory right (a second security administrator approves it)."""
     security_admin_required()
     enterprise = db.session.get(Enterprise, enterprise_id) or abort(404)
@@ -366,7 +358,7 @@ def add_member(enterprise_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/memberships/<int:membership_id>/delete", methods=["POST"])
-def remove_member(membership_id: int):  # type: ignore[no-untyped-def]
+def remove_member(membership_id: int) -> ResponseReturnValue:
     """Remove a membership (at once)."""
     security_admin_required()
     membership = db.session.get(Membership, membership_id) or abort(404)
@@ -392,7 +384,7 @@ def _audit_filters() -> tuple[AuditFilterForm, audit_log_service.AuditFilter, in
 
 
 @bp.route("/audit")
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     """Page through the audit log, newest first, filtered by actor, enterprise, action, result and dates."""
     audit_admin_required()
     form, filters, page = _audit_filters()
@@ -403,7 +395,7 @@ def audit_log():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/audit.csv")
-def audit_csv():  # type: ignore[no-untyped-def]
+def audit_csv() -> ResponseReturnValue:
     """Export the filtered audit log as CSV (with each row's hashes); the export itself is audited."""
     audit_admin_required()
     _form, filters, _page = _audit_filters()
@@ -417,7 +409,7 @@ def audit_csv():  # type: ignore[no-untyped-def]
 # ------------------------------------------------------------------------------------------ reference
 
 @bp.route("/reference", methods=["GET", "POST"])
-def reference():  # type: ignore[no-untyped-def]
+def reference() -> ResponseReturnValue:
     """List every reference value with its source and status (U clearly marked) and correct one."""
     from forms.admin import CorrectionForm
 
@@ -438,7 +430,7 @@ def reference():  # type: ignore[no-untyped-def]
             return redirect(url_for(".reference") + "#" + form.target.data)
         except ServiceError as error:
             refused(error, category=None)
-            _field_error(form, error)
+            field_error(form, error)
             status = 422
     else:
         status = 422

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from forms.labels import Bilingual, localized, value_name
 from portal.domain import formatting as fmt
-from portal.domain.schema import schema_of
+from portal.domain.schema import Field, schema_of
 
 from ..calc.results import CpaComputed
 from ..domain.codec import format_decimal
@@ -45,7 +45,7 @@ def _text(value: Decimal | None) -> str:
 _COMPUTED = {d.key: d for d in CPA_COMPUTED}
 
 
-def _savings():  # type: ignore[no-untyped-def]
+def _savings() -> Field:
     return schema_of(CPA_KIND).field("options[].savings")
 
 

@@ -4,6 +4,7 @@ invitation links; switch language."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -51,7 +53,7 @@ def _failed_sign_in(response: Response) -> bool:
 _PENDING = "_second_factor"  # the session's note of a password checked, waiting for the second factor
 
 
-def _sign_in(user: User, target: str | None) -> Response:
+def _sign_in(user: User, target: str | None) -> ResponseReturnValue:
     session.clear()  # a fresh session on login: no fixation
     login_user(user)
     start_session()
@@ -66,7 +68,7 @@ def _wrong_password_message() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in)
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     """Show the login form and log the user in (per-address limit on failures, per-account lockout).
 
     An account with a second factor is not signed in yet: the session notes who passed the password step, and
@@ -105,7 +107,7 @@ def _pending_user() -> User | None:
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in)
-def second_factor():  # type: ignore[no-untyped-def]
+def second_factor() -> ResponseReturnValue:
     """Complete a sign-in with the authenticator's code or a recovery code (failures count towards the lockout)."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -126,7 +128,7 @@ def second_factor():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Log the user out everywhere: the session token is rotated, so no copy of the cookie still works."""
     accounts.logout(current_user._get_current_object())
     logout_user()
@@ -135,7 +137,7 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.login"))
 
 
-def link_builder(endpoint: str):  # type: ignore[no-untyped-def]
+def link_builder(endpoint: str) -> Callable[[str], str]:
     """Return the builder of a mailed link's absolute URL: PUBLIC_BASE_URL, never the request's Host if it is set."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
 
@@ -149,7 +151,7 @@ def link_builder(endpoint: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password() -> ResponseReturnValue:
     """Mail a password-reset link; answer the same whether the e-mail has an account or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -160,7 +162,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _set_password_through(purpose: str, secret: str):  # type: ignore[no-untyped-def]
+def _set_password_through(purpose: str, secret: str) -> ResponseReturnValue:
     """Show and handle the page of an invitation or reset link: choose a password, once."""
     form = NewPasswordForm()
     link = credentials.valid_link(secret, purpose)
@@ -182,20 +184,20 @@ def _set_password_through(purpose: str, secret: str):  # type: ignore[no-untyped
 
 @bp.route("/password/reset/<secret>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
-def reset_password(secret: str):  # type: ignore[no-untyped-def]
+def reset_password(secret: str) -> ResponseReturnValue:
     """Choose a new password through a reset link (one use, expiring)."""
     return _set_password_through("reset", secret)
 
 
 @bp.route("/welcome/<secret>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
-def welcome(secret: str):  # type: ignore[no-untyped-def]
+def welcome(secret: str) -> ResponseReturnValue:
     """Choose the first password of an account through its invitation (one use, expiring)."""
     return _set_password_through("invitation", secret)
 
 
 @bp.route("/language/<code>", methods=["POST"])
-def language(code: str):  # type: ignore[no-untyped-def]
+def language(code: str) -> ResponseReturnValue:
     """Switch the interface language (remembered on the account when logged in)."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
 
+from ..reference import Parameter
 from ..rules import RULES_VERSION, rule_catalogue
 from ..services.reference import current_reference
 
@@ -11,10 +13,10 @@ bp = Blueprint("catalogue", __name__)
 
 
 @bp.route("/rules")
-def rules():  # type: ignore[no-untyped-def]
+def rules() -> ResponseReturnValue:
     """List every rule of the catalogue, open to everyone (enterprises read it before they file)."""
     ref = current_reference()
-    versions = {}
+    versions: dict[str, list[Parameter]] = {}
     for param in ref.all_params():
         versions.setdefault(param.key, []).append(param)
     entries = rule_catalogue()

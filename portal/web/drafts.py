@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -39,8 +40,9 @@ from forms.doc_fields import (
     section_data,
 )
 from forms.ghg import SECTIONS, Section, code_choices
-from forms.labels import localized, value_name
+from forms.labels import SEVERITY_LABELS, localized, value_name
 
+from ..calc.results import CpaComputed
 from ..domain.codec import format_decimal
 from ..domain.documents import (
     CPA_KIND,
@@ -60,7 +62,7 @@ from ..services.reference import current_reference
 from . import audit_panel
 from . import review as review_views
 from .access import filing_or_404
-from .templating import SEVERITY_LABELS, bilingual, format_number, text_in_language
+from .templating import bilingual, format_number, text_in_language
 from .transaction import refused
 
 bp = Blueprint("drafts", __name__)
@@ -215,7 +217,9 @@ def _section_of(path: str, sections: tuple[Section, ...] = SECTIONS) -> str | No
     return None
 
 
-def _place_findings(findings: Iterable[Finding], section: Section, field_ids: set[str]):  # type: ignore[no-untyped-def]
+def _place_findings(
+    findings: Iterable[Finding], section: Section, field_ids: set[str]
+) -> tuple[dict[str, list[Finding]], list[tuple[Finding, str]]]:
     """Return (input id → findings, [(finding, anchor)]) for the findings about this section's fields."""
     by_id: dict[str, list[Finding]] = defaultdict(list)
     listed: list[tuple[Finding, str]] = []
@@ -255,7 +259,7 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
                        "value": format_number(value), "arithmetic": computed.arithmetic.get(d.key, "")})
     lines: list[dict[str, str]] = []
     slug = section.slug
-    if slug == "fuels":
+    if slug == "fuels" and isinstance(document, GhgAnnualReport):
         for r in computed.fuels:
             line = document.fuels[r.index]
             used = _("低位发热量 %(ncv)s%(nd)s；含碳量 %(cc)s%(cd)s；碳氧化率 %(of)s%(od)s",
@@ -266,7 +270,7 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
                           "label": f"{r.index + 1}. {line.source or ''} {names['fuel'].get(r.fuel, r.fuel)}".strip(),
                           "value": f"{_text(r.emission_tco2)} tCO2", "detail": used if r.known else "",
                           "arithmetic": r.arithmetic})
-    elif slug == "processes":
+    elif slug == "processes" and isinstance(document, GhgAnnualReport):
         for r in computed.processes:
             line = document.processes[r.index]
             lines.append({"anchor": f"processes-{r.index}",
@@ -350,9 +354,9 @@ class Controls:
         aria = {key: value for key, value in (("aria-describedby", described),
                                               ("aria-invalid", "true" if field.errors else None)) if value}
         if field.type == "BooleanField":
-            return field(**{"class": "form-check-input" + invalid, **aria})
+            return Markup(field(**{"class": "form-check-input" + invalid, **aria}))
         if field.type == "ChoiceField":
-            return field(**{"class": ("form-select form-select-sm" if small else "form-select") + invalid, **aria})
+            return Markup(field(**{"class": ("form-select form-select-sm" if small else "form-select") + invalid, **aria}))
         values: dict[str, Any] = {
             "class": ("form-control form-control-sm" if small else "form-control") + invalid,
             "id": field.id, "name": field.name, "type": "date" if field.type == "DateInputField" else "text",
@@ -387,7 +391,7 @@ def _attach_service_error(form: FlaskForm, error: ServiceError) -> bool:
 
 @bp.route("/filings/<int:filing_id>/edit")
 @login_required
-def index(filing_id: int):  # type: ignore[no-untyped-def]
+def index(filing_id: int) -> ResponseReturnValue:
     """Open the first section of the forms of the filing's kind."""
     filing, kind_forms = _editable_filing_or_404(filing_id)
     return redirect(url_for(".section", filing_id=filing.id, section=kind_forms.sections[0].slug))
@@ -395,7 +399,7 @@ def index(filing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>/edit/<section>", methods=["GET", "POST"])
 @login_required
-def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
+def section(filing_id: int, section: str) -> ResponseReturnValue:
     """Show one section of the filing as a form, and save it (保存本节)."""
     filing, kind_forms = _editable_filing_or_404(filing_id)
     sec = _section_or_404(kind_forms, section)
@@ -470,7 +474,7 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
         section_findings=section_findings, finding_counts=_finding_counts(outcome.findings, kind_forms.sections),
         other_findings=len([f for f in outcome.findings if _section_of(f.path, kind_forms.sections) is None]),
         audit=audit_panel.extras(sec.slug, filing, shown_document, outcome.computed)
-        if isinstance(shown_document, CleanProductionAudit) else None,
+        if isinstance(shown_document, CleanProductionAudit) and isinstance(outcome.computed, CpaComputed) else None,
         control=Controls(field_findings, _placeholders(form, sec, defaults)),
         config={
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
@@ -502,7 +506,7 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>/edit/<section>/preview", methods=["POST"])
 @login_required
-def preview(filing_id: int, section: str):  # type: ignore[no-untyped-def]
+def preview(filing_id: int, section: str) -> ResponseReturnValue:
     """Return the results of the unsaved input of a section (JSON), without saving anything."""
     filing, kind_forms = _editable_filing_or_404(filing_id)
     sec = _section_or_404(kind_forms, section)
@@ -523,7 +527,7 @@ def preview(filing_id: int, section: str):  # type: ignore[no-untyped-def]
 
 
 @bp.errorhandler(CSRFError)
-def _csrf_failed(error: CSRFError):  # type: ignore[no-untyped-def]
+def _csrf_failed(error: CSRFError) -> ResponseReturnValue:
     """Send a filer whose session ended back through the login page to the section (input kept locally)."""
     if request.endpoint not in ("drafts.section", "drafts.preview"):
         return render_template("error.html", code=400, title=_("请求无效"), text=_(

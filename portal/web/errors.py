@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,18 +30,18 @@ def _messages() -> dict[int, tuple[str, str]]:
 def register_error_handlers(app: Flask) -> None:
     """Render every HTTP error as a page in the user's language, never a stack trace."""
 
-    def render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+    def render(code: int, detail: str | None = None) -> ResponseReturnValue:
         title, text = _messages().get(code, (str(code), ""))
         if request.path.startswith("/api/"):
             return jsonify({"error": {"code": code, "message": detail or title}}), code
         return render_template("error.html", code=code, title=title, text=detail or text), code
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
         return render(400, _("页面已过期或表单校验失败（CSRF）。请返回上一页刷新后重新提交，您填写的内容仍在原页面中。"))
 
     @app.errorhandler(StaleDataError)
-    def _stale(error: StaleDataError):  # type: ignore[no-untyped-def]
+    def _stale(error: StaleDataError) -> ResponseReturnValue:
         # Someone saved the same record between our read and our write (optimistic locking): a conflict, not a
         # crash. The change is rolled back; the page says to reload.
         from ..extensions import db
@@ -49,14 +50,14 @@ def register_error_handlers(app: Flask) -> None:
         return render(409)
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(error: HTTPException) -> ResponseReturnValue:
         detail = None
         if isinstance(error, BadInput):  # bad input names the field (forms/base.py)
             detail = bilingual(error.message_zh, error.message_en)
         return render(error.code or 500, detail)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error")
         from ..extensions import db
 

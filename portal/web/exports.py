@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -98,7 +99,7 @@ def _state_json(version: FilingVersion, fmt: str, state: renders.FileState) -> d
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.<any(pdf, xlsx):fmt>/state.json")
 @login_required
-def version_file_state(filing_id: int, number: int, fmt: str):  # type: ignore[no-untyped-def]
+def version_file_state(filing_id: int, number: int, fmt: str) -> ResponseReturnValue:
     """Return where a version file's render stands (polled by the waiting page)."""
     version = version_or_404(filing_id, number)
     return jsonify(_state_json(version, fmt, _file_state(version, fmt)))
@@ -106,7 +107,7 @@ def version_file_state(filing_id: int, number: int, fmt: str):  # type: ignore[n
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.<any(pdf, xlsx):fmt>/render", methods=["POST"])
 @login_required
-def queue_version_file(filing_id: int, number: int, fmt: str):  # type: ignore[no-untyped-def]
+def queue_version_file(filing_id: int, number: int, fmt: str) -> ResponseReturnValue:
     """Queue the render of a version's file (never rendered, failed, or its job lost): anyone who may see it."""
     version = version_or_404(filing_id, number)
     try:
@@ -121,21 +122,21 @@ def queue_version_file(filing_id: int, number: int, fmt: str):  # type: ignore[n
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.pdf")
 @login_required
-def version_pdf(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+def version_pdf(filing_id: int, number: int) -> ResponseReturnValue:
     """Download a submitted version's PDF copy of record, rendered once from its frozen record and stored."""
     return _version_download(filing_id, number, "pdf")
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.xlsx")
 @login_required
-def version_xlsx(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+def version_xlsx(filing_id: int, number: int) -> ResponseReturnValue:
     """Download a submitted version's Excel filing, rendered once from its frozen record and stored."""
     return _version_download(filing_id, number, "xlsx")
 
 
 @bp.route("/filings/<int:filing_id>/draft.xlsx")
 @login_required
-def draft_file(filing_id: int):  # type: ignore[no-untyped-def]
+def draft_file(filing_id: int) -> ResponseReturnValue:
     """Download the working draft as an Excel file (filers of the enterprise); quick, so rendered at once."""
     filing = filing_or_404(filing_id, "edit")
     try:
@@ -148,7 +149,7 @@ def draft_file(filing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>/draft.pdf", methods=["POST"])
 @login_required
-def draft_pdf(filing_id: int):  # type: ignore[no-untyped-def]
+def draft_pdf(filing_id: int) -> ResponseReturnValue:
     """Queue the draft's PDF (草稿 watermark) as a job of this user; its page shows the progress (issue 15)."""
     filing = filing_or_404(filing_id, "edit")
     job = renders.queue_draft_pdf(current_user, filing)
@@ -159,7 +160,7 @@ def draft_pdf(filing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/review/export.xlsx")
 @login_required
-def consolidated():  # type: ignore[no-untyped-def]
+def consolidated() -> ResponseReturnValue:
     """Download the consolidated workbook of the reviewer's scope for a year (streamed write-only)."""
     if not (current_user.is_reviewer or current_user.is_system_admin):
         abort(404)
@@ -194,7 +195,7 @@ def _certificate() -> tuple[str | None, str | None]:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @login_required
-def verify():  # type: ignore[no-untyped-def]
+def verify() -> ResponseReturnValue:
     """Tell whether an uploaded PDF (or a pasted hash) is a copy of a submitted version the user may see.
 
     An uploaded PDF must carry the portal's signature over the whole file and embed the document whose
@@ -219,7 +220,7 @@ def verify():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/verify/certificate.pem")
-def certificate():  # type: ignore[no-untyped-def]
+def certificate() -> ResponseReturnValue:
     """Download the certificate the portal signs copies of record with (public: anyone may verify a copy)."""
     from ..services import signing
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -38,7 +39,7 @@ bp = Blueprint("filings", __name__)
 
 @bp.route("/enterprises/<int:enterprise_id>")
 @login_required
-def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
+def enterprise(enterprise_id: int) -> ResponseReturnValue:
     """Show an enterprise with all its filings (both kinds)."""
     ent = enterprise_or_404(enterprise_id)
     filings = db.session.scalars(
@@ -51,7 +52,7 @@ def enterprise(enterprise_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/enterprises/<int:enterprise_id>/filings", methods=["POST"])
 @login_required
-def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
+def open_filing(enterprise_id: int) -> ResponseReturnValue:
     """Open (or create) the filing of a kind and year."""
     ent = enterprise_or_404(enterprise_id)
     if not permissions.can_edit_filing(current_user, ent.id):
@@ -67,7 +68,7 @@ def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>")
 @login_required
-def show(filing_id: int):  # type: ignore[no-untyped-def]
+def show(filing_id: int) -> ResponseReturnValue:
     """Show a filing: status, the draft's results and findings, the versions.
 
     The draft is the enterprise's until it is submitted (issue 16 item 6): anyone else who may see the filing
@@ -143,7 +144,7 @@ def _stale_explanations(document: Any, findings: list[Finding]) -> list[Any]:
 
 @bp.route("/filings/<int:filing_id>/draft.json")
 @login_required
-def draft_json(filing_id: int):  # type: ignore[no-untyped-def]
+def draft_json(filing_id: int) -> ResponseReturnValue:
     """Download the draft as canonical JSON (the enterprise's filers and signatories only)."""
     filing = filing_or_404(filing_id, "draft")
     text = dumps(to_data(filing_service.draft_document(filing)), indent=1)
@@ -154,7 +155,7 @@ def draft_json(filing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>/json", methods=["GET", "POST"])
 @login_required
-def edit_json(filing_id: int):  # type: ignore[no-untyped-def]
+def edit_json(filing_id: int) -> ResponseReturnValue:
     """Replace the draft with a JSON document typed or uploaded (the same checks as the API)."""
     filing = filing_or_404(filing_id, "edit")
     form = JsonDraftForm()
@@ -188,7 +189,7 @@ def _revision(raw: str | None) -> int | None:
 
 @bp.route("/filings/<int:filing_id>/explanations", methods=["POST"])
 @login_required
-def explanations(filing_id: int):  # type: ignore[no-untyped-def]
+def explanations(filing_id: int) -> ResponseReturnValue:
     """Store the filer's explanations of warnings (one text per finding key)."""
     filing = filing_or_404(filing_id, "edit")
     form = ExplanationsForm()
@@ -207,7 +208,7 @@ def explanations(filing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>/submit", methods=["GET", "POST"])
 @login_required
-def submit(filing_id: int):  # type: ignore[no-untyped-def]
+def submit(filing_id: int) -> ResponseReturnValue:
     """Let the signatory review the whole document, certify it, and submit it — at once or later.
 
     Three actions (issue 15): 签署并提交 certifies this revision and submits it in one step; 仅签署 certifies
@@ -255,7 +256,7 @@ def submit(filing_id: int):  # type: ignore[no-untyped-def]
                            draft_lock=_lock_text(filing), draft_sha256=sha256_text(filing.draft_json)), status
 
 
-def _raced(filing: Filing) -> Response:
+def _raced(filing: Filing) -> ResponseReturnValue:
     """Answer a second POST of the submit form racing the first (a double click) with what the first submitted.
 
     The first one won; the second must not be a 500 (issue 16 item 8).
@@ -269,7 +270,7 @@ def _raced(filing: Filing) -> Response:
     return redirect(url_for(".version", filing_id=filing.id, number=version.number))
 
 
-def _submitted(filing: Filing, version: Any) -> Response:
+def _submitted(filing: Filing, version: Any) -> ResponseReturnValue:
     """Hand the new version's render jobs to the queue once committed, and show the version."""
     from ..jobs import get_queue
     from ..services import renders
@@ -288,7 +289,7 @@ def _submitted(filing: Filing, version: Any) -> Response:
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>")
 @login_required
-def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+def version(filing_id: int, number: int) -> ResponseReturnValue:
     """Show a frozen version: its document, results and findings as submitted, and its hash."""
     version = version_or_404(filing_id, number)
     filing = version.filing
@@ -304,7 +305,7 @@ def version(filing_id: int, number: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>.json")
 @login_required
-def version_json(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+def version_json(filing_id: int, number: int) -> ResponseReturnValue:
     """Download a version's canonical JSON exactly as hashed."""
     version = version_or_404(filing_id, number)
     filing = version.filing

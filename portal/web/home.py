@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -17,7 +18,7 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Send the user to the home page of their main role."""
     if current_user.is_audit_admin:
         return redirect(url_for("admin.audit_log"))
@@ -30,7 +31,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/my")
 @login_required
-def enterprise_home():  # type: ignore[no-untyped-def]
+def enterprise_home() -> ResponseReturnValue:
     """List the user's enterprises, their filings and the coming deadlines."""
     ids = current_user.enterprise_ids()
     enterprises = db.session.scalars(select(Enterprise).where(Enterprise.id.in_(ids)).order_by(Enterprise.name)).all()

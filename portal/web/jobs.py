@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -184,7 +185,7 @@ def file(job_id: int) -> Response | Any:
 
 @bp.post("/<int:job_id>/retry")
 @login_required
-def retry(job_id: int) -> Response:
+def retry(job_id: int) -> ResponseReturnValue:
     """Queue an interrupted job again with the upload it kept."""
     job = _job_or_404(job_id)
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -38,14 +39,14 @@ def _own_or_404(notification_id: int) -> Notification:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """List the user's notices, newest first."""
     return render_template("notifications/index.html", notices=service.recent(current_user), form=FlaskForm())
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 @login_required
-def mark_read(notification_id: int):  # type: ignore[no-untyped-def]
+def mark_read(notification_id: int) -> ResponseReturnValue:
     """Mark one of the user's notices read; open its filing when asked to."""
     notice = _own_or_404(notification_id)
     if not FlaskForm().validate_on_submit():
@@ -58,7 +59,7 @@ def mark_read(notification_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/read-all", methods=["POST"])
 @login_required
-def mark_all_read():  # type: ignore[no-untyped-def]
+def mark_all_read() -> ResponseReturnValue:
     """Mark every notice of the user read."""
     if not FlaskForm().validate_on_submit():
         abort(400)
@@ -68,7 +69,7 @@ def mark_all_read():  # type: ignore[no-untyped-def]
 
 @bp.route("/remind-overdue", methods=["POST"])
 @login_required
-def remind_overdue():  # type: ignore[no-untyped-def]
+def remind_overdue() -> ResponseReturnValue:
     """Send a reminder to every enterprise in the reviewer's scope whose GHG report is overdue."""
     if not current_user.is_reviewer:
         abort(404)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
 from forms.doc_fields import path_to_id
+from forms.labels import KIND_LABELS, STATUS_LABELS
 from forms.review import AnswerForm, CommentForm, DecisionForm, QueueFilterForm, VerdictForm
 
 from ..models import Filing
@@ -26,7 +28,7 @@ from ..services import binding as binding_service
 from ..services import review as review_service
 from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
-from .templating import KIND_LABELS, STATUS_BADGES, STATUS_LABELS, bilingual
+from .templating import STATUS_BADGES, bilingual
 from .transaction import refused
 
 bp = Blueprint("review", __name__)
@@ -40,7 +42,7 @@ def _today() -> dt.date:
 
 @bp.route("/review/")
 @login_required
-def queue():  # type: ignore[no-untyped-def]
+def queue() -> ResponseReturnValue:
     """List the filings in the reviewer's region scope: filters, sorting, 50 per page."""
     if not current_user.is_reviewer:
         abort(404)
@@ -128,7 +130,7 @@ def _reviewable_or_404(filing_id: int) -> Filing:
 
 @bp.route("/review/filings/<int:filing_id>")
 @login_required
-def show(filing_id: int):  # type: ignore[no-untyped-def]
+def show(filing_id: int) -> ResponseReturnValue:
     """Show a submitted version for review: results, findings and explanations, diffs, comments."""
     filing = _reviewable_or_404(filing_id)
     number = request.args.get("version", type=int)
@@ -173,7 +175,7 @@ def field_comments(filing: Filing, field_ids: set[str]) -> dict[str, Any]:
 
 @bp.route("/review/filings/<int:filing_id>/comments", methods=["POST"])
 @login_required
-def comment(filing_id: int):  # type: ignore[no-untyped-def]
+def comment(filing_id: int) -> ResponseReturnValue:
     """Add a comment on the current version (per finding or per field, internal or visible)."""
     filing = _reviewable_or_404(filing_id)
     form = CommentForm()
@@ -193,7 +195,7 @@ def comment(filing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/review/filings/<int:filing_id>/verdicts", methods=["POST"])
 @login_required
-def verdict(filing_id: int):  # type: ignore[no-untyped-def]
+def verdict(filing_id: int) -> ResponseReturnValue:
     """Accept or reject the filer's explanation of one warning."""
     filing = _reviewable_or_404(filing_id)
     form = VerdictForm()
@@ -210,7 +212,7 @@ def verdict(filing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/review/filings/<int:filing_id>/<any(return, accept):decision>", methods=["POST"])
 @login_required
-def decide(filing_id: int, decision: str):  # type: ignore[no-untyped-def]
+def decide(filing_id: int, decision: str) -> ResponseReturnValue:
     """Return a filing for correction (with the comments to address) or accept it."""
     filing = filing_or_404(filing_id, "review")
     form = DecisionForm()
@@ -232,7 +234,7 @@ def decide(filing_id: int, decision: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/filings/<int:filing_id>/comments/<int:comment_id>/answer", methods=["POST"])
 @login_required
-def answer(filing_id: int, comment_id: int):  # type: ignore[no-untyped-def]
+def answer(filing_id: int, comment_id: int) -> ResponseReturnValue:
     """Store the enterprise's answer to one visible comment."""
     filing = filing_or_404(filing_id, "edit")
     try:
@@ -256,7 +258,7 @@ def answer(filing_id: int, comment_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/review/filings/<int:filing_id>/versions/<int:number>/read", methods=["POST"])
 @login_required
-def read(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+def read(filing_id: int, number: int) -> ResponseReturnValue:
     """Record that the reviewer opened a version, with the SHA-256 the page showed (posted by the page)."""
     filing = _reviewable_or_404(filing_id)
     try:
@@ -275,7 +277,7 @@ def read(filing_id: int, number: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/review/filings/<int:filing_id>/versions/<int:number>/today")
 @login_required
-def today(filing_id: int, number: int):  # type: ignore[no-untyped-def]
+def today(filing_id: int, number: int) -> ResponseReturnValue:
     """Show what today's code and reference data say of a frozen version — labelled as not the record."""
     from ..services import records
     from ..services.versions import version_of

@@ -35,6 +35,12 @@ ROLE_LABELS = {"system_admin": _l("系统管理员"), "security_admin": _l("安�
 SEVERITY_BADGES = {"error": "text-bg-danger", "warning": "text-bg-warning", "notice": "text-bg-info"}
 
 
+def _language_code() -> str:
+    """Return the language of the page being drawn ("zh" where none was chosen)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "zh"
+
+
 def bilingual(zh: str, en: str) -> str:
     """Return the message in the current language."""
     locale = get_locale()
@@ -96,5 +102,5 @@ def register_template_helpers(app: Flask) -> None:
             "DEADLINES_COMPUTED": DEADLINES_COMPUTED,
             "value_name": value_name,
             "show_value": show_value,
-            "current_language": (get_locale().language if get_locale() else "zh"),
+            "current_language": _language_code(),
         }

@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import werkzeug.exceptions
 from flask import Flask, Response, abort, current_app, flash, g, request
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
 
 from ..extensions import db
 from ..services.errors import NotFound, ServiceError
@@ -48,12 +50,22 @@ def refused(error: ServiceError, *, category: str | None = "danger") -> None:
         flash(where + bilingual(error.message_zh, error.message_en), category)
 
 
+def field_error(form: FlaskForm, error: ServiceError) -> None:
+    """Show a refusal beside the form field it names, or flashed above the form if it names none."""
+    message = bilingual(error.message_zh, error.message_en)
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        flash(message, "danger")
+
+
 def register_transaction(app: Flask) -> None:
     """Commit (or roll back) each request's transaction once, then run what waited for the commit."""
     app.after_request(_finish_request)
 
     @app.errorhandler(NotFound)
-    def _not_found(error: NotFound):  # type: ignore[no-untyped-def]
+    def _not_found(error: NotFound) -> ResponseReturnValue:
         # A service refused an actor outside its permissions and the view did not catch it: the 404 page
         # (JSON under /api/), drawn by the HTTP error handler.
         return app.handle_http_exception(werkzeug.exceptions.NotFound())

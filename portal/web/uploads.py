@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -44,7 +45,7 @@ def _record_or_404(import_id: int) -> ImportRecord:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """Offer the templates and the upload form, and list the user's recent uploads."""
     recent = db.session.scalars(select(ImportRecord).where(ImportRecord.actor_id == current_user.id)
                                 .order_by(ImportRecord.id.desc()).limit(10)).all()
@@ -55,7 +56,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/template/<kind>.xlsx")
 @login_required
-def template(kind: str):  # type: ignore[no-untyped-def]
+def template(kind: str) -> ResponseReturnValue:
     """Download the upload workbook of a kind: blank, or (``?filled=1``) with the user's editable drafts."""
     if kind not in WEB_KINDS:
         abort(404)
@@ -69,7 +70,7 @@ def template(kind: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/", methods=["POST"])
 @login_required
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     """Import an uploaded workbook (all or nothing) and show the result."""
     form = UploadForm()
     if not form.validate_on_submit():
@@ -94,7 +95,7 @@ def upload():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:import_id>")
 @login_required
-def result(import_id: int):  # type: ignore[no-untyped-def]
+def result(import_id: int) -> ResponseReturnValue:
     """Show what an upload did: the drafts created or updated, or the problems and the error workbook."""
     record = _record_or_404(import_id)
     rows = json.loads(record.result_json) if record.result_json else []
@@ -104,7 +105,7 @@ def result(import_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:import_id>/errors.xlsx")
 @login_required
-def error_workbook(import_id: int):  # type: ignore[no-untyped-def]
+def error_workbook(import_id: int) -> ResponseReturnValue:
     """Download the uploaded workbook with its errors marked."""
     record = _record_or_404(import_id)
     if record.error_workbook is None:
