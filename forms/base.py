@@ -121,4 +121,5 @@ class PortalForm(FlaskForm):
     def validate(self, extra_validators: Mapping[str, Any] | None = None) -> bool:
         """Check every field's bounds (400 on a violation), then validate as usual."""
         check_bounds(self)
-        return super().validate(extra_validators)  # type: ignore[no-any-return]
+        valid: bool = super().validate(extra_validators)
+        return valid

@@ -186,7 +186,7 @@ class DateInputField(DateField):
         return self.data.isoformat() if isinstance(self.data, dt.date) else ""
 
 
-class ChoiceList(list):  # type: ignore[type-arg]
+class ChoiceList(list[Any]):
     """Hold select choices shared by many fields, with their rendered options cached per language.
 
     A fuels page draws the same two dozen options in each of hundreds of rows; escaping them once per

@@ -82,12 +82,14 @@ class Manifest:
     @property
     def head_id(self) -> int | None:
         """Return the audit chain's last row id at backup time."""
-        return self.data["audit"]["head_id"]  # type: ignore[no-any-return]
+        head_id: int | None = self.data["audit"]["head_id"]
+        return head_id
 
     @property
     def head_hash(self) -> str:
         """Return the audit chain's head hash at backup time."""
-        return self.data["audit"]["head_hash"]  # type: ignore[no-any-return]
+        head_hash: str = self.data["audit"]["head_hash"]
+        return head_hash
 
 
 def backup(app: Flask, folder: Path) -> Manifest:

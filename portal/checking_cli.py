@@ -170,8 +170,9 @@ def _derived_prefill(ghg_path: Path | None, audit_path: Path | None, previous: G
     """Return the pre-fill derived from ``--ghg`` / ``--audit`` (with the documents), or None without them."""
     if ghg_path is None and audit_path is None:
         return None
+    from .calc.cpa import compute_cpa
     from .calc.disclosure import derive_prefill
-    from .rules.engine import compute
+    from .calc.ghg import compute_ghg
 
     ghg = audit = None
     if ghg_path is not None:
@@ -183,9 +184,9 @@ def _derived_prefill(ghg_path: Path | None, audit_path: Path | None, previous: G
             print(f"portal check: {audit_path}: 不是强制性清洁生产审核，未用于预填 / not a mandatory audit: not used "
                   "for the pre-fill", file=sys.stderr)
     values = derive_prefill(
-        ghg=ghg, ghg_computed=compute(ghg, ref) if ghg is not None else None,  # type: ignore[arg-type]
-        previous_computed=compute(previous, ref) if previous is not None and ghg is not None else None,  # type: ignore[arg-type]
-        audit=audit, audit_computed=compute(audit, ref) if audit is not None else None,  # type: ignore[arg-type]
+        ghg=ghg, ghg_computed=compute_ghg(ghg, ref) if ghg is not None else None,
+        previous_computed=compute_ghg(previous, ref) if previous is not None and ghg is not None else None,
+        audit=audit, audit_computed=compute_cpa(audit, ref) if audit is not None else None,
     )
     return values.prefill, ghg, audit
 

@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -64,7 +64,7 @@ def needs_app(f: F) -> F:
             ctx.with_resource(_script_info(ctx).load_app().app_context())
         return ctx.invoke(f, *args, **kwargs)
 
-    return functools.update_wrapper(decorator, f)  # type: ignore[return-value]
+    return cast(F, functools.update_wrapper(decorator, f))  # the wrapper takes the arguments f takes
 
 
 class PortalGroup(click.Group):
@@ -78,8 +78,8 @@ class PortalGroup(click.Group):
             module, name = LAZY_COMMANDS[cmd_name]
             _script_info(ctx)  # their @with_appcontext loads the app from it
             command: click.Command = getattr(importlib.import_module(module), name)
-            if cmd_name == "db":
-                command = with_grant_app_role(command)  # type: ignore[arg-type]
+            if cmd_name == "db" and isinstance(command, click.Group):
+                command = with_grant_app_role(command)
             return command
         return super().get_command(ctx, cmd_name)
 
@@ -482,12 +482,11 @@ def with_grant_app_role(db_group: click.Group) -> click.Group:
 @needs_app
 def backup_command(folder: Path) -> None:
     """Back up the database (pg_dump as the owner, or SQLite's online backup) into FOLDER, with a manifest."""
-    from flask import current_app
-
     from .backup import BackupError, backup
+    from .extensions import current_flask_app
 
     try:
-        manifest = backup(current_app._get_current_object(), folder)  # type: ignore[attr-defined]
+        manifest = backup(current_flask_app(), folder)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     audit = manifest.data["audit"]

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -47,7 +51,7 @@ def run_verify(path: Path, cert: Path | None, document_out: Path | None) -> int:
     return EXIT_OK
 
 
-def _installation_certificates() -> list:  # type: ignore[type-arg]
+def _installation_certificates() -> list[x509.Certificate]:
     """Return the certificates this installation's /verify trusts (the key is generated if there is none)."""
     from . import create_app
     from .services.signing import trusted_certificates

@@ -28,7 +28,7 @@ from typing import Literal
 
 from ..domain.common import OptionSavings
 from ..domain.documents import AuditOption, CleanProductionAudit, Indicator
-from ..reference.types import ReferenceData
+from ..reference.types import ReferenceData, int_value
 from .results import AuditDeadlines, CpaComputed, IndicatorAchievement, OptionEconomics
 
 ZERO = Decimal(0)
@@ -236,7 +236,7 @@ def audit_deadlines(listed_on: dt.date | None, ref: ReferenceData) -> AuditDeadl
     if listed_on is None:
         return None
     try:
-        publish, start, finish = (int(ref.value(key, listed_on.year)) for key in DEADLINE_PARAMS)  # type: ignore[arg-type]
+        publish, start, finish = (int_value(ref.value(key, listed_on.year)) for key in DEADLINE_PARAMS)
     except KeyError:  # ParameterNotFound: listed before the parameters' first year
         return None
     return AuditDeadlines(

@@ -32,6 +32,7 @@ from ..domain.disclosure import (
     POLLUTANTS,
     AdhocRecord,
     AuditOptionCounts,
+    AuditProgress,
     AuditSection,
     BasicInfo,
     CarbonSection,
@@ -82,6 +83,14 @@ def _ratio(numerator: Decimal | int | None, denominator: Decimal | int | None) -
     if numerator is None or denominator is None or denominator <= 0:
         return None
     return _round(Decimal(numerator) / Decimal(denominator), RATE_PLACES)
+
+
+def _division(numerator: Decimal | int | None, denominator: Decimal | int | None) -> tuple[Decimal, str] | None:
+    """Return :func:`_ratio` with its arithmetic ("a ÷ b = r"), or None where it is None."""
+    ratio = _ratio(numerator, denominator)
+    if ratio is None or numerator is None or denominator is None:
+        return None
+    return ratio, f"{_n(numerator)} ÷ {_n(denominator)} = {_n(ratio)}"
 
 
 def _n(value: Decimal | int) -> str:
@@ -188,8 +197,8 @@ def adhoc_timing(index: int, trigger: str, received_on: dt.date | None, disclose
     due = days.nth_after(received_on, n)
     elapsed = None if disclosed_on is None else days.between(received_on, disclosed_on)
     arithmetic = f"{received_on.isoformat()} 收到，次日起第 {n} 个工作日 = {due.isoformat()}"
-    if elapsed is not None:
-        arithmetic += f"；至 {disclosed_on.isoformat()} 披露共 {elapsed} 个工作日"  # type: ignore[union-attr]
+    if disclosed_on is not None and elapsed is not None:
+        arithmetic += f"；至 {disclosed_on.isoformat()} 披露共 {elapsed} 个工作日"
     return AdhocTiming(index, received_on, due, elapsed, arithmetic)
 
 
@@ -261,20 +270,18 @@ def compute_annual(document: EnvDisclosureAnnualReport, ref: ReferenceData) -> A
     use_rate = completion = None
     if pollutants is not None:
         for line in pollutants.totals:
-            ratio = _ratio(line.total_t, line.permitted_t)
-            if ratio is not None and line.pollutant not in ratios:
-                ratios[line.pollutant] = ratio
-                arithmetic[f"permitted_ratio.{line.pollutant}"] = (
-                    f"{_n(line.total_t)} ÷ {_n(line.permitted_t)} = {_n(ratio)}")  # type: ignore[arg-type]
+            division = _division(line.total_t, line.permitted_t)
+            if division is not None and line.pollutant not in ratios:
+                ratios[line.pollutant], arithmetic[f"permitted_ratio.{line.pollutant}"] = division
         for key, attr in HAZARDOUS_SUMS:
             parts = [getattr(w, attr) for w in pollutants.hazardous_waste if getattr(w, attr) is not None]
             sums[key] = sum(parts, ZERO)
             if parts:
                 arithmetic[f"hazardous_waste_t.{key}"] = " + ".join(_n(p) for p in parts) + f" = {_n(sums[key])}"
         waste = pollutants.general_solid_waste
-        use_rate = _ratio(waste.used_t, waste.generated_t)
-        if use_rate is not None:
-            arithmetic["general_waste_use_rate"] = f"{_n(waste.used_t)} ÷ {_n(waste.generated_t)} = {_n(use_rate)}"  # type: ignore[arg-type]
+        division = _division(waste.used_t, waste.generated_t)
+        if division is not None:
+            use_rate, arithmetic["general_waste_use_rate"] = division
         monitoring = pollutants.monitoring
         completion = _ratio(monitoring.manual_done, monitoring.manual_planned)
         if completion is not None:
@@ -377,7 +384,7 @@ def _facilities(ghg: GhgAnnualReport) -> list[EmissionFacility]:
     return out
 
 
-def _audit_progress(audit: CleanProductionAudit) -> str:
+def _audit_progress(audit: CleanProductionAudit) -> AuditProgress:
     if audit.acceptance.status == "passed":
         return "accepted"
     if audit.assessment.status == "passed":
@@ -431,7 +438,7 @@ def derive_prefill(
         if ets is not None:
             paths += ["carbon.ets.actual_tco2", "carbon.ets.previous_actual_tco2"]
         values["pollutant_totals"] = [
-            PollutantTotal(pollutant=p, total_t=getattr(emitted, p), permitted_t=getattr(permitted, p))  # type: ignore[arg-type]
+            PollutantTotal(pollutant=p, total_t=getattr(emitted, p), permitted_t=getattr(permitted, p))
             for p in POLLUTANTS if getattr(emitted, p) is not None
         ]
         values["exceeded_standards"] = ghg.exceeded_standards
@@ -456,7 +463,7 @@ def derive_prefill(
             investment = audit_computed.total_investment_10k_cny
             savings = OptionSavings(**audit_computed.savings_total)
         values["audit"] = AuditSection(
-            reasons=list(audit.triggers), listed_on=audit.listed_on, status=_audit_progress(audit),  # type: ignore[arg-type]
+            reasons=list(audit.triggers), listed_on=audit.listed_on, status=_audit_progress(audit),
             assessment=DisclosedReview(status=audit.assessment.status, date=audit.assessment.date),
             acceptance=DisclosedReview(status=audit.acceptance.status, date=audit.acceptance.date),
             options=counts, investment_10k_cny=investment, savings=savings)

@@ -90,7 +90,8 @@ def parse_document(data: Any) -> Document:
             f"未知的文书类型 {kind!r}，应为 {' 或 '.join(KINDS)}",
             f"unknown document kind {kind!r}; expected one of {', '.join(KINDS)}",
         )
-    return _convert(schema_of(kind).root, data, "")  # type: ignore[no-any-return]
+    document: Document = _convert(schema_of(kind).root, data, "")  # the schema of ``kind`` builds its class
+    return document
 
 
 def document_from_json(text: str | bytes) -> Document:
@@ -122,7 +123,7 @@ def parse_input(data: Any) -> Document:
     violations = validate(document)
     if violations:
         raise InvalidDocument(violations)
-    return document  # type: ignore[no-any-return]
+    return document
 
 
 def document_from_input(text: str | bytes) -> Document:
@@ -379,8 +380,8 @@ def _convert_object(node: Field, value: Mapping[str, Any], path: str) -> Any:
         elif leaf is not None:
             converted = leaf(item)
             kwargs[name] = converted if converted is not _UNDECIDED else _convert(child, item, _join(path, name))
-        else:
-            kwargs[name] = composite(item, _join(path, name))  # type: ignore[misc]
+        elif composite is not None:  # exactly one of leaf / composite is set
+            kwargs[name] = composite(item, _join(path, name))
     return node.python_type(**kwargs)
 
 

@@ -18,7 +18,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, TypeGuard
 
 # ------------------------------------------------------------------------------------------- USCC
 
@@ -156,7 +156,7 @@ def _read_table(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
-def _six_digits(code: object) -> bool:
+def _six_digits(code: object) -> TypeGuard[str]:
     return isinstance(code, str) and len(code) == 6 and code.isascii() and code.isdigit()
 
 
@@ -199,6 +199,17 @@ def _year(text: str) -> int | None:
     return int(text) if text else None
 
 
+_REGION_LEVELS: dict[str, RegionLevel] = {"province": "province", "prefecture": "prefecture", "county": "county"}
+
+
+def _region_level(text: str) -> RegionLevel:
+    """Return a region table's level column as one of its three values (the data tests check the file)."""
+    try:
+        return _REGION_LEVELS[text]
+    except KeyError:
+        raise ValueError(f"{REGIONS_FILE}: unknown region level {text!r}") from None
+
+
 @cache
 def _regions() -> dict[str, Region]:
     table: dict[str, Region] = {}
@@ -206,7 +217,7 @@ def _regions() -> dict[str, Region]:
         region = Region(
             code=row["code"],
             name=row["name"],
-            level=row["level"],  # type: ignore[arg-type]  # checked by the data tests
+            level=_region_level(row["level"]),
             valid_from=_year(row["valid_from"]),
             valid_to=_year(row["valid_to"]),
             successor=row["successor"] or None,
@@ -217,7 +228,7 @@ def _regions() -> dict[str, Region]:
 
 def region(code: str | None) -> Region | None:
     """Return the table entry for ``code`` (retired codes included), or None."""
-    return _regions().get(code) if _six_digits(code) else None  # type: ignore[arg-type]
+    return _regions().get(code) if _six_digits(code) else None
 
 
 def region_known(code: str | None, year: int | None = None) -> bool:
@@ -274,7 +285,7 @@ def region_province(code: str | None) -> Province | None:
 
     The code need not be in the table, so a mistyped county still selects its province's rules.
     """
-    return _PROVINCES.get(code[:2]) if _six_digits(code) else None  # type: ignore[index]
+    return _PROVINCES.get(code[:2]) if _six_digits(code) else None
 
 
 def regions(include_retired: bool = False) -> list[Region]:

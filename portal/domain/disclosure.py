@@ -62,7 +62,7 @@ CleanProductionLevel = Literal["I", "II", "III"]
 FinancingForm = Literal["shares", "bonds", "depositary_receipts", "mtn", "cp", "scp", "abs", "bank_loan"]
 
 #: the pollutants with a disclosed total, in order (prefill keys them by these codes)
-POLLUTANTS: tuple[str, ...] = ("so2", "nox", "pm", "vocs", "cod", "nh3n", "tp", "tn")
+POLLUTANTS: tuple[Pollutant, ...] = ("so2", "nox", "pm", "vocs", "cod", "nh3n", "tp", "tn")
 
 # ----------------------------------------------------------------------------------------- bounds
 # Disclosed figures are what the enterprise states; their plausibility is the rules' (DSC-003…005, 008).

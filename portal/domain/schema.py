@@ -521,13 +521,14 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
-def normalised(document: Any) -> Any:
+def normalised(document: docs.Document) -> docs.Document:
     """Return ``document`` as every input channel stores it: text trimmed (empty optional text → null).
 
     A 22-character permit number typed with a trailing space must stay 22 characters whichever channel it
     came through. Stored versions are never normalised (their hash is of the text as submitted).
     """
-    return _normalise(schema_of(document.kind).root, document)
+    trimmed: docs.Document = _normalise(schema_of(document.kind).root, document)
+    return trimmed
 
 
 def _normalise(node: Field, value: Any) -> Any:  # noqa: C901 - per kind

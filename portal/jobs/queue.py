@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.constants import EmptyData
 from huey.consumer import Consumer
@@ -139,7 +139,9 @@ class JobQueue:
 
 def get_queue(app: Flask | None = None) -> JobQueue:
     """Return the app's job queue, created on first use (so commands that never queue touch nothing)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    from ..extensions import current_flask_app
+
+    app = app or current_flask_app()
     queue = app.extensions.get(_EXTENSION)
     if queue is None or queue.mode != str(app.config.get("JOB_QUEUE") or "embedded"):
         queue = app.extensions[_EXTENSION] = JobQueue(app)

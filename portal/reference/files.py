@@ -137,7 +137,7 @@ def _dec_or_none(where: str, value: Any) -> Decimal | None:
 def _status(where: str, value: Any) -> Status:
     if value not in STATUSES:
         raise ReferenceDataError(f"{where}: status must be 'C' or 'U', got {value!r}")
-    return value  # type: ignore[no-any-return]
+    return "C" if value == "C" else "U"
 
 
 def _text(where: str, value: Any) -> str:
@@ -730,7 +730,10 @@ class FileReference:
     def _in_list(self, key: str, code: str | None, year: int) -> bool:
         if not code:
             return False
-        return code in self.value(key, year)  # type: ignore[operator]
+        values = self.value(key, year)
+        if not isinstance(values, list | str):
+            raise TypeError(f"{key}: not a list parameter")
+        return code in values
 
     def is_power_generation(self, industry_code: str | None, year: int) -> bool:
         """Return whether an industry is power generation (param ``industries.power_generation``)."""

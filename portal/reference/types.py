@@ -14,6 +14,13 @@ from decimal import Decimal
 from typing import Literal, Protocol
 
 Status = Literal["C", "U"]
+
+
+def int_value(value: Decimal | int | str | bool | dt.date | list[str]) -> int:
+    """Return a parameter's value as a whole number (an int, a decimal or a digit string)."""
+    if isinstance(value, int | Decimal | str):
+        return int(value)
+    raise TypeError(f"not a whole-number parameter value: {value!r}")
 ParamType = Literal["decimal", "int", "str", "bool", "date", "list"]
 
 

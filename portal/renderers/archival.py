@@ -83,7 +83,7 @@ def _portal_description(values: dict[str, str]) -> str:
 def _metadata_class() -> type:
     from weasyprint.pdf.metadata import DocumentMetadata
 
-    class CopyOfRecordMetadata(DocumentMetadata):  # type: ignore[misc]
+    class CopyOfRecordMetadata(DocumentMetadata):
         """WeasyPrint's metadata, with the portal's properties and their extension schema in the XMP."""
 
         portal: dict[str, str]

@@ -13,8 +13,9 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from portal.calc.results import CpaComputed, GhgComputed
 from portal.domain import formatting as fmt
 from portal.domain.codec import document_sha256
 from portal.domain.disclosure import HAZARDOUS_WASTE_COMPUTED, PERMITTED_RATIO_COMPUTED, EnvDisclosureAdhoc
@@ -39,12 +40,7 @@ from .labels import CodeLabels
 from .meta import RenderMeta
 
 if TYPE_CHECKING:
-    from portal.calc.results import (
-        AdhocDisclosureComputed,
-        AnnualDisclosureComputed,
-        CpaComputed,
-        GhgComputed,
-    )
+    from portal.calc.results import AdhocDisclosureComputed, AnnualDisclosureComputed
 
     Computed = GhgComputed | CpaComputed | AnnualDisclosureComputed | AdhocDisclosureComputed
 
@@ -670,6 +666,16 @@ def _with_co_benefit_total(sections: tuple[Section, ...], c: CpaComputed) -> tup
 # ------------------------------------------------------------------------------------------ build
 
 
+_KindComputed = TypeVar("_KindComputed", GhgComputed, CpaComputed)
+
+
+def _computed_as(kind: type[_KindComputed], computed: Computed) -> _KindComputed:
+    """Return ``computed`` as the results of the document's own kind (``rules.engine.compute`` pairs them)."""
+    if not isinstance(computed, kind):
+        raise TypeError(f"{type(computed).__name__} given for a document that needs {kind.__name__}")
+    return computed
+
+
 def build_view(
     document: Document,
     computed: Computed,
@@ -692,10 +698,12 @@ def build_view(
     schema = schema_of(document.kind)
     if isinstance(document, GhgAnnualReport):
         sections = data_sections(document)
-        computed_sections: tuple[Section, ...] = (_ghg_computed(schema, document, computed, labels),)  # type: ignore[arg-type]
+        computed_sections: tuple[Section, ...] = (
+            _ghg_computed(schema, document, _computed_as(GhgComputed, computed), labels),)
     elif isinstance(document, CleanProductionAudit):
-        sections = _with_co_benefit_total(data_sections(document), computed)  # type: ignore[arg-type]
-        computed_sections = _cpa_computed(schema, document, computed)  # type: ignore[arg-type]
+        audit_computed = _computed_as(CpaComputed, computed)
+        sections = _with_co_benefit_total(data_sections(document), audit_computed)
+        computed_sections = _cpa_computed(schema, document, audit_computed)
     else:
         sections = data_sections(document)
         computed_sections = _disclosure_computed(schema, document, computed)

@@ -25,7 +25,7 @@ Comp = CpaComputed
 
 def indicators_of(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> dict[str, TriggerStatus]:
     """Return the mandatory-audit indicators of a GHG report, computed once per evaluation."""
-    return ev.memo("indicators", lambda: mandatory_audit_indicators(doc, comp, ev.ref))  # type: ignore[no-any-return]
+    return ev.memo("indicators", lambda: mandatory_audit_indicators(doc, comp, ev.ref))
 
 
 def _audit_overdue(doc: GhgAnnualReport, ev: Evaluation) -> tuple[bool, int | None, int]:

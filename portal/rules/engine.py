@@ -23,6 +23,7 @@ from .registry import (
     PROVINCES,
     REGISTRY,
     AuditRecord,
+    CheckFn,
     Computed,
     Evaluation,
     PreviousReport,
@@ -53,18 +54,19 @@ def get_rule(rule_id: str) -> Rule:
 
 
 @cache
-def _rules_for(kind: str, province: str | None) -> tuple[tuple[Rule, str], ...]:
-    """Return the implemented rules for a kind and province, each with its citation for that province."""
-    selected = []
+def _rules_for(kind: str, province: str | None) -> tuple[tuple[Rule, CheckFn, str], ...]:
+    """Return the implemented rules for a kind and province, each with its check and its citation there."""
+    selected: list[tuple[Rule, CheckFn, str]] = []
     for entry in rules():
-        if entry.check is None or kind not in entry.kinds:
+        check = entry.check
+        if check is None or kind not in entry.kinds:
             continue
         # An enterprise outside JX/JS (an invalid region, ENT-002) gets only the rules for both provinces.
         if province is None and entry.provinces != frozenset(PROVINCES):
             continue
         if province is not None and province not in entry.provinces:
             continue
-        selected.append((entry, entry.citation(province)))
+        selected.append((entry, check, entry.citation(province)))
     return tuple(selected)
 
 
@@ -88,8 +90,8 @@ def evaluate(document: Document, computed: Computed, context: RuleContext) -> li
     explanations = document.explanations
     findings: list[Finding] = []
     append = findings.append
-    for entry, citation in _rules_for(document.kind, province):
-        for path, message_zh, message_en in entry.check(document, computed, ev):  # type: ignore[misc]
+    for entry, check, citation in _rules_for(document.kind, province):
+        for path, message_zh, message_en in check(document, computed, ev):
             explained = False
             if explanations:
                 text = explanations.get(f"{entry.id}@{path}" if path else entry.id)

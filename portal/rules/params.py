@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from portal.reference.types import ReferenceData
+from portal.reference.types import ReferenceData, int_value
 
 #: The parameter that fixes the first reportable year (GHG-001). It is also the year used to read the
 #: other parameters for a document dated before it, so such a document is still checked completely.
@@ -35,19 +35,21 @@ def _lookup(ref: ReferenceData, key: str, year: int) -> Any:
 class Params:
     """Hold the parameters in force for one document year, looked up lazily and cached."""
 
-    __slots__ = ("ref", "year", "_cache", "_parsed")
+    __slots__ = ("ref", "year", "_cache", "_codes", "_prefixes", "_mappings")
 
     def __init__(self, ref: ReferenceData, year: int) -> None:
         self.ref = ref
         self.year = self._effective_year(ref, year)
         self._cache: dict[str, Any] = {}
-        self._parsed: dict[str, Any] = {}
+        self._codes: dict[str, frozenset[str]] = {}
+        self._prefixes: dict[str, tuple[str, ...]] = {}
+        self._mappings: dict[str, dict[str, tuple[str, ...]]] = {}
 
     @staticmethod
     def _effective_year(ref: ReferenceData, year: int) -> int:
         """Return ``year``, or the first reportable year when ``year`` predates every version."""
         try:
-            first = int(ref.value(FIRST_YEAR_KEY, _LATEST))  # type: ignore[arg-type]
+            first = int_value(ref.value(FIRST_YEAR_KEY, _LATEST))
         except (LookupError, ValueError):
             return year
         return max(year, first)
@@ -81,33 +83,35 @@ class Params:
     def codes(self, key: str) -> frozenset[str]:
         """Return a list parameter as a frozen set of codes (cached)."""
         try:
-            return self._parsed[key]  # type: ignore[no-any-return]
+            return self._codes[key]
         except KeyError:
-            parsed = self._parsed[key] = frozenset(str(v) for v in self.get(key))
+            parsed = self._codes[key] = frozenset(str(v) for v in self.get(key))
             return parsed
 
     def prefixes(self, key: str) -> tuple[str, ...]:
         """Return a list parameter of industry-code prefixes, longest first (cached)."""
         try:
-            return self._parsed[key]  # type: ignore[no-any-return]
+            return self._prefixes[key]
         except KeyError:
-            parsed = self._parsed[key] = tuple(sorted((str(v) for v in self.get(key)), key=len, reverse=True))
+            parsed = self._prefixes[key] = tuple(sorted((str(v) for v in self.get(key)), key=len, reverse=True))
             return parsed
 
     def matches(self, key: str, code: str | None) -> bool:
         """Return whether an industry ``code`` falls under one of the prefixes listed in ``key``."""
-        return bool(code) and code.startswith(self.prefixes(key))  # type: ignore[union-attr]
+        if not code:
+            return False
+        return code.startswith(self.prefixes(key))
 
     def mapping(self, key: str) -> dict[str, tuple[str, ...]]:
         """Return a list parameter of ``"code:a|b"`` entries as ``{code: (a, b)}`` (cached)."""
         try:
-            return self._parsed[key]  # type: ignore[no-any-return]
+            return self._mappings[key]
         except KeyError:
             out: dict[str, tuple[str, ...]] = {}
             for entry in self.get(key):
                 code, _, rest = str(entry).partition(":")
                 out[code.strip()] = tuple(part.strip() for part in rest.split("|") if part.strip())
-            self._parsed[key] = out
+            self._mappings[key] = out
             return out
 
     def due_date(self, key: str, year: builtins.int) -> dt.date | None:

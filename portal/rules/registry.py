@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from portal.calc.results import AdhocDisclosureComputed, AnnualDisclosureComputed, CpaComputed, GhgComputed
 from portal.domain.documents import CPA_KIND, GHG_KIND, KINDS, GhgAnnualReport
@@ -34,6 +34,7 @@ CPA_ONLY = frozenset({CPA_KIND})
 
 Hit = tuple[str, str, str]  # (path, message_zh, message_en)
 Computed = GhgComputed | CpaComputed | AnnualDisclosureComputed | AdhocDisclosureComputed
+_T = TypeVar("_T")
 CheckFn = Callable[[Any, Any, "Evaluation"], Iterable[Hit]]
 
 
@@ -246,10 +247,11 @@ class Evaluation:
             found = self._products[code] = self.ref.product(code)
             return found
 
-    def memo(self, name: str, compute: Callable[[], Any]) -> Any:
+    def memo(self, name: str, compute: Callable[[], _T]) -> _T:
         """Return a derived fact computed once per document."""
         try:
-            return self._memo[name]
+            known: _T = self._memo[name]  # stored by this method under ``name``: the same computation
+            return known
         except KeyError:
             value = self._memo[name] = compute()
             return value

@@ -90,7 +90,8 @@ class _Pending:
 
 
 def _buffer(session: Session) -> list[_Pending]:
-    return session.info.setdefault(_BUFFER, [])  # type: ignore[no-any-return]
+    buffer: list[_Pending] = session.info.setdefault(_BUFFER, [])
+    return buffer
 
 
 def _innermost(session: Session) -> SessionTransaction | None:

@@ -55,7 +55,7 @@ def _enterprise_condition(text: str) -> ColumnElement[bool]:
     )
 
 
-def _query(filters: AuditFilter) -> Select:  # type: ignore[type-arg]
+def _query(filters: AuditFilter) -> Select[tuple[AuditEntry]]:
     query = select(AuditEntry)
     if filters.actor:
         query = query.where(AuditEntry.actor_id.in_(
@@ -107,7 +107,8 @@ def csv_lines(actor: User | None, filters: AuditFilter) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow([_csv_value(v) for v in (
-            entry.id, entry.at.astimezone(dt.UTC).isoformat(), entry.actor_id, emails.get(entry.actor_id),
+            entry.id, entry.at.astimezone(dt.UTC).isoformat(), entry.actor_id,
+            emails.get(entry.actor_id) if entry.actor_id is not None else None,
             entry.action, entry.entity_type, entry.entity_id, entry.result, entry.ip, entry.user_agent,
             entry.before_json, entry.after_json, entry.prev_hash, entry.row_hash)])
         yield buffer.getvalue()

@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 
-from flask import current_app
-
-from ..extensions import db
+from ..extensions import current_flask_app, db
 from ..models import StoredObject
 from ..storage import ObjectMissing, ObjectStore, StorageError, content_key, open_store
 from .errors import Conflict, ServiceError
@@ -26,11 +24,12 @@ __all__ = ["ObjectMissing", "StorageError", "delete", "exists", "get", "put", "r
 
 def store() -> ObjectStore:
     """Return the app's object store (``STORAGE_URL``; empty → ``<instance>/storage``), opened once."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_flask_app()
     url = str(app.config.get("STORAGE_URL") or "")
     cached = app.extensions.get(_EXTENSION)
     if cached is not None and cached[0] == url:
-        return cached[1]  # type: ignore[no-any-return]
+        store: ObjectStore = cached[1]
+        return store
     with _lock:
         opened = open_store(url, app.instance_path)
         app.extensions[_EXTENSION] = (url, opened)

@@ -117,7 +117,7 @@ def _due(kind: str, year: int) -> dt.date | None:
 def _latest_overdue_year(today: dt.date) -> int:
     """Return the last reporting year whose GHG report was due before ``today`` (due dates rise with years)."""
     year = today.year
-    while _due("ghg_annual_report", year) is not None and _due("ghg_annual_report", year) >= today:  # type: ignore[operator]
+    while (due := _due("ghg_annual_report", year)) is not None and due >= today:
         year -= 1
     return year
 

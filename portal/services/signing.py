@@ -14,6 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
 
+from ..extensions import current_flask_app
 from ..renderers.signing import VerifyResult, sign_pdf, verify_pdf
 from ..renderers.signing_key import SigningIdentity, SigningKeyError, load_identity, load_or_create_identity
 
@@ -31,14 +32,14 @@ def _password() -> bytes | None:
 
 def signing_identity() -> SigningIdentity:
     """Return the installation's signing identity: configured, or generated once in the instance folder."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    cached = app.extensions.get(_EXTENSION)
+    app = current_flask_app()
+    cached: SigningIdentity | None = app.extensions.get(_EXTENSION)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     with _lock:
-        cached = app.extensions.get(_EXTENSION)
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
+        again: SigningIdentity | None = app.extensions.get(_EXTENSION)  # another thread may have made it
+        if again is not None:
+            return again
         config = app.config
         key_path, cert_path = config.get("SIGNING_KEY_PATH"), config.get("SIGNING_CERT_PATH")
         if key_path or cert_path:
