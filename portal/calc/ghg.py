@@ -256,6 +256,12 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
     )
 
 
+def _process_without_emission(index: int, code: str, known: bool, arithmetic: str) -> ProcessLineResult:
+    """Return a process line whose emission cannot be computed (unknown code, or no factor at all): zero."""
+    return ProcessLineResult(index=index, process=code, known=known, emission_factor=None, factor_source="missing",
+                             emission_tco2=_ZERO, arithmetic=arithmetic)
+
+
 def _process_line(index: int, line: ProcessLine, ref: ReferenceData, setting: _Setting) -> ProcessLineResult:
     code = line.process
     try:
@@ -264,15 +270,7 @@ def _process_line(index: int, line: ProcessLine, ref: ReferenceData, setting: _S
         pf = setting.processes[code] = ref.process(code)
     activity = line.activity
     if pf is None:
-        return ProcessLineResult(
-            index=index,
-            process=code,
-            known=False,
-            emission_factor=None,
-            factor_source="missing",
-            emission_tco2=_ZERO,
-            arithmetic=f"unknown process {code!r}: no emission computed",
-        )
+        return _process_without_emission(index, code, False, f"unknown process {code!r}: no emission computed")
 
     # Each path chooses the factor, where it came from and how the arithmetic reads; the result is built once.
     factor_source: Literal["measured", "fractions", "default"]
@@ -286,15 +284,7 @@ def _process_line(index: int, line: ProcessLine, ref: ReferenceData, setting: _S
         formula = f"({_n(cao)} × 44/56 + {_n(mgo)} × 44/40.30)"
     elif pf.default_factor is None:
         # reference-data.md §2: `other` has no default — a measured factor is required (GHG-002 level).
-        return ProcessLineResult(
-            index=index,
-            process=code,
-            known=True,
-            emission_factor=None,
-            factor_source="missing",
-            emission_tco2=_ZERO,
-            arithmetic=f"{code}: no emission factor given and no default — 0",
-        )
+        return _process_without_emission(index, code, True, f"{code}: no emission factor given and no default — 0")
     elif pf.default_purity is not None:
         # Carbonates: default factor × purity, measured purity else the code's default (§2).
         purity = line.purity if line.purity is not None else pf.default_purity

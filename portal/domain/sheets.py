@@ -30,6 +30,7 @@ disclosures a year, so that kind has a third key on every sheet: the legal docum
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -158,16 +159,23 @@ def _column(path: tuple[str, ...], node: Field) -> Column:
 
 def _columns(node: Field, prefix: tuple[str, ...] = (), skip: frozenset[tuple[str, ...]] = frozenset()) -> list[Column]:
     """Return the columns of an object node, nested objects flattened into dotted codes (lists left out)."""
-    out: list[Column] = []
+    # a list of objects is a sheet of its own (_list_sheets)
+    return [_column(path, child) for child, path in _flattened(node, prefix)
+            if not _is_object_list(child) and path not in skip]
+
+
+def _flattened(node: Field, path: tuple[str, ...]) -> Iterator[tuple[Field, tuple[str, ...]]]:
+    """Yield the children of an object node with their paths, in order, nested objects' children in place."""
     for child in node.children:
-        path = (*prefix, child.name)
+        here = (*path, child.name)
         if child.kind == "object":
-            out.extend(_columns(child, path, skip))
-        elif child.kind == "list" and not child.is_scalar_list:
-            continue  # a sheet of its own (_list_sheets)
-        elif path not in skip:
-            out.append(_column(path, child))
-    return out
+            yield from _flattened(child, here)
+        else:
+            yield child, here
+
+
+def _is_object_list(node: Field) -> bool:
+    return node.kind == "list" and not node.is_scalar_list
 
 
 def _list_sheets(node: Field, path: tuple[str, ...], parent: Sheet | None = None) -> list[Sheet]:
@@ -177,11 +185,8 @@ def _list_sheets(node: Field, path: tuple[str, ...], parent: Sheet | None = None
     path for an object inside a parent list's line.
     """
     out: list[Sheet] = []
-    for child in node.children:
-        here = (*path, child.name)
-        if child.kind == "object":
-            out.extend(_list_sheets(child, here, parent))
-        elif child.kind == "list" and not child.is_scalar_list:
+    for child, here in _flattened(node, path):
+        if _is_object_list(child):
             line = None
             if parent is not None:
                 line = Column((LINE_COLUMN_CODE,), f"所属{parent.title}行号", f"Line of {parent.title_en}", None, "int",

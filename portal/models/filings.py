@@ -138,13 +138,19 @@ class AuditEntry(Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
-@event.listens_for(FilingVersion, "before_update")
-@event.listens_for(AuditEntry, "before_update")
 def _refuse_update(mapper: object, connection: object, target: object) -> None:
     raise ImmutableRecordError(f"{type(target).__name__} records are immutable")
 
 
-@event.listens_for(FilingVersion, "before_delete")
-@event.listens_for(AuditEntry, "before_delete")
 def _refuse_delete(mapper: object, connection: object, target: object) -> None:
     raise ImmutableRecordError(f"{type(target).__name__} records cannot be deleted")
+
+
+def append_only(*models: type[Model]) -> None:
+    """Refuse every ORM update and delete of these models' rows: they are records, written once."""
+    for model in models:
+        event.listen(model, "before_update", _refuse_update)
+        event.listen(model, "before_delete", _refuse_delete)
+
+
+append_only(FilingVersion, AuditEntry)

@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     func,
     text,
 )
@@ -31,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import UTCDateTime
 from ..extensions import Model
 from .accounts import User
-from .filings import Filing, FilingVersion, ImmutableRecordError
+from .filings import Filing, FilingVersion, append_only
 from .jobs import Job
 
 CERTIFICATION_STATUSES = ("active", "void", "submitted")
@@ -176,13 +175,4 @@ class VersionFile(Model):
     stored: Mapped[StoredObject | None] = relationship(lazy="joined")
 
 
-@event.listens_for(VersionRecord, "before_update")
-@event.listens_for(VersionRead, "before_update")
-def _refuse_update(mapper: object, connection: object, target: object) -> None:
-    raise ImmutableRecordError(f"{type(target).__name__} records are immutable")
-
-
-@event.listens_for(VersionRecord, "before_delete")
-@event.listens_for(VersionRead, "before_delete")
-def _refuse_delete(mapper: object, connection: object, target: object) -> None:
-    raise ImmutableRecordError(f"{type(target).__name__} records cannot be deleted")
+append_only(VersionRecord, VersionRead)

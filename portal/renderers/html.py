@@ -9,10 +9,10 @@ escaped by Jinja's autoescape; only our own labels pass through the ``chem`` fil
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import jinja2
 from markupsafe import Markup, escape
@@ -20,13 +20,11 @@ from markupsafe import Markup, escape
 import report_templates
 from portal.domain.documents import KINDS, Document
 from portal.domain.findings import Finding
-from portal.domain.labels import Text
 
 from .formatting import display
-from .labels import CodeLabels
 from .layout import TableLayout, layout_table
 from .meta import RenderMeta
-from .view import Column, FilingView, Table, build_view
+from .view import Column, FilingView, Table, ViewOptions, view_with
 
 if TYPE_CHECKING:
     from .view import Computed
@@ -130,23 +128,13 @@ def render_view_html(view: FilingView) -> str:
     return template.render(v=view, text=text, layout=layout)
 
 
-def render_filing_html(
-    document: Document,
-    computed: Computed,
-    findings: Sequence[Finding],
-    meta: RenderMeta,
-    *,
-    labels: CodeLabels | None = None,
-    template_version: str | None = None,
-    rule_titles: Mapping[str, Text] | None = None,
-) -> str:
+def render_filing_html(document: Document, computed: Computed, findings: Sequence[Finding], meta: RenderMeta,
+                       **options: Unpack[ViewOptions]) -> str:
     """Return the HTML of the PDF copy of record of one filing.
 
     ``computed`` and ``findings`` are what ``portal.rules.check_document`` returns for ``document``;
     ``labels`` names fuel, process and product codes (``labels_from_reference``); ``template_version``
     defaults to the newest version of the document's kind.
     """
-    version = template_version or latest_template_version(document.kind)
-    view = build_view(document, computed, findings, meta, labels=labels, template_version=version,
-                      rule_titles=rule_titles)
-    return render_view_html(view)
+    version = options.get("template_version") or latest_template_version(document.kind)
+    return render_view_html(view_with(document, computed, findings, meta, version, options))

@@ -17,20 +17,18 @@ import ctypes.util
 import datetime as dt
 import hashlib
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from portal.domain.codec import canonical_json
 from portal.domain.documents import Document
 from portal.domain.findings import Finding
-from portal.domain.labels import Text
 
 from .html import TEMPLATES_ROOT, latest_template_version, render_view_html, template_dir
-from .labels import CodeLabels
 from .meta import RenderMeta
-from .view import build_view
+from .view import ViewOptions, view_with
 
 if TYPE_CHECKING:
     from .fetcher import AssetURLFetcher
@@ -224,17 +222,8 @@ def html_to_pdf(html: str, *, base_dir: Path, url_fetcher: AssetURLFetcher | Non
     return pdf
 
 
-def render_pdf(
-    document: Document,
-    computed: Computed,
-    findings: Sequence[Finding],
-    meta: RenderMeta,
-    *,
-    labels: CodeLabels | None = None,
-    template_version: str | None = None,
-    url_fetcher: AssetURLFetcher | None = None,
-    rule_titles: Mapping[str, Text] | None = None,
-) -> bytes:
+def render_pdf(document: Document, computed: Computed, findings: Sequence[Finding], meta: RenderMeta, *,
+               url_fetcher: AssetURLFetcher | None = None, **options: Unpack[ViewOptions]) -> bytes:
     """Return the PDF copy of record of one filing (see ``render_filing_html`` for the arguments), unsigned.
 
     The PDF is tagged PDF/A-3b with XMP metadata (title, enterprise, year, kind, hash) and embeds the
@@ -242,9 +231,8 @@ def render_pdf(
     Refuses to start (:class:`PdfPrerequisiteError`) when HarfBuzz's subsetter or the CJK font is missing.
     """
     check_pdf_prerequisites()
-    version = template_version or latest_template_version(document.kind)
-    view = build_view(document, computed, findings, meta, labels=labels, template_version=version,
-                      rule_titles=rule_titles)
+    version = options.get("template_version") or latest_template_version(document.kind)
+    view = view_with(document, computed, findings, meta, version, options)
     html = render_view_html(view)
     facts = ArchivalFacts(
         title=view.title, kind=view.kind, kind_zh=view.kind_zh, year=view.year, enterprise=view.enterprise_name,

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
 from portal.calc.results import CpaComputed, GhgComputed
 from portal.domain import formatting as fmt
@@ -664,6 +664,24 @@ def _with_co_benefit_total(sections: tuple[Section, ...], c: CpaComputed) -> tup
 
 
 # ------------------------------------------------------------------------------------------ build
+
+
+class ViewOptions(TypedDict, total=False):
+    """Hold the optional inputs of every rendering of a filing: the HTML, the PDF and the Excel filing."""
+
+    #: the names of fuel, process and product codes (``labels_from_reference``)
+    labels: CodeLabels | None
+    #: the template version (default: the newest of the document's kind)
+    template_version: str | None
+    #: rule id → title (from the rules catalogue or a version's record), see :func:`build_view`
+    rule_titles: Mapping[str, Text] | None
+
+
+def view_with(document: Document, computed: Computed, findings: Sequence[Finding], meta: RenderMeta,
+              version: str, options: ViewOptions) -> FilingView:
+    """Return :func:`build_view` of a filing with a renderer's options and the template version it chose."""
+    return build_view(document, computed, findings, meta, labels=options.get("labels"), template_version=version,
+                      rule_titles=options.get("rule_titles"))
 
 
 _KindComputed = TypeVar("_KindComputed", GhgComputed, CpaComputed)

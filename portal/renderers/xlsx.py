@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -28,22 +28,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from portal.domain.documents import Document
 from portal.domain.findings import Finding
 from portal.domain.formatting import china_time, places_of, value_of_bool
-from portal.domain.labels import Text
 
 from .formatting import name_of
 from .html import template_versions
 from .labels import CodeLabels
 from .meta import RenderMeta
 from .printing import set_up_printing
-from .view import Column, FilingView, Table, build_view, findings_table
+from .view import Column, FilingView, Table, ViewOptions, findings_table, view_with
 
 if TYPE_CHECKING:
-    from portal.calc.results import (
-        AdhocDisclosureComputed,
-        AnnualDisclosureComputed,
-        CpaComputed,
-        GhgComputed,
-    )
+    from .view import Computed
 
 #: first characters that make Excel treat a cell as a formula (OWASP CSV injection), plus full-width forms
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
@@ -262,23 +256,13 @@ def write_workbook(view: FilingView) -> Workbook:
     return wb
 
 
-def render_xlsx(
-    document: Document,
-    computed: GhgComputed | CpaComputed | AnnualDisclosureComputed | AdhocDisclosureComputed,
-    findings: Sequence[Finding],
-    meta: RenderMeta,
-    *,
-    labels: CodeLabels | None = None,
-    template_version: str | None = None,
-    rule_titles: Mapping[str, Text] | None = None,
-) -> bytes:
+def render_xlsx(document: Document, computed: Computed, findings: Sequence[Finding], meta: RenderMeta,
+                **options: Unpack[ViewOptions]) -> bytes:
     """Return the Excel filing (.xlsx bytes) of one filing: its data, computed results, findings, version."""
     # The Excel filing needs no template; it names the PDF template version the filing is printed with
     # ("—" for a kind whose PDF template is still to come).
     versions = template_versions(document.kind)
-    version = template_version or (versions[-1] if versions else "—")
-    view = build_view(document, computed, findings, meta, labels=labels, template_version=version,
-                      rule_titles=rule_titles)
+    version = options.get("template_version") or (versions[-1] if versions else "—")
     buffer = io.BytesIO()
-    write_workbook(view).save(buffer)
+    write_workbook(view_with(document, computed, findings, meta, version, options)).save(buffer)
     return buffer.getvalue()

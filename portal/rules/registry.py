@@ -156,51 +156,28 @@ def rule(
     """Register the decorated function as the check of rule ``rule_id``."""
 
     def register(check: CheckFn) -> CheckFn:
-        declare(
-            rule_id, severity, kinds, title=title, checks=checks, basis=basis, params=params,
-            provinces=provinces, industries=industries, note=note, check=check,
+        if rule_id in REGISTRY:
+            raise ValueError(f"rule {rule_id} registered twice")
+        REGISTRY[rule_id] = Rule(
+            id=rule_id,
+            severity=severity,
+            kinds=kinds,
+            provinces=frozenset(provinces),
+            title_zh=title[0],
+            title_en=title[1],
+            checks_zh=checks[0],
+            checks_en=checks[1],
+            basis={"all": basis} if isinstance(basis, str) else dict(basis),
+            params=tuple(params),
+            industries_zh=industries[0] if industries else None,
+            industries_en=industries[1] if industries else None,
+            check=check,
+            note_zh=note[0] if note else None,
+            note_en=note[1] if note else None,
         )
         return check
 
     return register
-
-
-def declare(
-    rule_id: str,
-    severity: Severity,
-    kinds: frozenset[str],
-    *,
-    title: tuple[str, str],
-    checks: tuple[str, str],
-    basis: str | dict[str, str],
-    params: Sequence[str] = (),
-    provinces: Sequence[str] = PROVINCES,
-    industries: tuple[str, str] | None = None,
-    note: tuple[str, str] | None = None,
-    check: CheckFn | None = None,
-) -> Rule:
-    """Register a rule (a rule without ``check`` is listed in the catalogue but not implemented)."""
-    if rule_id in REGISTRY:
-        raise ValueError(f"rule {rule_id} registered twice")
-    entry = Rule(
-        id=rule_id,
-        severity=severity,
-        kinds=kinds,
-        provinces=frozenset(provinces),
-        title_zh=title[0],
-        title_en=title[1],
-        checks_zh=checks[0],
-        checks_en=checks[1],
-        basis={"all": basis} if isinstance(basis, str) else dict(basis),
-        params=tuple(params),
-        industries_zh=industries[0] if industries else None,
-        industries_en=industries[1] if industries else None,
-        check=check,
-        note_zh=note[0] if note else None,
-        note_en=note[1] if note else None,
-    )
-    REGISTRY[rule_id] = entry
-    return entry
 
 
 # -------------------------------------------------------------------------------------- evaluation

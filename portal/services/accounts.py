@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..auth.lockout import LockoutPolicy, LockState, SignInEvent, lock_state
 from ..auth.passwords import dummy_hash, hash_password, needs_rehash, password_problem, verify_password
 from ..domain import codes
 from ..extensions import db
-from ..models import ADMIN_ROLES, ApiToken, AuditEntry, Enterprise, Membership, User
+from ..models import ADMIN_ROLES, AccountLink, ApiToken, AuditEntry, Enterprise, Membership, User
 from ..models.accounts import new_session_token
 from . import audit, tokens
 from .access import require_security_admin, require_self, require_system_admin
@@ -303,9 +303,7 @@ def update_user(actor: User | None, user: User, *, password: str | None = None, 
     db.session.flush()
     audit.record(actor, "user.update", "user", user.id, before=before, after=snapshot(user, USER_FIELDS))
     if password:
-        from . import credentials  # it builds on this module
-
-        credentials.set_password(actor, user, password, reason="administrator")
+        set_password(actor, user, password, reason="administrator")
     elif not user.active:
         end_sessions(actor, user, reason="deactivated")
         tokens.revoke_all(actor, user, reason="deactivated")
@@ -431,3 +429,27 @@ def set_locale(actor: User, user: User, locale: str) -> None:
     require_self(actor, user)
     user.locale = locale
     db.session.flush()
+
+
+def set_password(actor: User | None, user: User, password: str, *, now: dt.datetime | None = None,
+                 reason: str) -> None:
+    """Store a new password; end every session, every API token and every outstanding link of the user.
+
+    A password set by anyone but the user (``actor``) must be changed at the next sign-in.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    user.password_hash = hash_password(password)
+    user.must_change_password = actor is None or actor.id != user.id
+    end_links(user, now)
+    db.session.flush()
+    audit.record(actor, "account.password_set", "user", user.id, after={"reason": reason})
+    end_sessions(actor, user, reason="password")
+    tokens.revoke_all(actor, user, reason="password_change")
+
+
+def end_links(user: User, now: dt.datetime, purpose: str | None = None) -> None:
+    """Mark the user's unused invitation or reset links (of ``purpose``, or all) used: none works any more."""
+    stmt = update(AccountLink).where(AccountLink.user_id == user.id, AccountLink.used_at.is_(None))
+    if purpose is not None:
+        stmt = stmt.where(AccountLink.purpose == purpose)
+    db.session.execute(stmt.values(used_at=now).execution_options(synchronize_session=False))

@@ -9,7 +9,7 @@ never tells who has an account), and mails at most one link a minute per account
 
 A password set by anyone but its owner (the system, an administrator through ``accounts.update_user``) is
 flagged ``must_change_password``: the web sends the user to the change page until they pick their own. Any
-new password ends every session and revokes the API tokens (:func:`set_password`). All of it is audited.
+new password ends every session and revokes the API tokens (:func:`accounts.set_password`). All of it is audited.
 
 Mail goes through the outbox (``mail_outbox``), sent after the request commits (portal/web/transaction.py):
 the account mail is written even while SMTP is off, so that it goes out once SMTP is configured.
@@ -24,12 +24,12 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from ..auth.passwords import hash_password, password_problem
+from ..auth.passwords import password_problem
 from ..db import rows_changed
 from ..domain.codec import sha256_text
 from ..extensions import db
 from ..models import AccountLink, OutboxMail, User
-from . import accounts, audit, tokens
+from . import accounts, audit
 from .access import require_security_admin
 from .errors import ServiceError
 
@@ -47,15 +47,8 @@ def _lifetime(purpose: str) -> dt.timedelta:
     return dt.timedelta(minutes=float(config.get("PASSWORD_RESET_MINUTES", 60)))
 
 
-def _end_links(user: User, now: dt.datetime, purpose: str | None = None) -> None:
-    stmt = update(AccountLink).where(AccountLink.user_id == user.id, AccountLink.used_at.is_(None))
-    if purpose is not None:
-        stmt = stmt.where(AccountLink.purpose == purpose)
-    db.session.execute(stmt.values(used_at=now).execution_options(synchronize_session=False))
-
-
 def _new_link(actor: User | None, user: User, purpose: str, now: dt.datetime) -> tuple[str, AccountLink]:
-    _end_links(user, now, purpose)
+    accounts.end_links(user, now, purpose)
     secret = secrets.token_urlsafe(32)
     link = AccountLink(user_id=user.id, purpose=purpose, token_hash=sha256_text(secret),
                        created_by=actor.id if actor else None, created_at=now, expires_at=now + _lifetime(purpose))
@@ -180,7 +173,7 @@ def use_link(secret: str, purpose: str, password: str, *, now: dt.datetime | Non
         .values(used_at=now).execution_options(synchronize_session=False)))
     if not claimed:
         raise ServiceError(*LINK_REFUSED)
-    set_password(user, user, password, now=now, reason=purpose)
+    accounts.set_password(user, user, password, now=now, reason=purpose)
     return user
 
 
@@ -201,20 +194,4 @@ def change_password(user: User, current: str, new: str, *, now: dt.datetime | No
         raise ServiceError("新密码不能与当前密码相同", "the new password must differ from the present one",
                            field="new_password")
     _check_new_password(new, user, "new_password")
-    set_password(user, user, new, now=now or dt.datetime.now(dt.UTC), reason="change")
-
-
-def set_password(actor: User | None, user: User, password: str, *, now: dt.datetime | None = None,
-                 reason: str) -> None:
-    """Store a new password; end every session, every API token and every outstanding link of the user.
-
-    A password set by anyone but the user (``actor``) must be changed at the next sign-in.
-    """
-    now = now or dt.datetime.now(dt.UTC)
-    user.password_hash = hash_password(password)
-    user.must_change_password = actor is None or actor.id != user.id
-    _end_links(user, now)
-    db.session.flush()
-    audit.record(actor, "account.password_set", "user", user.id, after={"reason": reason})
-    accounts.end_sessions(actor, user, reason="password")
-    tokens.revoke_all(actor, user, reason="password_change")
+    accounts.set_password(user, user, new, now=now or dt.datetime.now(dt.UTC), reason="change")

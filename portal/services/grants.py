@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
 from sqlalchemy import select
 
@@ -176,23 +177,20 @@ def set_role_directly(actor: None, user: User, *, admin_role: str | None = None,
 
 def remove_admin_role(actor: User | None, user: User) -> None:
     """Take the user's administrator role away, at once."""
-    require_security_admin(actor)
-    if user.admin_role is None:
-        return
-    before = accounts.snapshot(user, accounts.USER_FIELDS)
-    user.admin_role = None
-    db.session.flush()
-    audit.record(actor, "user.role_removed", "user", user.id, before=before,
-                 after=accounts.snapshot(user, accounts.USER_FIELDS))
+    _remove_role(actor, user, "admin_role")
 
 
 def remove_reviewer_scope(actor: User | None, user: User) -> None:
     """Take the user's review scope away, at once."""
+    _remove_role(actor, user, "reviewer_scope")
+
+
+def _remove_role(actor: User | None, user: User, attribute: Literal["admin_role", "reviewer_scope"]) -> None:
     require_security_admin(actor)
-    if user.reviewer_scope is None:
+    if getattr(user, attribute) is None:
         return
     before = accounts.snapshot(user, accounts.USER_FIELDS)
-    user.reviewer_scope = None
+    setattr(user, attribute, None)
     db.session.flush()
     audit.record(actor, "user.role_removed", "user", user.id, before=before,
                  after=accounts.snapshot(user, accounts.USER_FIELDS))
