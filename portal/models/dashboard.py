@@ -13,7 +13,7 @@ from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
-from .filings import Filing
+from .filings import filing_index
 
 
 class VersionMetric(Model):
@@ -77,11 +77,4 @@ class VersionProductMetric(Model):
 # Every chart filters filings by kind and status and joins their current version's figures: with these
 # columns in one index SQLite never reads a filing's row, whose current_version lies past the large draft
 # JSON (overflow pages), and PostgreSQL can narrow to one kind's decided filings. Declared beside the figures.
-Index(
-    "ix_filing_dashboard",
-    Filing.__table__.c.kind,
-    Filing.__table__.c.status,
-    Filing.__table__.c.current_version,
-    Filing.__table__.c.enterprise_id,
-    Filing.__table__.c.year,
-)
+filing_index("ix_filing_dashboard", "kind", "status", "current_version", "enterprise_id", "year")

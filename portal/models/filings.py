@@ -138,6 +138,12 @@ class AuditEntry(Model):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
+def filing_index(name: str, *columns: str) -> Index:
+    """Declare an index over columns of the filing table, beside the tables whose queries need it."""
+    table = Filing.__table__
+    return Index(name, *(table.c[column] for column in columns))
+
+
 def _refuse_update(mapper: object, connection: object, target: object) -> None:
     raise ImmutableRecordError(f"{type(target).__name__} records are immutable")
 

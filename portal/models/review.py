@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import UTCDateTime
 from ..extensions import Model
 from .accounts import User
-from .filings import Filing
+from .filings import filing_index
 
 COMMENT_TARGETS = ("filing", "finding", "field")
 COMMENT_VISIBILITIES = ("internal", "filer")
@@ -111,11 +111,4 @@ class ExplanationVerdict(Model):
 
 # The queue reads these columns of every filing in scope; without them in one index SQLite reads each
 # filing's row, past its large draft JSON, for the sort key. Declared here, beside the queue's tables.
-Index(
-    "ix_filing_review_queue",
-    Filing.__table__.c.last_submitted_at,
-    Filing.__table__.c.status,
-    Filing.__table__.c.kind,
-    Filing.__table__.c.year,
-    Filing.__table__.c.enterprise_id,
-)
+filing_index("ix_filing_review_queue", "last_submitted_at", "status", "kind", "year", "enterprise_id")
