@@ -158,3 +158,17 @@ def reap_stale_jobs(app: Flask) -> list[int]:
     if reaped:
         log.warning("jobs %s had a stale heartbeat and were recorded as interrupted", reaped)
     return reaped
+
+
+def purge_finished_jobs(app: Flask) -> int:
+    """Purge the finished jobs older than ``JOB_RETENTION_DAYS`` (hourly on a worker); return how many."""
+    with app.app_context():
+        intend_writes(True)
+        try:
+            purged = job_service.purge_expired(float(app.config.get("JOB_RETENTION_DAYS") or 0))
+            db.session.commit()
+        finally:
+            intend_writes(False)
+    if purged.jobs:
+        log.info("purged %d finished job(s) and %d stored file(s)", purged.jobs, purged.files)
+    return purged.jobs
