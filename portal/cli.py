@@ -384,6 +384,33 @@ def audit_verify_command() -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.group("jobs")
+def jobs_group() -> None:
+    """Manage background jobs."""
+
+
+@jobs_group.command("purge")
+@click.option("--older-than-days", "days", type=float, default=None,
+              help="Purge jobs finished more than this many days ago (default: JOB_RETENTION_DAYS).")
+@needs_app
+def jobs_purge_command(days: float | None) -> None:
+    """Delete finished jobs (done, failed, interrupted) and the draft PDFs only they kept (issue 20 item 14)."""
+    import datetime as dt
+
+    from flask import current_app
+
+    from .extensions import db
+    from .services import jobs
+
+    days = float(current_app.config["JOB_RETENTION_DAYS"]) if days is None else days
+    if days < 0:
+        raise click.BadParameter("必须 ≥ 0 / must be ≥ 0", param_hint="--older-than-days")
+    purged = jobs.purge_finished(dt.timedelta(days=days))
+    db.session.commit()
+    click.echo(f"已清除 {purged.jobs} 个已结束的任务和 {purged.files} 个文件 / purged {purged.jobs} finished job(s) "
+               f"and {purged.files} stored file(s) older than {days:g} day(s)")
+
+
 @main.group("records")
 def records_group() -> None:
     """Manage the frozen records of submitted versions and their rendered copies (issue 15)."""
@@ -525,6 +552,7 @@ def register_app_commands(app: Flask) -> None:
     """Register commands that need the app on ``flask --app wsgi``, too."""
     app.cli.add_command(audit_group)
     app.cli.add_command(records_group)
+    app.cli.add_command(jobs_group)
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(admin_role_command)

@@ -70,6 +70,9 @@ class Config:
     JOB_WORKERS = 1  # worker threads per process; imports are CPU-bound, so add processes rather than threads
     JOB_HEARTBEAT_SECONDS = 2.0  # how often a running job proves its worker is alive
     JOB_STALE_SECONDS = 30.0  # a running job silent this long is shown, then recorded, as interrupted
+    # Finished jobs (done, failed, interrupted) older than this are purged with the draft PDFs they stored, by
+    # `portal jobs purge` and hourly by the worker (issue 20 item 14); 0 keeps them forever.
+    JOB_RETENTION_DAYS = 30
     UPLOAD_JOB_THRESHOLD = 256 * 1024  # uploads larger than this (bytes) are imported by a background job
     # Where rendered copies of record (and other kept files) are stored, by the SHA-256 of their bytes
     # (portal/storage.py): empty → <instance>/storage; file:///path → that folder; in production

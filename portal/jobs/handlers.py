@@ -25,7 +25,7 @@ def import_workbook_job(actor: User, data: bytes, filename: str, progress: Progr
     """Import an uploaded workbook (all or nothing) and summarise what it created, updated or left."""
     from ..services.imports import import_workbook
 
-    outcome = import_workbook(actor, data, filename, progress=progress)
+    outcome = import_workbook(actor, data, filename, progress=progress, before_store=_begin_writes)
     entries = [*outcome.filings, *outcome.unchanged]
     names = dict(db.session.execute(
         select(Enterprise.uscc, Enterprise.name).where(Enterprise.uscc.in_({e[1] for e in entries}))
@@ -48,6 +48,19 @@ def import_workbook_job(actor: User, data: bytes, filename: str, progress: Progr
     return Outcome(ok=outcome.ok, summary=summary, file=outcome.error_workbook)
 
 
+def _begin_writes(*keep: Any) -> None:
+    """End the read-only part of a job and begin its writes with the write lock (issue 20 item 14).
+
+    The reads (parsing, validating, rendering) took seconds on a snapshot a page save may have made stale;
+    nothing is written yet, so they are ended, and the writes begin on a fresh snapshot with ``BEGIN IMMEDIATE``
+    (``services.renders.end_read``, ``portal.db_sqlite``): they wait for a page save's commit instead of failing, and a page save waits only
+    for the short store phase. ``keep`` stay loaded.
+    """
+    from ..services.renders import end_read
+
+    end_read(*keep)
+
+
 def render_version_job(actor: User, data: bytes, filename: str, progress: Progress) -> Outcome:
     """Render, sign and store a submitted version's PDF copy of record or Excel filing (issue 15).
 
@@ -63,7 +76,7 @@ def render_version_job(actor: User, data: bytes, filename: str, progress: Progre
     rendered, summary = renders.render_version(payload, progress)
     if rendered is None:
         return Outcome(ok=bool(summary.get("already")), summary=summary)
-    renders.end_read()
+    _begin_writes()
     return Outcome(ok=True, summary=renders.store_version(payload, rendered, time.perf_counter() - started, progress))
 
 

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 RUN_TASK = "portal.run_job"
 REAP_TASK = "portal.reap_stale_jobs"
+PURGE_TASK = "portal.purge_finished_jobs"
 _EXTENSION = "portal.jobs"
 
 
@@ -55,7 +56,7 @@ class JobQueue:
         self._consumer: Consumer | None = None
         self._lock = threading.Lock()
 
-        from .runner import reap_stale_jobs, run_job
+        from .runner import purge_finished_jobs, reap_stale_jobs, run_job
 
         def run(job_id: int) -> None:
             run_job(app, job_id)
@@ -66,6 +67,12 @@ class JobQueue:
         self._run = self.huey.task(name=RUN_TASK)(run)
         # Persist "interrupted" for jobs whose worker died (SIGKILL, power cut): every minute, on any worker.
         self.huey.periodic_task(crontab(), name=REAP_TASK)(reap)
+
+        def purge() -> None:
+            purge_finished_jobs(app)
+
+        # Finished jobs older than JOB_RETENTION_DAYS go, with the draft PDFs they stored (issue 20 item 14).
+        self.huey.periodic_task(crontab(minute="17"), name=PURGE_TASK)(purge)
 
     @staticmethod
     def _make_huey(app: Flask, mode: str) -> Huey:

@@ -23,6 +23,7 @@ from typing import Any
 
 from flask import Flask
 
+from ..db_sqlite import intend_writes
 from ..extensions import db
 from ..models import Job
 from ..services import jobs as job_service
@@ -98,8 +99,13 @@ class LiveProgress:
 def run_job(app: Flask, job_id: int) -> None:
     """Run the queued job ``job_id`` to its end (called by a Huey worker, or inline in immediate mode)."""
     with app.app_context():
-        attempt = job_service.claim(job_id, worker_name())
-        db.session.commit()
+        # The claim writes at once; the handler then reads deferred until its own writes (db_sqlite).
+        intend_writes(True)
+        try:
+            attempt = job_service.claim(job_id, worker_name())
+            db.session.commit()
+        finally:
+            intend_writes(False)
         if attempt is None:
             log.info("job %s is not queued any more; skipped", job_id)
             return
@@ -109,6 +115,7 @@ def run_job(app: Flask, job_id: int) -> None:
             with LiveProgress(app, job_id, attempt) as progress:
                 _run_handler(job, attempt, progress)
         finally:
+            intend_writes(False)
             get_queue(app).clear_live(job_id)
 
 
@@ -120,6 +127,7 @@ def _run_handler(job: Job, attempt: int, progress: LiveProgress) -> None:
     except Exception:
         log.exception("job %s crashed", job_id)
         db.session.rollback()
+        intend_writes(True)
         job_service.finish(job_id, attempt, "failed", error=(CRASH_ZH, CRASH_EN), stages=progress.snapshot(),
                            keep_payload=True)
         db.session.commit()
@@ -150,3 +158,17 @@ def reap_stale_jobs(app: Flask) -> list[int]:
     if reaped:
         log.warning("jobs %s had a stale heartbeat and were recorded as interrupted", reaped)
     return reaped
+
+
+def purge_finished_jobs(app: Flask) -> int:
+    """Purge the finished jobs older than ``JOB_RETENTION_DAYS`` (hourly on a worker); return how many."""
+    with app.app_context():
+        intend_writes(True)
+        try:
+            purged = job_service.purge_expired(float(app.config.get("JOB_RETENTION_DAYS") or 0))
+            db.session.commit()
+        finally:
+            intend_writes(False)
+    if purged.jobs:
+        log.info("purged %d finished job(s) and %d stored file(s)", purged.jobs, purged.files)
+    return purged.jobs

@@ -30,8 +30,10 @@ from .jobs import JOB_KINDS, JOB_STATUSES, Job
 from .notifications import NOTIFICATION_KINDS, Notification, OutboxMail
 from .record import (
     CERTIFICATION_STATUSES,
+    SIGNATURE_REQUEST_CLOSINGS,
     VERSION_FILE_FORMATS,
     Certification,
+    SignatureRequest,
     StoredObject,
     VersionFile,
     VersionRead,
@@ -84,6 +86,8 @@ __all__ = [
     "ReviewComment",
     "RuleHit",
     "NOTIFICATION_KINDS",
+    "SIGNATURE_REQUEST_CLOSINGS",
+    "SignatureRequest",
     "Notification",
     "OutboxMail",
     "VersionMetric",

@@ -12,7 +12,7 @@ from ..extensions import Model
 from .accounts import Enterprise, User
 from .filings import Filing
 
-NOTIFICATION_KINDS = ("submitted", "returned", "accepted", "overdue", "due_soon", "reminder")
+NOTIFICATION_KINDS = ("submitted", "returned", "accepted", "overdue", "due_soon", "reminder", "ready_for_signature")
 
 
 class Notification(Model):
@@ -26,7 +26,8 @@ class Notification(Model):
     __table_args__ = (
         UniqueConstraint("user_id", "dedupe_key"),
         CheckConstraint(
-            "kind IN ('submitted', 'returned', 'accepted', 'overdue', 'due_soon', 'reminder')", name="kind_known"
+            "kind IN ('submitted', 'returned', 'accepted', 'overdue', 'due_soon', 'reminder', 'ready_for_signature')",
+            name="kind_known"
         ),
         # The unread count in the navbar is asked on every page: (user, read_at) answers it from the index.
         Index("ix_notification_user_id_read_at", "user_id", "read_at"),

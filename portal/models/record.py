@@ -37,11 +37,46 @@ CERTIFICATION_STATUSES = ("active", "void", "submitted")
 #: why a certification stopped counting: the draft changed, or the signatory certified a later revision
 VOID_REASONS = ("draft_changed", "recertified")
 VERSION_FILE_FORMATS = ("pdf", "xlsx")
+#: why a hand-over to the signatory closed: the draft was submitted, changed since, or handed over again
+SIGNATURE_REQUEST_CLOSINGS = ("submitted", "draft_changed", "replaced")
 RECORD_ORIGINS = ("submission", "backfill")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class SignatureRequest(Model):
+    """Hold a preparer's hand-over of a draft to the enterprise's signatories: "ready for signature" (issue 20).
+
+    Open (``closed_at`` NULL) until the draft is submitted, changes, or is handed over again; it records the
+    revision and SHA-256 handed over, so the signatory signs what the preparer meant. At most one open per
+    filing (a partial unique index).
+    """
+
+    __tablename__ = "signature_request"
+    __table_args__ = (
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint("(closed_at IS NULL) = (closed_reason IS NULL)", name="closed_iff_reason"),
+        CheckConstraint("closed_reason IS NULL OR " + _in("closed_reason", SIGNATURE_REQUEST_CLOSINGS),
+                        name="closed_reason_known"),
+        CheckConstraint("length(note) <= 500", name="note_length"),
+        Index("ix_signature_request_one_open", "filing_id", unique=True,
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    closed_reason: Mapped[str | None] = mapped_column(String(20))
+
+    filing: Mapped[Filing] = relationship(lazy="joined")
+    requested_by: Mapped[User] = relationship(lazy="joined")
 
 
 class Certification(Model):

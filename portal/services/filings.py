@@ -44,7 +44,7 @@ from ..domain.documents import (
 )
 from ..domain.findings import Finding
 from ..extensions import db
-from ..models import Certification, Enterprise, Filing, FilingVersion, User
+from ..models import Certification, Enterprise, Filing, FilingVersion, SignatureRequest, User
 from ..rules import RULES_VERSION
 from . import audit, checking, notifications, version_facts
 from .access import require_edit, require_sign
@@ -191,6 +191,7 @@ def _store_draft(actor: User | None, filing: Filing, document: Document, expecte
         raise StaleDraft() from None
     audit.record(actor, "filing.save_draft", "filing", filing.id, before=_diff_summary(before, json.loads(text)))
     _void_certification(actor, filing, sha256_text(text))
+    _close_signature_requests(filing, "draft_changed")
     return filing
 
 
@@ -372,6 +373,7 @@ def submit_certified(actor: User, filing: Filing, *, now: dt.datetime | None = N
     db.session.flush()
     cert.status = "submitted"
     cert.version_number = number
+    _close_signature_requests(filing, "submitted", now)
     audit.record(actor, "version.create", "filing_version", version.id,
                  after={"filing_id": filing.id, "number": number, "sha256": version.sha256,
                         "certification": cert.id, "certified_revision": cert.revision})
@@ -408,6 +410,68 @@ def submit(
         return already
     certify(actor, filing, password=password, certified=certified, now=now)
     return submit_certified(actor, filing, now=now)
+
+
+# ------------------------------------------------------------------ ready for signature (issue 20 item 13)
+
+SIGNATURE_NOTE_MAX_LENGTH = 500
+
+
+def open_signature_request(filing: Filing) -> SignatureRequest | None:
+    """Return the filing's open hand-over to its signatories (at most one), or None."""
+    return db.session.scalar(select(SignatureRequest).where(
+        SignatureRequest.filing_id == filing.id, SignatureRequest.closed_at.is_(None)))
+
+
+def _close_signature_requests(filing: Filing, reason: str, now: dt.datetime | None = None) -> None:
+    request = open_signature_request(filing)
+    if request is None:
+        return
+    request.closed_at = now or dt.datetime.now(dt.UTC)
+    request.closed_reason = reason
+    db.session.flush()
+
+
+def request_signature(actor: User, filing: Filing, note: str = "", *,
+                      now: dt.datetime | None = None) -> SignatureRequest:
+    """Hand the draft as it stands to the enterprise's signatories: "ready for signature" (issue 20 item 13).
+
+    A filer (or signatory) of the enterprise marks an editable draft that could be submitted (no error, every
+    warning explained — the signatory would be refused otherwise); the signatories are notified and find it
+    in their list. An earlier hand-over still open is replaced; the hand-over closes when the draft changes
+    or is submitted. Audited.
+    """
+    require_edit(actor, filing)
+    lock = draft_lock(filing)
+    if lock is not None:
+        raise lock
+    note = (note or "").strip()
+    if len(note) > SIGNATURE_NOTE_MAX_LENGTH:
+        raise ServiceError(f"给签字人的说明最多 {SIGNATURE_NOTE_MAX_LENGTH} 个字符",
+                           f"the note to the signatory has at most {SIGNATURE_NOTE_MAX_LENGTH} characters")
+    now = now or dt.datetime.now(dt.UTC)
+    _check_submittable(filing, document_from_json(filing.draft_json), now)
+    _close_signature_requests(filing, "replaced", now)
+    request = SignatureRequest(filing_id=filing.id, revision=filing.revision, sha256=sha256_text(filing.draft_json),
+                               note=note, requested_by_id=actor.id, requested_at=now)
+    db.session.add(request)
+    db.session.flush()
+    audit.record(actor, "filing.request_signature", "filing", filing.id,
+                 after={"revision": filing.revision, "sha256": request.sha256, "note": note})
+    notifications.ready_for_signature(filing, actor, note)
+    return request
+
+
+def signature_requests_for(user: User) -> list[SignatureRequest]:
+    """Return the open hand-overs awaiting ``user``'s signature (the enterprises where they are a signatory)."""
+    from ..models import Membership
+
+    signed_for = select(Membership.enterprise_id).where(Membership.user_id == user.id,
+                                                        Membership.role == "signatory")
+    return list(db.session.scalars(
+        select(SignatureRequest).join(Filing, Filing.id == SignatureRequest.filing_id)
+        .where(SignatureRequest.closed_at.is_(None), Filing.enterprise_id.in_(signed_for))
+        .order_by(SignatureRequest.requested_at.desc(), SignatureRequest.id.desc())))
 
 
 def with_explanations(document: Document, explanations: dict[str, str]) -> Document:

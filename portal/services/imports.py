@@ -135,18 +135,23 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def import_workbook(actor: User | None, data: bytes, filename: str, *,
-                    progress: Progress | None = None) -> ImportOutcome:
+                    progress: Progress | None = None, before_store: Callable[..., None] | None = None) -> ImportOutcome:
     """Import an upload workbook as drafts, all or nothing; return what was created or updated.
 
     Steps: the same file (SHA-256) imported before → nothing again; the guard and the isolated reader;
     every cell checked and converted; enterprises and permissions checked per row; every document computed
     and run through all rules; then the drafts stored in one flush. Any error → the annotated workbook.
+
+    ``before_store(*objects)`` is called once everything is read and checked, before the first write, with the
+    objects the store phase uses: the job worker ends its long read there, so that its write transaction (and
+    SQLite's write lock) lasts the store phase only (issue 20 item 14).
     """
     with _cyclic_gc_paused():
-        return _import_workbook(actor, data, filename, progress)
+        return _import_workbook(actor, data, filename, progress, before_store)
 
 
-def _import_workbook(actor: User | None, data: bytes, filename: str, progress: Progress | None) -> ImportOutcome:
+def _import_workbook(actor: User | None, data: bytes, filename: str, progress: Progress | None,
+                     before_store: Callable[..., None] | None = None) -> ImportOutcome:
     from ..rules import check_document
     from .reference import current_reference
 
@@ -194,6 +199,9 @@ def _import_workbook(actor: User | None, data: bytes, filename: str, progress: P
         counts.append((sum(f.severity == "error" for f in outcome.findings),
                        sum(f.severity == "warning" for f in outcome.findings)))
         report("validated", done, total)
+    if before_store is not None:
+        kept = {id(o): o for o in (actor, *enterprises.values(), *existing.values()) if o is not None}
+        before_store(*kept.values())
     return _store(actor, sha, filename, parsed.kind, parsed.documents, enterprises, existing, counts, report)
 
 

@@ -8,16 +8,19 @@ one can win — a job declared interrupted is never reported done, and its impor
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..db import rows_changed, utcnow
 from ..extensions import db
 from ..models import Job, User
+from ..models.jobs import FINAL_STATUSES
+from . import audit
 from .errors import NotFound, ServiceError
 
 #: The stages a job reports, in order (the import's progress(stage, done, total) callback).
@@ -103,6 +106,62 @@ def retry(actor: User, job: Job, *, shown_interrupted: bool = False) -> Job:
     job.result_json = None
     db.session.flush()
     return job
+
+
+# ------------------------------------------------------------------------------ purging (issue 20 item 14)
+
+
+@dataclass(frozen=True)
+class Purged:
+    """Say what a purge removed: the finished jobs, and the stored files only they referred to."""
+
+    jobs: int
+    files: int
+
+
+def purge_finished(older_than: dt.timedelta, now: dt.datetime | None = None) -> Purged:
+    """Delete finished jobs (done, failed, interrupted) that ended more than ``older_than`` ago; flush.
+
+    Their uploads and error workbooks go with the rows. A draft PDF a render stored goes too, unless a job
+    still kept names it; a frozen object (a version's copy of record) is never deleted — versions keep their
+    files, the ``version_file`` row only forgets the job (``ON DELETE SET NULL``). Queued and running jobs stay.
+    """
+    from . import files
+
+    cutoff = (now or utcnow()) - older_than
+    rows = db.session.execute(select(Job.id, Job.result_json).where(
+        Job.status.in_(FINAL_STATUSES), Job.finished_at < cutoff)).all()
+    if not rows:
+        return Purged(0, 0)
+    keys: set[str] = set()
+    for _id, result in rows:
+        summary = json.loads(result) if result else {}
+        if isinstance(summary, dict) and isinstance(summary.get("key"), str):
+            keys.add(summary["key"])
+    ids = [job_id for job_id, _result in rows]
+    for start in range(0, len(ids), 500):  # keep each IN list well under every database's parameter limit
+        db.session.execute(delete(Job).where(Job.id.in_(ids[start:start + 500]))
+                           .execution_options(synchronize_session=False))
+    removed = 0
+    for key in sorted(keys):
+        record = files.record_of(key)
+        if record is None or record.frozen:
+            continue
+        if db.session.scalar(select(Job.id).where(Job.result_json.contains(key)).limit(1)) is not None:
+            continue  # a kept job still offers it
+        files.delete(key)
+        removed += 1
+    db.session.flush()
+    audit.record(None, "jobs.purge", "job", None,
+                 after={"jobs": len(ids), "files": removed, "finished_before": cutoff.isoformat()})
+    return Purged(len(ids), removed)
+
+
+def purge_expired(retention_days: float, now: dt.datetime | None = None) -> Purged:
+    """Purge the finished jobs older than the retention (``JOB_RETENTION_DAYS``; 0 or less keeps them all)."""
+    if retention_days <= 0:
+        return Purged(0, 0)
+    return purge_finished(dt.timedelta(days=retention_days), now)
 
 
 # ------------------------------------------------------------------------------ the runner's steps

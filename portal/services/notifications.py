@@ -34,6 +34,7 @@ SUBJECTS = {
     "overdue": ("申报已逾期", "Filing overdue"),
     "due_soon": ("申报截止日期临近", "Filing deadline approaching"),
     "reminder": ("审核人催报提醒", "Reminder from your reviewer"),
+    "ready_for_signature": ("申报待您签署", "Filing ready for your signature"),
 }
 
 
@@ -100,6 +101,21 @@ def filing_event(filing: Filing, event: str) -> int:
     else:
         raise ValueError(f"unknown filing event {event!r}")
     notices = [notify(user, event, *message, filing=filing, enterprise=filing.enterprise) for user in recipients]
+    return sum(1 for n in notices if n is not None)
+
+
+def ready_for_signature(filing: Filing, preparer: User, note: str = "") -> int:
+    """Notify the enterprise's active signatories (not the preparer) that the draft awaits their signature."""
+    zh, en = _what(filing)
+    signatories = db.session.scalars(select(User).where(User.active, User.id != preparer.id, User.id.in_(
+        select(Membership.user_id).where(Membership.enterprise_id == filing.enterprise_id,
+                                         Membership.role == "signatory"))).order_by(User.id))
+    said_zh = f"说明：{note}" if note else ""
+    said_en = f" Note: {note}" if note else ""
+    message = (f"{preparer.name} 已将{zh}草稿提交您签署，请审阅、承诺并提交。{said_zh}",
+               f"{preparer.name} handed {en} to you for signature: review, certify and submit it.{said_en}")
+    notices = [notify(user, "ready_for_signature", *message, filing=filing, enterprise=filing.enterprise)
+               for user in signatories]
     return sum(1 for n in notices if n is not None)
 
 

@@ -201,8 +201,13 @@ def end_read(*keep: Any) -> None:
 
     A render reads for a second or more before it writes. On SQLite a transaction whose snapshot went stale
     meanwhile (a page saved something) cannot take the write lock — "database is locked" — so the reads
-    are ended first; nothing was written yet, so there is nothing to lose. ``keep`` stay loaded.
+    are ended first; nothing was written yet, so there is nothing to lose. ``keep`` stay loaded. The writes
+    then begin with SQLite's write lock (``BEGIN IMMEDIATE``, :mod:`portal.db_sqlite`): they wait for a page's
+    commit rather than fail; the caller (the job runner) turns that off when the job ends.
     """
+    from ..db_sqlite import intend_writes
+
+    intend_writes(True)
     for obj in keep:
         db.session.expunge(obj)
     db.session.rollback()

@@ -18,7 +18,15 @@ from typing import Any
 from sqlalchemy import Row, Select, exists, false, func, select
 
 from ..auth.permissions import in_scope
-from ..domain.diff import Change, diff_documents, leaves
+from ..domain.diff import (
+    Change,
+    ComputedChange,
+    SectionChanges,
+    by_section,
+    diff_computed,
+    diff_documents,
+    leaves,
+)
 from ..extensions import db
 from ..models import (
     COMMENT_TARGETS,
@@ -403,13 +411,16 @@ class ReviewView:
     findings: list[dict[str, Any]]
     previous: FilingVersion | None
     changes: list[Change]
-    computed_changes: list[tuple[str, Any, Any]]
+    computed_changes: list[ComputedChange]
     last_year: FilingVersion | None
     year_changes: list[Change]
     comments: list[ReviewComment]
     comments_by_target: dict[str, list[ReviewComment]]
     verdicts: dict[str, ExplanationVerdict]
     fields: list[tuple[str, str, str]]
+    change_sections: list[SectionChanges] = field(default_factory=list)
+    year_sections: list[SectionChanges] = field(default_factory=list)
+    names: dict[str, Any] = field(default_factory=dict)  # code list → code → name, for printing the diffs
 
 
 def review_view(actor: User, filing: Filing, number: int | None = None) -> ReviewView:
@@ -420,25 +431,36 @@ def review_view(actor: User, filing: Filing, number: int | None = None) -> Revie
     previous = version_of(filing, version.number - 1) if version.number > 1 else None
     previous_doc = version_document(previous) if previous is not None else None
     computed = json.loads(version.computed_json)
-    computed_changes: list[tuple[str, Any, Any]] = []
-    if previous is not None:
-        before = json.loads(previous.computed_json)
-        computed_changes = [(k, before.get(k), v) for k, v in computed.items()
-                            if not isinstance(v, dict) and before.get(k) != v]
     last_year = previous_accepted(filing)
+    last_year_doc = version_document(last_year) if last_year is not None else None
+    # Diffs are labelled from the declarations and print codes by name (the reference data's names of the codes
+    # either side uses): never raw keys or dict text (issue 20 item 11).
+    from ..renderers import labels_from_reference
+    from .reference import current_reference
+
+    names = labels_from_reference(current_reference(), document, computed.get("edition"))
+    for other in (previous_doc, last_year_doc):
+        if other is not None:
+            for codes, found in labels_from_reference(current_reference(), other).items():
+                names[codes] = {**found, **names.get(codes, {})}
+    computed_changes: list[ComputedChange] = []
+    if previous is not None:
+        computed_changes = diff_computed(filing.kind, json.loads(previous.computed_json), computed, names)
     year_changes: list[Change] = []
-    if last_year is not None:
-        year_changes = diff_documents(version_document(last_year), document)
+    if last_year_doc is not None:
+        year_changes = diff_documents(last_year_doc, document)
     all_comments = comments(filing, for_filer=False)
     by_target: dict[str, list[ReviewComment]] = defaultdict(list)
     for c in all_comments:
         by_target[f"{c.target_type}:{c.target}"].append(c)
     fields = [(leaf.path, leaf.label_zh, leaf.label_en) for leaf in leaves(document)]
+    changes = diff_documents(previous_doc, document) if previous_doc is not None else []
     return ReviewView(
         filing=filing, version=version, document=document, computed=computed,
         findings=json.loads(version.findings_json), previous=previous,
-        changes=diff_documents(previous_doc, document) if previous_doc is not None else [],
-        computed_changes=computed_changes, last_year=last_year, year_changes=year_changes,
+        changes=changes, computed_changes=computed_changes, last_year=last_year, year_changes=year_changes,
+        change_sections=by_section(filing.kind, changes), year_sections=by_section(filing.kind, year_changes),
+        names=names,
         comments=all_comments, comments_by_target=dict(by_target), verdicts=verdicts(filing, version.number),
         fields=fields,
     )

@@ -110,6 +110,7 @@ def show(filing_id: int) -> ResponseReturnValue:
         # -- issue 15: certification bound to a revision, the read-only draft, stale explanations
         draft_lock=_lock_text(filing) if may_edit else None,
         certification=_certification_context(filing),
+        signature_request=filing_service.open_signature_request(filing),
         stale=_stale_explanations(document, outcome.findings) if may_edit else [],
         explanation_max=EXPLANATION_MAX_LENGTH,
     )
@@ -204,6 +205,19 @@ def explanations(filing_id: int) -> ResponseReturnValue:
     except ServiceError as error:
         refused(error)
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
+
+
+@bp.route("/filings/<int:filing_id>/ready-for-signature", methods=["POST"])
+@login_required
+def ready_for_signature(filing_id: int) -> ResponseReturnValue:
+    """Hand the draft to the enterprise's signatories (issue 20 item 13): they are notified and find it listed."""
+    filing = filing_or_404(filing_id, "edit")
+    try:
+        filing_service.request_signature(current_user, filing, request.form.get("note", ""))
+        flash(_("已提交签字人签署，签字人会收到通知。"), "success")
+    except ServiceError as error:
+        refused(error)
+    return redirect(url_for(".show", filing_id=filing.id))
 
 
 @bp.route("/filings/<int:filing_id>/submit", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Enterprise, Filing
 from ..services import deadlines
+from ..services import filings as filing_service
 
 bp = Blueprint("home", __name__)
 
@@ -42,5 +43,7 @@ def enterprise_home() -> ResponseReturnValue:
     return render_template(
         "home/enterprise.html", enterprises=enterprises, filings=filings,
         due=deadlines.ghg_due_date, today=today, upcoming=deadlines.upcoming(today),
+        # issue 20 item 13: drafts handed to this user for signature
+        to_sign=filing_service.signature_requests_for(current_user),
     )
 

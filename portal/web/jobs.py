@@ -82,7 +82,9 @@ def _state(job: Job, view: job_service.JobView) -> dict[str, Any]:
     return {
         "id": job.id,
         "status": view.status,
-        "status_label": str(JOB_STATUS_LABELS[view.status]),
+        # "未导入" says what a failed import means; a failed render just failed (issue 20 item 14)
+        "status_label": str(_l("失败") if view.status == "failed" and job.kind != "import_workbook"
+                            else JOB_STATUS_LABELS[view.status]),
         "final": final,
         "percent": view.percent,
         "stages": [

@@ -74,6 +74,11 @@ def show_value(column: Any, value: Any, names: Any = None) -> str:
     return str(value)
 
 
+def field_value(node: Any, value: Any, names: Any = None) -> str:
+    """Return a document value of field ``node`` as every view prints it (codes by name), in the page's language."""
+    return fmt.value(node, value, language(), names)
+
+
 def text_in_language(text: Text | Unit | None) -> str:
     """Return a catalogue text (or unit) in the page's language ("" for none)."""
     return "" if text is None else text.get(language())
@@ -102,5 +107,6 @@ def register_template_helpers(app: Flask) -> None:
             "DEADLINES_COMPUTED": DEADLINES_COMPUTED,
             "value_name": value_name,
             "show_value": show_value,
+            "field_value": field_value,
             "current_language": _language_code(),
         }

@@ -24,6 +24,7 @@ from flask import Flask, Response, abort, current_app, flash, g, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
+from ..db_sqlite import intend_writes
 from ..extensions import db
 from ..services.errors import NotFound, ServiceError
 from .templating import bilingual
@@ -63,12 +64,24 @@ def field_error(form: FlaskForm, error: ServiceError) -> None:
 def register_transaction(app: Flask) -> None:
     """Commit (or roll back) each request's transaction once, then run what waited for the commit."""
     app.after_request(_finish_request)
+    # First of all before-request functions (they may query): a mutating request's transactions take SQLite's
+    # write lock when they begin, so they wait for an import's store phase instead of failing (db_sqlite).
+    app.before_request_funcs.setdefault(None, []).insert(0, _intend_writes)
+    app.teardown_request(_writes_done)
 
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound) -> ResponseReturnValue:
         # A service refused an actor outside its permissions and the view did not catch it: the 404 page
         # (JSON under /api/), drawn by the HTTP error handler.
         return app.handle_http_exception(werkzeug.exceptions.NotFound())
+
+
+def _intend_writes() -> None:
+    intend_writes(request.method in MUTATING)
+
+
+def _writes_done(_error: BaseException | None) -> None:
+    intend_writes(False)
 
 
 def _finish_request(response: Response) -> Response:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: screenshots of the main pages at a phone's and a laptop's width (issue 20), kept by CI as artefacts
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+WIDTHS = (1280, 390)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -22,8 +26,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve_portal(folder: Path, **settings: object) -> Iterator[str]:
-    """Serve a freshly migrated portal with the demo data from ``folder``; yield its base URL."""
+def serve_portal(folder: Path, *, prepare: Callable[[object], None] | None = None, **settings: object) -> Iterator[str]:
+    """Serve a freshly migrated portal with the demo data from ``folder``; yield its base URL.
+
+    ``prepare(app)`` runs inside the app context after the demo is seeded (and is committed with it).
+    """
     from flask_migrate import upgrade
     from waitress.server import create_server
 
@@ -40,6 +47,9 @@ def serve_portal(folder: Path, **settings: object) -> Iterator[str]:
         upgrade()
         seed_demo()
         db.session.commit()
+        if prepare is not None:
+            prepare(app)
+            db.session.commit()
     port = _free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -150,3 +160,76 @@ def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160))}));
     }""")
+
+
+def submit_second_version(app) -> int:  # type: ignore[no-untyped-def]
+    """Give the demo's submitted steel-works report (江西洪都特钢 2024) a second version; return its filing id.
+
+    The reviewer returns version 1, the filer raises the first fuel line by 10 %, adds a line and declares an energy
+    total, explains the warnings that raises, and the signatory submits: the review page then has a diff of several
+    sections and of computed figures (issue 20 item 11).
+    """
+    from sqlalchemy import select
+
+    from portal.domain.codec import document_from_json
+    from portal.extensions import db
+    from portal.models import Enterprise, Filing, User
+    from portal.services import filings, review
+
+    def user(email: str) -> User:
+        return db.session.scalars(select(User).where(User.email == email)).one()
+
+    enterprise = db.session.scalars(select(Enterprise).where(Enterprise.uscc == "91360100705512345U")).one()
+    filing = db.session.scalars(select(Filing).where(Filing.enterprise_id == enterprise.id,
+                                                     Filing.kind == "ghg_annual_report")).one()
+    review.return_filing(user("reviewer-jx@demo.cn"), filing, "请核实燃料消耗量")
+    data = json.loads(filing.draft_json)
+    data["fuels"][0]["consumption"] = round(data["fuels"][0]["consumption"] * 1.1, 2)
+    data["fuels"].append(dict(data["fuels"][0]))
+    data["energy_total_tce"] = 700000
+    filings.save_draft(user("filer@demo.cn"), filing, document_from_json(json.dumps(data)), None)
+    explain_warnings(filing, "filer@demo.cn")
+    filings.submit(user("signatory-more@demo.cn"), filing, password="portal-demo-2024", certified=True)
+    return filing.id
+
+
+def explain_warnings(filing, email: str) -> None:  # type: ignore[no-untyped-def]
+    """Explain every warning of the filing's draft (as a filer would), so that it can be submitted."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import User
+    from portal.services import checking, filings
+
+    outcome = checking.run(filings.draft_document(filing), filing=filing, submitted=True)
+    texts = {f.key: "按实际情况填报" for f in outcome.findings if f.severity == "warning" and not f.explained}
+    if texts:
+        filings.save_explanations(db.session.scalars(select(User).where(User.email == email)).one(), filing, texts, None)
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Save a full-page screenshot under tests/e2e/screenshots/ (a CI artefact, not committed)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+#: JavaScript: the tables wider than their container that no scrolling container holds (they overflow the page)
+OVERFLOWING_TABLES = """() => {
+  const bad = [];
+  for (const t of document.querySelectorAll('table')) {
+    if (!t.offsetParent) continue;
+    if (t.scrollWidth <= t.parentElement.clientWidth + 1) continue;
+    let el = t.parentElement, scrolls = false;
+    while (el && el !== document.body) {
+      if (['auto', 'scroll'].includes(getComputedStyle(el).overflowX)) { scrolls = true; break; }
+      el = el.parentElement;
+    }
+    if (!scrolls) bad.push((t.dataset.testid || t.className || 'table') + ' ' + t.scrollWidth + ' > ' + t.parentElement.clientWidth);
+  }
+  return bad;
+}"""
+
+
+def page_overflow(page) -> int:  # type: ignore[no-untyped-def]
+    """Return by how many pixels the page is wider than the window (0: nothing scrolls sideways)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))

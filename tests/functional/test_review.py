@@ -163,7 +163,7 @@ def test_filer_answers_resubmits_and_reviewer_sees_the_diff(client, world) -> No
 
     _switch(client, "reviewer_jx@test.cn")
     page = client.get(f"/review/filings/{filing.id}").get_data(as_text=True)
-    diff = re.search(r'data-testid="version-diff".*?</table>', page, re.S).group(0)
+    diff = re.search(r'data-testid="version-diff".*?</div>', page, re.S).group(0)
     # Hand-worked: exactly two leaves changed between version 1 and 2.
     assert re.findall(r'data-path="([^"]+)"', diff) == ["energy_total_tce", f"explanations[{WARNING_KEY}]"]
     assert "<del>300,000</del>" in diff and "<ins>137,500</ins>" in diff
