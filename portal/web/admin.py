@@ -451,3 +451,60 @@ def reference():  # type: ignore[no-untyped-def]
         params=sorted(ref.all_params(), key=lambda p: (p.key, p.from_year)), corrections=corrections,
         editing=bool(form.target.data), editions=ref.edition_mappings(),
     ), status
+
+
+# ------------------------------------------------------------------------------------------ obligations
+
+#: what each flag of the registry obliges an enterprise to file, with the deadline parameter (reference-data.md §5)
+OBLIGATIONS = (
+    ("is_key_emitter", "deadline.ghg_annual_report"),
+    ("is_key_pollutant_discharger", "deadline.disclosure_annual_report"),
+    ("is_key_pollutant_discharger", "deadline.permit_annual_report"),
+)
+
+
+@bp.route("/obligations")
+def obligations():  # type: ignore[no-untyped-def]
+    """Show who must file what, by when: each enterprise's obligations, the deadlines and the extensions."""
+    from forms.regulator import ObligationForm
+
+    from ..services import regulator as regulator_service
+    from ..services.reference import current_reference
+
+    system_admin_required()
+    q = (request.args.get("q") or "").strip()[:200]
+    year = request.args.get("year", type=int) or dt.date.today().year - 1
+    if not 2000 <= year <= 2100:
+        year = dt.date.today().year - 1
+    stmt = select(Enterprise).order_by(Enterprise.region_code, Enterprise.name)
+    if q:
+        stmt = stmt.where(Enterprise.name.contains(q, autoescape=True)
+                          | Enterprise.uscc.startswith(q.upper(), autoescape=True)
+                          | Enterprise.region_code.startswith(q, autoescape=True))
+    ref = current_reference()
+    deadlines = {key: ref.deadline(key, year) for _flag, key in OBLIGATIONS}
+    return render_template("admin/obligations.html", enterprises=db.session.scalars(stmt.limit(500)).all(), q=q,
+                           year=year, obligations=OBLIGATIONS, deadlines=deadlines, form=ObligationForm(),
+                           extensions=regulator_service.extensions_in_scope(None))
+
+
+@bp.route("/obligations/<int:enterprise_id>", methods=["POST"])
+def set_obligations(enterprise_id: int):  # type: ignore[no-untyped-def]
+    """Change what an enterprise must file (the registry's flags; audited as an enterprise update)."""
+    from forms.regulator import ObligationForm
+
+    system_admin_required()
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        abort(404)
+    form = ObligationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.update_enterprise(_me(), enterprise, is_key_emitter=bool(form.is_key_emitter.data),
+                                   is_key_pollutant_discharger=bool(form.is_key_pollutant_discharger.data),
+                                   is_listed=bool(form.is_listed.data))
+        flash(_("已更新 %(name)s 的申报义务。", name=enterprise.name), "success")
+    except ServiceError as error:
+        refused(error)
+    return redirect(url_for(".obligations", q=request.args.get("q") or None) + f"#enterprise-{enterprise.id}")
