@@ -28,7 +28,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.admin import AuditFilterForm, EnterpriseForm, GrantForm, InviteForm, MembershipForm, UserForm
-from forms.base import PortalForm
+from forms.base import BadInput, PortalForm
 
 from ..extensions import db
 from ..models import ApiToken, Enterprise, Filing, Membership, ReferenceCorrection, RoleGrant, User
@@ -473,9 +473,10 @@ def obligations():  # type: ignore[no-untyped-def]
 
     system_admin_required()
     q = (request.args.get("q") or "").strip()[:200]
-    year = request.args.get("year", type=int) or dt.date.today().year - 1
-    if not 2000 <= year <= 2100:
-        year = dt.date.today().year - 1
+    raw_year = request.args.get("year", "")
+    if raw_year and not (raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
+        raise BadInput("year", "应为 2000–2100 之间的年度", "must be a year between 2000 and 2100")
+    year = int(raw_year) if raw_year else dt.date.today().year - 1
     stmt = select(Enterprise).order_by(Enterprise.region_code, Enterprise.name)
     if q:
         stmt = stmt.where(Enterprise.name.contains(q, autoescape=True)

@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from flask_wtf import FlaskForm
 
+from forms.base import BadInput
+
 from forms.regulator import (
     AssignForm,
     BulkForm,
@@ -69,8 +71,8 @@ def _assignee(value: str | None) -> User | None:
     """Return the reviewer an assignee field names ("" unassigns); an unknown id is refused."""
     if not value:
         return None
-    if not value.isdigit():
-        raise ServiceError("请选择审核人员", "choose a reviewer", field="assignee")
+    if not value.isdigit() or len(value) > 9:
+        raise BadInput("assignee", "应为审核人员", "must name a reviewer")
     user = db.session.get(User, int(value))
     if user is None:
         raise ServiceError("请选择审核人员", "choose a reviewer", field="assignee")
@@ -124,6 +126,9 @@ def extend(enterprise_id: int):  # type: ignore[no-untyped-def]
     back = request.form.get("next", "")
     target = back if back.startswith("/review/") and not back.startswith("//") else url_for("review.queue")
     if not form.validate_on_submit():
+        if form.year.errors or form.kind.errors:  # hidden on the page: only a crafted request gets here
+            name = "year" if form.year.errors else "kind"
+            raise BadInput(name, "无效", "is invalid")
         _flash_form_errors(form)
         return redirect(target)
     try:
