@@ -47,15 +47,19 @@ def assignable_reviewers(actor: User) -> list[User]:
     return [u for u in reviewers if in_scope(scope, u.reviewer_scope)]
 
 
+def _may_take(actor: User, assignee: User, filing: Filing) -> bool:
+    """Return whether ``assignee`` is an active reviewer within the actor's scope who covers the filing."""
+    return (assignee.active and assignee.reviewer_scope is not None
+            and in_scope(actor.reviewer_scope, assignee.reviewer_scope)
+            and in_scope(assignee.reviewer_scope, filing.enterprise.region_code))
+
+
 def assign(actor: User, filing: Filing, assignee: User | None) -> None:
     """Assign the filing to a reviewer whose scope covers it (None: unassign); audited."""
     require_review(actor, filing)
-    if assignee is not None:
-        if not assignee.active or assignee.reviewer_scope is None \
-                or not in_scope(actor.reviewer_scope, assignee.reviewer_scope) \
-                or not in_scope(assignee.reviewer_scope, filing.enterprise.region_code):
-            raise ServiceError("只能分派给审核范围覆盖该企业的审核人员",
-                               "assign only to a reviewer whose scope covers the enterprise", field="assignee")
+    if assignee is not None and not _may_take(actor, assignee, filing):
+        raise ServiceError("只能分派给审核范围覆盖该企业的审核人员",
+                           "assign only to a reviewer whose scope covers the enterprise", field="assignee")
     before = filing.assigned_to_id
     filing.assigned_to_id = assignee.id if assignee is not None else None
     db.session.flush()

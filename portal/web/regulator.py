@@ -13,12 +13,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from flask_wtf import FlaskForm
-
 from forms.base import BadInput
-
 from forms.regulator import (
     AssignForm,
     BulkForm,
@@ -191,7 +189,7 @@ def _product_name(code: str) -> str:
 
 def _level_name(level: str | None) -> str:
     if level is None:
-        return _("无法比较")
+        return str(_("无法比较"))
     choice = VALUE_SETS["energy_level"].get(level)
     return bilingual(choice.zh, choice.en) if choice is not None else level
 
