@@ -16,7 +16,7 @@ from .labels import value_choices
 
 REASON_REQUIRED = _l("请填写理由 / give the reason")
 GRADE_CHOICES = value_choices(VALUE_SETS["credit_grade"])
-LEVEL_CHOICES = [SelectChoice("", _l("全部")), *value_choices(VALUE_SETS["energy_level"]), SelectChoice("none", _l("无法比较"))]
+LEVEL_CHOICES = value_choices(VALUE_SETS["energy_level"], blank=_l("全部"))
 
 
 class AssignForm(PortalForm):

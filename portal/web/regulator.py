@@ -188,9 +188,7 @@ def _product_name(code: str) -> str:
 
 
 def _level_name(level: str | None) -> str:
-    if level is None:
-        return str(_("无法比较"))
-    choice = VALUE_SETS["energy_level"].get(level)
+    choice = VALUE_SETS["energy_level"].get(level or "none")
     return bilingual(choice.zh, choice.en) if choice is not None else level
 
 
