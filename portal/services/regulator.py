@@ -126,7 +126,7 @@ def standard_due_date(kind: str, year: int) -> dt.date | None:
     return ghg_due_date(year) if kind == "ghg_annual_report" else None
 
 
-def extend_deadline(actor: User, enterprise: Enterprise, kind: str, year: int, due_on: dt.date | None,
+def extend_deadline(actor: User | None, enterprise: Enterprise, kind: str, year: int, due_on: dt.date | None,
                     reason: str) -> DeadlineExtension:
     """Extend one enterprise's due date of (kind, year) with a reason; audited (before and after)."""
     if actor is not None and not (actor.reviewer_scope and in_scope(actor.reviewer_scope, enterprise.region_code)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -165,7 +166,15 @@ def bulk():  # type: ignore[no-untyped-def]
         abort(404)
     except ServiceError as error:
         refused(error)
-    return redirect(request.referrer if (request.referrer or "").find("/review/") >= 0 else url_for("review.queue"))
+    return redirect(_back_to_queue())
+
+
+def _back_to_queue() -> str:
+    """Return the queue page the bulk form was posted from (its filters kept), never another site's URL."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc == request.host and parts.path == url_for("review.queue"):
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return url_for("review.queue")
 
 
 # ------------------------------------------------------------------------------------------- ledger

@@ -102,6 +102,8 @@ def test_the_queue_and_the_filing_page_show_the_extended_date(client, world) -> 
     _switch(client, "filer_a@test.cn")
     facts = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
     assert re.search(r'data-testid="due-date">截止日期：2025-06-30 <span[^>]*>已延期', facts)
+    home = client.get("/my").get_data(as_text=True)
+    assert "2025-06-30" in home and "2025-03-31" not in home
 
 
 def test_a_reviewer_outside_the_region_cannot_extend(client, world) -> None:  # type: ignore[no-untyped-def]
