@@ -299,3 +299,11 @@ def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:
         assert client.open(url, method=method, data={}).status_code == 404, url
     if role.startswith("reviewer"):
         assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["admin", "security", "auditor", "filer_a", "signatory_a", "nobody"])
+def test_the_regulators_posts_without_a_record_are_reviewers_only(client, world, role: str) -> None:  # type: ignore[no-untyped-def]
+    """The queue's bulk actions and the credit-grade entry and import (issue 18) answer 404 to non-reviewers."""
+    login(client, f"{role}@test.cn")
+    for url in ("/review/bulk", "/review/credit", "/review/credit/import"):
+        assert client.post(url, data={"filing_ids": [str(world.filing_a.id)], "action": "remind"}).status_code == 404, url

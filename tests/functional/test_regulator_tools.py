@@ -321,6 +321,21 @@ def test_credit_grades_import_all_or_nothing(client, world) -> None:  # type: ig
     assert registers.rating_in_force(world.a.id, 2022) is None
 
 
+def test_the_import_page_names_each_refused_row(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "reviewer_ganzhou@test.cn")
+    bad = _workbook([[world.a.uscc, 1999, "绿色"]])
+    page = client.post("/review/credit/import", data={"file": (io.BytesIO(bad), "ratings.xlsx")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "第 2 行 B 列：评价年度 1999 无效（2000–2100）" in page and "未导入任何评价" in page
+    page = client.post("/review/credit/import", data={"file": (io.BytesIO(b"<?php echo 1;"), "ratings.xlsx")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "请上传 .xlsx 文件" in page
+    good = _workbook([[world.a.uscc, 2024, "蓝色", "赣州市生态环境局"]])
+    page = client.post("/review/credit/import", data={"file": (io.BytesIO(good), "ratings.xlsx")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "已导入 1 条环保信用评价" in page and 'data-grade="blue"' in page
+
+
 # ----------------------------------------------------------------------------- master data lock
 
 
