@@ -198,7 +198,7 @@ def _product_name(code: str) -> str:
 
 def _level_name(level: str | None) -> str:
     choice = VALUE_SETS["energy_level"].get(level or "none")
-    return bilingual(choice.zh, choice.en) if choice is not None else level
+    return bilingual(choice.zh, choice.en) if choice is not None else str(level)
 
 
 @bp.route("/review/ledger")
