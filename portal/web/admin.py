@@ -484,9 +484,16 @@ def obligations():  # type: ignore[no-untyped-def]
                           | Enterprise.region_code.startswith(q, autoescape=True))
     ref = current_reference()
     deadlines = {key: ref.deadline(key, year) for _flag, key in OBLIGATIONS}
-    return render_template("admin/obligations.html", enterprises=db.session.scalars(stmt.limit(500)).all(), q=q,
-                           year=year, obligations=OBLIGATIONS, deadlines=deadlines, form=ObligationForm(),
-                           extensions=regulator_service.extensions_in_scope(None))
+    enterprises = db.session.scalars(stmt.limit(500)).all()
+    ids = [e.id for e in enterprises]
+    # the year's GHG report of each enterprise listed: its status, and its due date in force (an extension)
+    ghg_status = dict(db.session.execute(select(Filing.enterprise_id, Filing.status).where(
+        Filing.enterprise_id.in_(ids), Filing.kind == "ghg_annual_report", Filing.year == year)).tuples().all())
+    extensions = regulator_service.extensions_in_scope(None)
+    due = {x.enterprise_id: x.due_on for x in extensions if x.kind == "ghg_annual_report" and x.year == year}
+    return render_template("admin/obligations.html", enterprises=enterprises, q=q, year=year,
+                           obligations=OBLIGATIONS, deadlines=deadlines, form=ObligationForm(),
+                           extensions=extensions, ghg_status=ghg_status, ghg_due=due)
 
 
 @bp.route("/obligations/<int:enterprise_id>", methods=["POST"])

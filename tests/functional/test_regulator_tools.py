@@ -393,6 +393,8 @@ def test_the_obligations_page_shows_and_edits_who_files_what(client, world) -> N
     login(client, "admin@test.cn")
     page = client.get("/admin/obligations?year=2024").get_data(as_text=True)
     assert "deadline.ghg_annual_report" in page and "2025-03-31" in page and "2025-03-15" in page
+    row_a = re.search(rf'<tr id="enterprise-{world.a.id}">.*?</tr>', page, re.S).group(0)
+    assert re.search(r'<td data-col="ghg"><span class="text-danger">未提交</span> · 截止 2025-03-31</td>', row_a)
     client.post(f"/admin/obligations/{world.b.id}", data={"is_key_pollutant_discharger": "y"})
     db.session.refresh(world.b)
     assert (world.b.is_key_emitter, world.b.is_key_pollutant_discharger) == (False, True)
