@@ -44,6 +44,8 @@ class QueueFilterForm(PortalForm):
     rule = StringField(_l("规则编号"), validators=[Optional(), Regexp(r"^[A-Za-z]{3}-\d{3}$", message=_l(
         "规则编号的格式为 GHG-004 / a rule id looks like GHG-004"))])
     overdue = BooleanField(_l("仅逾期未报"))
+    q = StringField(_l("企业名称、统一社会信用代码或行政区划"), validators=[Optional(), Length(max=200)])
+    mine = BooleanField(_l("仅分派给我的"))
     sort = SelectField(_l("排序"), choices=SORT_CHOICES, default="submitted")
     order = SelectField(_l("顺序"), choices=ORDER_CHOICES, default="desc")
     page = IntegerField(_l("页码"), validators=[Optional(), NumberRange(1, 100000)], default=1)

@@ -36,13 +36,17 @@ class Enterprise:
 
     # Profile fields are optional in the codec: ENT-005 reports a missing one as a finding, so a draft
     # with a half-filled profile can still be saved.
-    name: str | None = field(default=None, metadata=info("企业名称", "Enterprise name", max_length=200))
+    # Name, USCC, region and industry come from the registry the administrators keep (issue 18 item 5):
+    # fixed — read-only in the forms; a differing value saved or uploaded is replaced from the registry
+    # (services/filings.py); a filer asks for a change through a request a reviewer approves.
+    name: str | None = field(default=None, metadata=info(
+        "企业名称", "Enterprise name", max_length=200, fixed=True))
     uscc: str | None = field(default=None, metadata=info(
         "统一社会信用代码", "Unified social credit code", max_length=40, fixed=True))
     region_code: str | None = field(default=None, metadata=info(
-        "行政区划代码", "Region code", codes="region", max_length=12))
+        "行政区划代码", "Region code", codes="region", max_length=12, fixed=True))
     industry_code: str | None = field(default=None, metadata=info(
-        "国民经济行业分类代码", "Industry class (GB/T 4754)", codes="industry", max_length=8))
+        "国民经济行业分类代码", "Industry class (GB/T 4754)", codes="industry", max_length=8, fixed=True))
     permit_number: str | None = field(default=None, metadata=info(
         "排污许可证编号", "Pollutant permit number", max_length=40))
     address: str | None = field(default=None, metadata=info("地址", "Address"))

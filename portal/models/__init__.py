@@ -40,6 +40,15 @@ from .record import (
     VersionRecord,
 )
 from .reference import CORRECTION_TARGETS, ReferenceCorrection
+from .regulator import (
+    CREDIT_GRADES,
+    CREDIT_SOURCES,
+    MASTER_DATA_FIELDS,
+    MASTER_DATA_STATUSES,
+    CreditRating,
+    DeadlineExtension,
+    MasterDataRequest,
+)
 from .review import (
     COMMENT_TARGETS,
     COMMENT_VISIBILITIES,
@@ -99,4 +108,11 @@ __all__ = [
     "VersionFile",
     "VersionRead",
     "VersionRecord",
+    "CREDIT_GRADES",
+    "CREDIT_SOURCES",
+    "MASTER_DATA_FIELDS",
+    "MASTER_DATA_STATUSES",
+    "CreditRating",
+    "DeadlineExtension",
+    "MasterDataRequest",
 ]

@@ -64,8 +64,11 @@ class Filing(TimestampMixin, Model):
     current_version: Mapped[int] = mapped_column(Integer, default=0)
     last_submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The reviewer the filing is assigned to (issue 18 item 3: the queue's "mine"); within their scope.
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     versions: Mapped[list[FilingVersion]] = relationship(
         back_populates="filing", order_by="FilingVersion.number", cascade="save-update, merge"
     )

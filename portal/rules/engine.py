@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -166,12 +166,13 @@ def check_document(
     filing_date: dt.date | None = None,
     today: dt.date | None = None,
     submitted: bool = False,
+    due_dates: Mapping[str, dt.date] | None = None,
 ) -> CheckOutcome:
     """Compute a document and run the rules over it.
 
     ``previous`` is the enterprise's previous accepted GHG report (a document is computed here; pass a
     :class:`PreviousReport` to reuse its stored results). ``filing_date`` is the submission date
-    (``submitted=True``), or today for a draft.
+    (``submitted=True``), or today for a draft. ``due_dates`` are deadlines extended for the enterprise.
     """
     today = today or dt.date.today()
     computed = compute(document, ref)
@@ -182,6 +183,7 @@ def check_document(
         filing_date=filing_date or today,
         today=today,
         submitted=submitted,
+        due_dates=dict(due_dates or {}),
     )
     return CheckOutcome(computed, evaluate(document, computed, context))
 

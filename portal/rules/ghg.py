@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from portal.calc.results import GhgComputed
-from portal.domain.documents import GHG_COMPUTED, FuelLine, GhgAnnualReport
+from portal.domain.documents import GHG_COMPUTED, GHG_KIND, FuelLine, GhgAnnualReport
 from portal.domain.schema import validate
 from portal.reference.types import FuelFactor
 
@@ -541,7 +541,8 @@ def _product_name(ev: Evaluation, code: str, *, zh: bool) -> str:
 )
 def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note a submission after 31 March of the next year, or a draft still unsubmitted after it."""
-    due = ev.p.due_date("deadline.ghg_annual_report", doc.reporting_year + 1)
+    # A deadline extended for this enterprise (services/regulator.py, audited) replaces the reference date.
+    due = ev.ctx.due_dates.get(GHG_KIND) or ev.p.due_date("deadline.ghg_annual_report", doc.reporting_year + 1)
     if due is None or ev.filing_date <= due:
         return
     late = (ev.filing_date - due).days

@@ -10,7 +10,7 @@ so a check builds its messages only when something fires.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -84,6 +84,9 @@ class RuleContext:
     #: the document is being (or was) submitted on ``filing_date``; False for a draft checked today —
     #: a deadline rule then says "due …, not yet submitted", never a submission that has not happened
     submitted: bool = False
+    #: due dates extended for this enterprise, by obligation (``"ghg_annual_report"``): they replace the
+    #: reference data's deadline in the deadline rules (GHG-014) for this document only (issue 18 item 3)
+    due_dates: Mapping[str, dt.date] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------------------- rules

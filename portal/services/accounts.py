@@ -310,6 +310,11 @@ def update_user(actor: User | None, user: User, *, password: str | None = None, 
     return user
 
 
+def check_enterprise_fields(fields: dict[str, Any], enterprise_id: int | None) -> None:
+    """Refuse an invalid or already registered USCC, an unknown region or industry code (ENT-001…003)."""
+    _check_enterprise(fields, enterprise_id)
+
+
 def _check_enterprise(fields: dict[str, Any], enterprise_id: int | None) -> None:
     uscc = fields.get("uscc")
     if uscc is not None:

@@ -55,5 +55,12 @@ def run(document: Document, *, filing: Filing | None = None, filing_date: dt.dat
                 previous_doc = candidate
     history = audit_history(filing.enterprise_id) if filing is not None and document.kind == GHG_KIND else None
     today = filing_date or dt.datetime.now(CHINA_TZ).date()
+    due_dates = {}
+    if filing is not None:
+        from .deadlines import extended_due_date
+
+        extended = extended_due_date(filing.enterprise_id, filing.kind, filing.year)
+        if extended is not None:
+            due_dates[filing.kind] = extended
     return check_document(document, current_reference(), previous=previous_doc, audit_history=history or None,
-                          filing_date=today, submitted=submitted)
+                          filing_date=today, submitted=submitted, due_dates=due_dates)

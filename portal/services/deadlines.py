@@ -1,9 +1,14 @@
-"""Deadlines of the obligations (reference-data.md §5), read from reference data."""
+"""Deadlines of the obligations (reference-data.md §5), read from reference data, and extensions per enterprise."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import DeadlineExtension
 
 
 def ghg_due_date(reporting_year: int) -> dt.date:
@@ -13,9 +18,27 @@ def ghg_due_date(reporting_year: int) -> dt.date:
     return current_reference().deadline("ghg_annual_report", reporting_year)
 
 
-def is_overdue(kind: str, year: int, status: str, today: dt.date) -> bool:
-    """Return whether a GHG report is still a draft past its due date."""
-    return kind == "ghg_annual_report" and status == "draft" and today > ghg_due_date(year)
+def extended_due_date(enterprise_id: int, kind: str, year: int) -> dt.date | None:
+    """Return the due date extended for one enterprise's (kind, year), or None when none was granted."""
+    return db.session.scalar(select(DeadlineExtension.due_on).where(
+        DeadlineExtension.enterprise_id == enterprise_id, DeadlineExtension.kind == kind,
+        DeadlineExtension.year == year))
+
+
+def due_date(enterprise_id: int, kind: str, year: int) -> dt.date | None:
+    """Return the due date in force for one enterprise's filing: its extension, else the reference deadline."""
+    extended = extended_due_date(enterprise_id, kind, year)
+    if extended is not None:
+        return extended
+    return ghg_due_date(year) if kind == "ghg_annual_report" else None
+
+
+def is_overdue(kind: str, year: int, status: str, today: dt.date, enterprise_id: int | None = None) -> bool:
+    """Return whether a GHG report is still a draft past its due date (the enterprise's extension counts)."""
+    if kind != "ghg_annual_report" or status != "draft":
+        return False
+    due = due_date(enterprise_id, kind, year) if enterprise_id is not None else ghg_due_date(year)
+    return due is not None and today > due
 
 
 @dataclass(frozen=True)

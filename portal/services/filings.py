@@ -70,6 +70,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("resubmitted", "returned"): "return",
     ("submitted", "accepted"): "accept",
     ("resubmitted", "accepted"): "accept",
+    # issue 18 item 3: a reviewer reopens an accepted filing for correction (services/regulator.py); the
+    # accepted version stays, the corrected draft becomes the next version
+    ("accepted", "returned"): "reopen",
 }
 #: statuses awaiting the reviewer's decision
 UNDER_REVIEW = ("submitted", "resubmitted")
@@ -154,6 +157,25 @@ def _check_identity(filing: Filing, document: Document) -> None:
         )
 
 
+#: the enterprise block's fields kept by the registry, never by the filing (issue 18 item 5)
+REGISTRY_FIELDS = ("name", "uscc", "region_code", "industry_code")
+
+
+def with_registry_identity(enterprise: Enterprise, document: Document, text: str) -> tuple[Document, str]:
+    """Return the document with its name, USCC, region and industry taken from the registry, and its JSON.
+
+    The registry wins over what a form, workbook or API document carries (the USCC was checked to match
+    already): a differing value is overwritten, never refused, so a workbook of last year still imports
+    after a renaming. A change goes through a master-data request a reviewer approves (services/masterdata.py).
+    """
+    profile = document.enterprise
+    registry = {name: getattr(enterprise, name) for name in REGISTRY_FIELDS}
+    if all(getattr(profile, name) == value for name, value in registry.items()):
+        return document, text
+    document = replace(document, enterprise=replace(profile, **registry))
+    return document, canonical_json(document)
+
+
 def save_draft(actor: User | None, filing: Filing, document: Document, expected_revision: int | None) -> Filing:
     """Store a new draft, refusing if someone else saved since ``expected_revision`` was read.
 
@@ -181,6 +203,7 @@ def _store_draft(actor: User | None, filing: Filing, document: Document, expecte
     if expected_revision is not None and expected_revision != filing.revision:
         raise StaleDraft()
     _check_identity(filing, document)
+    document, text = with_registry_identity(filing.enterprise, document, text)
     if text == filing.draft_json:
         return filing
     before = json.loads(filing.draft_json)

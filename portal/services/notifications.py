@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Enterprise, Filing, Membership, Notification, OutboxMail, User
 from . import audit
 from .access import require_reviewer
-from .deadlines import ghg_due_date
+from .deadlines import extended_due_date, ghg_due_date
 from .errors import NotFound
 
 GHG = "ghg_annual_report"
@@ -64,6 +64,11 @@ def _reviewers_of(region_code: str) -> list[User]:
     prefixes = {region_code[:2], region_code[:4], region_code[:6]}
     return list(db.session.scalars(select(User).where(User.reviewer_scope.in_(prefixes), User.active)
                                    .order_by(User.id)))
+
+
+def members_of(enterprise_id: int) -> list[User]:
+    """Return the active filers and signatories of an enterprise, who receive its notices."""
+    return _members_of(enterprise_id)
 
 
 def _members_of(enterprise_id: int) -> list[User]:
@@ -166,6 +171,8 @@ def notify_deadlines(today: dt.date, due_soon_days: int) -> int:
         return 0
     sent = 0
     for enterprise in unfiled_enterprises(year):
+        if extended_due_date(enterprise.id, GHG, year) is not None:
+            continue  # its own due date was extended (services/regulator.py): not this notice's date
         if kind == "overdue":
             message = (f"{enterprise.name} {year} 年度温室气体排放年度报告已逾期（截止日期 {due:%Y-%m-%d}），请尽快提交。",
                        f"The {year} GHG annual report of {enterprise.name} is overdue (due {due:%Y-%m-%d}): "
@@ -192,6 +199,9 @@ def remind_overdue(actor: User, today: dt.date) -> int:
     due = ghg_due_date(year)
     reminded = []
     for enterprise in unfiled_enterprises(year, actor.reviewer_scope):
+        extended = extended_due_date(enterprise.id, GHG, year)
+        if extended is not None and extended >= today:
+            continue  # not overdue: the deadline was extended for this enterprise
         filing = _filing_of(enterprise, year)
         message = (f"审核人提醒：{enterprise.name} {year} 年度温室气体排放年度报告已逾期（截止日期 {due:%Y-%m-%d}），请尽快提交。",
                    f"Reminder from your reviewer: the {year} GHG annual report of {enterprise.name} is overdue "

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, exists, false, func, select
+from sqlalchemy import Row, Select, exists, false, func, or_, select
 
 from ..auth.permissions import in_scope
 from ..domain.diff import (
@@ -32,6 +32,8 @@ from ..models import (
     COMMENT_TARGETS,
     COMMENT_VISIBILITIES,
     VERDICTS,
+    CreditRating,
+    DeadlineExtension,
     Enterprise,
     ExplanationVerdict,
     Filing,
@@ -77,6 +79,10 @@ class QueueFilters:
     status: str = ""
     rule: str = ""
     overdue: bool = False
+    #: enterprise name (part of it), USCC (its start) or region code (its start) — issue 18 item 3
+    q: str = ""
+    #: only filings assigned to this reviewer (the queue's "mine")
+    assigned_to: int | None = None
     sort: str = "submitted"
     descending: bool = True
     page: int = 1
@@ -102,6 +108,11 @@ class QueueRow:
     all_explained: bool | None
     rejected: int | None
     rule_ids: str
+    enterprise_id: int = 0
+    uscc: str = ""
+    assigned_to: str | None = None  # the assigned reviewer's name
+    credit_grade: str | None = None  # the enterprise's 环保信用评价 grade in force for the filing's year
+    extended: bool = False  # the deadline shown was extended for this enterprise
 
 
 @dataclass(frozen=True)
@@ -151,16 +162,28 @@ def _conditions(scope: str, filters: QueueFilters, today: dt.date) -> list[Any]:
     if filters.rule:
         conditions.append(exists().where(RuleHit.filing_id == Filing.id, RuleHit.rule_id == filters.rule))
     if filters.overdue:
-        # is_overdue in services/deadlines.py, as SQL: a GHG report still a draft after its due date.
+        # is_overdue in services/deadlines.py, as SQL: a GHG report still a draft after its due date, unless
+        # its enterprise's deadline was extended to today or later (an extension is always later).
         conditions += [Filing.kind == "ghg_annual_report", Filing.status == "draft",
-                       Filing.year <= _latest_overdue_year(today)]
+                       Filing.year <= _latest_overdue_year(today),
+                       ~exists().where(DeadlineExtension.enterprise_id == Filing.enterprise_id,
+                                       DeadlineExtension.kind == Filing.kind, DeadlineExtension.year == Filing.year,
+                                       DeadlineExtension.due_on >= today)]
+    if filters.q:
+        q = filters.q.strip()
+        conditions.append(or_(Enterprise.name.contains(q, autoescape=True),
+                              Enterprise.uscc.startswith(q.upper(), autoescape=True),
+                              Enterprise.region_code.startswith(q, autoescape=True)))
+    if filters.assigned_to is not None:
+        conditions.append(Filing.assigned_to_id == filters.assigned_to)
     return conditions
 
 
 def _page_select(scope: str, filters: QueueFilters, today: dt.date) -> Select[Any]:
     """Return the columns of a queue page from filings in scope joined with their summary, filtered."""
     return (
-        select(Filing.id, Filing.kind, Filing.year, Enterprise.name, Enterprise.region_code,
+        select(Filing.id, Filing.kind, Filing.year, Filing.enterprise_id, Filing.assigned_to_id, Enterprise.uscc,
+               Enterprise.name, Enterprise.region_code,
                Enterprise.industry_code, Filing.status, Filing.last_submitted_at, QueueSummary.errors,
                QueueSummary.warnings, QueueSummary.notices, QueueSummary.unexplained, QueueSummary.rejected,
                QueueSummary.rule_ids)
@@ -207,6 +230,33 @@ def _newest_first(scope: str, filters: QueueFilters, today: dt.date, offset: int
     return rows
 
 
+def grade_in_force(ratings: list[tuple[int, str]], year: int) -> str | None:
+    """Return the grade of the newest rating of ``year`` or before (``ratings``: (year, grade), any order)."""
+    earlier = [r for r in ratings if r[0] <= year]
+    return max(earlier)[1] if earlier else None
+
+
+def _row_extras(result: Sequence[Row[Any]]) -> tuple[dict[tuple[int, str, int], dt.date], dict[int, list[tuple[int, str]]],
+                                            dict[int, str]]:
+    """Return a page's deadline extensions, credit ratings and assignees' names: three reads for 50 rows."""
+    enterprise_ids = {r.enterprise_id for r in result}
+    user_ids = {r.assigned_to_id for r in result if r.assigned_to_id}
+    extensions: dict[tuple[int, str, int], dt.date] = {}
+    grades: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    names: dict[int, str] = {}
+    if enterprise_ids:
+        for e in db.session.execute(select(DeadlineExtension.enterprise_id, DeadlineExtension.kind,
+                                           DeadlineExtension.year, DeadlineExtension.due_on)
+                                    .where(DeadlineExtension.enterprise_id.in_(enterprise_ids))):
+            extensions[(e.enterprise_id, e.kind, e.year)] = e.due_on
+        for c in db.session.execute(select(CreditRating.enterprise_id, CreditRating.year, CreditRating.grade)
+                                    .where(CreditRating.enterprise_id.in_(enterprise_ids))):
+            grades[c.enterprise_id].append((c.year, c.grade))
+    if user_ids:
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(user_ids))).tuples().all())
+    return extensions, grades, names
+
+
 def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
     """Return one page (50 rows) of the filings in ``scope`` matching ``filters``."""
     page = max(filters.page, 1)
@@ -217,17 +267,21 @@ def queue(scope: str, filters: QueueFilters, today: dt.date) -> QueuePage:
     if filters.sort == "submitted" and filters.descending:
         result: Sequence[Row[Any]] = _newest_first(scope, filters, today, offset)
     else:
-        result = db.session.execute(queue_statement(scope, filters, today).limit(PAGE_SIZE).offset(offset)).all()
+        result = list(db.session.execute(queue_statement(scope, filters, today).limit(PAGE_SIZE).offset(offset)).all())
+    extensions, grades, names = _row_extras(result)
     rows = []
     for r in result:
-        due = _due(r.kind, r.year)
+        extended = extensions.get((r.enterprise_id, r.kind, r.year))
+        due = extended or _due(r.kind, r.year)
         rows.append(QueueRow(
             filing_id=r.id, kind=r.kind, year=r.year, enterprise=r.name, region_code=r.region_code,
             industry_code=r.industry_code, status=r.status, submitted_at=r.last_submitted_at, deadline=due,
             overdue=bool(due and r.status == "draft" and today > due),
             errors=r.errors, warnings=r.warnings, notices=r.notices,
             all_explained=None if r.unexplained is None else r.unexplained == 0, rejected=r.rejected,
-            rule_ids=r.rule_ids or "",
+            rule_ids=r.rule_ids or "", enterprise_id=r.enterprise_id, uscc=r.uscc,
+            assigned_to=names.get(r.assigned_to_id) if r.assigned_to_id else None,
+            credit_grade=grade_in_force(grades.get(r.enterprise_id, []), r.year), extended=extended is not None,
         ))
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return QueuePage(rows=rows, total=total, page=page, pages=pages, filters=filters)

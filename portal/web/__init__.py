@@ -42,12 +42,13 @@ def register_blueprints(app: Flask) -> None:
         home,
         jobs,
         notifications,
+        regulator,
         review,
         uploads,
     )
 
     for module in (auth, account, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications,
-                   uploads, jobs):
+                   uploads, jobs, regulator):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
 

@@ -29,7 +29,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from forms.admin import AuditFilterForm, EnterpriseForm, GrantForm, InviteForm, MembershipForm, UserForm
-from forms.base import PortalForm
+from forms.base import BadInput, PortalForm
 
 from ..auth.loading import current_account
 from ..extensions import db
@@ -443,3 +443,68 @@ def reference() -> ResponseReturnValue:
         params=sorted(ref.all_params(), key=lambda p: (p.key, p.from_year)), corrections=corrections,
         editing=bool(form.target.data), editions=ref.edition_mappings(),
     ), status
+
+
+# ------------------------------------------------------------------------------------------ obligations
+
+#: what each flag of the registry obliges an enterprise to file, with the deadline parameter (reference-data.md §5)
+OBLIGATIONS = (
+    ("is_key_emitter", "deadline.ghg_annual_report"),
+    ("is_key_pollutant_discharger", "deadline.disclosure_annual_report"),
+    ("is_key_pollutant_discharger", "deadline.permit_annual_report"),
+)
+
+
+@bp.route("/obligations")
+def obligations() -> ResponseReturnValue:
+    """Show who must file what, by when: each enterprise's obligations, the deadlines and the extensions."""
+    from forms.regulator import ObligationForm
+
+    from ..services import regulator as regulator_service
+    from ..services.reference import current_reference
+
+    system_admin_required()
+    q = (request.args.get("q") or "").strip()[:200]
+    raw_year = request.args.get("year", "")
+    if raw_year and not (raw_year.isdigit() and 2000 <= int(raw_year) <= 2100):
+        raise BadInput("year", "应为 2000–2100 之间的年度", "must be a year between 2000 and 2100")
+    year = int(raw_year) if raw_year else dt.date.today().year - 1
+    stmt = select(Enterprise).order_by(Enterprise.region_code, Enterprise.name)
+    if q:
+        stmt = stmt.where(Enterprise.name.contains(q, autoescape=True)
+                          | Enterprise.uscc.startswith(q.upper(), autoescape=True)
+                          | Enterprise.region_code.startswith(q, autoescape=True))
+    ref = current_reference()
+    deadlines = {key: ref.deadline(key, year) for _flag, key in OBLIGATIONS}
+    enterprises = db.session.scalars(stmt.limit(500)).all()
+    ids = [e.id for e in enterprises]
+    # the year's GHG report of each enterprise listed: its status, and its due date in force (an extension)
+    ghg_status = dict(db.session.execute(select(Filing.enterprise_id, Filing.status).where(
+        Filing.enterprise_id.in_(ids), Filing.kind == "ghg_annual_report", Filing.year == year)).tuples().all())
+    extensions = regulator_service.extensions_in_scope(None)
+    due = {x.enterprise_id: x.due_on for x in extensions if x.kind == "ghg_annual_report" and x.year == year}
+    return render_template("admin/obligations.html", enterprises=enterprises, q=q, year=year,
+                           obligations=OBLIGATIONS, deadlines=deadlines, form=ObligationForm(),
+                           extensions=extensions, ghg_status=ghg_status, ghg_due=due)
+
+
+@bp.route("/obligations/<int:enterprise_id>", methods=["POST"])
+def set_obligations(enterprise_id: int) -> ResponseReturnValue:
+    """Change what an enterprise must file (the registry's flags; audited as an enterprise update)."""
+    from forms.regulator import ObligationForm
+
+    system_admin_required()
+    enterprise = db.session.get(Enterprise, enterprise_id)
+    if enterprise is None:
+        abort(404)
+    form = ObligationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.update_enterprise(_me(), enterprise, is_key_emitter=bool(form.is_key_emitter.data),
+                                   is_key_pollutant_discharger=bool(form.is_key_pollutant_discharger.data),
+                                   is_listed=bool(form.is_listed.data))
+        flash(_("已更新 %(name)s 的申报义务。", name=enterprise.name), "success")
+    except ServiceError as error:
+        refused(error)
+    return redirect(url_for(".obligations", q=request.args.get("q") or None) + f"#enterprise-{enterprise.id}")

@@ -42,7 +42,9 @@ def enterprise_home() -> ResponseReturnValue:
     today = dt.date.today()
     return render_template(
         "home/enterprise.html", enterprises=enterprises, filings=filings,
-        due=deadlines.ghg_due_date, today=today, upcoming=deadlines.upcoming(today),
+        # the enterprise's own due date: a reviewer may have extended it (issue 18 item 3)
+        due=lambda year, enterprise_id: deadlines.due_date(enterprise_id, "ghg_annual_report", year),
+        today=today, upcoming=deadlines.upcoming(today),
         # issue 20 item 13: drafts handed to this user for signature
         to_sign=filing_service.signature_requests_for(current_user),
     )

@@ -21,8 +21,10 @@ from wtforms.fields.choices import SelectChoice
 
 from forms.doc_fields import path_to_id
 from forms.labels import KIND_LABELS, STATUS_LABELS
+from forms.regulator import AssignForm, BulkForm, ExtendDeadlineForm, ReopenForm
 from forms.review import AnswerForm, CommentForm, DecisionForm, QueueFilterForm, VerdictForm
 
+from ..domain.labels import VALUE_SETS
 from ..models import Filing
 from ..services import binding as binding_service
 from ..services import review as review_service
@@ -56,14 +58,26 @@ def queue() -> ResponseReturnValue:
         filters = review_service.QueueFilters(
             region=form.region.data or "", industry=form.industry.data or "", kind=form.kind.data or "",
             year=form.year.data, status=form.status.data or "", rule=(form.rule.data or "").upper(),
-            overdue=bool(form.overdue.data), sort=form.sort.data or "submitted",
+            overdue=bool(form.overdue.data), q=(form.q.data or "").strip(),
+            assigned_to=current_user.id if form.mine.data else None, sort=form.sort.data or "submitted",
             descending=form.order.data != "asc", page=form.page.data or 1)
     page = review_service.queue(current_user.reviewer_scope, filters, _today())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     labels = _queue_labels(str(get_locale()))
     rows_html = _queue_rows(page.rows, labels, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    bulk_form = BulkForm()
+    bulk_form.assignee.choices = _assignee_choices()
     return render_template("review/queue.html", page=page, form=form, args=args, rows_html=rows_html,
-                           labels=labels, export_year=filters.year)
+                           labels=labels, export_year=filters.year, bulk_form=bulk_form)
+
+
+def _assignee_choices() -> list[SelectChoice]:
+    """Return the reviewers the current reviewer may assign filings to (within their scope), blank first."""
+    from ..services import regulator as regulator_service
+
+    return [SelectChoice("", _("（不分派）")),
+            *(SelectChoice(str(u.id), f"{u.name} · {u.reviewer_scope}")
+              for u in regulator_service.assignable_reviewers(current_user))]
 
 
 def _queue_rows(rows: list[review_service.QueueRow], labels: dict[str, Any], tz: dt.tzinfo) -> Markup:
@@ -96,11 +110,19 @@ def _queue_rows(rows: list[review_service.QueueRow], labels: dict[str, Any], tz:
         # a draft never submitted has nothing a reviewer may open (issue 16 item 6): its name, no link
         name = (f'<a href="{review_href}{r.filing_id}">{escape(r.enterprise)}</a>' if r.errors is not None
                 else escape(r.enterprise))
+        if r.extended:
+            deadline += f' <span class="badge bg-info text-dark">{labels["extended"]}</span>'
+        grade = (f'<span class="badge credit-{r.credit_grade}" data-grade="{r.credit_grade}">'
+                 f'{labels["grades"].get(r.credit_grade, r.credit_grade)}</span>') if r.credit_grade else "—"
+        assignee = escape(r.assigned_to) if r.assigned_to else "—"
         out.append(
-            f'<tr data-filing="{r.filing_id}"><td>{name}</td>'
+            f'<tr data-filing="{r.filing_id}"><td><input class="form-check-input" type="checkbox" name="filing_ids" '
+            f'value="{r.filing_id}" form="bulk" aria-label="{labels["select"]} {escape(r.enterprise)}"></td>'
+            f'<td>{name}<div class="small mono text-muted">{escape(r.uscc)}</div></td>'
             f'<td class="mono">{escape(r.region_code)}</td><td class="mono">{escape(r.industry_code)}</td>'
             f'<td>{labels["kind"][r.kind]}</td><td>{r.year}</td>'
             f'<td><span class="badge {STATUS_BADGES[r.status]}">{labels["status"][r.status]}</span></td>'
+            f'<td data-col="credit">{grade}</td><td data-col="assignee">{assignee}</td>'
             f"<td>{submitted}</td><td>{deadline}</td>{counts}</tr>"
         )
     return Markup("\n".join(out))
@@ -118,6 +140,8 @@ def _queue_labels(locale: str) -> dict[str, Any]:
         # per-row words, translated here once rather than 50 times in the template
         "overdue": escape(_("逾期")), "yes": escape(_("是")), "no": escape(_("否")),
         "rejected": str(escape(_("%(n)s 条不认可", n="%d"))),
+        "extended": escape(_("已延期")), "select": escape(_("选择")),
+        "grades": {c.value: escape(bilingual(c.zh, c.en)) for c in VALUE_SETS["credit_grade"]},
     }
 
 
@@ -142,7 +166,11 @@ def show(filing_id: int) -> ResponseReturnValue:
     comment_form.target.choices = _target_choices(view)
     if request.args.get("target"):
         comment_form.target.data = request.args["target"]
+    assign_form = AssignForm(assignee=str(filing.assigned_to_id or ""))
+    assign_form.assignee.choices = _assignee_choices()
+    extend_form = ExtendDeadlineForm(kind=filing.kind, year=filing.year)
     return render_template("review/show.html", view=view, filing=filing, comment_form=comment_form,
+                           assign_form=assign_form, extend_form=extend_form, reopen_form=ReopenForm(),
                            decision_form=DecisionForm(), verdict_form=VerdictForm(),
                            export_endpoints=current_app.view_functions,
                            under_review=filing.status in review_service.UNDER_REVIEW

@@ -91,6 +91,13 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(fmt.datetime, "china_time")
     app.add_template_filter(text_in_language, "t")
 
+    def filing_facts(filing: Any) -> Any:
+        from ..services.registers import filing_facts as facts
+
+        return facts(filing)
+
+    app.add_template_global(filing_facts, "filing_facts")
+
     @app.context_processor
     def _labels() -> dict[str, Any]:
         return {

@@ -62,6 +62,13 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "notifications.mark_read": ("POST", "/notifications/{notification}/read"),
     "uploads.result": ("GET", "/uploads/{upload}"),
     "uploads.error_workbook": ("GET", "/uploads/{upload}/errors.xlsx"),
+    # issue 18 items 3–5: the regulator's tools and the master-data requests
+    "regulator.assign": ("POST", "/review/filings/{filing}/assign"),
+    "regulator.reopen": ("POST", "/review/filings/{filing}/reopen"),
+    "regulator.extend": ("POST", "/review/enterprises/{enterprise}/deadline"),
+    "regulator.request_change": ("GET", "/enterprises/{enterprise}/master-data"),
+    "regulator.decide_master_data": ("POST", "/review/master-data/{change}/reject"),
+    "admin.set_obligations": ("POST", "/admin/obligations/{enterprise}"),
 }
 
 # Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404. "admin" is the system
@@ -122,6 +129,12 @@ ALLOWED = {
     # an upload's result and error workbook hold drafts: whoever uploaded it (filer_a here) only
     "uploads.result": {"filer_a"},
     "uploads.error_workbook": {"filer_a"},
+    "regulator.assign": {"reviewer_jx", "reviewer_ganzhou"},
+    "regulator.reopen": {"reviewer_jx", "reviewer_ganzhou"},
+    "regulator.extend": {"reviewer_jx", "reviewer_ganzhou"},
+    "regulator.request_change": MEMBERS,  # the enterprise's own filers and signatories ask
+    "regulator.decide_master_data": {"reviewer_jx", "reviewer_ganzhou"},  # reviewers of the enterprise's region
+    "admin.set_obligations": {"admin"},
 }
 ROLES = ["admin", "security", "security2", "auditor", "filer_a", "signatory_a", "filer_b", "signatory_b",
          "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js", "nobody"]
@@ -138,6 +151,11 @@ ROLE_PAGES: dict[str, set[str]] = {
     "/admin/audit": {"auditor"},
     "/admin/audit.csv": {"auditor"},
     "/review/": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/review/ledger": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/review/ledger.xlsx": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/review/credit": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/review/master-data": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/admin/obligations": {"admin"},
     "/review/export.xlsx?year=2024": {"admin", "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
     "/dashboard/": {"admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
                     "reviewer_nanchang", "reviewer_js"},
@@ -171,6 +189,11 @@ def submitted_world(world):  # type: ignore[no-untyped-def]
     world.token = tokens.issue(world.users["filer_a"], world.users["filer_a"], name="erp", scope="read")[0]
     # a pending request by one security administrator, to be decided by the other
     world.grant = grants.request_grant(world.users["security"], world.users["nobody"], "reviewer_scope", value="3607")
+    from portal.services import masterdata
+
+    # filer_a asks to rename enterprise A: a reviewer of its region decides (issue 18 item 5)
+    world.change = masterdata.request_change(world.users["filer_a"], world.a, {"name": "江西赣峰水泥股份有限公司"},
+                                             "更名")
     return world
 
 
@@ -201,7 +224,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
            "membership": victim.memberships[0].id, "comment": w.comment.id,
            "notification": _notice_of(w.users["reviewer_jx"]), "job": w.job.id, "upload": w.upload.id,
-           "token": w.token.id, "grant": w.grant.id}
+           "token": w.token.id, "grant": w.grant.id, "change": w.change.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -218,7 +241,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
         url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
-                              notification=1, job=1, upload=1, token=1, grant=1)
+                              notification=1, job=1, upload=1, token=1, grant=1, change=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
@@ -274,7 +297,15 @@ def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:
     for method, template in RECORD_ENDPOINTS.values():
         if "{filing}" not in template and "{enterprise}" not in template:
             continue
-        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1)
+        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1, change=1)
         assert client.open(url, method=method, data={}).status_code == 404, url
     if role.startswith("reviewer"):
         assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["admin", "security", "auditor", "filer_a", "signatory_a", "nobody"])
+def test_the_regulators_posts_without_a_record_are_reviewers_only(client, world, role: str) -> None:  # type: ignore[no-untyped-def]
+    """The queue's bulk actions and the credit-grade entry and import (issue 18) answer 404 to non-reviewers."""
+    login(client, f"{role}@test.cn")
+    for url in ("/review/bulk", "/review/credit", "/review/credit/import"):
+        assert client.post(url, data={"filing_ids": [str(world.filing_a.id)], "action": "remind"}).status_code == 404, url

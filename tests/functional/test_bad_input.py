@@ -35,13 +35,15 @@ PAGES: dict[str, tuple[str, ...]] = {
     "filer_a": ("/my", "/enterprises/{a}", "/filings/{filing}", "/filings/{filing}/json", "/account/",
                 "/account/password", "/account/tokens", "/account/two-factor", "/uploads/", "/verify",
                 "/notifications/", "/jobs/{job}", "/filings/{returned}",
+                "/enterprises/{a}/master-data",
                 *(f"/filings/{{filing}}/edit/{section.slug}" for section in GHG_SECTIONS)),
     "signatory_a": ("/filings/{filing}/submit",),
-    "reviewer_jx": ("/review/filings/{filing}", "/review/", "/notifications/", "/dashboard/"),
+    "reviewer_jx": ("/review/filings/{filing}", "/review/", "/notifications/", "/dashboard/", "/review/ledger",
+                    "/review/credit", "/review/master-data"),
     "security": ("/admin/users/new", "/admin/users/{user}", "/admin/users/{reviewer}", "/admin/grants",
                  "/admin/enterprises/{a}", "/admin/enterprises"),
     "admin": ("/admin/enterprises/new", "/admin/enterprises/{a}",
-              "/admin/reference?target=product&code=cement_clinker&field=benchmark"),
+              "/admin/reference?target=product&code=cement_clinker&field=benchmark", "/admin/obligations"),
     "auditor": ("/admin/audit",),
     "": ("/login", "/password/forgot", "/password/reset/{reset}", "/welcome/{invite}"),
 }
@@ -53,6 +55,7 @@ PROBED_ELSEWHERE = {
     "filings.open_filing": "(its form appears only for a year without a filing: probed below by hand)",
     "exports.queue_version_file": "(no field but the CSRF token; shown only when a render failed or never ran: "
                                   "test_render_jobs.py)",
+    "regulator.reopen": "(shown only on an accepted filing: test_regulator_tools.py::test_reopen_needs_a_reason)",
 }
 INT_NAMES = {"revision", "year", "days", "page"}
 
@@ -193,6 +196,9 @@ def probe_world(world):  # type: ignore[no-untyped-def]
     tokens.issue(world.users["filer_a"], world.users["filer_a"], name="erp", scope="read")
     grants.request_grant(world.users["security"], world.users["nobody"], "reviewer_scope", value="3607")
     links: list[str] = []
+    from portal.services import masterdata
+
+    masterdata.request_change(world.users["filer_a"], world.a, {"name": "江西赣峰水泥股份有限公司"}, "更名")
     credentials.send_reset(world.users["security"], world.users["filer_b"], links.append)
     invited = credentials.invite(world.users["security"], email="invited@test.cn", name="受邀", link_url=links.append)
     db.session.commit()

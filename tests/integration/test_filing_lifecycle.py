@@ -157,12 +157,14 @@ def test_every_action_is_in_the_audit_log(world) -> None:  # type: ignore[no-unt
 
 
 @pytest.mark.parametrize("start", ["draft", "submitted", "returned", "resubmitted", "accepted"])
-@pytest.mark.parametrize("action", ["submit", "return", "accept"])
+@pytest.mark.parametrize("action", ["submit", "return", "accept", "reopen"])
 def test_every_transition_outside_the_table_is_refused(world, start: str, action: str) -> None:  # type: ignore[no-untyped-def]
-    """Check the whole state machine: 5 statuses × 3 actions × 5 targets, only the 6 listed moves pass."""
-    # A filing under review is not submitted again: its draft is read-only until returned (issue 15).
+    """Check the whole state machine: 5 statuses × 4 actions × 5 targets, only the 7 listed moves pass."""
+    # A filing under review is not submitted again: its draft is read-only until returned (issue 15). An
+    # accepted filing is reopened for correction by a reviewer (issue 18 item 3).
     allowed = {("draft", "submitted"), ("returned", "resubmitted"), ("submitted", "returned"),
-               ("resubmitted", "returned"), ("submitted", "accepted"), ("resubmitted", "accepted")}
+               ("resubmitted", "returned"), ("submitted", "accepted"), ("resubmitted", "accepted"),
+               ("accepted", "returned")}
     assert set(filings.TRANSITIONS) == allowed
     for to in ("draft", "submitted", "returned", "resubmitted", "accepted"):
         filing = Filing(status=start)  # transient: _transition refuses before touching anything

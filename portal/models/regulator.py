@@ -1,0 +1,99 @@
+"""The regulator's registers and tools (issue 18 items 3–5): deadline extensions, credit ratings, master-data requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import UTCDateTime
+from ..domain.labels import VALUE_SETS
+from ..extensions import Model
+from .accounts import Enterprise, User
+from .filings import FILING_KINDS, _in
+
+#: 环保信用评价 grades: the disclosure model's code list (labels.VALUE_SETS["credit_grade"]), declared once there.
+CREDIT_GRADES = tuple(VALUE_SETS["credit_grade"].values)
+CREDIT_SOURCES = ("entered", "imported")
+MASTER_DATA_FIELDS = ("name", "uscc", "region_code", "industry_code")
+MASTER_DATA_STATUSES = ("pending", "approved", "rejected")
+
+
+class DeadlineExtension(Model):
+    """Hold a deadline extended for one enterprise's (kind, year), with the reason (audited when granted).
+
+    One row per (enterprise, kind, year): a later extension replaces the due date of the earlier one (the
+    audit log keeps both). GHG-014 and the queue's deadline read it for that enterprise only.
+    """
+
+    __tablename__ = "deadline_extension"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "kind", "year"),
+        CheckConstraint(_in("kind", FILING_KINDS), name="kind_known"),
+        CheckConstraint("length(reason) > 0", name="reason_given"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    enterprise: Mapped[Enterprise] = relationship()
+    granted_by: Mapped[User | None] = relationship()
+
+
+class CreditRating(Model):
+    """Hold an enterprise's 环保信用评价 grade of a year, entered or imported by a regulator."""
+
+    __tablename__ = "credit_rating"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "year"),
+        CheckConstraint(_in("grade", CREDIT_GRADES), name="grade_known"),
+        CheckConstraint(_in("source", CREDIT_SOURCES), name="source_known"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(10))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(10), default="entered")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    enterprise: Mapped[Enterprise] = relationship()
+
+
+class MasterDataRequest(Model):
+    """Hold a filer's request to change the enterprise's registered name, USCC, region or industry.
+
+    The registry changes only when a reviewer of the enterprise's region approves (audited); the filer's
+    drafts keep the registry's values until then.
+    """
+
+    __tablename__ = "master_data_request"
+    __table_args__ = (
+        CheckConstraint(_in("status", MASTER_DATA_STATUSES), name="status_known"),
+        CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"),
+        Index("ix_master_data_request_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
+    changes_json: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    enterprise: Mapped[Enterprise] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
