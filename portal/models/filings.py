@@ -21,7 +21,7 @@ from ..db import TimestampMixin, UTCDateTime
 from ..extensions import db
 from .accounts import Enterprise, User
 
-FILING_KINDS = ("ghg_annual_report", "clean_production_audit")
+FILING_KINDS = ("ghg_annual_report", "clean_production_audit", "env_disclosure_annual_report", "env_disclosure_adhoc")
 FILING_STATUSES = ("draft", "submitted", "returned", "resubmitted", "accepted")
 
 

@@ -35,10 +35,14 @@ from ..domain.codec import (
     sha256_text,
 )
 from ..domain.documents import (
+    ADHOC_KIND,
+    ANNUAL_KIND,
     CPA_KIND,
     GHG_KIND,
     CleanProductionAudit,
     Document,
+    EnvDisclosureAdhoc,
+    EnvDisclosureAnnualReport,
     GhgAnnualReport,
 )
 from ..domain.documents import (
@@ -111,6 +115,11 @@ def new_document(enterprise: Enterprise, kind: str, year: int) -> Document:
     if kind == CPA_KIND:
         return CleanProductionAudit(kind=CPA_KIND, schema_version=1, enterprise=profile, audit_type="voluntary",
                                     baseline_year=year - 1, permit_number=enterprise.permit_number)
+    if kind == ANNUAL_KIND:
+        return EnvDisclosureAnnualReport(kind=ANNUAL_KIND, schema_version=1, reporting_year=year, enterprise=profile)
+    if kind == ADHOC_KIND:
+        # The trigger is the filer's to choose; a penalty is the commonest (办法第十七条).
+        return EnvDisclosureAdhoc(kind=ADHOC_KIND, schema_version=1, enterprise=profile, trigger="penalty")
     raise ServiceError(f"未知的文书类型 {kind}", f"unknown filing kind {kind}")
 
 
@@ -145,7 +154,7 @@ def _check_identity(filing: Filing, document: Document) -> None:
     """Refuse a document that belongs to another filing (kind, year or enterprise)."""
     if document.kind != filing.kind:
         raise ServiceError(f"文书类型应为 {filing.kind}", f"the kind must be {filing.kind}", field="kind")
-    if isinstance(document, GhgAnnualReport) and document.reporting_year != filing.year:
+    if isinstance(document, (GhgAnnualReport, EnvDisclosureAnnualReport)) and document.reporting_year != filing.year:
         raise ServiceError(f"报告年度应为 {filing.year}", f"the reporting year must be {filing.year}",
                            field="reporting_year")
     if document.enterprise.uscc != filing.enterprise.uscc:

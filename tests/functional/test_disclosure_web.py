@@ -1,0 +1,130 @@
+"""The disclosure kinds on the web (issue 17 part 2): the section forms, the JSON API, submission."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from forms.disclosure import ADHOC_SECTIONS, ANNUAL_SECTIONS
+from portal.domain.codec import loads, to_data
+from portal.extensions import db
+from portal.models import Filing
+from portal.services import filings as filing_service
+from tests.conftest import login
+from tests.functional.test_ghg_forms import _form_data, _revision
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def example_text(name: str) -> str:
+    """Return a worked disclosure example (tests/examples)."""
+    return (EXAMPLES / name).read_text("utf-8")
+
+ANNUAL = "disclosure-jx-cement-2024.json"
+ADHOC = "adhoc-jx-cement-2024-penalty.json"
+
+
+def _url(filing_id: int, slug: str) -> str:
+    return f"/filings/{filing_id}/edit/{slug}"
+
+
+def _save(client, filing_id: int, slug: str, data: MultiDict):  # type: ignore[no-untyped-def]
+    page = client.get(_url(filing_id, slug)).get_data(as_text=True)
+    data = MultiDict(data)
+    data["revision"] = _revision(page)
+    data["action"] = "save"
+    return client.post(_url(filing_id, slug), data=data)
+
+
+def _draft(filing: Filing) -> dict[str, Any]:
+    db.session.refresh(filing)
+    return to_data(filing_service.draft_document(filing))
+
+
+def _without_nested_tables(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the example without the tables inside table rows (edited in JSON or the workbook, kept on save)."""
+    out = loads(example_text(ANNUAL)) if data is None else data
+    for waste in (out.get("pollutants") or {}).get("hazardous_waste", []):
+        waste["receivers"] = []
+    for item in (out.get("financing") or {}).get("items", []):
+        item["projects"] = []
+    return out
+
+
+def test_annual_report_entered_through_the_forms_alone(client, world) -> None:  # type: ignore[no-untyped-def]
+    example = loads(example_text(ANNUAL))
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    login(client, "filer_a@test.cn")
+    for section in ANNUAL_SECTIONS:
+        data = _form_data({attr: example[attr] for attr in section.attrs})
+        response = _save(client, filing.id, section.slug, data)
+        assert response.status_code == 302, (section.slug, response.get_data(as_text=True)[:3000])
+    saved = _draft(filing)
+    expected = _without_nested_tables(to_data(filing_service.parse_json_draft(example_text(ANNUAL))))
+    # disclosed_on and prefill are the portal's (fixed): a new draft has neither
+    expected["disclosed_on"] = None
+    expected["prefill"] = saved["prefill"]
+    assert saved == expected
+
+
+def test_tables_inside_rows_are_kept_when_a_section_is_saved(client, world) -> None:  # type: ignore[no-untyped-def]
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    document = filing_service.parse_json_draft(example_text(ANNUAL))
+    filing_service.save_draft(world.users["filer_a"], filing, document, None)
+    db.session.flush()
+    login(client, "filer_a@test.cn")
+    page = client.get(_url(filing.id, "pollutants"))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # the section's tables are drawn with their empty row for adding lines
+    assert 'data-row-list="pollutants-outlets"' in html and 'data-row-template="pollutants-hazardous_waste"' in html
+    example = loads(example_text(ANNUAL))
+    response = _save(client, filing.id, "pollutants", _form_data({"pollutants": example["pollutants"]}))
+    assert response.status_code == 302
+    receivers = _draft(filing)["pollutants"]["hazardous_waste"][0]["receivers"]
+    assert receivers == example["pollutants"]["hazardous_waste"][0]["receivers"] != []
+
+
+def test_none_this_year_and_rows_without_javascript(client, world) -> None:  # type: ignore[no-untyped-def]
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    login(client, "filer_a@test.cn")
+    response = _save(client, filing.id, "emergency", MultiDict({"emergency-none": "y"}))
+    assert response.status_code == 302
+    assert _draft(filing)["emergency"] == {**_draft(filing)["emergency"], "none": True}
+    # adding a row of a table inside the section's object, without JavaScript: nothing saved, a row drawn
+    page = client.get(_url(filing.id, "violations")).get_data(as_text=True)
+    response = client.post(_url(filing.id, "violations"), data={"revision": _revision(page),
+                                                                "action": "add:violations-cases"})
+    assert response.status_code == 200
+    assert 'id="violations-cases-0-decision_number"' in response.get_data(as_text=True)
+
+
+def test_adhoc_report_entered_through_the_forms(client, world) -> None:  # type: ignore[no-untyped-def]
+    example = loads(example_text(ADHOC))
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_adhoc", 2024)
+    login(client, "filer_a@test.cn")
+    for section in ADHOC_SECTIONS:
+        data = _form_data({attr: example[attr] for attr in section.attrs})
+        response = _save(client, filing.id, section.slug, data)
+        assert response.status_code == 302, (section.slug, response.get_data(as_text=True)[:3000])
+    saved = _draft(filing)
+    expected = to_data(filing_service.parse_json_draft(example_text(ADHOC)))
+    expected["disclosed_on"] = None
+    assert saved == expected
+    page = client.get(_url(filing.id, "report")).get_data(as_text=True)
+    # the side panel: due on the 5th working day after receipt (the example's own figure)
+    assert re.search(r'data-total="due_on"[^>]*>\d{4}-\d{2}-\d{2}<', page)
+
+
+def test_filing_page_json_api_and_submission(client, world) -> None:  # type: ignore[no-untyped-def]
+    """The filing page, the JSON API and the signatory's submission work for a disclosure as for the others."""
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/filings/{filing.id}")
+    assert page.status_code == 200, page.get_data(as_text=True)[:2000]
+    assert "DSC-002" in page.get_data(as_text=True)  # an empty draft lacks its required sections
+    edit = client.get(f"/filings/{filing.id}/json")
+    assert edit.status_code == 200
