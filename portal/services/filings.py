@@ -301,6 +301,7 @@ def certify(actor: User, filing: Filing, *, password: str, certified: bool,
     if password_error is not None:
         raise password_error
     now = now or dt.datetime.now(dt.UTC)
+    _stamp_publication(actor, filing, now)
     text = filing.draft_json
     _check_submittable(filing, document_from_json(text), now)
     digest = sha256_text(text)
@@ -313,6 +314,27 @@ def certify(actor: User, filing: Filing, *, password: str, certified: bool,
     audit.record(actor, "filing.certify", "certification", cert.id,
                  after={"filing_id": filing.id, "revision": filing.revision, "sha256": digest})
     return cert
+
+
+def _stamp_publication(actor: User, filing: Filing, now: dt.datetime) -> None:
+    """Date a disclosure's draft with the day it is published, before it is certified (disclosure-format.md).
+
+    The signatory's submission publishes a disclosure (办法: no prior approval), so the text certified is the
+    text published: ``disclosed_on`` is today in China (Asia/Shanghai). A correction of a published annual
+    report says what changed and why (``change_note``, 准则: 变更内容及主要依据).
+    """
+    document = draft_document(filing)
+    if not isinstance(document, (EnvDisclosureAnnualReport, EnvDisclosureAdhoc)):
+        return
+    if (isinstance(document, EnvDisclosureAnnualReport) and filing.current_version >= 1
+            and not (document.change_note or "").strip()):
+        raise ServiceError("更正已披露的年度报告须填写“变更内容及主要依据”（概况一节）",
+                           "a correction of a published annual report needs “what changed and why” (the profile "
+                           "section)", field="change_note")
+    today = now.astimezone(checking.CHINA_TZ).date()
+    if document.disclosed_on != today:
+        updated = replace(document, disclosed_on=today)
+        _store_draft(actor, filing, updated, None, canonical_json(updated))
 
 
 def certification_void_message(cert: Certification) -> tuple[str, str]:

@@ -128,3 +128,52 @@ def test_filing_page_json_api_and_submission(client, world) -> None:  # type: ig
     assert "DSC-002" in page.get_data(as_text=True)  # an empty draft lacks its required sections
     edit = client.get(f"/filings/{filing.id}/json")
     assert edit.status_code == 200
+
+
+def _published_example(world, *, uscc_b_draft: bool = True):  # type: ignore[no-untyped-def]
+    """Submit enterprise A's worked annual report (its warnings explained), as its signatory does."""
+    import datetime as dt
+
+    from tests.helpers import PASSWORD
+
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    document = filing_service.parse_json_draft(example_text(ANNUAL))
+    filing_service.save_draft(world.users["filer_a"], filing, document, None)
+    now = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)
+    from portal.services import checking
+
+    outcome = checking.run(filing_service.draft_document(filing), filing=filing, filing_date=now.date(), submitted=True)
+    texts = {f.key: "说明" for f in outcome.findings if f.severity == "warning"}
+    if texts:
+        filing_service.save_explanations(world.users["filer_a"], filing, texts, None)
+    version = filing_service.submit(world.users["signatory_a"], filing, password=PASSWORD, certified=True, now=now)
+    db.session.flush()
+    return filing, version
+
+
+def test_submission_publishes_and_the_public_pages_show_only_that(client, world) -> None:  # type: ignore[no-untyped-def]
+    filing, version = _published_example(world)
+    assert loads(version.canonical_json)["disclosed_on"] == "2025-03-10"  # the day it was published, in China
+    # no login: the search finds it by name, code, region and year
+    for query in ("name=赣峰", f"uscc={world.a.uscc}", "region=3607", "year=2024", "region=36&year=2024"):
+        page = client.get(f"/disclosure?{query}").get_data(as_text=True)
+        assert f"/disclosure/{world.a.uscc}/2024" in page, query
+    assert f"/disclosure/{world.a.uscc}/2024" not in client.get("/disclosure?region=32").get_data(as_text=True)
+    response = client.get(f"/disclosure/{world.a.uscc}/2024")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("public")
+    page = response.get_data(as_text=True)
+    headings = re.findall(r'<h2 class="h5" id="doc-(\w+)-h">', page)
+    assert headings == ["key_info", "basic_info", "env_management", "pollutants", "carbon", "emergency", "violations",
+                        "adhoc", "other", "audit", "financing"]
+    # nothing internal: not the contact person, the phone, an explanation or a finding
+    assert "王敏" not in page and "0797-8123456" not in page and "说明" not in page.split("<main")[-1].split(
+        "本年度临时")[0].replace("情况说明", "") and "DSC-" not in page
+    # revalidation: the same tag answers 304 without a body
+    again = client.get(f"/disclosure/{world.a.uscc}/2024", headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    # enterprise B has an unpublished draft: its page is the 404 of a page that does not exist
+    filing_service.open_draft(world.users["filer_b"], world.b, "env_disclosure_annual_report", 2024)
+    assert client.get(f"/disclosure/{world.b.uscc}/2024").status_code == 404
+    assert client.get(f"/disclosure/{world.b.uscc}/2024/v1.pdf").status_code == 404
+    assert client.get("/disclosure/91360700MA38P2K5XX/2024").status_code == 404
