@@ -130,24 +130,29 @@ def test_filing_page_json_api_and_submission(client, world) -> None:  # type: ig
     assert edit.status_code == 200
 
 
-def _published_example(world, *, uscc_b_draft: bool = True):  # type: ignore[no-untyped-def]
-    """Submit enterprise A's worked annual report (its warnings explained), as its signatory does."""
-    import datetime as dt
-
+def publish(world, filing: Filing, now):  # type: ignore[no-untyped-def]
+    """Explain the draft's warnings and submit it as enterprise A's signatory on ``now`` (aware)."""
+    from portal.services import checking
     from tests.helpers import PASSWORD
 
-    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
-    document = filing_service.parse_json_draft(example_text(ANNUAL))
-    filing_service.save_draft(world.users["filer_a"], filing, document, None)
-    now = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC)
-    from portal.services import checking
-
-    outcome = checking.run(filing_service.draft_document(filing), filing=filing, filing_date=now.date(), submitted=True)
-    texts = {f.key: "说明" for f in outcome.findings if f.severity == "warning"}
+    document = filing_service.draft_document(filing)
+    outcome = checking.run(document, filing=filing, filing_date=now.date(), submitted=True)
+    texts = {f.key: "已核实" for f in outcome.findings if f.severity == "warning"}
     if texts:
         filing_service.save_explanations(world.users["filer_a"], filing, texts, None)
     version = filing_service.submit(world.users["signatory_a"], filing, password=PASSWORD, certified=True, now=now)
     db.session.flush()
+    return version
+
+
+def _published_example(world):  # type: ignore[no-untyped-def]
+    """Submit enterprise A's worked annual report (its warnings explained) on 10 March 2025."""
+    import datetime as dt
+
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    document = filing_service.parse_json_draft(example_text(ANNUAL))
+    filing_service.save_draft(world.users["filer_a"], filing, document, None)
+    version = publish(world, filing, dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.UTC))
     return filing, version
 
 
