@@ -239,6 +239,29 @@ def prefill_sources(document: EnvDisclosureAnnualReport) -> dict[str, FilingVers
     return out
 
 
+def with_published_adhoc(document: EnvDisclosureAnnualReport, enterprise_id: int) -> EnvDisclosureAnnualReport:
+    """Return the annual draft listing the enterprise's published ad-hoc reports of its year (第十二条(七)).
+
+    Each published ad-hoc report gives one line (:func:`portal.calc.disclosure.adhoc_record`); lines the
+    filer typed for other documents are kept after them.
+    """
+    from ..calc.disclosure import adhoc_record
+
+    filings = db.session.scalars(select(Filing).where(
+        Filing.enterprise_id == enterprise_id, Filing.kind == ADHOC_KIND, Filing.year == document.reporting_year,
+        Filing.current_version >= 1).order_by(Filing.id)).all()
+    records = []
+    for filing in filings:
+        published = document_from_json(filing.versions[-1].canonical_json)
+        if isinstance(published, EnvDisclosureAdhoc):
+            records.append(adhoc_record(published))
+    if not records:
+        return document
+    numbers = {r.document_number for r in records}
+    kept = [r for r in document.adhoc if r.document_number not in numbers]
+    return replace(document, adhoc=[*records, *kept])
+
+
 PREFILL_PATHS: dict[str, tuple[str, ...]] = {
     "ghg": ("carbon.direct_tco2", "carbon.indirect_tco2", "carbon.biogenic_tco2", "carbon.facilities",
             "carbon.ets.actual_tco2", "carbon.ets.previous_actual_tco2", "pollutants.totals",

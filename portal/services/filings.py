@@ -142,12 +142,36 @@ def open_draft(actor: User | None, enterprise: Enterprise, kind: str, year: int)
     if filing is not None:
         return filing
     document = new_document(enterprise, kind, year)
+    after: dict[str, Any] = {"kind": kind, "year": year}
+    if isinstance(document, EnvDisclosureAnnualReport):
+        # 办法第二十二条 (避免重复填报): copy from the year's GHG report and audit, list the published ad-hoc reports
+        from . import disclosure
+
+        document, paths, sources = disclosure.prefill_from_filings(document, enterprise.id)
+        document = disclosure.with_published_adhoc(document, enterprise.id)
+        after["prefilled_from"] = [s.sha256 for s in sources]
     filing = Filing(enterprise=enterprise, enterprise_id=enterprise.id, kind=kind, year=year, status="draft",
                     draft_json=canonical_json(document))
     db.session.add(filing)
     db.session.flush()
-    audit.record(actor, "filing.create", "filing", filing.id, after={"kind": kind, "year": year})
+    audit.record(actor, "filing.create", "filing", filing.id, after=after)
     return filing
+
+
+def refresh_prefill(actor: User | None, filing: Filing, expected_revision: int | None) -> Filing:
+    """Copy again from the year's GHG report and audit, and list the published ad-hoc reports (an annual draft).
+
+    The filer's corrections of pre-filled values are replaced by the sources' values (the "refresh" of
+    disclosure-format.md); what the sources do not give is kept.
+    """
+    from . import disclosure
+
+    document = draft_document(filing)
+    if not isinstance(document, EnvDisclosureAnnualReport):
+        raise ServiceError("只有年度披露报告可以预填", "only an annual disclosure report is pre-filled")
+    document, _paths, _sources = disclosure.prefill_from_filings(document, filing.enterprise_id)
+    document = disclosure.with_published_adhoc(document, filing.enterprise_id)
+    return save_draft(actor, filing, document, expected_revision)
 
 
 def _check_identity(filing: Filing, document: Document) -> None:

@@ -40,7 +40,7 @@ from forms.doc_fields import (
     section_data,
 )
 from forms.ghg import SECTIONS, Section, code_choices
-from forms.labels import localized, value_name
+from forms.labels import KIND_LABELS, STATUS_LABELS, localized, value_name
 
 from ..domain.codec import format_decimal
 from ..domain.documents import (
@@ -61,6 +61,7 @@ from ..domain.fields import ComputedDef
 from ..domain.findings import Finding
 from ..models import Filing
 from ..services import checking
+from ..services import disclosure as disclosure_service
 from ..services import filings as filing_service
 from ..services.errors import ServiceError, StaleDraft
 from ..services.reference import current_reference
@@ -348,6 +349,25 @@ def disclosure_panel(document: EnvDisclosureAnnualReport | EnvDisclosureAdhoc, c
     return {"totals": totals, "lines": lines}
 
 
+def prefill_marks(document: Document) -> dict[str, dict[str, str]]:
+    """Return input id → the mark of a value pre-filled from an accepted (else submitted) filing, with its source.
+
+    disclosure-format.md "Pre-fill": every pre-filled value shows where it came from; the filer confirms or
+    corrects it, and a changed figure is DSC-003/004/010.
+    """
+    if not isinstance(document, EnvDisclosureAnnualReport):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for key, version in disclosure_service.prefill_sources(document).items():
+        filing = version.filing
+        mark = {"text": _("预填自：%(kind)s %(year)s 第 %(n)s 版（%(status)s）", kind=str(KIND_LABELS[filing.kind]),
+                          year=filing.year, n=version.number, status=str(STATUS_LABELS[filing.status])),
+                "url": url_for("filings.version", filing_id=filing.id, number=version.number)}
+        for path in disclosure_service.PREFILL_PATHS[key]:
+            out[path_to_id(path)] = mark
+    return out
+
+
 def _findings_json(listed: list[tuple[Finding, str]]) -> list[dict[str, str]]:
     return [{"anchor": anchor, "rule": f.rule, "severity": f.severity, "path": f.path,
              "message": bilingual(f.message_zh, f.message_en)} for f, anchor in listed]
@@ -515,6 +535,7 @@ def section(filing_id: int, section: str):  # type: ignore[no-untyped-def]
         audit=audit_panel.extras(sec.slug, filing, shown_document, outcome.computed)
         if isinstance(shown_document, CleanProductionAudit) else None,
         control=Controls(field_findings, _placeholders(form, sec, defaults)),
+        prefill_marks=prefill_marks(saved_document),
         config={
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
             "formRevision": _revision(form.revision.data),

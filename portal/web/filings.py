@@ -65,6 +65,20 @@ def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for(".show", filing_id=filing.id))
 
 
+@bp.route("/filings/<int:filing_id>/prefill", methods=["POST"])
+@login_required
+def refresh_prefill(filing_id: int):  # type: ignore[no-untyped-def]
+    """Copy again into an annual disclosure draft from the year's GHG report and audit (disclosure-format.md)."""
+    filing = filing_or_404(filing_id, "edit")
+    try:
+        filing_service.refresh_prefill(current_user, filing, None)
+    except ServiceError as error:
+        refused(error)
+    else:
+        flash(_("已按本年度温室气体排放报告和清洁生产审核重新预填。"), "success")
+    return redirect(url_for(".show", filing_id=filing.id))
+
+
 @bp.route("/filings/<int:filing_id>")
 @login_required
 def show(filing_id: int):  # type: ignore[no-untyped-def]
@@ -111,6 +125,8 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         certification=_certification_context(filing),
         stale=_stale_explanations(document, outcome.findings) if may_edit else [],
         explanation_max=EXPLANATION_MAX_LENGTH,
+        disclosure_link=({"action": url_for(".open_filing", enterprise_id=filing.enterprise_id), "year": filing.year}
+                         if filing.kind == "ghg_annual_report" and may_edit else None),
     )
 
 

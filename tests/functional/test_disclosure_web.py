@@ -182,3 +182,54 @@ def test_submission_publishes_and_the_public_pages_show_only_that(client, world)
     assert client.get(f"/disclosure/{world.b.uscc}/2024").status_code == 404
     assert client.get(f"/disclosure/{world.b.uscc}/2024/v1.pdf").status_code == 404
     assert client.get("/disclosure/91360700MA38P2K5XX/2024").status_code == 404
+
+
+def _accepted_ghg(world):  # type: ignore[no-untyped-def]
+    """Submit and accept enterprise A's worked GHG report of 2024 (tests/helpers.build_world's draft)."""
+    import datetime as dt
+
+    from portal.services import review
+
+    version = publish(world, world.filing_a, dt.datetime(2025, 3, 20, 2, 0, tzinfo=dt.UTC))
+    review.accept_filing(world.users["reviewer_jx"], world.filing_a)
+    db.session.flush()
+    return version
+
+
+def test_a_new_annual_draft_is_prefilled_from_the_accepted_ghg_report(client, world) -> None:  # type: ignore[no-untyped-def]
+    ghg = _accepted_ghg(world)
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    draft = _draft(filing)
+    # the GHG example's figures (disclosure-jx-cement-2024.json's key_info: 1,067,866 t in all, 1,011,976 direct)
+    assert draft["carbon"]["direct_tco2"] == 1011976
+    assert draft["carbon"]["indirect_tco2"] == 1067866 - 1011976
+    assert draft["prefill"]["ghg"]["sha256"] == ghg.sha256
+    assert [t["pollutant"] for t in draft["pollutants"]["totals"]][:3] == ["so2", "nox", "pm"]
+    login(client, "filer_a@test.cn")
+    page = client.get(_url(filing.id, "carbon")).get_data(as_text=True)
+    # every pre-filled value carries its mark and source: the GHG report, its version and its status
+    assert 'data-prefilled="carbon-direct_tco2"' in page
+    assert "预填自：温室气体排放年度报告 2024 第 1 版（已通过）" in page
+    assert f'href="/filings/{world.filing_a.id}/versions/1"' in page
+    assert "DSC-003" not in page
+    # the filer corrects one value: DSC-003 says it differs from the GHG report
+    example = loads(example_text(ANNUAL))
+    carbon = {**example["carbon"], "direct_tco2": 1100000, "indirect_tco2": 1067866 - 1011976}
+    response = _save(client, filing.id, "carbon", _form_data({"carbon": carbon}))
+    assert response.status_code == 302
+    page = client.get(_url(filing.id, "carbon")).get_data(as_text=True)
+    assert "DSC-003" in page and 'id="carbon-direct_tco2-find"' in page
+    # refresh copies the GHG report's value again
+    client.post(f"/filings/{filing.id}/prefill", data={})
+    assert _draft(filing)["carbon"]["direct_tco2"] == 1011976
+
+
+def test_the_ghg_reports_dsc001_opens_the_disclosure_draft(client, world) -> None:  # type: ignore[no-untyped-def]
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    assert "DSC-001" in page and 'data-testid="open-disclosure"' in page
+    response = client.post(f"/enterprises/{world.a.id}/filings",
+                           data={"kind": "env_disclosure_annual_report", "year": "2024"})
+    assert response.status_code == 302
+    filing = db.session.scalar(db.select(Filing).where(Filing.kind == "env_disclosure_annual_report"))
+    assert filing is not None and response.headers["Location"].endswith(f"/filings/{filing.id}")
