@@ -169,9 +169,10 @@ def refresh_prefill(actor: User | None, filing: Filing, expected_revision: int |
     document = draft_document(filing)
     if not isinstance(document, EnvDisclosureAnnualReport):
         raise ServiceError("只有年度披露报告可以预填", "only an annual disclosure report is pre-filled")
+    require_edit(actor, filing)
     document, _paths, _sources = disclosure.prefill_from_filings(document, filing.enterprise_id)
     document = disclosure.with_published_adhoc(document, filing.enterprise_id)
-    return save_draft(actor, filing, document, expected_revision)
+    return _store_draft(actor, filing, document, expected_revision, canonical_json(document))
 
 
 def _check_identity(filing: Filing, document: Document) -> None:
@@ -195,7 +196,21 @@ def save_draft(actor: User | None, filing: Filing, document: Document, expected_
     ``actor``: a filer or signatory of the enterprise (anyone else gets NotFound), or None for the system.
     """
     require_edit(actor, filing)
+    document = _keep_portal_fields(filing, document)
     return _store_draft(actor, filing, document, expected_revision, canonical_json(document))
+
+
+def _keep_portal_fields(filing: Filing, document: Document) -> Document:
+    """Return the document with the fields the portal sets kept as stored: a disclosure's ``disclosed_on`` and
+    ``prefill`` (disclosure-format.md: read-only for the filer), whatever the form, JSON or workbook says."""
+    if not isinstance(document, (EnvDisclosureAnnualReport, EnvDisclosureAdhoc)) or document.kind != filing.kind:
+        return document
+    stored = draft_document(filing)
+    if isinstance(document, EnvDisclosureAnnualReport) and isinstance(stored, EnvDisclosureAnnualReport):
+        return replace(document, disclosed_on=stored.disclosed_on, prefill=stored.prefill)
+    if isinstance(document, EnvDisclosureAdhoc) and isinstance(stored, EnvDisclosureAdhoc):
+        return replace(document, disclosed_on=stored.disclosed_on)
+    return document
 
 
 def save_imported_draft(actor: User | None, filing: Filing, document: Document, canonical: str) -> Filing:
@@ -205,6 +220,9 @@ def save_imported_draft(actor: User | None, filing: Filing, document: Document, 
     filers and signatories for their enterprises, administrators for any — a refused row is a cell error,
     not a 404). ``canonical`` is the document's canonical JSON, already computed to compare with the draft.
     """
+    kept = _keep_portal_fields(filing, document)
+    if kept is not document:
+        document, canonical = kept, canonical_json(kept)
     return _store_draft(actor, filing, document, None, canonical)
 
 
