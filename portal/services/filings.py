@@ -128,11 +128,50 @@ def draft_document(filing: Filing) -> Document:
     return document_from_json(filing.draft_json)
 
 
-def find_filing(enterprise_id: int, kind: str, year: int) -> Filing | None:
-    """Return the filing of (enterprise, kind, year), if any."""
+def find_filing(enterprise_id: int, kind: str, year: int, doc_key: str = "") -> Filing | None:
+    """Return the filing of (enterprise, kind, year) — for an ad-hoc disclosure, of its document — if any."""
     return db.session.scalar(
-        select(Filing).where(Filing.enterprise_id == enterprise_id, Filing.kind == kind, Filing.year == year)
+        select(Filing).where(Filing.enterprise_id == enterprise_id, Filing.kind == kind, Filing.year == year,
+                             Filing.doc_key == doc_key)
     )
+
+
+def doc_key_of(document: Document) -> str:
+    """Return the key that tells apart filings of one (enterprise, kind, year): an ad-hoc report's 文号, else ""."""
+    if isinstance(document, EnvDisclosureAdhoc):
+        return (document.document.number or "").strip()[:100]
+    return ""
+
+
+def open_adhoc(actor: User | None, enterprise: Enterprise, *, trigger: str, number: str, received_on: dt.date,
+               doc_type: str | None = None, issuer: str | None = None, date: dt.date | None = None) -> Filing:
+    """Return the ad-hoc disclosure of the legal document ``number`` received on ``received_on``, opening it.
+
+    办法第十七条: due within 5 working days of receipt. The filing is keyed by the year of receipt and the
+    document number, so an enterprise files one ad-hoc disclosure per legal document.
+    """
+    from ..domain.disclosure import LegalDocument
+
+    require_edit(actor, enterprise)
+    key = number.strip()[:100]
+    if not key:
+        raise ServiceError("请填写文号（许可事项填写许可证编号）", "enter the document number (the licence number for a "
+                           "licence)", field="number")
+    year = received_on.year
+    filing = find_filing(enterprise.id, ADHOC_KIND, year, key)
+    if filing is not None:
+        return filing
+    document = EnvDisclosureAdhoc(
+        kind=ADHOC_KIND, schema_version=1, enterprise=profile_of(enterprise), trigger=trigger,  # type: ignore[arg-type]
+        document=LegalDocument(doc_type=doc_type, number=key, issuer=issuer, date=date or received_on,
+                               received_on=received_on))
+    filing = Filing(enterprise=enterprise, enterprise_id=enterprise.id, kind=ADHOC_KIND, year=year, doc_key=key,
+                    status="draft", draft_json=canonical_json(document))
+    db.session.add(filing)
+    db.session.flush()
+    audit.record(actor, "filing.create", "filing", filing.id,
+                 after={"kind": ADHOC_KIND, "year": year, "number": key, "trigger": trigger})
+    return filing
 
 
 def open_draft(actor: User | None, enterprise: Enterprise, kind: str, year: int) -> Filing:
@@ -182,6 +221,11 @@ def _check_identity(filing: Filing, document: Document) -> None:
     if isinstance(document, (GhgAnnualReport, EnvDisclosureAnnualReport)) and document.reporting_year != filing.year:
         raise ServiceError(f"报告年度应为 {filing.year}", f"the reporting year must be {filing.year}",
                            field="reporting_year")
+    if isinstance(document, EnvDisclosureAdhoc) and filing.doc_key and doc_key_of(document) != filing.doc_key:
+        # an ad-hoc report answers one legal document: another number is another report
+        raise ServiceError(f"文号应为 {filing.doc_key}（另一份法律文书请另建临时披露报告）",
+                           f"the document number must be {filing.doc_key} (open another ad-hoc report for another "
+                           "legal document)", field="document.number")
     if document.enterprise.uscc != filing.enterprise.uscc:
         raise ServiceError(
             f"统一社会信用代码应为本企业的 {filing.enterprise.uscc}",

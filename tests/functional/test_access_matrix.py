@@ -15,6 +15,7 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     # endpoint: (method, url template with {filing}/{enterprise}/{version}/{membership}/{user}/{comment})
     "filings.enterprise": ("GET", "/enterprises/{enterprise}"),
     "filings.open_filing": ("POST", "/enterprises/{enterprise}/filings"),
+    "filings.open_adhoc": ("POST", "/enterprises/{enterprise}/adhoc"),
     "filings.show": ("GET", "/filings/{filing}"),
     "filings.draft_json": ("GET", "/filings/{filing}/draft.json"),
     "filings.edit_json": ("GET", "/filings/{filing}/json"),
@@ -78,6 +79,7 @@ SECURITY = {"security", "security2"}
 ALLOWED = {
     "filings.enterprise": VIEWERS,
     "filings.open_filing": MEMBERS,
+    "filings.open_adhoc": MEMBERS,
     # others who may see the filing are sent to its submitted version (302)
     "filings.show": VIEWERS,
     "filings.draft_json": MEMBERS,

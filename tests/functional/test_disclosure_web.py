@@ -233,3 +233,47 @@ def test_the_ghg_reports_dsc001_opens_the_disclosure_draft(client, world) -> Non
     assert response.status_code == 302
     filing = db.session.scalar(db.select(Filing).where(Filing.kind == "env_disclosure_annual_report"))
     assert filing is not None and response.headers["Location"].endswith(f"/filings/{filing.id}")
+
+
+def test_adhoc_disclosures_from_the_enterprise_page_due_on_the_fifth_working_day(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Two legal documents of one year, two ad-hoc reports; due dates across 国庆 2024 (调休 Saturday 12 Oct)."""
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/enterprises/{world.a.id}").get_data(as_text=True)
+    assert 'data-testid="adhoc-form"' in page
+    # Received Friday 27 Sep 2024 (the day itself not counted): Sat 28 off, Sun 29 Sep a 调休 working day (1st),
+    # Mon 30 Sep (2nd), 1–7 Oct 国庆 holidays, Tue 8 Oct (3rd), Wed 9 Oct (4th), Thu 10 Oct (5th).
+    first = client.post(f"/enterprises/{world.a.id}/adhoc", data={
+        "trigger": "penalty", "number": "赣市环罚〔2024〕37号", "doc_type": "行政处罚决定书", "issuer": "赣州市生态环境局",
+        "date": "2024-09-20", "received_on": "2024-09-27"})
+    assert first.status_code == 302
+    # Received Wed 9 Oct 2024: Thu 10 (1), Fri 11 (2), Sat 12 Oct is a 调休 working day (3), Mon 14 (4), Tue 15 (5).
+    second = client.post(f"/enterprises/{world.a.id}/adhoc", data={
+        "trigger": "permit_changed", "number": "91360700MA38P2K51K001P", "received_on": "2024-10-09"})
+    assert second.status_code == 302 and second.headers["Location"] != first.headers["Location"]
+    filings = db.session.scalars(db.select(Filing).where(Filing.kind == "env_disclosure_adhoc")
+                                 .order_by(Filing.id)).all()
+    assert [(f.year, f.doc_key) for f in filings] == [(2024, "赣市环罚〔2024〕37号"), (2024, "91360700MA38P2K51K001P")]
+    assert "截止日期：2024-10-10" in client.get(f"/filings/{filings[0].id}").get_data(as_text=True)
+    assert "截止日期：2024-10-15" in client.get(f"/filings/{filings[1].id}").get_data(as_text=True)
+    # the same legal document again opens the same report
+    again = client.post(f"/enterprises/{world.a.id}/adhoc", data={
+        "trigger": "penalty", "number": "赣市环罚〔2024〕37号", "received_on": "2024-09-27"})
+    assert again.headers["Location"] == first.headers["Location"]
+    # without a receipt date nothing is opened, and the page says why
+    refused = client.post(f"/enterprises/{world.a.id}/adhoc", data={"trigger": "penalty", "number": "X"},
+                          follow_redirects=True)
+    assert "请填写收到法律文书的日期" in refused.get_data(as_text=True)
+
+
+def test_published_adhoc_reports_appear_in_the_next_annual_report(client, world) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    adhoc = filing_service.open_adhoc(world.users["filer_a"], world.a, trigger="penalty",
+                                      number="赣市环罚〔2024〕45号", received_on=dt.date(2024, 9, 26))
+    document = filing_service.parse_json_draft(example_text(ADHOC))
+    filing_service.save_draft(world.users["filer_a"], adhoc, document, None)
+    publish(world, adhoc, dt.datetime(2024, 9, 30, 2, 0, tzinfo=dt.UTC))
+    annual = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    lines = _draft(annual)["adhoc"]
+    assert lines == [{"trigger": "penalty", "document_number": "赣市环罚〔2024〕45号", "document_date": "2024-09-20",
+                      "received_on": "2024-09-26", "disclosed_on": "2024-09-30"}]
