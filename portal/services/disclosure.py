@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -314,14 +315,40 @@ def annual_disclosure_rows(enterprises: Sequence[Enterprise], year: int, today: 
     return out
 
 
-def obliged_enterprises() -> list[Enterprise]:
-    """Return the enterprises that must disclose (办法第七条): key pollutant dischargers and listed companies.
+def obliged_enterprises(scope: str | None, *, everywhere: bool = False) -> list[Enterprise]:
+    """Return the enterprises in the region scope that must disclose (办法第七条): key dischargers, listed.
 
     The city's 披露企业名单 is not held by the portal; the enterprise register's flags stand for it (U).
     """
-    return list(db.session.scalars(select(Enterprise).where(
-        (Enterprise.is_key_pollutant_discharger.is_(True)) | (Enterprise.is_listed.is_(True))
-    ).order_by(Enterprise.region_code, Enterprise.name)))
+    query = select(Enterprise).where(
+        (Enterprise.is_key_pollutant_discharger.is_(True)) | (Enterprise.is_listed.is_(True)))
+    if not everywhere:
+        query = query.where(Enterprise.in_region_scope(scope))
+    return list(db.session.scalars(query.order_by(Enterprise.region_code, Enterprise.name)))
+
+
+@dataclass(frozen=True)
+class OnTime:
+    """Hold how many of the subjects obliged to disclose a year's report did so by the deadline."""
+
+    year: int
+    subjects: int
+    on_time: int
+    late: int
+
+    @property
+    def share(self) -> Decimal | None:
+        """Return on_time / subjects (4 decimals), None without subjects."""
+        if not self.subjects:
+            return None
+        return (Decimal(self.on_time) / Decimal(self.subjects)).quantize(Decimal("0.0001"))
+
+
+def on_time_share(rows: Sequence[QueueRow], year: int) -> OnTime:
+    """Return the share of subjects that published the year's annual report by 15 March (days_late 0)."""
+    on_time = sum(1 for r in rows if r.disclosed_on is not None and r.days_late == 0)
+    late = sum(1 for r in rows if r.disclosed_on is not None and (r.days_late or 0) > 0)
+    return OnTime(year, len(rows), on_time, late)
 
 
 def published_count() -> int:

@@ -277,3 +277,33 @@ def test_published_adhoc_reports_appear_in_the_next_annual_report(client, world)
     lines = _draft(annual)["adhoc"]
     assert lines == [{"trigger": "penalty", "document_number": "赣市环罚〔2024〕45号", "document_date": "2024-09-20",
                       "received_on": "2024-09-26", "disclosed_on": "2024-09-30"}]
+
+
+def test_regulator_queue_dashboard_share_and_consolidated_workbook(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Two subjects in Jiangxi's scope? Only A is (B is Jiangsu's and not a key discharger): A on time → 100 %."""
+    import io
+
+    from openpyxl import load_workbook
+
+    _published_example(world)  # published 10 March 2025, before 15 March: on time
+    login(client, "reviewer_jx@test.cn")
+    page = client.get("/review/disclosure?year=2024").get_data(as_text=True)
+    assert f'data-enterprise="{world.a.uscc}"' in page and world.b.uscc not in page
+    # A: 11 sections required (a mandatory audit and a listed company: audit and financing), all filed, 0 days late
+    row = page.split(f'data-enterprise="{world.a.uscc}"')[1].split("</tr>")[0]
+    assert "2025-03-10" in row and "11 / 11" in row and ">0<" in row
+    assert "按时披露：1 / 1 家（100.0%）" in page
+    dashboard = client.get("/dashboard/?year=2024").get_data(as_text=True)
+    assert 'data-testid="on-time-share">100.0%<' in dashboard
+    # the consolidated workbook holds the disclosure with its deadline and lateness
+    book = load_workbook(io.BytesIO(client.get("/review/export.xlsx?year=2024").data), read_only=True)
+    rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    header = rows[2]
+    disclosure = next(dict(zip(header, r, strict=True)) for r in rows[3:] if r[header.index("Kind")] ==
+                      "企业环境信息依法披露年度报告")
+    assert str(disclosure["Due on"])[:10] == "2025-03-15" and disclosure["Days late (days)"] == 0
+    assert str(disclosure["Disclosed on"])[:10] == "2025-03-10"
+    assert disclosure["Total CO2 (direct + indirect) (tCO2e)"] == 1067866
+    # a subject not yet published counts as late once the deadline has passed (2023: never published)
+    page = client.get("/review/disclosure?year=2023").get_data(as_text=True)
+    assert "按时披露：0 / 1 家（0.0%）" in page and "未披露" in page
