@@ -20,8 +20,8 @@ from flask_login import current_user
 from forms.labels import language as current_language
 
 from ..domain.disclosure import ADHOC_KIND
-from ..services import disclosure as service
 from ..renderers.html import CHINESE_NUMERALS
+from ..services import disclosure as service
 from ..services import exports as export_service
 
 bp = Blueprint("disclosure", __name__)

@@ -43,6 +43,7 @@ from forms.ghg import SECTIONS, Section, code_choices
 from forms.labels import KIND_LABELS, STATUS_LABELS, localized, value_name
 
 from ..domain.codec import format_decimal
+from ..domain.disclosure import ADHOC_COMPUTED, ANNUAL_COMPUTED
 from ..domain.documents import (
     ADHOC_KIND,
     ANNUAL_KIND,
@@ -55,10 +56,9 @@ from ..domain.documents import (
     EnvDisclosureAnnualReport,
     GhgAnnualReport,
 )
-from ..domain.disclosure import ADHOC_COMPUTED, ANNUAL_COMPUTED
-from ..domain.labels import UNITS
 from ..domain.fields import ComputedDef
 from ..domain.findings import Finding
+from ..domain.labels import UNITS
 from ..models import Filing
 from ..services import checking
 from ..services import disclosure as disclosure_service

@@ -303,11 +303,10 @@ def disclosure_world(world):  # type: ignore[no-untyped-def]
     second, unpublished ad-hoc draft of 2025; B has an unpublished annual draft of 2024.
     """
     import dataclasses
+    import datetime as dt
 
     from portal.extensions import db
     from portal.services import filings, review
-    import datetime as dt
-
     from tests.functional.test_disclosure_web import ADHOC, _published_example, example_text, publish
 
     annual, _version = _published_example(world)
