@@ -244,6 +244,18 @@ def save_draft(actor: User | None, filing: Filing, document: Document, expected_
     return _store_draft(actor, filing, document, expected_revision, canonical_json(document))
 
 
+def without_portal_fields(document: Document) -> Document:
+    """Return a document for a new filing with the fields the portal sets emptied (a disclosure's
+    ``disclosed_on`` and ``prefill``): an upload creates a draft, never a publication or a pre-fill."""
+    if isinstance(document, EnvDisclosureAnnualReport):
+        from ..domain.disclosure import Prefill
+
+        return replace(document, disclosed_on=None, prefill=Prefill())
+    if isinstance(document, EnvDisclosureAdhoc):
+        return replace(document, disclosed_on=None)
+    return document
+
+
 def _keep_portal_fields(filing: Filing, document: Document) -> Document:
     """Return the document with the fields the portal sets kept as stored: a disclosure's ``disclosed_on`` and
     ``prefill`` (disclosure-format.md: read-only for the filer), whatever the form, JSON or workbook says."""

@@ -29,7 +29,7 @@ from ..models import Enterprise, Filing, ImportRecord, User
 from ..renderers.upload_workbook import code_lists_from_reference
 from . import audit
 from .checking import CHINA_TZ
-from .filings import doc_key_of, draft_lock, save_imported_draft
+from .filings import doc_key_of, draft_lock, save_imported_draft, without_portal_fields
 
 #: progress(stage, done, total): stages "parsed" (rows), "validated" (documents), "stored" (documents)
 Progress = Callable[[str, int, int], None]
@@ -228,6 +228,7 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
         filing = existing.get((enterprise.id, p.year, key))
         text = canonical_json(p.document)
         if filing is None:
+            text = canonical_json(without_portal_fields(p.document))
             filing = Filing(enterprise=enterprise, enterprise_id=enterprise.id, kind=kind, year=p.year,
                             doc_key=key, status="draft", draft_json=text)
             db.session.add(filing)

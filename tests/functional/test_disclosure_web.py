@@ -307,3 +307,32 @@ def test_regulator_queue_dashboard_share_and_consolidated_workbook(client, world
     # a subject not yet published counts as late once the deadline has passed (2023: never published)
     page = client.get("/review/disclosure?year=2023").get_data(as_text=True)
     assert "按时披露：0 / 1 家（0.0%）" in page and "未披露" in page
+
+
+def test_upload_template_bulk_upload_and_json_api(client, world) -> None:  # type: ignore[no-untyped-def]
+    """The upload workbook of the annual report: the blank template, then the worked example imported as a draft."""
+    import io
+
+    from portal.renderers.upload_workbook import code_lists_from_reference, render_upload_workbook
+    from portal.services.reference import current_reference
+    from portal.services import tokens
+
+    login(client, "filer_a@test.cn")
+    blank = client.get("/uploads/template/env_disclosure_annual_report.xlsx")
+    assert blank.status_code == 200 and blank.data[:2] == b"PK"
+    document = filing_service.parse_json_draft(example_text(ANNUAL))
+    data = render_upload_workbook("env_disclosure_annual_report", [document],
+                                  code_lists=code_lists_from_reference(current_reference()))
+    response = client.post("/uploads/", data={"workbook": (io.BytesIO(data), "disclosure.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[:2000]
+    filing = db.session.scalar(db.select(Filing).where(Filing.kind == "env_disclosure_annual_report"))
+    assert filing is not None and filing.year == 2024
+    draft = _draft(filing)
+    assert draft["key_info"]["total_tco2"] == 1067866 and draft["disclosed_on"] is None  # the portal's field
+    # the JSON API reads the same draft
+    _token, secret = tokens.issue(world.users["filer_a"], world.users["filer_a"], name="erp", scope="read")
+    db.session.flush()
+    api = client.get(f"/api/v1/filings/{filing.id}/draft", headers={"Authorization": f"Bearer {secret}"})
+    assert api.status_code == 200 and api.json["document"]["key_info"]["total_tco2"] == 1067866
+    assert api.json["computed"]["carbon_total_tco2"] == 1067866 and api.json["computed"]["due_on"] == "2025-03-15"
