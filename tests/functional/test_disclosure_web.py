@@ -314,8 +314,8 @@ def test_upload_template_bulk_upload_and_json_api(client, world) -> None:  # typ
     import io
 
     from portal.renderers.upload_workbook import code_lists_from_reference, render_upload_workbook
-    from portal.services.reference import current_reference
     from portal.services import tokens
+    from portal.services.reference import current_reference
 
     login(client, "filer_a@test.cn")
     blank = client.get("/uploads/template/env_disclosure_annual_report.xlsx")
