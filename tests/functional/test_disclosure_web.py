@@ -336,3 +336,36 @@ def test_upload_template_bulk_upload_and_json_api(client, world) -> None:  # typ
     api = client.get(f"/api/v1/filings/{filing.id}/draft", headers={"Authorization": f"Bearer {secret}"})
     assert api.status_code == 200 and api.json["document"]["key_info"]["total_tco2"] == 1067866
     assert api.json["computed"]["carbon_total_tco2"] == 1067866 and api.json["computed"]["due_on"] == "2025-03-15"
+
+
+def test_a_correction_publishes_a_new_version_and_the_old_one_stays_visible_as_superseded(client, world) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import datetime as dt
+
+    from portal.services import review
+    from portal.services.errors import ServiceError
+    from tests.helpers import PASSWORD
+
+    filing, first = _published_example(world)
+    review.return_filing(world.users["reviewer_jx"], filing, note="请更正提要")
+    draft = filing_service.draft_document(filing)
+    corrected = dataclasses.replace(draft, key_info=dataclasses.replace(draft.key_info, summary_zh="更正后的提要"))
+    filing_service.save_draft(world.users["filer_a"], filing, corrected, None)
+    # a correction says what changed and why (准则: 变更内容及主要依据)
+    try:
+        filing_service.submit(world.users["signatory_a"], filing, password=PASSWORD, certified=True,
+                              now=dt.datetime(2025, 4, 1, 2, 0, tzinfo=dt.UTC))
+    except ServiceError as error:
+        assert error.field == "change_note"
+    else:  # pragma: no cover - the correction must be refused
+        raise AssertionError("a correction without change_note was published")
+    noted = dataclasses.replace(filing_service.draft_document(filing), change_note="更正关键环境信息提要的文字")
+    filing_service.save_draft(world.users["filer_a"], filing, noted, None)
+    second = publish(world, filing, dt.datetime(2025, 4, 1, 2, 0, tzinfo=dt.UTC))
+    assert second.number == 2 and loads(second.canonical_json)["disclosed_on"] == "2025-04-01"
+    page = client.get(f"/disclosure/{world.a.uscc}/2024").get_data(as_text=True)
+    assert "更正后的提要" in page and "现行版本" in page and "已被更正版本取代" in page
+    assert "更正关键环境信息提要的文字" in page  # the change note, beside version 2
+    assert client.get(f"/disclosure/{world.a.uscc}/2024/v1.pdf").status_code == 200  # the old one stays
+    assert client.get(f"/disclosure/{world.a.uscc}/2024/v2.pdf").status_code == 200
+    assert first.number == 1
