@@ -285,8 +285,13 @@ def test_regulator_queue_dashboard_share_and_consolidated_workbook(client, world
 
     from openpyxl import load_workbook
 
-    _published_example(world)  # published 10 March 2025, before 15 March: on time
+    filing, _version = _published_example(world)  # published 10 March 2025, before 15 March: on time
     login(client, "reviewer_jx@test.cn")
+    # the reviewer reviews it as any other filing: the review page, the version page, the queue
+    assert client.get(f"/review/filings/{filing.id}").status_code == 200
+    assert client.get(f"/filings/{filing.id}/versions/1").status_code == 200
+    assert f'data-filing="{filing.id}"' in client.get("/review/?kind=env_disclosure_annual_report").get_data(
+        as_text=True)
     page = client.get("/review/disclosure?year=2024").get_data(as_text=True)
     assert f'data-enterprise="{world.a.uscc}"' in page and world.b.uscc not in page
     # A: 11 sections required (a mandatory audit and a listed company: audit and financing), all filed, 0 days late
