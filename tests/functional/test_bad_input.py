@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
+from forms.disclosure import ANNUAL_SECTIONS as DISCLOSURE_SECTIONS
 from forms.ghg import SECTIONS as GHG_SECTIONS
 from portal.extensions import db
 from portal.services import credentials, filings, review, tokens
@@ -35,7 +36,10 @@ PAGES: dict[str, tuple[str, ...]] = {
     "filer_a": ("/my", "/enterprises/{a}", "/filings/{filing}", "/filings/{filing}/json", "/account/",
                 "/account/password", "/account/tokens", "/account/two-factor", "/uploads/", "/verify",
                 "/notifications/", "/jobs/{job}", "/filings/{returned}",
-                *(f"/filings/{{filing}}/edit/{section.slug}" for section in GHG_SECTIONS)),
+                *(f"/filings/{{filing}}/edit/{section.slug}" for section in GHG_SECTIONS),
+                # an annual disclosure (issue 17): its filing page (重新预填) and its section forms
+                "/filings/{disclosure}",
+                *(f"/filings/{{disclosure}}/edit/{section.slug}" for section in DISCLOSURE_SECTIONS)),
     "signatory_a": ("/filings/{filing}/submit",),
     "reviewer_jx": ("/review/filings/{filing}", "/review/", "/notifications/", "/dashboard/"),
     "security": ("/admin/users/new", "/admin/users/{user}", "/admin/users/{reviewer}", "/admin/grants",
@@ -195,8 +199,9 @@ def probe_world(world):  # type: ignore[no-untyped-def]
     links: list[str] = []
     credentials.send_reset(world.users["security"], world.users["filer_b"], links.append)
     invited = credentials.invite(world.users["security"], email="invited@test.cn", name="受邀", link_url=links.append)
+    disclosure = filings.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
     db.session.commit()
-    world.values = {"a": world.a.id, "filing": world.filing_a.id, "job": job.id, "user": world.users["nobody"].id,
+    world.values = {"a": world.a.id, "filing": world.filing_a.id, "disclosure": disclosure.id, "job": job.id, "user": world.users["nobody"].id,
                     "reset": links[0], "invite": links[1], "returned": returned.id, "reviewer": reviewer.id}
     world.invited = invited
     return world
