@@ -30,8 +30,11 @@ from ..domain.disclosure import (
 from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion
+from ..renderers.html import CHINESE_NUMERALS
 
 DISCLOSURE_KINDS = (ANNUAL_KIND, ADHOC_KIND)
+#: the numerals the public page numbers its sections with, as the PDF does (一、二、…)
+SECTION_NUMERALS = CHINESE_NUMERALS
 #: at most this many rows on a search page (a search names what it looks for)
 SEARCH_LIMIT = 200
 
@@ -60,6 +63,30 @@ def public_document(document: Document) -> Document:
     if isinstance(public, EnvDisclosureAnnualReport):
         public = replace(public, prefill=Prefill())
     return public
+
+
+def public_pdf(version: FilingVersion) -> bytes:
+    """Return the public PDF of a published version: its sections only (template ``disclosure_v1``), no
+    findings, explanations, pre-fill or contact person, and no embedded JSON (the copy of record's holds them).
+
+    It prints the version's own SHA-256 (the hash the copy of record and the filing page show).
+    """
+    from ..renderers import labels_from_reference
+    from ..renderers.html import render_view_html, template_dir
+    from ..renderers.meta import RenderMeta
+    from ..renderers.pdf import html_to_pdf
+    from ..renderers.view import build_view
+    from ..rules import check_document
+    from .reference import current_reference
+
+    document = public_document(document_from_json(version.canonical_json))
+    ref = current_reference()
+    computed = check_document(document, ref).computed
+    meta = RenderMeta(status=version.filing.status if version.number == version.filing.current_version
+                      else "returned", version=version.number, submitted_at=version.submitted_at)
+    view = build_view(document, computed, (), meta, labels=labels_from_reference(ref, document))
+    view = replace(view, sha256=version.sha256)
+    return html_to_pdf(render_view_html(view), base_dir=template_dir(view.kind, view.template_version))
 
 
 def _published(filing: Filing) -> list[PublishedVersion]:

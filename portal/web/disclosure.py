@@ -20,7 +20,6 @@ from flask_login import current_user
 from forms.labels import language as current_language
 
 from ..domain.disclosure import ADHOC_KIND
-from ..renderers.html import CHINESE_NUMERALS
 from ..services import disclosure as service
 from ..services import exports as export_service
 
@@ -116,7 +115,7 @@ def annual(uscc: str, year: int):  # type: ignore[no-untyped-def]
                     for p in published}
         return render_template("disclosure/annual.html", enterprise=enterprise, year=year, published=published,
                                current=current, docview=docview, adhoc=adhoc, pdf_urls=pdf_urls,
-                               CHINESE_NUMERALS=CHINESE_NUMERALS)
+                               CHINESE_NUMERALS=service.SECTION_NUMERALS)
 
     return _conditional(tag, build)
 
@@ -136,7 +135,7 @@ def adhoc(uscc: str, year: int, filing_id: int):  # type: ignore[no-untyped-def]
                                               number=p.version.number) for p in published}
         return render_template("disclosure/adhoc.html", enterprise=enterprise, year=year, published=published,
                                current=current, filing_id=filing_id, pdf_urls=pdf_urls,
-                               CHINESE_NUMERALS=CHINESE_NUMERALS,
+                               CHINESE_NUMERALS=service.SECTION_NUMERALS,
                                docview=export_service.document_view(service.public_document(current.document)))
 
     return _conditional(tag, build)
@@ -151,7 +150,7 @@ def _pdf(published: list[service.PublishedVersion], number: int, name: str) -> R
     def build() -> Response:
         data = _PDF_CACHE.get(version.sha256)
         if data is None:
-            data = public_pdf(version)
+            data = service.public_pdf(version)
             if len(_PDF_CACHE) >= _PDF_CACHE_SIZE:
                 _PDF_CACHE.pop(next(iter(_PDF_CACHE)))
             _PDF_CACHE[version.sha256] = data
@@ -159,35 +158,6 @@ def _pdf(published: list[service.PublishedVersion], number: int, name: str) -> R
             "Content-Disposition": f'inline; filename="{name}"', "X-Content-SHA256": version.sha256})
 
     return _conditional(f"pdf-{version.sha256[:40]}", build, public_max_age=86400)
-
-
-def public_pdf(version: Any) -> bytes:
-    """Return the public PDF of a published version: its sections only, no findings, explanations or pre-fill."""
-    from ..renderers import labels_from_reference
-    from ..renderers.html import render_view_html, template_dir
-    from ..renderers.pdf import html_to_pdf
-    from ..renderers.view import build_view
-    from ..rules import check_document
-    from ..services.records import version_meta
-    from ..services.reference import current_reference
-
-    document = service.public_document(service.document_from_json(version.canonical_json))
-    ref = current_reference()
-    computed = check_document(document, ref).computed
-    meta = version_meta(version)
-    meta = type(meta)(status=meta.status, version=meta.version, submitted_at=meta.submitted_at)
-    view = build_view(document, computed, (), meta, labels=labels_from_reference(ref, document))
-    # The public document hashes differently from the version (no explanations, no pre-fill): print the
-    # version's own hash, which the published JSON of the copy of record carries.
-    view = _with_hash(view, version.sha256)
-    html = render_view_html(view)
-    return html_to_pdf(html, base_dir=template_dir(view.kind, view.template_version))
-
-
-def _with_hash(view: Any, sha256: str) -> Any:
-    from dataclasses import replace
-
-    return replace(view, sha256=sha256)
 
 
 @bp.route("/disclosure/<uscc>/<int:year>/v<int:number>.pdf")

@@ -174,6 +174,22 @@ def test_submission_publishes_and_the_public_pages_show_only_that(client, world)
     # nothing internal: not the contact person, the phone, an explanation or a finding
     assert "王敏" not in page and "0797-8123456" not in page and "说明" not in page.split("<main")[-1].split(
         "本年度临时")[0].replace("情况说明", "") and "DSC-" not in page
+    # the public PDF: the sections in the 准则's order, nothing internal, no embedded document
+    pdf = client.get(f"/disclosure/{world.a.uscc}/2024/v1.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Cache-Control"] == "public, max-age=86400" and pdf.headers["X-Content-SHA256"] == version.sha256
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.data, capture_output=True, check=True).stdout
+    lines = [line.strip() for line in text.decode("utf-8").splitlines()]
+    assert [line for line in lines if re.match(r"^[一二三四五六七八九十]+、", line)] == [
+        "一、关键环境信息提要", "二、企业基本信息", "三、企业环境管理信息", "四、污染物产生、治理与排放信息", "五、碳排放信息",
+        "六、生态环境应急信息", "七、生态环境违法信息", "八、本年度临时环境信息依法披露情况", "九、法律法规规定的其他环境信息",
+        "十、强制性清洁生产审核信息", "十一、融资及所投项目环境信息"]
+    assert version.sha256 in text.decode("utf-8")
+    for internal in ("王敏", "0797-8123456", "已核实", "DSC-"):
+        assert internal not in text.decode("utf-8"), internal
+    assert b"document.json" not in pdf.data  # the copy of record embeds the document; the public PDF does not
     # revalidation: the same tag answers 304 without a body
     again = client.get(f"/disclosure/{world.a.uscc}/2024", headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
