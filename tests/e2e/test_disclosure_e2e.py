@@ -130,6 +130,7 @@ def test_prefilled_disclosure_corrected_submitted_and_published(page, browser, l
     page.get_by_label("年度").fill("2023")
     page.get_by_role("button", name="查询").click()
     page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
     page.get_by_role("link", name=re.compile("江西赣峰水泥有限公司 · 2023")).click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith(f"/disclosure/{USCC}/2023")
