@@ -60,7 +60,7 @@ def _blank(value: Any) -> bool:
 
 def _blank_optional(value: Any, node: Field) -> Any:
     """Return ``value`` with each optional object under it that was left blank set to None."""
-    if node.kind != "object" or value is None or not dataclasses.is_dataclass(value):
+    if node.kind != "object" or value is None or not dataclasses.is_dataclass(value) or isinstance(value, type):
         return value
     changes = {}
     for child in node.children:

@@ -32,7 +32,8 @@ def adhoc_due_date(draft_json: str) -> dt.date | None:
     if not isinstance(document, EnvDisclosureAdhoc):
         return None
     received = document.document.received_on or document.document.date
-    return adhoc_timing(0, document.trigger, received, None, WorkingDays(current_reference())).due_on
+    due: dt.date | None = adhoc_timing(0, document.trigger, received, None, WorkingDays(current_reference())).due_on
+    return due
 
 
 def due_for(kind: str, year: int, draft_json: str = "") -> dt.date | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..calc.results import CpaComputed, GhgComputed
 from ..domain.codec import document_from_json
 from ..domain.common import Enterprise as EnterpriseProfile
 from ..domain.disclosure import (
@@ -224,34 +225,42 @@ def prefill_from_filings(document: EnvDisclosureAnnualReport, enterprise_id: int
     ref = current_reference()
     year = document.reporting_year
     sources: list[PrefillSource] = []
-    ghg = ghg_computed = previous_computed = audit = audit_computed = None
-    ghg_sha = audit_sha = None
+    ghg: GhgAnnualReport | None = None
+    audit: CleanProductionAudit | None = None
+    ghg_computed: GhgComputed | None = None
+    previous_computed: GhgComputed | None = None
+    audit_computed: CpaComputed | None = None
+    ghg_sha: str | None = None
+    audit_sha: str | None = None
     version = _source_version(enterprise_id, GHG_KIND, year)
     if version is not None:
         candidate = document_from_json(version.canonical_json)
         if isinstance(candidate, GhgAnnualReport):
             ghg, ghg_sha = candidate, version.sha256
-            ghg_computed = check_document(candidate, ref).computed
+            computed = check_document(candidate, ref).computed
+            ghg_computed = computed if isinstance(computed, GhgComputed) else None
             sources.append(PrefillSource(GHG_KIND, year, version.number, version.filing.status, version.sha256,
                                          version.filing_id))
             previous = _source_version(enterprise_id, GHG_KIND, year - 1)
             if previous is not None:
                 before = document_from_json(previous.canonical_json)
                 if isinstance(before, GhgAnnualReport):
-                    previous_computed = check_document(before, ref).computed
+                    earlier = check_document(before, ref).computed
+                    previous_computed = earlier if isinstance(earlier, GhgComputed) else None
     version = _audit_version(enterprise_id, year)
     if version is not None:
         candidate = document_from_json(version.canonical_json)
         if isinstance(candidate, CleanProductionAudit):
             audit, audit_sha = candidate, version.sha256
-            audit_computed = check_document(candidate, ref).computed
+            computed_audit = check_document(candidate, ref).computed
+            audit_computed = computed_audit if isinstance(computed_audit, CpaComputed) else None
             sources.append(PrefillSource(CPA_KIND, version.filing.year, version.number, version.filing.status,
                                          version.sha256, version.filing_id))
     if ghg is None and audit is None:
         return document, (), []
-    values = derive_prefill(ghg=ghg, ghg_computed=ghg_computed, ghg_sha256=ghg_sha,  # type: ignore[arg-type]
+    values = derive_prefill(ghg=ghg, ghg_computed=ghg_computed, ghg_sha256=ghg_sha,
                             previous_computed=previous_computed, audit=audit,
-                            audit_computed=audit_computed, audit_sha256=audit_sha)  # type: ignore[arg-type]
+                            audit_computed=audit_computed, audit_sha256=audit_sha)
     return apply_prefill(document, values), values.paths, sources
 
 
@@ -350,6 +359,8 @@ def obliged_enterprises(scope: str | None, *, everywhere: bool = False) -> list[
     query = select(Enterprise).where(
         (Enterprise.is_key_pollutant_discharger.is_(True)) | (Enterprise.is_listed.is_(True)))
     if not everywhere:
+        if not scope:
+            return []  # no scope, no subjects (never "everything")
         query = query.where(Enterprise.in_region_scope(scope))
     return list(db.session.scalars(query.order_by(Enterprise.region_code, Enterprise.name)))
 
