@@ -282,6 +282,25 @@ class MultiCheckboxField(SelectMultipleField):
                 raise ValidationError(_("“%(value)s”不是可选的值", value=value))
 
 
+class TextListField(StringField):
+    """Accept a list of short texts typed on one line, separated by commas (``facilities[].outlets``)."""
+
+    def process_data(self, value: Any) -> None:
+        self.data = list(value or [])
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        # one input separated by commas, or (a client posting the list) one value per code
+        text = ",".join(unicodedata.normalize("NFKC", str(v)) for v in valuelist)
+        self.data = [part.strip() for part in re.split(r"[,;、，；]", text) if part.strip()]
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return ", ".join(self.data or [])
+
+
 class SchemaCheck:
     """Refuse a value its schema field does not admit, with the message every input channel gives.
 
@@ -324,12 +343,16 @@ def _choices(values: ValueSet) -> ChoiceList:
     return ChoiceList(SelectChoice(value=c.value, label=Bilingual(c.zh, c.en)) for c in values)
 
 
-def _scalar_field(node: Field) -> Any:  # an unbound WTForms field
-    """Return the input of a leaf node (or a list of choices): its kind, label, unit, help and checks."""
+def _scalar_field(node: Field, optional_parent: bool = False) -> Any:  # an unbound WTForms field
+    """Return the input of a leaf node (or a list of choices): its kind, label, unit, help and checks.
+
+    In an optional object (``optional_parent``) a required field is asked for only when the object is
+    filled at all (:func:`_optional_object_validate`): a blank object is no object.
+    """
     label = label_of(node)
     description = Bilingual(node.help.zh, node.help.en) if node.help else ""
     render_kw: dict[str, Any] = {"readonly": True} if node.fixed else {}
-    presence = [_Required()] if node.required and not node.nullable else [Optional()]
+    presence = [_Required()] if node.required and not node.nullable and not optional_parent else [Optional()]
     check = [SchemaCheck(node)]
     if node.kind == "boolean":
         return BooleanField(label, description=description, render_kw=render_kw or None)
@@ -347,6 +370,8 @@ def _scalar_field(node: Field) -> Any:  # an unbound WTForms field
                            render_kw=render_kw or None)
     if node.is_scalar_list and node.children[0].values is not None:
         return MultiCheckboxField(label, choices=_choices(node.children[0].values), description=description)
+    if node.is_scalar_list:
+        return TextListField(label, [Optional()], description=description, render_kw=render_kw or None)
     if node.kind == "code" and node.codes in ("fuel", "process", "product", "variant"):
         # The choices depend on the reference data in force: bind_choices() sets them per request.
         return ChoiceField(label, presence, choices=[], code_list=node.codes, description=description,
@@ -361,12 +386,41 @@ def _normalise(value: Any) -> Any:
     return normalise_text(value) if isinstance(value, str) else value
 
 
-def _unbound(node: Field) -> Any:
+def _unbound(node: Field, optional_parent: bool = False) -> Any:
     if node.kind == "object":
         return FormField(build_object_form(node), label=label_of(node))
     if node.kind == "list" and not node.is_scalar_list:
-        return FieldList(FormField(build_object_form(node.item)), label=label_of(node), min_entries=0)
-    return _scalar_field(node)
+        return FieldList(FormField(build_object_form(node.item, in_row=True)), label=label_of(node), min_entries=0)
+    return _scalar_field(node, optional_parent)
+
+
+def _filled(field: Any) -> bool:
+    if isinstance(field, (FormField, FieldList)):
+        return any(_filled(f) for f in iter_fields(field) if f is not field)
+    data = field.data
+    return data not in (None, "", [], False)
+
+
+def _optional_object_validate(self: Form, extra_validators: Any = None) -> bool:
+    """Validate an optional object's form: blank is fine (no object); filled, its required fields are asked for."""
+    ok = bool(Form.validate(self, extra_validators))
+    if not any(_filled(f) for f in self):
+        return ok
+    for child in self.schema_node.children:
+        field = self._fields.get(attr_name(child.name))
+        if field is None or not child.required or child.nullable or child.kind in ("object", "list"):
+            continue
+        if not _filled(field) and not field.errors:
+            name = field.label.text.name if isinstance(field.label.text, Bilingual) else str(field.label.text)
+            field.errors = [_("请选择%(name)s", name=name) if isinstance(field, ChoiceField)
+                            else _("请填写%(name)s", name=name)]
+            ok = False
+    return ok
+
+
+def is_object_list(node: Field) -> bool:
+    """Return whether a node is a list of objects (drawn as a table of rows)."""
+    return node.kind == "list" and not node.is_scalar_list
 
 
 #: Form attributes a field must not shadow (``ProcessLine.process``): such a field is stored under
@@ -386,11 +440,21 @@ def _named(unbound: Any, name: str) -> Any:
 
 
 @cache
-def build_object_form(node: Field) -> type[Form]:
-    """Return a WTForms form class with one field per child of the object node (built once per node)."""
+def build_object_form(node: Field, in_row: bool = False) -> type[Form]:
+    """Return a WTForms form class with one field per child of the object node (built once per node).
+
+    A row of a table (``in_row``) holds no table of its own: a list of objects inside a row (a hazardous
+    waste's receivers) is edited in the JSON editor or the workbook, and kept as it was when the row is
+    saved (:func:`keep_row_lists`).
+    """
     attrs: dict[str, Any] = {"schema_node": node}
+    optional = node.nullable and not in_row
+    if optional:
+        attrs["validate"] = _optional_object_validate
     for child in node.children:
-        attrs[attr_name(child.name)] = _named(_unbound(child), child.name)
+        if in_row and is_object_list(child):
+            continue
+        attrs[attr_name(child.name)] = _named(_unbound(child, optional), child.name)
     return type(f"{node.python_type.__name__}Form", (Form,), attrs)
 
 
@@ -439,6 +503,40 @@ def object_from_form(form: Form, node: Field) -> Any:
         if field is not None:
             kwargs[child.name] = _value_of(field, child)
     return node.python_type(**kwargs)
+
+
+def keep_row_lists(old: Any, new: Any) -> Any:
+    """Return ``new`` with the lists of objects inside its table rows taken from ``old`` (row by row).
+
+    The forms do not draw a table inside a row (:func:`build_object_form`); saving a section must not
+    empty what the JSON editor or the workbook put there. Rows are matched by position.
+    """
+    if dataclasses.is_dataclass(new) and not isinstance(new, type) and dataclasses.is_dataclass(old):
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(new):
+            value = getattr(new, f.name)
+            before = getattr(old, f.name, None)
+            if isinstance(value, list) and value and dataclasses.is_dataclass(value[0]):
+                before_rows = before if isinstance(before, list) else []
+                rows = []
+                for index, row in enumerate(value):
+                    prior = before_rows[index] if index < len(before_rows) else None
+                    rows.append(_keep_in_row(prior, row) if prior is not None else row)
+                changes[f.name] = rows
+            elif dataclasses.is_dataclass(value) and before is not None:
+                changes[f.name] = keep_row_lists(before, value)
+        return dataclasses.replace(new, **changes) if changes else new
+    return new
+
+
+def _keep_in_row(old: Any, row: Any) -> Any:
+    changes = {}
+    for f in dataclasses.fields(row):
+        value = getattr(row, f.name)
+        before = getattr(old, f.name, None)
+        if isinstance(before, list) and before and dataclasses.is_dataclass(before[0]) and value == []:
+            changes[f.name] = before
+    return dataclasses.replace(row, **changes) if changes else row
 
 
 def form_values(form: FlaskForm) -> dict[str, Any]:

@@ -40,6 +40,8 @@ RESULT_TYPES: dict[str, type] = {
         results.GhgComputed, results.FuelLineResult, results.ProcessLineResult, results.ProductResult,
         results.GeneratingUnitResult, results.CpaComputed, results.OptionEconomics,
         results.IndicatorAchievement, results.AuditDeadlines,
+        # the disclosure kinds (issue 17 part 2)
+        results.AnnualDisclosureComputed, results.AdhocDisclosureComputed, results.AdhocTiming,
     )
 }
 

@@ -16,17 +16,18 @@ from typing import Final, Literal
 # The parts all kinds share (common.py), re-exported: ``from portal.domain.documents import Enterprise`` works.
 from .common import AMOUNT, MAX_LINES, SIGNED_AMOUNT, YEAR, Enterprise, OptionSavings
 from .common import explanations_info as _explanations
-from .disclosure import ADHOC_KIND, ANNUAL_KIND, EnvDisclosureAdhoc, EnvDisclosureAnnualReport
+from .disclosure import ADHOC_KIND as ADHOC_KIND
+from .disclosure import ANNUAL_KIND as ANNUAL_KIND
+from .disclosure import EnvDisclosureAdhoc as EnvDisclosureAdhoc
+from .disclosure import EnvDisclosureAnnualReport as EnvDisclosureAnnualReport
 from .fields import between, computed, info, section
 
 GHG_KIND: Final = "ghg_annual_report"
 CPA_KIND: Final = "clean_production_audit"
 #: every filing kind, in the order the portal lists them (the disclosure kinds are declared in disclosure.py)
 KINDS = (GHG_KIND, CPA_KIND, ANNUAL_KIND, ADHOC_KIND)
-#: the kinds the web portal opens drafts of and imports workbooks of. The disclosure kinds are checked, computed
-#: and written as workbooks already (``portal check``, ``portal xlsx``); their drafts, publication and public
-#: pages, and the database's list of filing kinds, come with the web part of issue 17.
-WEB_KINDS = (GHG_KIND, CPA_KIND)
+#: the kinds the web portal opens drafts of and imports workbooks of (all of them since issue 17 part 2)
+WEB_KINDS = (GHG_KIND, CPA_KIND, ANNUAL_KIND, ADHOC_KIND)
 
 GeneratingUnitFuel = Literal["coal", "gas", "oil", "biomass", "other"]
 BoilerFuel = Literal["coal", "gas", "oil", "biomass", "electric"]

@@ -21,7 +21,7 @@ from ..db import TimestampMixin, UTCDateTime
 from ..extensions import Model
 from .accounts import Enterprise, User
 
-FILING_KINDS = ("ghg_annual_report", "clean_production_audit")
+FILING_KINDS = ("ghg_annual_report", "clean_production_audit", "env_disclosure_annual_report", "env_disclosure_adhoc")
 FILING_STATUSES = ("draft", "submitted", "returned", "resubmitted", "accepted")
 
 
@@ -42,7 +42,8 @@ class Filing(TimestampMixin, Model):
 
     __tablename__ = "filing"
     __table_args__ = (
-        UniqueConstraint("enterprise_id", "kind", "year"),
+        # doc_key tells apart the ad-hoc disclosures of one year (the legal document's number); "" for the others
+        UniqueConstraint("enterprise_id", "kind", "year", "doc_key"),
         CheckConstraint(_in("kind", FILING_KINDS), name="kind_known"),
         CheckConstraint(_in("status", FILING_STATUSES), name="status_known"),
         # Every status but draft means at least one version was frozen.
@@ -58,6 +59,8 @@ class Filing(TimestampMixin, Model):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     year: Mapped[int] = mapped_column(Integer)
+    #: an ad-hoc disclosure's legal document number (文号), "" for every other kind (one filing per year)
+    doc_key: Mapped[str] = mapped_column(String(100), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     draft_json: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, nullable=False)

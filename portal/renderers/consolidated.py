@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from portal.domain import codes
+from portal.domain.disclosure import ADHOC_COMPUTED, ADHOC_KIND, ANNUAL_COMPUTED, ANNUAL_KIND
 from portal.domain.documents import CPA_COMPUTED, GHG_COMPUTED, GHG_KIND, PRODUCT_COMPUTED
 from portal.domain.fields import ComputedDef
 from portal.domain.formatting import china_time, value_of_bool, with_unit
@@ -32,6 +33,7 @@ from .xlsx import FORMULA_TRIGGERS, put, sanitize_text
 _LEVELS = VALUE_SETS["energy_level"]
 _GHG = {d.key: d for d in (*GHG_COMPUTED, *PRODUCT_COMPUTED)}
 _CPA = {d.key: d for d in CPA_COMPUTED}
+_DSC = {d.key: d for d in (*ANNUAL_COMPUTED, *ADHOC_COMPUTED)}
 _ENTERPRISE = schema_of(GHG_KIND).field("enterprise")
 
 
@@ -68,6 +70,12 @@ COLUMNS: tuple[tuple[str, Text, Unit | None], ...] = (
     _computed("rate_no_low", _CPA["implementation_rate_no_low"]),
     _computed("rate_medium_high", _CPA["implementation_rate_medium_high"]),
     _computed("investment", _CPA["total_investment_10k_cny"]),
+    # the disclosure kinds (issue 17): when due, how late, the carbon total disclosed
+    ("disclosed_on", Text("披露日期", "Disclosed on"), None),
+    ("due_on", Text("披露期限", "Due on"), None),  # annual: 15 March; ad-hoc: the 5th working day after receipt
+    _computed("days_late", _DSC["days_late"]),
+    _computed("working_days_elapsed", _DSC["working_days_elapsed"]),
+    _computed("disclosed_tco2", _DSC["carbon_total_tco2"]),
     ("errors", Text("错误数", "Errors"), None),
     ("warnings", Text("警告数", "Warnings"), None),
     ("notices", Text("提示数", "Notices"), None),
@@ -85,6 +93,13 @@ def _dec(value: Any) -> Decimal | None:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _date(value: Any) -> dt.date | None:
+    """Return a stored date (ISO text in JSON) as a date."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
 def _percent(rate: Any) -> Decimal | None:
     value = _dec(rate)
     places = _CPA["implementation_rate_no_low"].places or 0
@@ -94,7 +109,7 @@ def _percent(rate: Any) -> Decimal | None:
 def row_from_version(
     *, filing_id: int, kind: str, year: int, status: str, version: int, uscc: str, name: str, region_code: str,
     industry_code: str | None, submitted_at: dt.datetime | None, sha256: str, computed: Mapping[str, Any],
-    findings: Iterable[Mapping[str, Any]],
+    findings: Iterable[Mapping[str, Any]], disclosed_on: Any = None,
 ) -> dict[str, Any]:
     """Return one consolidated row from a version's stored computed block and findings."""
     counts = {"error": 0, "warning": 0, "notice": 0}
@@ -120,6 +135,12 @@ def row_from_version(
         )
         row["products"] = [(code, _dec(p.get("unit_energy")), p.get("level"))
                            for code, p in (computed.get("products") or {}).items()]
+    elif kind in (ANNUAL_KIND, ADHOC_KIND):
+        # published on submission: the day of the certified submission in China (services/filings)
+        published = _date(disclosed_on) or (china_time(submitted_at).date() if submitted_at else None)
+        row.update(disclosed_on=published, due_on=_date(computed.get("due_on")),
+                   days_late=computed.get("days_late"), working_days_elapsed=computed.get("working_days_elapsed"),
+                   disclosed_tco2=_dec(computed.get("carbon_total_tco2")))
     else:
         row.update(rate_no_low=_percent(computed.get("implementation_rate_no_low")),
                    rate_medium_high=_percent(computed.get("implementation_rate_medium_high")),
@@ -161,6 +182,10 @@ def _cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
     if isinstance(value, dt.datetime):
         cell = WriteOnlyCell(ws, value=china_time(value).replace(tzinfo=None))
         cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
         return cell
     return value
 

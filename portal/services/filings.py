@@ -36,10 +36,14 @@ from ..domain.codec import (
 )
 from ..domain.common import Enterprise as EnterpriseProfile
 from ..domain.documents import (
+    ADHOC_KIND,
+    ANNUAL_KIND,
     CPA_KIND,
     GHG_KIND,
     CleanProductionAudit,
     Document,
+    EnvDisclosureAdhoc,
+    EnvDisclosureAnnualReport,
     GhgAnnualReport,
 )
 from ..domain.findings import Finding
@@ -112,6 +116,11 @@ def new_document(enterprise: Enterprise, kind: str, year: int) -> Document:
     if kind == CPA_KIND:
         return CleanProductionAudit(kind=CPA_KIND, schema_version=1, enterprise=profile, audit_type="voluntary",
                                     baseline_year=year - 1, permit_number=enterprise.permit_number)
+    if kind == ANNUAL_KIND:
+        return EnvDisclosureAnnualReport(kind=ANNUAL_KIND, schema_version=1, reporting_year=year, enterprise=profile)
+    if kind == ADHOC_KIND:
+        # The trigger is the filer's to choose; a penalty is the commonest (办法第十七条).
+        return EnvDisclosureAdhoc(kind=ADHOC_KIND, schema_version=1, enterprise=profile, trigger="penalty")
     raise ServiceError(f"未知的文书类型 {kind}", f"unknown filing kind {kind}")
 
 
@@ -120,11 +129,55 @@ def draft_document(filing: Filing) -> Document:
     return document_from_json(filing.draft_json)
 
 
-def find_filing(enterprise_id: int, kind: str, year: int) -> Filing | None:
-    """Return the filing of (enterprise, kind, year), if any."""
+def find_filing(enterprise_id: int, kind: str, year: int, doc_key: str = "") -> Filing | None:
+    """Return the filing of (enterprise, kind, year) — for an ad-hoc disclosure, of its document — if any."""
     return db.session.scalar(
-        select(Filing).where(Filing.enterprise_id == enterprise_id, Filing.kind == kind, Filing.year == year)
+        select(Filing).where(Filing.enterprise_id == enterprise_id, Filing.kind == kind, Filing.year == year,
+                             Filing.doc_key == doc_key)
     )
+
+
+def doc_key_of(document: Document) -> str:
+    """Return the key that tells apart filings of one (enterprise, kind, year): an ad-hoc report's 文号, else ""."""
+    if isinstance(document, EnvDisclosureAdhoc):
+        return (document.document.number or "").strip()[:100]
+    return ""
+
+
+def open_adhoc(actor: User | None, enterprise: Enterprise, *, trigger: str, number: str, received_on: dt.date,
+               doc_type: str | None = None, issuer: str | None = None, date: dt.date | None = None) -> Filing:
+    """Return the ad-hoc disclosure of the legal document ``number`` received on ``received_on``, opening it.
+
+    办法第十七条: due within 5 working days of receipt. The filing is keyed by the year of receipt and the
+    document number, so an enterprise files one ad-hoc disclosure per legal document.
+    """
+    from typing import cast, get_args
+
+    from ..domain.disclosure import AdhocTrigger, LegalDocument
+
+    require_edit(actor, enterprise)
+    if trigger not in get_args(AdhocTrigger):
+        raise ServiceError("请选择披露事项", "choose the trigger", field="trigger")
+    key = number.strip()[:100]
+    if not key:
+        raise ServiceError("请填写文号（许可事项填写许可证编号）", "enter the document number (the licence number for a "
+                           "licence)", field="number")
+    year = received_on.year
+    filing = find_filing(enterprise.id, ADHOC_KIND, year, key)
+    if filing is not None:
+        return filing
+    document = EnvDisclosureAdhoc(
+        kind=ADHOC_KIND, schema_version=1, enterprise=profile_of(enterprise),
+        trigger=cast(AdhocTrigger, trigger),
+        document=LegalDocument(doc_type=doc_type, number=key, issuer=issuer, date=date or received_on,
+                               received_on=received_on))
+    filing = Filing(enterprise=enterprise, enterprise_id=enterprise.id, kind=ADHOC_KIND, year=year, doc_key=key,
+                    status="draft", draft_json=canonical_json(document))
+    db.session.add(filing)
+    db.session.flush()
+    audit.record(actor, "filing.create", "filing", filing.id,
+                 after={"kind": ADHOC_KIND, "year": year, "number": key, "trigger": trigger})
+    return filing
 
 
 def open_draft(actor: User | None, enterprise: Enterprise, kind: str, year: int) -> Filing:
@@ -134,21 +187,51 @@ def open_draft(actor: User | None, enterprise: Enterprise, kind: str, year: int)
     if filing is not None:
         return filing
     document = new_document(enterprise, kind, year)
+    after: dict[str, Any] = {"kind": kind, "year": year}
+    if isinstance(document, EnvDisclosureAnnualReport):
+        # 办法第二十二条 (避免重复填报): copy from the year's GHG report and audit, list the published ad-hoc reports
+        from . import disclosure
+
+        document, paths, sources = disclosure.prefill_from_filings(document, enterprise.id)
+        document = disclosure.with_published_adhoc(document, enterprise.id)
+        after["prefilled_from"] = [s.sha256 for s in sources]
     filing = Filing(enterprise=enterprise, enterprise_id=enterprise.id, kind=kind, year=year, status="draft",
                     draft_json=canonical_json(document))
     db.session.add(filing)
     db.session.flush()
-    audit.record(actor, "filing.create", "filing", filing.id, after={"kind": kind, "year": year})
+    audit.record(actor, "filing.create", "filing", filing.id, after=after)
     return filing
+
+
+def refresh_prefill(actor: User | None, filing: Filing, expected_revision: int | None) -> Filing:
+    """Copy again from the year's GHG report and audit, and list the published ad-hoc reports (an annual draft).
+
+    The filer's corrections of pre-filled values are replaced by the sources' values (the "refresh" of
+    disclosure-format.md); what the sources do not give is kept.
+    """
+    from . import disclosure
+
+    document = draft_document(filing)
+    if not isinstance(document, EnvDisclosureAnnualReport):
+        raise ServiceError("只有年度披露报告可以预填", "only an annual disclosure report is pre-filled")
+    require_edit(actor, filing)
+    document, _paths, _sources = disclosure.prefill_from_filings(document, filing.enterprise_id)
+    document = disclosure.with_published_adhoc(document, filing.enterprise_id)
+    return _store_draft(actor, filing, document, expected_revision, canonical_json(document))
 
 
 def _check_identity(filing: Filing, document: Document) -> None:
     """Refuse a document that belongs to another filing (kind, year or enterprise)."""
     if document.kind != filing.kind:
         raise ServiceError(f"文书类型应为 {filing.kind}", f"the kind must be {filing.kind}", field="kind")
-    if isinstance(document, GhgAnnualReport) and document.reporting_year != filing.year:
+    if isinstance(document, (GhgAnnualReport, EnvDisclosureAnnualReport)) and document.reporting_year != filing.year:
         raise ServiceError(f"报告年度应为 {filing.year}", f"the reporting year must be {filing.year}",
                            field="reporting_year")
+    if isinstance(document, EnvDisclosureAdhoc) and filing.doc_key and doc_key_of(document) != filing.doc_key:
+        # an ad-hoc report answers one legal document: another number is another report
+        raise ServiceError(f"文号应为 {filing.doc_key}（另一份法律文书请另建临时披露报告）",
+                           f"the document number must be {filing.doc_key} (open another ad-hoc report for another "
+                           "legal document)", field="document.number")
     if document.enterprise.uscc != filing.enterprise.uscc:
         raise ServiceError(
             f"统一社会信用代码应为本企业的 {filing.enterprise.uscc}",
@@ -182,7 +265,33 @@ def save_draft(actor: User | None, filing: Filing, document: Document, expected_
     ``actor``: a filer or signatory of the enterprise (anyone else gets NotFound), or None for the system.
     """
     require_edit(actor, filing)
+    document = _keep_portal_fields(filing, document)
     return _store_draft(actor, filing, document, expected_revision, canonical_json(document))
+
+
+def without_portal_fields(document: Document) -> Document:
+    """Return a document for a new filing with the fields the portal sets emptied (a disclosure's
+    ``disclosed_on`` and ``prefill``): an upload creates a draft, never a publication or a pre-fill."""
+    if isinstance(document, EnvDisclosureAnnualReport):
+        from ..domain.disclosure import Prefill
+
+        return replace(document, disclosed_on=None, prefill=Prefill())
+    if isinstance(document, EnvDisclosureAdhoc):
+        return replace(document, disclosed_on=None)
+    return document
+
+
+def _keep_portal_fields(filing: Filing, document: Document) -> Document:
+    """Return the document with the fields the portal sets kept as stored: a disclosure's ``disclosed_on`` and
+    ``prefill`` (disclosure-format.md: read-only for the filer), whatever the form, JSON or workbook says."""
+    if not isinstance(document, (EnvDisclosureAnnualReport, EnvDisclosureAdhoc)) or document.kind != filing.kind:
+        return document
+    stored = draft_document(filing)
+    if isinstance(document, EnvDisclosureAnnualReport) and isinstance(stored, EnvDisclosureAnnualReport):
+        return replace(document, disclosed_on=stored.disclosed_on, prefill=stored.prefill)
+    if isinstance(document, EnvDisclosureAdhoc) and isinstance(stored, EnvDisclosureAdhoc):
+        return replace(document, disclosed_on=stored.disclosed_on)
+    return document
 
 
 def save_imported_draft(actor: User | None, filing: Filing, document: Document, canonical: str) -> Filing:
@@ -192,6 +301,9 @@ def save_imported_draft(actor: User | None, filing: Filing, document: Document, 
     filers and signatories for their enterprises, administrators for any — a refused row is a cell error,
     not a 404). ``canonical`` is the document's canonical JSON, already computed to compare with the draft.
     """
+    kept = _keep_portal_fields(filing, document)
+    if kept is not document:
+        document, canonical = kept, canonical_json(kept)
     return _store_draft(actor, filing, document, None, canonical)
 
 
@@ -314,6 +426,7 @@ def certify(actor: User, filing: Filing, *, password: str, certified: bool,
     if password_error is not None:
         raise password_error
     now = now or dt.datetime.now(dt.UTC)
+    _stamp_publication(actor, filing, now)
     text = filing.draft_json
     _check_submittable(filing, document_from_json(text), now)
     digest = sha256_text(text)
@@ -326,6 +439,27 @@ def certify(actor: User, filing: Filing, *, password: str, certified: bool,
     audit.record(actor, "filing.certify", "certification", cert.id,
                  after={"filing_id": filing.id, "revision": filing.revision, "sha256": digest})
     return cert
+
+
+def _stamp_publication(actor: User, filing: Filing, now: dt.datetime) -> None:
+    """Date a disclosure's draft with the day it is published, before it is certified (disclosure-format.md).
+
+    The signatory's submission publishes a disclosure (办法: no prior approval), so the text certified is the
+    text published: ``disclosed_on`` is today in China (Asia/Shanghai). A correction of a published annual
+    report says what changed and why (``change_note``, 准则: 变更内容及主要依据).
+    """
+    document = draft_document(filing)
+    if not isinstance(document, (EnvDisclosureAnnualReport, EnvDisclosureAdhoc)):
+        return
+    if (isinstance(document, EnvDisclosureAnnualReport) and filing.current_version >= 1
+            and not (document.change_note or "").strip()):
+        raise ServiceError("更正已披露的年度报告须填写“变更内容及主要依据”（概况一节）",
+                           "a correction of a published annual report needs “what changed and why” (the profile "
+                           "section)", field="change_note")
+    today = now.astimezone(checking.CHINA_TZ).date()
+    if document.disclosed_on != today:
+        updated = replace(document, disclosed_on=today)
+        _store_draft(actor, filing, updated, None, canonical_json(updated))
 
 
 def certification_void_message(cert: Certification) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from ..models import Enterprise, Filing, ImportRecord, User
 from ..renderers.upload_workbook import code_lists_from_reference
 from . import audit
 from .checking import CHINA_TZ
-from .filings import draft_lock, save_imported_draft
+from .filings import doc_key_of, draft_lock, save_imported_draft, without_portal_fields
 
 #: progress(stage, done, total): stages "parsed" (rows), "validated" (documents), "stored" (documents)
 Progress = Callable[[str, int, int], None]
@@ -71,12 +71,13 @@ def _may_import(actor: User | None, enterprise: Enterprise) -> bool:
 
 
 def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tuple[
-        dict[tuple[str, int], Enterprise], dict[tuple[int, int], Filing], list[CellError]]:
+        dict[tuple[str, int], Enterprise], dict[tuple[int, int, str], Filing], list[CellError]]:
     """Return the enterprises and existing filings of the documents (two queries), and the row errors."""
     usccs = sorted({p.uscc for p in parsed})
     enterprises = {e.uscc: e for e in db.session.scalars(select(Enterprise).where(Enterprise.uscc.in_(usccs)))}
     ids = [e.id for e in enterprises.values()]
-    existing = {(f.enterprise_id, f.year): f for f in db.session.scalars(
+    # an ad-hoc report is one per legal document: keyed by its number as well (filings.doc_key_of)
+    existing = {(f.enterprise_id, f.year, f.doc_key): f for f in db.session.scalars(
         select(Filing).where(Filing.kind == kind, Filing.enterprise_id.in_(ids)))} if ids else {}
     errors: list[CellError] = []
     found: dict[tuple[str, int], Enterprise] = {}
@@ -93,7 +94,7 @@ def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tup
             errors.append(CellError(DOCUMENT_SHEET, p.row, 2, f"年度 {p.year} 超出范围（2000–2100）",
                                     f"the year {p.year} is out of range (2000–2100)"))
             continue
-        filing = existing.get((enterprise.id, p.year))
+        filing = existing.get((enterprise.id, p.year, doc_key_of(p.document)))
         lock = draft_lock(filing) if filing is not None else None
         if lock is not None:  # accepted, or submitted and read-only until returned (issue 15)
             errors.append(CellError(DOCUMENT_SHEET, p.row, 2, f"企业 {p.uscc} 的 {p.year} 年度申报：{lock.message_zh}",
@@ -182,7 +183,7 @@ def _import_workbook(actor: User | None, data: bytes, filename: str, progress: P
                                 f"{kind_name(parsed.kind, 'en')} workbooks cannot be imported yet (check them with "
                                 "portal check)"))
     enterprises: dict[tuple[str, int], Enterprise] = {}
-    existing: dict[tuple[int, int], Filing] = {}
+    existing: dict[tuple[int, int, str], Filing] = {}
     if not errors and parsed.kind is not None:
         if not parsed.documents:
             errors.append(CellError(DOCUMENT_SHEET, None, None, "工作簿中没有任何文书（“基本信息”表为空）",
@@ -221,7 +222,7 @@ def _rejected(actor: User | None, sha: str, filename: str, data: bytes, kind: st
 
 
 def _store(actor: User | None, sha: str, filename: str, kind: str, documents: list[ParsedDocument],
-           enterprises: dict[tuple[str, int], Enterprise], existing: dict[tuple[int, int], Filing],
+           enterprises: dict[tuple[str, int], Enterprise], existing: dict[tuple[int, int, str], Filing],
            counts: list[tuple[int, int]], report: Progress) -> ImportOutcome:
     """Create the new drafts in one batch and update the changed ones; return the outcome."""
     created: list[tuple[ParsedDocument, Filing]] = []
@@ -231,11 +232,13 @@ def _store(actor: User | None, sha: str, filename: str, kind: str, documents: li
     total = len(documents)
     for p in documents:
         enterprise = enterprises[(p.uscc, p.year)]
-        filing = existing.get((enterprise.id, p.year))
+        key = doc_key_of(p.document)
+        filing = existing.get((enterprise.id, p.year, key))
         text = canonical_json(p.document)
         if filing is None:
+            text = canonical_json(without_portal_fields(p.document))
             filing = Filing(enterprise=enterprise, enterprise_id=enterprise.id, kind=kind, year=p.year,
-                            status="draft", draft_json=text)
+                            doc_key=key, status="draft", draft_json=text)
             db.session.add(filing)
             created.append((p, filing))
         elif text == filing.draft_json:

@@ -36,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         catalogue,
         dashboard,
+        disclosure,
         drafts,
         exports,
         filings,
@@ -48,7 +49,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for module in (auth, account, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications,
-                   uploads, jobs, regulator):
+                   uploads, jobs, regulator, disclosure):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
 

@@ -132,7 +132,21 @@ def index() -> ResponseReturnValue:
     charts = [_present(chart_id, data[chart_id], ref) for chart_id in CHARTS]
     year, include_pending = _filters()
     return render_template("dashboard/index.html", charts=charts, years=service.available_years(scope),
-                           year=year, include_pending=include_pending)
+                           year=year, include_pending=include_pending, disclosure=_disclosure_share(year))
+
+
+def _disclosure_share(year: int | None) -> Any:
+    """Return the share of the scope's subjects that disclosed the year's report on time (regulators only)."""
+    from ..services import disclosure as disclosure_service
+
+    if not (current_user.is_reviewer or current_user.is_system_admin):
+        return None
+    today = dt.date.today()
+    shown = year or today.year - 1
+    enterprises = disclosure_service.obliged_enterprises(current_user.reviewer_scope,
+                                                         everywhere=current_user.is_system_admin)
+    rows = disclosure_service.annual_disclosure_rows(enterprises, shown, today)
+    return disclosure_service.on_time_share(rows, shown)
 
 
 @bp.route("/export/<any(" + ", ".join(CHARTS) + "):chart>.csv")

@@ -29,6 +29,7 @@ from markupsafe import Markup, escape
 from wtforms import FieldList, FormField
 
 from forms import cpa as cpa_forms
+from forms import disclosure as disclosure_forms
 from forms import ghg as ghg_forms
 from forms.doc_fields import (
     attr_name,
@@ -40,22 +41,29 @@ from forms.doc_fields import (
     section_data,
 )
 from forms.ghg import SECTIONS, Section, code_choices
-from forms.labels import SEVERITY_LABELS, localized, value_name
+from forms.labels import KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, localized, value_name
 
 from ..calc.results import CpaComputed
 from ..domain.codec import format_decimal
+from ..domain.disclosure import ADHOC_COMPUTED, ANNUAL_COMPUTED
 from ..domain.documents import (
+    ADHOC_KIND,
+    ANNUAL_KIND,
     CPA_KIND,
     GHG_COMPUTED,
     GHG_KIND,
     CleanProductionAudit,
     Document,
+    EnvDisclosureAdhoc,
+    EnvDisclosureAnnualReport,
     GhgAnnualReport,
 )
 from ..domain.fields import ComputedDef
 from ..domain.findings import Finding
+from ..domain.labels import UNITS
 from ..models import Filing
 from ..services import checking
+from ..services import disclosure as disclosure_service
 from ..services import filings as filing_service
 from ..services.errors import ServiceError, StaleDraft
 from ..services.reference import current_reference
@@ -91,6 +99,10 @@ FORMS: dict[str, KindForms] = {
                         ghg_forms.apply_section),
     CPA_KIND: KindForms(cpa_forms.SECTIONS, cpa_forms.SECTION_BY_SLUG, cpa_forms.section_form_class,
                         cpa_forms.apply_section),
+    ANNUAL_KIND: KindForms(disclosure_forms.ANNUAL_SECTIONS, {s.slug: s for s in disclosure_forms.ANNUAL_SECTIONS},
+                           disclosure_forms.annual_form_class, disclosure_forms.apply_disclosure_section),
+    ADHOC_KIND: KindForms(disclosure_forms.ADHOC_SECTIONS, {s.slug: s for s in disclosure_forms.ADHOC_SECTIONS},
+                          disclosure_forms.adhoc_form_class, disclosure_forms.apply_disclosure_section),
 }
 
 
@@ -155,8 +167,11 @@ def _new_form(kind_forms: KindForms, section: Section, *, formdata: Any = None, 
 def _template_rows(form: FlaskForm, section: Section, choices: dict[str, Any]) -> dict[str, Any]:
     """Return, per repeatable list, an empty row named ``<list>-__INDEX__-…`` for draft-form.js to clone."""
     out = {}
-    for attr in section.lists:
-        row_class = form[attr].unbound_field.args[0]
+    for attr in section.lists:  # "fuels", or a table inside a section's object: "pollutants-outlets"
+        field = form
+        for part in attr.split("-"):
+            field = field[part] if not isinstance(field, FormField) else field.form[part]
+        row_class = field.unbound_field.args[0]
         row = row_class(formdata=None, prefix=f"{attr}-__INDEX__-")
         bind_choices(row, choices)
         out[attr] = row
@@ -251,6 +266,8 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
     """
     if isinstance(document, CleanProductionAudit):
         return audit_panel.panel(section.slug, document, computed)
+    if isinstance(document, (EnvDisclosureAnnualReport, EnvDisclosureAdhoc)):
+        return disclosure_panel(document, computed)
     names = {kind: {c.value: str(c.label) for c in entries} for kind, entries in choices.items()}
     totals = []
     for d in TOTALS:
@@ -311,6 +328,50 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
     return {"totals": totals, "lines": lines}
 
 
+def disclosure_panel(document: EnvDisclosureAnnualReport | EnvDisclosureAdhoc, computed: Any) -> dict[str, Any]:
+    """Return a disclosure's computed figures (ANNUAL_COMPUTED / ADHOC_COMPUTED) for the side panel."""
+    defs = ANNUAL_COMPUTED if isinstance(document, EnvDisclosureAnnualReport) else ADHOC_COMPUTED
+    arithmetic = getattr(computed, "arithmetic", {})
+    totals = []
+    for d in defs:
+        if d.key == "required_sections":
+            continue
+        value = getattr(computed, d.key)
+        percent = d.unit is UNITS["percent"]
+        if percent and value is not None:
+            shown = f"{format_number(value * 100, d.places)} %"
+        else:
+            shown = format_number(value, d.places) if d.places is not None else format_number(value)
+        totals.append({"key": d.key, "label": str(localized(d.label)), "unit": "" if percent else
+                       text_in_language(d.unit), "value": shown, "arithmetic": arithmetic.get(d.key, "")})
+    lines: list[dict[str, str]] = []
+    if isinstance(document, EnvDisclosureAnnualReport):
+        for timing in computed.adhoc:
+            lines.append({"anchor": f"adhoc-{timing.index}", "label": f"{timing.index + 1}.",
+                          "value": _("期限 %(d)s", d=timing.due_on.isoformat() if timing.due_on else "—"),
+                          "detail": "", "arithmetic": timing.arithmetic})
+    return {"totals": totals, "lines": lines}
+
+
+def prefill_marks(document: Document) -> dict[str, dict[str, str]]:
+    """Return input id → the mark of a value pre-filled from an accepted (else submitted) filing, with its source.
+
+    disclosure-format.md "Pre-fill": every pre-filled value shows where it came from; the filer confirms or
+    corrects it, and a changed figure is DSC-003/004/010.
+    """
+    if not isinstance(document, EnvDisclosureAnnualReport):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for key, version in disclosure_service.prefill_sources(document).items():
+        filing = version.filing
+        mark = {"text": _("预填自：%(kind)s %(year)s 第 %(n)s 版（%(status)s）", kind=str(KIND_LABELS[filing.kind]),
+                          year=filing.year, n=version.number, status=str(STATUS_LABELS[filing.status])),
+                "url": url_for("filings.version", filing_id=filing.id, number=version.number)}
+        for path in disclosure_service.PREFILL_PATHS[key]:
+            out[path_to_id(path)] = mark
+    return out
+
+
 def _findings_json(listed: list[tuple[Finding, str]]) -> list[dict[str, str]]:
     return [{"anchor": anchor, "rule": f.rule, "severity": f.severity, "path": f.path,
              "message": bilingual(f.message_zh, f.message_en)} for f, anchor in listed]
@@ -357,6 +418,8 @@ class Controls:
             return Markup(field(**{"class": "form-check-input" + invalid, **aria}))
         if field.type == "ChoiceField":
             return Markup(field(**{"class": ("form-select form-select-sm" if small else "form-select") + invalid, **aria}))
+        if field.type == "MultiCheckboxField":  # a list of codes in a table row (an outlet's pollutants)
+            return Markup(field(**{"class": "list-unstyled mb-0 small", **aria}))
         values: dict[str, Any] = {
             "class": ("form-control form-control-sm" if small else "form-control") + invalid,
             "id": field.id, "name": field.name, "type": "date" if field.type == "DateInputField" else "text",
@@ -418,7 +481,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
         bind_choices(form, choices)
     else:
         action = request.form.get("action", "save")
-        row_action = re.fullmatch(r"(add|remove):(\w+?)(?:-(\d+))?", action)
+        row_action = re.fullmatch(r"(add|remove):([\w-]+?)(?:-(\d+))?", action)
         if row_action and row_action.group(2) in sec.lists:
             # Without JavaScript: add or remove a row, draw the page again, save nothing.
             verb, attr, index = row_action.groups()
@@ -476,6 +539,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
         audit=audit_panel.extras(sec.slug, filing, shown_document, outcome.computed)
         if isinstance(shown_document, CleanProductionAudit) and isinstance(outcome.computed, CpaComputed) else None,
         control=Controls(field_findings, _placeholders(form, sec, defaults)),
+        prefill_marks=prefill_marks(saved_document),
         config={
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
             "formRevision": _revision(form.revision.data),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from forms.auth import SubmitForm
-from forms.filings import ExplanationsForm, JsonDraftForm, NewFilingForm
+from forms.filings import AdhocForm, ExplanationsForm, JsonDraftForm, NewFilingForm
 from forms.review import AnswerForm
 
 from ..auth import permissions
@@ -27,7 +28,7 @@ from ..services import audit, checking, versions
 from ..services import exports as export_service
 from ..services import filings as filing_service
 from ..services import review as review_service
-from ..services.deadlines import ghg_due_date, is_overdue
+from ..services.deadlines import due_for, ghg_due_date, is_overdue
 from ..services.errors import Conflict, ServiceError, StaleDraft
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
@@ -45,9 +46,35 @@ def enterprise(enterprise_id: int) -> ResponseReturnValue:
     filings = db.session.scalars(
         select(Filing).where(Filing.enterprise_id == ent.id).order_by(Filing.year.desc(), Filing.kind)
     ).all()
-    form = NewFilingForm() if permissions.can_edit_filing(current_user, ent.id) else None
+    editable = permissions.can_edit_filing(current_user, ent.id)
+    form = NewFilingForm() if editable else None
+    # ad-hoc disclosures are listed apart, each against its legal document, with its due date (办法第十七条)
+    adhoc = [f for f in filings if f.kind == "env_disclosure_adhoc" and (editable or f.current_version >= 1)]
     return render_template("filings/enterprise.html", enterprise=ent, filings=filings, form=form,
-                           due=ghg_due_date, is_overdue=is_overdue)
+                           due=ghg_due_date, is_overdue=is_overdue, adhoc=adhoc, due_for=due_for,
+                           adhoc_form=AdhocForm() if editable else None, today=dt.date.today())
+
+
+@bp.route("/enterprises/<int:enterprise_id>/adhoc", methods=["POST"])
+@login_required
+def open_adhoc(enterprise_id: int) -> ResponseReturnValue:
+    """Open an ad-hoc disclosure against a legal document: its trigger, number and the day it was received."""
+    ent = enterprise_or_404(enterprise_id)
+    if not permissions.can_edit_filing(current_user, ent.id):
+        abort(404)
+    form = AdhocForm()
+    if not form.validate_on_submit():
+        for name, errors in form.errors.items():
+            flash(f"{form[name].label.text}：{'; '.join(map(str, errors))}", "danger")
+        return redirect(url_for(".enterprise", enterprise_id=ent.id) + "#adhoc")
+    try:
+        filing = filing_service.open_adhoc(
+            current_user, ent, trigger=form.trigger.data, number=form.number.data, received_on=form.received_on.data,
+            doc_type=form.doc_type.data or None, issuer=form.issuer.data or None, date=form.date.data)
+    except ServiceError as error:
+        refused(error)
+        return redirect(url_for(".enterprise", enterprise_id=ent.id) + "#adhoc")
+    return redirect(url_for(".show", filing_id=filing.id))
 
 
 @bp.route("/enterprises/<int:enterprise_id>/filings", methods=["POST"])
@@ -63,6 +90,20 @@ def open_filing(enterprise_id: int) -> ResponseReturnValue:
             flash(f"{field}: {'; '.join(map(str, errors))}", "danger")
         return redirect(url_for(".enterprise", enterprise_id=ent.id))
     filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
+    return redirect(url_for(".show", filing_id=filing.id))
+
+
+@bp.route("/filings/<int:filing_id>/prefill", methods=["POST"])
+@login_required
+def refresh_prefill(filing_id: int) -> ResponseReturnValue:
+    """Copy again into an annual disclosure draft from the year's GHG report and audit (disclosure-format.md)."""
+    filing = filing_or_404(filing_id, "edit")
+    try:
+        filing_service.refresh_prefill(current_user, filing, None)
+    except ServiceError as error:
+        refused(error)
+    else:
+        flash(_("已按本年度温室气体排放报告和清洁生产审核重新预填。"), "success")
     return redirect(url_for(".show", filing_id=filing.id))
 
 
@@ -99,7 +140,7 @@ def show(filing_id: int) -> ResponseReturnValue:
         shown_version=shown_version, shown_computed=shown_computed, shown_findings=shown_findings,
         can_sign=permissions.can_sign_filing(current_user, filing.enterprise_id),
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),
-        explanations_form=ExplanationsForm(revision=filing.revision), due=ghg_due_date,
+        explanations_form=ExplanationsForm(revision=filing.revision), due=due_for,
         blocking=filing_service.blocking_findings(outcome.findings),
         # Regulators in scope see every comment; everyone else never sees the internal ones.
         review_comments=review_service.comments(
@@ -113,6 +154,8 @@ def show(filing_id: int) -> ResponseReturnValue:
         signature_request=filing_service.open_signature_request(filing),
         stale=_stale_explanations(document, outcome.findings) if may_edit else [],
         explanation_max=EXPLANATION_MAX_LENGTH,
+        disclosure_link=({"action": url_for(".open_filing", enterprise_id=filing.enterprise_id), "year": filing.year}
+                         if filing.kind == "ghg_annual_report" and may_edit else None),
     )
 
 

@@ -40,11 +40,16 @@ def enterprise_home() -> ResponseReturnValue:
         select(Filing).where(Filing.enterprise_id.in_(ids)).order_by(Filing.year.desc(), Filing.kind)
     ).all()
     today = dt.date.today()
+    upcoming = deadlines.upcoming(today)
+    # Who must disclose, by when (办法第七条; reference-data.md §5): an enterprise on the list (the register's
+    # key-discharger and listed flags stand for the city's list) without its annual disclosure report yet.
+    disclosure_year = next(u.due.year - 1 for u in upcoming if u.key == "env_disclosure_annual_report")
+    opened = {f.enterprise_id for f in filings if f.kind == "env_disclosure_annual_report" and f.year == disclosure_year}
+    obligations = [e for e in enterprises if (e.is_key_pollutant_discharger or e.is_listed) and e.id not in opened]
     return render_template(
         "home/enterprise.html", enterprises=enterprises, filings=filings,
-        # the enterprise's own due date: a reviewer may have extended it (issue 18 item 3)
-        due=lambda year, enterprise_id: deadlines.due_date(enterprise_id, "ghg_annual_report", year),
-        today=today, upcoming=deadlines.upcoming(today),
+        due=deadlines.due_for, today=today, upcoming=upcoming, obligations=obligations,
+        disclosure_year=disclosure_year, disclosure_due=deadlines.disclosure_due_date(disclosure_year),
         # issue 20 item 13: drafts handed to this user for signature
         to_sign=filing_service.signature_requests_for(current_user),
     )

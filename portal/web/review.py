@@ -80,6 +80,23 @@ def _assignee_choices() -> list[SelectChoice]:
               for u in regulator_service.assignable_reviewers(current_user))]
 
 
+@bp.route("/review/disclosure")
+@login_required
+def disclosure_queue() -> ResponseReturnValue:
+    """List the subjects obliged to disclose in the reviewer's scope: the year's annual report, complete, late."""
+    from ..services import disclosure as disclosure_service
+
+    if not current_user.is_reviewer:
+        abort(404)
+    today = _today()
+    raw = (request.args.get("year") or "").strip()
+    year = int(raw) if raw.isdigit() and 2021 <= int(raw) <= 2100 else today.year - 1
+    enterprises = disclosure_service.obliged_enterprises(current_user.reviewer_scope)
+    rows = disclosure_service.annual_disclosure_rows(enterprises, year, today)
+    return render_template("review/disclosure.html", rows=rows, year=year, due=dt.date(year + 1, 3, 15),
+                           summary=disclosure_service.on_time_share(rows, year), today=today)
+
+
 def _queue_rows(rows: list[review_service.QueueRow], labels: dict[str, Any], tz: dt.tzinfo) -> Markup:
     """Return the queue's table rows as HTML: the page's one hot loop, 50 rows × 17 cells.
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from forms.labels import KIND_LABELS, SEVERITY_LABELS, STATUS_LABELS, language, value_name
 from portal.domain import formatting as fmt
+from portal.domain.disclosure import ADHOC_COMPUTED, ANNUAL_COMPUTED
 from portal.domain.documents import (
     CPA_COMPUTED,
     DEADLINES_COMPUTED,
@@ -21,7 +22,7 @@ from portal.domain.documents import (
 from portal.domain.labels import EMPTY, Text, Unit
 
 #: the computed figures of both kinds by key, as the filing page prints them (labels, units, places)
-COMPUTED = {d.key: d for d in (*GHG_COMPUTED, *CPA_COMPUTED)}
+COMPUTED = {d.key: d for d in (*ANNUAL_COMPUTED, *ADHOC_COMPUTED, *GHG_COMPUTED, *CPA_COMPUTED)}
 
 STATUS_BADGES = {
     "draft": "text-bg-secondary",
@@ -109,6 +110,8 @@ def register_template_helpers(app: Flask) -> None:
             "SEVERITY_BADGES": SEVERITY_BADGES,
             "bilingual": bilingual,
             "COMPUTED": COMPUTED,
+            "ANNUAL_COMPUTED": ANNUAL_COMPUTED,
+            "ADHOC_COMPUTED": ADHOC_COMPUTED,
             "OPTION_COMPUTED": OPTION_COMPUTED,
             "INDICATOR_COMPUTED": INDICATOR_COMPUTED,
             "DEADLINES_COMPUTED": DEADLINES_COMPUTED,

@@ -15,6 +15,7 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     # endpoint: (method, url template with {filing}/{enterprise}/{version}/{membership}/{user}/{comment})
     "filings.enterprise": ("GET", "/enterprises/{enterprise}"),
     "filings.open_filing": ("POST", "/enterprises/{enterprise}/filings"),
+    "filings.open_adhoc": ("POST", "/enterprises/{enterprise}/adhoc"),
     "filings.show": ("GET", "/filings/{filing}"),
     "filings.draft_json": ("GET", "/filings/{filing}/draft.json"),
     "filings.edit_json": ("GET", "/filings/{filing}/json"),
@@ -22,6 +23,7 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "filings.ready_for_signature": ("POST", "/filings/{filing}/ready-for-signature"),
     "filings.submit": ("GET", "/filings/{filing}/submit"),
     "filings.version": ("GET", "/filings/{filing}/versions/1"),
+    "filings.refresh_prefill": ("POST", "/filings/{filing}/prefill"),
     "filings.version_json": ("GET", "/filings/{filing}/versions/1.json"),
     "review.decide": ("POST", "/review/filings/{filing}/accept"),
     "review.show": ("GET", "/review/filings/{filing}"),
@@ -69,7 +71,13 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "regulator.request_change": ("GET", "/enterprises/{enterprise}/master-data"),
     "regulator.decide_master_data": ("POST", "/review/master-data/{change}/reject"),
     "admin.set_obligations": ("POST", "/admin/obligations/{enterprise}"),
+    # Public (办法第二十一条): open to everyone, signed in or not, but only for published versions — see
+    # PUBLIC_ENDPOINTS and test_public_disclosure_pages_show_nothing_unpublished below.
+    "disclosure.adhoc": ("GET", "/disclosure/{uscc}/2024/adhoc/{filing}"),
+    "disclosure.adhoc_pdf": ("GET", "/disclosure/{uscc}/2024/adhoc/{filing}/v1.pdf"),
 }
+#: the public disclosure pages: not in the role matrix (anyone may read what is published; nothing else exists)
+PUBLIC_ENDPOINTS = {"disclosure.adhoc", "disclosure.adhoc_pdf"}
 
 # Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404. "admin" is the system
 # administrator, "security"/"security2" the security administrators, "auditor" the audit administrator.
@@ -79,6 +87,7 @@ SECURITY = {"security", "security2"}
 ALLOWED = {
     "filings.enterprise": VIEWERS,
     "filings.open_filing": MEMBERS,
+    "filings.open_adhoc": MEMBERS,
     # others who may see the filing are sent to its submitted version (302)
     "filings.show": VIEWERS,
     "filings.draft_json": MEMBERS,
@@ -87,6 +96,7 @@ ALLOWED = {
     "filings.ready_for_signature": MEMBERS,
     "filings.submit": {"signatory_a"},
     "filings.version": VIEWERS,
+    "filings.refresh_prefill": MEMBERS,
     "filings.version_json": VIEWERS,
     "review.decide": {"reviewer_jx", "reviewer_ganzhou"},
     "review.show": {"reviewer_jx", "reviewer_ganzhou"},
@@ -228,6 +238,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
         url = template.format(**ids)
         response = client.open(url, method=method, data={})
         allowed = role in ALLOWED[endpoint]
@@ -239,9 +251,11 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 
 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
-    for method, template in RECORD_ENDPOINTS.values():
+    for endpoint, (method, template) in RECORD_ENDPOINTS.items():
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
         url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
-                              notification=1, job=1, upload=1, token=1, grant=1, change=1)
+                              notification=1, job=1, upload=1, token=1, grant=1, change=1, uscc=world.a.uscc)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
@@ -297,7 +311,7 @@ def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:
     for method, template in RECORD_ENDPOINTS.values():
         if "{filing}" not in template and "{enterprise}" not in template:
             continue
-        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1, change=1)
+        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1, change=1, uscc=world.b.uscc)
         assert client.open(url, method=method, data={}).status_code == 404, url
     if role.startswith("reviewer"):
         assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)
@@ -309,3 +323,63 @@ def test_the_regulators_posts_without_a_record_are_reviewers_only(client, world,
     login(client, f"{role}@test.cn")
     for url in ("/review/bulk", "/review/credit", "/review/credit/import"):
         assert client.post(url, data={"filing_ids": [str(world.filing_a.id)], "action": "remind"}).status_code == 404, url
+# ------------------------------------------------------------------ the public disclosure pages (issue 17)
+
+
+@pytest.fixture()
+def disclosure_world(world):  # type: ignore[no-untyped-def]
+    """Return the world with A's annual report and ad-hoc report published, then drafts that are not.
+
+    After publication A's annual draft is returned and changed (a new summary, not yet published); A has a
+    second, unpublished ad-hoc draft of 2025; B has an unpublished annual draft of 2024.
+    """
+    import dataclasses
+    import datetime as dt
+
+    from portal.extensions import db
+    from portal.services import filings, review
+    from tests.functional.test_disclosure_web import ADHOC, _published_example, example_text, publish
+
+    annual, _version = _published_example(world)
+    review.return_filing(world.users["reviewer_jx"], annual, note="请更正")
+    draft = filings.draft_document(annual)
+    changed = dataclasses.replace(draft, key_info=dataclasses.replace(draft.key_info, summary_zh="未披露的草稿内容"))
+    filings.save_draft(world.users["filer_a"], annual, changed, None)
+    adhoc = filings.open_draft(world.users["filer_a"], world.a, "env_disclosure_adhoc", 2024)
+    filings.save_draft(world.users["filer_a"], adhoc, filings.parse_json_draft(example_text(ADHOC)), None)
+    publish(world, adhoc, dt.datetime(2024, 9, 27, 2, 0, tzinfo=dt.UTC))
+    unpublished = filings.open_draft(world.users["filer_a"], world.a, "env_disclosure_adhoc", 2025)
+    b_draft = filings.open_draft(world.users["filer_b"], world.b, "env_disclosure_annual_report", 2024)
+    db.session.flush()
+    world.public = {"adhoc": adhoc, "unpublished": unpublished, "b_draft": b_draft, "annual": annual}
+    return world
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_public_disclosure_pages_show_nothing_unpublished(client, disclosure_world, role) -> None:  # type: ignore[no-untyped-def]
+    """Anyone — anonymous or any role — reads what is published, and nothing unpublished, ever (404)."""
+    w = disclosure_world
+    if role is not None:
+        login(client, f"{role}@test.cn")
+    a, b = w.a.uscc, w.b.uscc
+    adhoc, unpublished = w.public["adhoc"].id, w.public["unpublished"].id
+    published = [f"/disclosure/{a}/2024", f"/disclosure/{a}/2024/v1.pdf", f"/disclosure/{a}/2024/adhoc/{adhoc}",
+                 f"/disclosure/{a}/2024/adhoc/{adhoc}/v1.pdf", f"/disclosure?uscc={a}"]
+    for url in published:
+        assert client.get(url).status_code == 200, (role, url)
+    missing = [
+        f"/disclosure/{b}/2024", f"/disclosure/{b}/2024/v1.pdf",  # B's draft was never published
+        f"/disclosure/{a}/2024/v2.pdf",  # the returned draft is not a version
+        f"/disclosure/{a}/2025", f"/disclosure/{a}/2025/adhoc/{unpublished}",  # an unpublished ad-hoc draft
+        f"/disclosure/{a}/2024/adhoc/{unpublished}", f"/disclosure/{a}/2024/adhoc/{w.filing_a.id}",  # a GHG report
+        f"/disclosure/{a}/2024/adhoc/{w.public['annual'].id}",  # the annual report is not an ad-hoc one
+        f"/disclosure/{b}/2024/adhoc/{adhoc}",  # A's ad-hoc under B's code
+        "/disclosure/91360700MA38P2K5XX/2024", "/disclosure/not-a-code/2024",
+    ]
+    for url in missing:
+        assert client.get(url).status_code == 404, (role, url)
+    page = client.get(f"/disclosure/{a}/2024").get_data(as_text=True)
+    assert "未披露的草稿内容" not in page  # the changed draft, returned for correction, is not published
+    search = client.get("/disclosure?year=2024").get_data(as_text=True)
+    assert "南京江宁热电有限公司" not in search  # B's draft is not found
+    assert f"/adhoc/{unpublished}" not in client.get(f"/disclosure?uscc={a}").get_data(as_text=True)

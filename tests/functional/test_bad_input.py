@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 
+from forms.disclosure import ANNUAL_SECTIONS as DISCLOSURE_SECTIONS
 from forms.ghg import SECTIONS as GHG_SECTIONS
 from portal.extensions import db
 from portal.services import credentials, filings, review, tokens
@@ -36,7 +37,10 @@ PAGES: dict[str, tuple[str, ...]] = {
                 "/account/password", "/account/tokens", "/account/two-factor", "/uploads/", "/verify",
                 "/notifications/", "/jobs/{job}", "/filings/{returned}",
                 "/enterprises/{a}/master-data",
-                *(f"/filings/{{filing}}/edit/{section.slug}" for section in GHG_SECTIONS)),
+                *(f"/filings/{{filing}}/edit/{section.slug}" for section in GHG_SECTIONS),
+                # an annual disclosure (issue 17): its filing page (重新预填) and its section forms
+                "/filings/{disclosure}",
+                *(f"/filings/{{disclosure}}/edit/{section.slug}" for section in DISCLOSURE_SECTIONS)),
     "signatory_a": ("/filings/{filing}/submit",),
     "reviewer_jx": ("/review/filings/{filing}", "/review/", "/notifications/", "/dashboard/", "/review/ledger",
                     "/review/credit", "/review/master-data"),
@@ -201,8 +205,9 @@ def probe_world(world):  # type: ignore[no-untyped-def]
     masterdata.request_change(world.users["filer_a"], world.a, {"name": "江西赣峰水泥股份有限公司"}, "更名")
     credentials.send_reset(world.users["security"], world.users["filer_b"], links.append)
     invited = credentials.invite(world.users["security"], email="invited@test.cn", name="受邀", link_url=links.append)
+    disclosure = filings.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
     db.session.commit()
-    world.values = {"a": world.a.id, "filing": world.filing_a.id, "job": job.id, "user": world.users["nobody"].id,
+    world.values = {"a": world.a.id, "filing": world.filing_a.id, "disclosure": disclosure.id, "job": job.id, "user": world.users["nobody"].id,
                     "reset": links[0], "invite": links[1], "returned": returned.id, "reviewer": reviewer.id}
     world.invited = invited
     return world

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -155,17 +157,23 @@ def test_xlsx_refuses_two_kinds(tmp_path: Path) -> None:
     assert code == 2 and "one kind" in err
 
 
-def test_render_writes_the_excel_filing_and_says_the_pdf_template_is_to_come(tmp_path: Path) -> None:
+def test_render_writes_the_pdf_and_the_excel_filing(tmp_path: Path) -> None:
     pdf = tmp_path / "a.pdf"
-    code, _, err = _run("render", str(ANNUAL), "--pdf", str(pdf), "--xlsx", str(tmp_path / "a.xlsx"))
-    assert code == 2 and "no PDF template" in err and not pdf.exists() and not (tmp_path / "a.xlsx").exists()
     out = tmp_path / "filing.xlsx"
-    code, _, err = _run("render", str(ANNUAL), "--xlsx", str(out))
+    code, _, err = _run("render", str(ANNUAL), "--pdf", str(pdf), "--xlsx", str(out))
     assert code == 0, err
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # the public layout (template v1): the sections in the 准则's order, numbered, nothing internal
+    headings = [line.strip() for line in text.splitlines() if re.match(r"^[一二三四五六七八九十]+、", line.strip())]
+    assert headings == ["一、关键环境信息提要", "二、企业基本信息", "三、企业环境管理信息", "四、污染物产生、治理与排放信息",
+                        "五、碳排放信息", "六、生态环境应急信息", "七、生态环境违法信息", "八、本年度临时环境信息依法披露情况",
+                        "九、法律法规规定的其他环境信息", "十、强制性清洁生产审核信息", "十一、融资及所投项目环境信息"]
+    assert "企业负责人保证年度报告内容的真实、准确、完整" in text.replace(" ", "")
+    assert "DSC-" not in text and "0797-8123456" not in text and "王敏" not in text
     book = load_workbook(io.BytesIO(out.read_bytes()))
     assert {"关键环境信息提要", "危险废物流向", "计算结果", "审核发现", "版本信息"} <= set(book.sheetnames)
     version = {row[0]: row[2] for row in book["版本信息"].iter_rows(min_row=3, values_only=True)}
-    assert version["模板版本"] == "—"  # no PDF template version for this kind yet
+    assert version["模板版本"] == "v1"
 
 
 def test_rules_lists_the_catalogue_with_dsc_002_to_011() -> None:
