@@ -16,7 +16,8 @@ _FINDING = {
     "type": "object",
     "required": ["rule", "severity", "path", "message_zh", "message_en"],
     "properties": {"rule": _STR, "severity": {"enum": ["error", "warning", "notice"]}, "path": _STR,
-                   "message_zh": _STR, "message_en": _STR},
+                   "message_zh": _STR, "message_en": _STR,
+                   "key": {"type": "string", "description": "The key its explanation is stored under"}},
 }
 
 

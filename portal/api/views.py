@@ -105,6 +105,11 @@ def _object_payload(schema_name: str) -> dict[str, Any]:
     return data
 
 
+def _finding(finding: Any) -> dict[str, Any]:
+    """Return a finding as `portal check` prints it, with the key its explanation is stored under."""
+    return {**finding.as_dict(), "key": finding.key}
+
+
 def _iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -386,7 +391,7 @@ def _draft_answer(filing: Filing, *, full: bool, status: int = 200) -> Response:
         document = filing_service.draft_document(filing)
         outcome = checking.run(document, filing=filing)
         body.update(document=to_data(document), computed=outcome.computed.check_block(),
-                    findings=[f.as_dict() for f in outcome.findings])
+                    findings=[_finding(f) for f in outcome.findings])
     headers = {"ETag": _etag(filing)}
     if full and request.method in ("PUT", "PATCH"):
         headers["Preference-Applied"] = "return=representation"
@@ -491,7 +496,7 @@ def check_filing(filing_id: int) -> Response:
     else:
         document = filing_service.draft_document(filing)
     outcome = checking.run(document, filing=filing)
-    findings = [f.as_dict() for f in outcome.findings]
+    findings = [_finding(f) for f in outcome.findings]
     return _json({"kind": document.kind, "computed": outcome.computed.check_block(), "findings": findings,
                   "ok": not any(f.severity == "error" for f in outcome.findings), "revision": revision})
 
@@ -556,7 +561,7 @@ def findings(filing_id: int) -> Response:
     document = filing_service.draft_document(filing)
     outcome = checking.run(document, filing=filing)
     keys = {f.key for f in outcome.findings}
-    return _json({"revision": filing.revision, "findings": [f.as_dict() for f in outcome.findings],
+    return _json({"revision": filing.revision, "findings": [_finding(f) for f in outcome.findings],
                   "explanations": dict(document.explanations),
                   "stale_explanations": sorted(k for k in document.explanations if k not in keys)},
                  headers={"ETag": _etag(filing)})
