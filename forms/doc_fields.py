@@ -44,7 +44,15 @@ from wtforms.validators import InputRequired, Optional, StopValidation, Validati
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
 from portal.domain.labels import ValueSet
-from portal.domain.schema import MISSING, Field, Section, check_value, lines_message, normalise_text, schema_of
+from portal.domain.schema import (
+    MISSING,
+    Field,
+    Section,
+    check_value,
+    lines_message,
+    normalise_text,
+    schema_of,
+)
 
 from .base import PortalForm, RevisionField
 from .labels import Bilingual, english

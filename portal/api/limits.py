@@ -19,7 +19,7 @@ MAX_PAGE_SIZE = 200
 #: endpoints whose body is an uploaded workbook (multipart), capped like a web upload
 UPLOAD_ENDPOINTS = frozenset({"api.create_import"})
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_LINES", "MAX_PAGE_SIZE", "body_cap", "refuse_large_body"]
+__all__ = ["DEFAULT_PAGE_SIZE", "MAX_LINES", "MAX_PAGE_SIZE", "body_cap", "read_body", "refuse_large_body"]
 
 
 def body_cap(endpoint: str | None) -> int:
@@ -47,7 +47,18 @@ def refuse_large_body() -> None:
     cap = body_cap(request.endpoint)
     if request.content_length is not None and request.content_length > cap:
         raise too_large(cap)
-    request.max_content_length = cap
+    # Werkzeug stops reading a body of unknown length at the limit without saying so: read one byte more,
+    # so that read_body() can tell a body at the cap from one cut off at it.
+    request.max_content_length = cap + 1 if request.content_length is None else cap
+
+
+def read_body() -> bytes:
+    """Return the request body, refusing one past the cap (a chunked body is read at most to the cap + 1 byte)."""
+    data = request.get_data(cache=False)
+    cap = body_cap(request.endpoint)
+    if len(data) > cap:
+        raise too_large(cap)
+    return data
 
 
 def page_size() -> int:

@@ -91,7 +91,7 @@ def _json_payload(*, media: tuple[str, ...] = ("application/json",)) -> Any:
         raise ApiProblem("unsupported-media-type", f"请求体应为 {' 或 '.join(media)}",
                          f"the body must be {' or '.join(media)}")
     try:
-        return loads(request.get_data(cache=False))
+        return loads(limits.read_body())
     except DocumentError as exc:
         raise ApiProblem("invalid-document", exc.message_zh, exc.message_en,
                          errors=[FieldError(exc.path, exc.message_zh, exc.message_en)]) from None
