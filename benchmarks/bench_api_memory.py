@@ -15,6 +15,7 @@ Run: ``.venv/bin/python benchmarks/bench_api_memory.py``.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -90,10 +91,8 @@ def _put(port: int, path: str, headers: dict[str, str], body: bytes, *, chunked:
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server answered 413 and closed before the whole body was sent
     else:
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             connection.request("PUT", path, body=body, headers=headers)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
     response = connection.getresponse()
     data = response.read()
     connection.close()

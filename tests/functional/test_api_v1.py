@@ -354,3 +354,26 @@ def test_a_session_reads_lists_but_writes_nothing(client, world, path: str) -> N
     response = client.post("/api/v1/filings", json={"enterprise_id": world.a.id, "kind": "ghg_annual_report",
                                                     "year": 2019})
     assert response.status_code == 401
+
+
+def test_the_operator_issues_a_token_from_the_command_line_shown_once(app, client, world) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from portal.cli import token_create_command
+    from portal.models import ApiToken
+    from portal.services.tokens import token_hash
+
+    runner = CliRunner()
+    with app.app_context():
+        result = runner.invoke(token_create_command, ["Filer_A@test.cn", "--name", "EMS 接口", "--scope", "read",
+                                                      "--days", "30"], standalone_mode=False)
+    assert result.exception is None, result.output
+    secret = result.stdout.splitlines()[0]
+    assert secret.startswith("ptk_") and "只显示这一次" in result.stderr
+    row = db.session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).one()
+    assert (row.name, row.scope, row.user_id) == ("EMS 接口", "read", world.users["filer_a"].id)
+    assert 29 <= (row.expires_at - row.created_at).days <= 30
+    assert client.get("/api/v1/filings", headers=_auth(secret)).status_code == 200
+    for bad in (["nobody@nowhere.cn", "--name", "x", "--scope", "read"],
+                ["filer_a@test.cn", "--name", "x", "--scope", "read", "--days", "400"]):
+        assert runner.invoke(token_create_command, bad, standalone_mode=False).exception is not None
