@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Response, current_app, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 
 from ..auth import permissions
 from ..domain.codec import DocumentError, dumps, loads, parse_input, sha256_text, to_data
@@ -173,7 +173,7 @@ def _cursor_after() -> int:
         return 0
     try:
         value = json.loads(base64.urlsafe_b64decode(raw.encode("ascii") + b"=" * (-len(raw) % 4)))["after"]
-        if not isinstance(value, int) or value < 0:
+        if type(value) is not int or not 0 <= value < 2**31:  # an id: PostgreSQL's integer
             raise ValueError
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         raise ApiProblem("invalid-document", "cursor 无效：请使用上一页返回的 next_cursor",
@@ -232,7 +232,7 @@ def _enterprise_data(e: Enterprise) -> dict[str, Any]:
 def _scope_condition(user: User, enterprise_column: Any) -> Any:
     """Return the SQL condition of ``permissions.can_view_enterprise`` over enterprise rows."""
     if user.admin_role == "system":
-        return True
+        return true()
     parts = [enterprise_column.in_(sorted(user.enterprise_ids()) or [-1])]
     if user.reviewer_scope:
         parts.append(Enterprise.in_region_scope(user.reviewer_scope))
