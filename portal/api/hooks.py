@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from typing import cast
 
 from flask import Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
@@ -34,7 +35,7 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_
 
 @bp.record_once
 def _install(state: BlueprintSetupState) -> None:
-    app: Flask = state.app
+    app = cast(Flask, state.app)
     app.before_request_funcs.setdefault(None, []).insert(0, _cap_body)
 
     @app.errorhandler(ApiProblem)

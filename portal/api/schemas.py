@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.documents import KINDS
+from ..domain.documents import KINDS, WEB_KINDS
 from ..models import FILING_STATUSES
 from .spec import ref
 
@@ -54,7 +54,8 @@ SCHEMAS: dict[str, Any] = {
     "NewFiling": {
         "type": "object", "required": ["enterprise_id", "kind", "year"], "additionalProperties": False,
         "properties": {"enterprise_id": {"type": "integer", "minimum": 1},
-                       "kind": {"enum": list(KINDS)}, "year": {"type": "integer", "minimum": 2000, "maximum": 2100}},
+                       "kind": {"enum": list(WEB_KINDS)},
+                       "year": {"type": "integer", "minimum": 2000, "maximum": 2100}},
     },
     "Draft": {
         "type": "object", "required": ["filing_id", "revision", "sha256"],

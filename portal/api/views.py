@@ -12,7 +12,7 @@ import binascii
 import datetime as dt
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from flask import Response, current_app, request, url_for
 from sqlalchemy import func, or_, select, true
@@ -356,9 +356,10 @@ def create_filing() -> Response:
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None or not permissions.can_edit_filing(user, enterprise.id):
         raise _not_found()
-    existed = filing_service.find_filing(enterprise.id, str(kind), int(year))
+    checked_year = cast(int, year)  # an int in range: checked above
+    existed = filing_service.find_filing(enterprise.id, str(kind), checked_year)
     try:
-        filing = filing_service.open_draft(user, enterprise, str(kind), int(year))
+        filing = filing_service.open_draft(user, enterprise, str(kind), checked_year)
     except ServiceError as error:
         raise _refused(error) from None
     location = url_for("api.get_filing", filing_id=filing.id)
