@@ -19,6 +19,7 @@ from typing import cast
 from flask import Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..models import IdempotentRequest
@@ -100,10 +101,18 @@ def _finish(response: Response) -> Response:
     pending = request.environ.pop(_PENDING, None)
     if pending is not None and response.status_code < 400 and not response.direct_passthrough:
         user_id, key, sha = pending
-        db.session.add(IdempotentRequest(user_id=user_id, key=key, request_sha256=sha, status=response.status_code,
-                                         content_type=response.content_type or "application/json",
-                                         location=response.headers.get("Location"), body=response.get_data()))
-        db.session.flush()  # committed with the request's own changes (portal.web.transaction)
+        try:
+            with db.session.begin_nested():  # committed with the request's own changes (portal.web.transaction)
+                db.session.add(IdempotentRequest(
+                    user_id=user_id, key=key, request_sha256=sha, status=response.status_code,
+                    content_type=response.content_type or "application/json",
+                    location=response.headers.get("Location"), body=response.get_data()))
+        except IntegrityError:
+            # The same key was stored meanwhile by a request sent at the same time: answering 409 rolls this
+            # one back, so the action happens once; the client sends it again and gets the stored answer.
+            response = ApiProblem("conflict", "同一 Idempotency-Key 的另一请求刚刚完成，请重发以取得其结果",
+                                  "another request with this Idempotency-Key has just been answered; send it "
+                                  "again to get that answer").response()
     response.headers.setdefault("Cache-Control", "no-store")
     _rate_limit_headers(response)
     return response
