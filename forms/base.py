@@ -57,6 +57,8 @@ def request_problem(values: Iterable[tuple[str, str]], limits: Mapping[str, int]
     """Return the refusal of the first bad (name, value) of a request's form or query, or None."""
     limits = limits or {}
     for name, value in values:
+        if name is None:  # a multipart part whose name could not be read (found by the API's contract test)
+            return BadInput("?", "名称无效", "has an invalid name")
         if control_character(name) or len(name) > 200:
             return BadInput(name[:40].encode("unicode_escape").decode("ascii"), "名称无效", "has an invalid name")
         problem = text_problem(name, value, limits.get(name, REQUEST_VALUE_MAX_CHARS))

@@ -44,7 +44,15 @@ from wtforms.validators import InputRequired, Optional, StopValidation, Validati
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput, html_params
 
 from portal.domain.labels import ValueSet
-from portal.domain.schema import MISSING, Field, Section, check_value, normalise_text, schema_of
+from portal.domain.schema import (
+    MISSING,
+    Field,
+    Section,
+    check_value,
+    lines_message,
+    normalise_text,
+    schema_of,
+)
 
 from .base import PortalForm, RevisionField
 from .labels import Bilingual, english
@@ -299,6 +307,17 @@ class TextListField(StringField):
         if self.raw_data:
             return str(self.raw_data[0])
         return ", ".join(self.data or [])
+class LineCap:
+    """Refuse more rows than the list holds (its ``max_items``: ``common.MAX_LINES``), as every channel does."""
+
+    def __init__(self, node: Field) -> None:
+        self.node = node
+        self.max_items = node.max_items  # the editor reads it to stop adding rows at the cap
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if self.max_items is not None and len(field.entries) > self.max_items:
+            message = lines_message(self.node, len(field.entries))
+            raise StopValidation(message.en if _english() else message.zh)
 
 
 class SchemaCheck:
@@ -390,7 +409,8 @@ def _unbound(node: Field, optional_parent: bool = False) -> Any:
     if node.kind == "object":
         return FormField(build_object_form(node), label=label_of(node))
     if node.kind == "list" and not node.is_scalar_list:
-        return FieldList(FormField(build_object_form(node.item, in_row=True)), label=label_of(node), min_entries=0)
+        return FieldList(FormField(build_object_form(node.item, in_row=True)), label=label_of(node), min_entries=0,
+                         validators=[LineCap(node)])
     return _scalar_field(node, optional_parent)
 
 
@@ -661,7 +681,10 @@ def describe_errors(form: Any) -> list[tuple[str, str, str]]:
     """Return (input id, label, message) for every error in the form, in page order."""
     out: list[tuple[str, str, str]] = []
     for field in iter_fields(form):
-        if isinstance(field, (FormField, FieldList)):
+        if isinstance(field, FieldList):  # the list's own errors (its line cap), not its rows' (listed below)
+            out.extend((field.id, str(field.label.text), m) for m in field.errors if isinstance(m, str))
+            continue
+        if isinstance(field, FormField):
             continue
         for message in field.errors:
             out.append((field.id, str(field.label.text), str(message)))

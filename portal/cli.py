@@ -260,6 +260,45 @@ def admin_role_command(email: str, role: str) -> None:
     click.echo(f"{user.email}: {user.admin_role or '—'}")
 
 
+@main.group("token")
+def token_group() -> None:
+    """API tokens for integrations (issue 19 item 6)."""
+
+
+@token_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for (shown on the account's token page)")
+@click.option("--scope", type=click.Choice(["read", "write"]), required=True, help="read, or write (includes read)")
+@click.option("--days", type=int, default=None, help="Lifetime in days (default 90, at most 365)")
+@needs_app
+def token_create_command(email: str, name: str, scope: str, days: int | None) -> None:
+    """Issue an API token for EMAIL's account and print it once (only its SHA-256 is stored).
+
+    The operator's command, for an integration (an energy-management system filing for its plants): the token
+    is the account's, with the account's scope of enterprises, and is audited as issued by the system.
+    """
+    from sqlalchemy import func, select
+
+    from .extensions import db
+    from .models import User
+    from .services import tokens
+    from .services.errors import ServiceError
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"没有该邮箱的在用账户 / no active user has the e-mail {email}")
+    try:
+        token, secret = tokens.issue(None, user, name=name, scope=scope,
+                                     days=tokens.DEFAULT_DAYS if days is None else days)
+    except ServiceError as error:
+        raise click.ClickException(f"{error.message_zh} / {error.message_en}") from error
+    db.session.commit()
+    click.echo(secret)
+    click.echo(f"令牌“{token.name}”（{token.scope}）有效至 {token.expires_at:%Y-%m-%d %H:%M} UTC，只显示这一次 / "
+               f"token {token.name!r} ({token.scope}) expires {token.expires_at:%Y-%m-%d %H:%M} UTC; shown only "
+               "once", err=True)
+
+
 @main.command("derive-facts")
 @needs_app
 def derive_facts_command() -> None:
@@ -556,6 +595,7 @@ def register_app_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(admin_role_command)
+    app.cli.add_command(token_group)
     app.cli.add_command(derive_facts_command)
     app.cli.add_command(notify_deadlines_command)
     app.cli.add_command(send_mail_command)

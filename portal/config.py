@@ -42,6 +42,10 @@ class Config:
     SESSION_ABSOLUTE_HOURS = 12
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a long form is never refused for age
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The JSON API (issue 19): the largest JSON body read (a workbook upload may be MAX_CONTENT_LENGTH), and
+    # the requests one token may make (Flask-Limiter syntax; RateLimit-* headers tell the client where it is).
+    API_MAX_BODY_BYTES = 5 * 1024 * 1024
+    API_RATE_LIMIT = "300 per minute"
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production, shared by every web process
     RATELIMIT_HEADERS_ENABLED = True
     # Failed sign-ins allowed per client address (successes are not counted), and the per-account lockout:

@@ -20,7 +20,7 @@ from typing import Any
 
 from .documents import DOCUMENT_TYPES, KINDS, Document
 from .fields import per_class
-from .schema import Field, Violation, normalised, schema_of, validate
+from .schema import Field, Violation, line_cap_violations, normalised, schema_of, validate
 
 
 class DocumentError(ValueError):
@@ -119,6 +119,10 @@ def parse_input(data: Any) -> Document:
     then every bound of the schema (:func:`validate`) — all the values out of bounds in one
     :class:`InvalidDocument`, so a filer corrects them in one round.
     """
+    if isinstance(data, Mapping) and data.get("kind") in DOCUMENT_TYPES:
+        over = line_cap_violations(schema_of(data["kind"]).root, data)
+        if over:  # refused before the lines are decoded (issue 19 item 5)
+            raise InvalidDocument(over)
     document = normalised(parse_document(data))
     violations = validate(document)
     if violations:

@@ -406,6 +406,36 @@ def check_value(node: Field, value: Any) -> Text | None:
     return None
 
 
+def lines_message(node: Field, count: int) -> Text:
+    """Return the message of a list holding more lines than its cap (``max_items``; ``common.MAX_LINES``)."""
+    return Text(f"{node.label.zh}最多 {node.max_items:,} 行（共 {count:,} 行）",
+                f"{node.label.en} may hold at most {node.max_items:,} lines (got {count:,})")
+
+
+def line_cap_violations(root: Field, data: Any) -> list[Violation]:
+    """Return the lists of parsed JSON ``data`` longer than their cap, before any line is decoded.
+
+    Checked on the raw JSON so that 100,000 lines are refused without building 100,000 rows (issue 19
+    item 5); lists inside rows are held to their caps by :func:`validate` once the row count is known to be
+    in bounds.
+    """
+    out: list[Violation] = []
+
+    def walk(node: Field, value: Any, path: str) -> None:
+        if not isinstance(value, dict):
+            return
+        for child in node.children:
+            item = value.get(child.name)
+            if child.kind == "list" and isinstance(item, list):
+                if child.max_items is not None and len(item) > child.max_items:
+                    out.append(Violation(_join(path, child.name), lines_message(child, len(item)), None))
+            elif child.kind == "object":
+                walk(child, item, _join(path, child.name))
+
+    walk(root, data, "")
+    return out
+
+
 def _finite(value: int | Decimal) -> bool:
     return not isinstance(value, Decimal) or value.is_finite()
 
@@ -488,9 +518,7 @@ def _checker(node: Field) -> Checker | None:  # noqa: C901 - one branch per comp
 
         def check_list(value: Any, path: str, out: list[Violation]) -> None:
             if limit is not None and len(value) > limit:
-                out.append(Violation(path, Text(
-                    f"{node.label.zh}最多 {limit:,} 行（共 {len(value):,} 行）",
-                    f"{node.label.en} may hold at most {limit:,} lines (got {len(value):,})"), None))
+                out.append(Violation(path, lines_message(node, len(value)), None))
             if item_leaf is not None:
                 for i, element in enumerate(value):
                     if element is not None and (problem := item_leaf(element)) is not None:

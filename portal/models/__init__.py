@@ -15,6 +15,7 @@ from .accounts import (
     RoleGrant,
     User,
 )
+from .api import IdempotentRequest
 from .dashboard import VersionMetric, VersionProductMetric
 from .filings import (
     AUDIT_RESULTS,
@@ -65,6 +66,7 @@ __all__ = [
     "AccountLink",
     "GRANT_KINDS",
     "GRANT_STATUSES",
+    "IdempotentRequest",
     "RoleGrant",
     "API_TOKEN_SCOPES",
     "AUDIT_RESULTS",

@@ -33,7 +33,7 @@ def token_hash(token: str) -> str:
     return sha256_text(token)
 
 
-def issue(actor: User, user: User, *, name: str, scope: str, days: int = DEFAULT_DAYS,
+def issue(actor: User | None, user: User, *, name: str, scope: str, days: int = DEFAULT_DAYS,
           now: dt.datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token for ``user``; return it and its secret text, which is shown once and never stored."""
     name = (name or "").strip()

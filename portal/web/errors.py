@@ -1,8 +1,8 @@
-"""Error pages in the user's language (Chinese by default); JSON errors for the API."""
+"""Error pages in the user's language (Chinese by default); RFC 9457 problems for the API (portal/api/problems.py)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -30,10 +30,10 @@ def _messages() -> dict[int, tuple[str, str]]:
 def register_error_handlers(app: Flask) -> None:
     """Render every HTTP error as a page in the user's language, never a stack trace."""
 
-    def render(code: int, detail: str | None = None) -> ResponseReturnValue:
-        title, text = _messages().get(code, (str(code), ""))
+    def render(code: int, detail: str | None = None, error: HTTPException | None = None) -> ResponseReturnValue:
         if request.path.startswith("/api/"):
-            return jsonify({"error": {"code": code, "message": detail or title}}), code
+            return _api_problem(code, error)
+        title, text = _messages().get(code, (str(code), ""))
         return render_template("error.html", code=code, title=title, text=detail or text), code
 
     @app.errorhandler(CSRFError)
@@ -54,7 +54,7 @@ def register_error_handlers(app: Flask) -> None:
         detail = None
         if isinstance(error, BadInput):  # bad input names the field (forms/base.py)
             detail = bilingual(error.message_zh, error.message_en)
-        return render(error.code or 500, detail)
+        return render(error.code or 500, detail, error)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:
@@ -63,3 +63,18 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         return render(500)
+
+
+def _api_problem(code: int, error: HTTPException | None) -> Response:
+    """Answer an error under /api/ raised outside the API's views (routing, 413, the limiter, a crash) as a problem."""
+    from ..api import limits, problems
+
+    if code == 413:  # past request.max_content_length while a body of unknown length was read
+        return limits.too_large(limits.body_cap(request.endpoint)).response()
+    headers = {}
+    if error is not None and code == 405:
+        allowed = error.get_headers().__iter__()
+        headers = {name: value for name, value in allowed if name == "Allow"}
+    if code == 400 and isinstance(error, BadInput):
+        return problems.problem("bad-request", error.message_zh, error.message_en)
+    return problems.for_status(code, headers=headers)

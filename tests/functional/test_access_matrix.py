@@ -41,8 +41,24 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "drafts.index": ("GET", "/filings/{filing}/edit"),
     "drafts.section": ("GET", "/filings/{filing}/edit/fuels"),
     "drafts.preview": ("POST", "/filings/{filing}/edit/fuels/preview"),
-    # Read with the session here; writes need a token (tests/functional/test_api.py has the token matrix).
+    # The JSON API is opened with a write token of the role (_open); tests/functional/test_api_v1.py has more.
     "api.draft": ("GET", "/api/v1/filings/{filing}/draft"),
+    "api.put_draft": ("PUT", "/api/v1/filings/{filing}/draft"),
+    "api.patch_draft": ("PATCH", "/api/v1/filings/{filing}/draft"),
+    "api.check_filing": ("POST", "/api/v1/filings/{filing}/check"),
+    "api.submit_filing": ("POST", "/api/v1/filings/{filing}/submit"),
+    "api.findings": ("GET", "/api/v1/filings/{filing}/findings"),
+    "api.patch_explanations": ("PATCH", "/api/v1/filings/{filing}/explanations"),
+    "api.get_enterprise": ("GET", "/api/v1/enterprises/{enterprise}"),
+    "api.get_filing": ("GET", "/api/v1/filings/{filing}"),
+    "api.list_versions": ("GET", "/api/v1/filings/{filing}/versions"),
+    "api.get_version": ("GET", "/api/v1/filings/{filing}/versions/1"),
+    "api.version_pdf": ("GET", "/api/v1/filings/{filing}/versions/1/pdf"),
+    "api.version_xlsx": ("GET", "/api/v1/filings/{filing}/versions/1/xlsx"),
+    "api.list_comments": ("GET", "/api/v1/filings/{filing}/comments"),
+    "api.create_comment": ("POST", "/api/v1/filings/{filing}/comments"),
+    "api.get_import": ("GET", "/api/v1/imports/{job}"),
+    "api.import_errors": ("GET", "/api/v1/imports/{job}/errors.xlsx"),
     "account.revoke_token": ("POST", "/account/tokens/{token}/revoke"),
     "admin.user_form": ("GET", "/admin/users/{user}"),
     "admin.unlock": ("POST", "/admin/users/{user}/unlock"),
@@ -115,6 +131,23 @@ ALLOWED = {
     "drafts.section": MEMBERS,
     "drafts.preview": MEMBERS,
     "api.draft": MEMBERS,
+    "api.put_draft": MEMBERS,  # 409 for them: the draft is read-only under review
+    "api.patch_draft": MEMBERS,
+    "api.check_filing": MEMBERS,
+    "api.submit_filing": {"signatory_a"},
+    "api.findings": MEMBERS,
+    "api.patch_explanations": MEMBERS,
+    "api.get_enterprise": VIEWERS,
+    "api.get_filing": VIEWERS,
+    "api.list_versions": VIEWERS,
+    "api.get_version": VIEWERS,
+    "api.version_pdf": VIEWERS,
+    "api.version_xlsx": VIEWERS,
+    # the reviewers of the region read every comment, the enterprise those meant for it
+    "api.list_comments": {"filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"},
+    "api.create_comment": {"reviewer_jx", "reviewer_ganzhou"},
+    "api.get_import": {"filer_a"},  # an import job is its uploader's, as on the pages
+    "api.import_errors": {"filer_a"},
     "account.revoke_token": {"filer_a"},  # the token's owner (administrators revoke through admin.revoke_token)
     "admin.user_form": SECURITY,
     "admin.unlock": SECURITY,
@@ -218,6 +251,23 @@ def _failed_upload(actor):  # type: ignore[no-untyped-def]
     return job
 
 
+def _open(client, role: str, method: str, url: str, tokens: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Open ``url`` as ``role``: pages with the signed-in session, the JSON API with a write token of the role."""
+    if not url.startswith("/api/"):
+        return client.open(url, method=method, data={})
+    if role not in tokens:
+        from sqlalchemy import select
+
+        from portal.extensions import db
+        from portal.models import User
+        from portal.services import tokens as token_service
+
+        user = db.session.scalars(select(User).where(User.email == f"{role}@test.cn")).one()
+        tokens[role] = token_service.issue(user, user, name="matrix", scope="write")[1]
+        db.session.commit()  # a savepoint release: a refused request's rollback must keep the token
+    return client.open(url, method=method, data={}, headers={"Authorization": f"Bearer {tokens[role]}"})
+
+
 def _notice_of(user) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
@@ -237,11 +287,12 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
            "token": w.token.id, "grant": w.grant.id, "change": w.change.id}
     login(client, f"{role}@test.cn")
     failures = []
+    tokens: dict[str, str] = {}
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
         if endpoint in PUBLIC_ENDPOINTS:
             continue
         url = template.format(**ids)
-        response = client.open(url, method=method, data={})
+        response = _open(client, role, method, url, tokens)
         allowed = role in ALLOWED[endpoint]
         if allowed and response.status_code == 404:
             failures.append(f"{role} {method} {url}: 404 but should be allowed")
@@ -308,11 +359,12 @@ def test_anonymous_users_are_sent_to_login_from_role_pages(client, world) -> Non
 @pytest.mark.parametrize("role", ["reviewer_jx", "reviewer_ganzhou", "filer_a", "signatory_a"])
 def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:  # type: ignore[no-untyped-def]
     login(client, f"{role}@test.cn")
+    tokens: dict[str, str] = {}
     for method, template in RECORD_ENDPOINTS.values():
         if "{filing}" not in template and "{enterprise}" not in template:
             continue
         url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1, change=1, uscc=world.b.uscc)
-        assert client.open(url, method=method, data={}).status_code == 404, url
+        assert _open(client, role, method, url, tokens).status_code == 404, url
     if role.startswith("reviewer"):
         assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)
 

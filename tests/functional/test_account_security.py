@@ -167,7 +167,7 @@ def test_tokens_have_scopes_expiry_and_last_use(client, world) -> None:  # type:
     assert last.ip == "127.0.0.1" and last.at is not None
     put = client.put(url, data=b"{}", content_type="application/json",
                      headers={"Authorization": f"Bearer {read_secret}", "If-Match": '"1"'})
-    assert put.status_code == 401  # read scope cannot write
+    assert put.status_code == 403  # read scope cannot write (insufficient scope)
     assert client.get(url, headers={"Authorization": f"Bearer {expired_secret}"}).status_code == 401
     problems = [e.after_json for e in db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.action == "api_token.refused").order_by(AuditEntry.id))]

@@ -72,6 +72,13 @@ def test_put_replaces_the_draft_with_if_match(client, world) -> None:  # type: i
     body = loads(response.get_data())
     assert body["revision"] == revision + 1
     assert response.headers["ETag"] == f'"{revision + 1}"'
+    # the answer is the new revision and its hash, not the document (issue 19 item 4) …
+    assert "document" not in body and body["sha256"] == sha256_text(world.filing_a.draft_json)
+    # … unless asked for (Prefer: return=representation, or ?return=document)
+    response = client.put(_url(world.filing_a) + "?return=document", data=_modified_example(170000),
+                          headers={**_auth(token), "If-Match": f'"{revision + 1}"'}, content_type="application/json")
+    body = loads(response.get_data())
+    assert body["revision"] == revision + 1  # the same document: no new revision
     assert body["document"]["fuels"][0]["consumption"] == 170000
     assert body["computed"]["total_tco2"] == Decimal(1089533)
     db.session.refresh(world.filing_a)
@@ -87,15 +94,17 @@ def test_put_without_if_match_is_428_and_stale_is_412(client, world) -> None:  #
     assert _put(client, world.filing_a, _modified_example(1), token, "*").status_code == 428
     assert _put(client, world.filing_a, _modified_example(170000), token, revision).status_code == 200
     stale = _put(client, world.filing_a, _modified_example(180000), token, revision)
-    assert stale.status_code == 412
-    assert stale.get_json()["error"]["revision"] == revision + 1
+    assert stale.status_code == 412 and stale.mimetype == "application/problem+json"
+    assert stale.get_json()["revision"] == revision + 1
     db.session.refresh(world.filing_a)
     assert filing_service.draft_document(world.filing_a).fuels[0].consumption == Decimal(170000)
-    # weak or unquoted forms of the current revision are accepted too
+    # If-Match compares strongly (RFC 9110 13.1.1): a weak tag of the current revision is refused, naming why
     headers = {**_auth(token), "If-Match": f"W/\"{revision + 1}\""}
     response = client.put(_url(world.filing_a), data=_modified_example(1), headers=headers,
                           content_type="application/json")
-    assert response.status_code == 200
+    assert response.status_code == 412
+    assert response.get_json()["type"] == "/api/v1/problems/weak-etag"
+    assert "W/" in response.get_json()["detail_en"]
 
 
 @pytest.mark.parametrize(("mutate", "path"), [
@@ -109,8 +118,8 @@ def test_strict_codec_errors_are_422_with_the_path(client, world, mutate, path: 
     data = loads(example_text(EXAMPLE))
     mutate(data)
     response = _put(client, world.filing_a, dumps(data), token, world.filing_a.revision)
-    assert response.status_code == 422
-    error = response.get_json()["error"]
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    error = response.get_json()["errors"][0]
     assert error["path"] == path
     assert error["message_zh"] and error["message_en"]
 
@@ -119,11 +128,11 @@ def test_not_json_and_wrong_identity_are_refused(client, world) -> None:  # type
     token = _token(world, "filer_a")
     revision = world.filing_a.revision
     response = _put(client, world.filing_a, "{not json", token, revision)
-    assert response.status_code == 422 and response.get_json()["error"]["path"] == ""
+    assert response.status_code == 422 and response.get_json()["errors"][0]["path"] == ""
     data = loads(example_text(EXAMPLE))
     data["enterprise"]["uscc"] = "913201001345678904"
     response = _put(client, world.filing_a, dumps(data), token, revision)
-    assert response.status_code == 422 and response.get_json()["error"]["path"] == "enterprise.uscc"
+    assert response.status_code == 422 and response.get_json()["errors"][0]["path"] == "enterprise.uscc"
     response = client.put(_url(world.filing_a), data=example_text(EXAMPLE), content_type="text/plain",
                           headers={**_auth(token), "If-Match": f'"{revision}"'})
     assert response.status_code == 415
@@ -208,7 +217,8 @@ def test_the_token_page_issues_named_scoped_tokens_once_and_stores_their_hashes(
                    ).status_code == 200
     listed = client.get("/account/tokens").get_data(as_text=True)
     assert "从未使用" not in listed and "203.0.113.7" in listed
-    assert _put(client, world.filing_a, example_text(EXAMPLE), token, world.filing_a.revision).status_code == 401
+    # a read token may not write: 403 (insufficient scope)
+    assert _put(client, world.filing_a, example_text(EXAMPLE), token, world.filing_a.revision).status_code == 403
     # a second token, of write scope; tokens are independent, revoking one leaves the other
     second = _new_token(client.post("/account/tokens", data={"name": "批量", "scope": "write", "days": "365"})
                         .get_data(as_text=True))

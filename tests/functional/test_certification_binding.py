@@ -179,7 +179,7 @@ def test_a_submitted_draft_is_read_only_everywhere_until_it_is_returned(client, 
     api = client.put(f"/api/v1/filings/{filing.id}/draft", data=example_text("ghg-jx-cement-2024.json"),
                      content_type="application/json",
                      headers={"Authorization": f"Bearer {token}", "If-Match": str(revision)})
-    assert api.status_code == 409 and "read-only" in api.get_json()["error"]["message_en"]
+    assert api.status_code == 409 and "read-only" in api.get_json()["detail_en"]
     db.session.refresh(filing)
     assert filing.revision == revision  # nothing changed
     # Returned: editable again.

@@ -27,6 +27,13 @@ PAGES: dict[str, tuple[str, ...]] = {
         "/account/password", "/account/two-factor", "/api/v1/filings/{filing}/draft", "/rules", "/verify",
         "/filings/{filing}/versions/1.pdf", "/filings/{filing}/versions/1.pdf/state.json", "/jobs/{job}/file",
         "/enterprises/{a}/master-data",
+        # the JSON API's reads (a session may read; tokens are audited as every use is)
+        "/api/v1/filings", "/api/v1/filings?updated_since=2000-01-01T00:00:00Z", "/api/v1/enterprises",
+        "/api/v1/enterprises/{a}", "/api/v1/filings/{filing}", "/api/v1/filings/{filing}/findings",
+        "/api/v1/filings/{filing}/versions", "/api/v1/filings/{filing}/versions/1",
+        "/api/v1/filings/{filing}/versions/1/pdf", "/api/v1/filings/{filing}/versions/1/xlsx",
+        "/api/v1/filings/{filing}/comments", "/api/v1/imports/{job}", "/api/v1/openapi.json", "/api/v1/docs",
+        "/api/v1/problems",
     ),
     "signatory_a": ("/filings/{filing}/submit", "/my"),
     "reviewer_jx": (
@@ -36,6 +43,7 @@ PAGES: dict[str, tuple[str, ...]] = {
         "/review/filings/{filing}/versions/1/today", "/filings/{filing}/versions/1.pdf",
         "/review/?q=赣峰&mine=y", "/review/ledger?year=2024", "/review/ledger.xlsx", "/review/credit",
         "/review/master-data",
+        "/api/v1/review/queue", "/api/v1/review/export.xlsx?year=2024", "/api/v1/filings/{filing}/comments",
     ),
     "admin": ("/", "/admin/", "/admin/enterprises", "/admin/enterprises/{a}", "/admin/reference", "/dashboard/",
               "/admin/obligations"),

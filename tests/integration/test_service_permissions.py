@@ -186,7 +186,7 @@ def test_a_service_refusal_reaching_the_web_is_a_404(app: Flask, world) -> None:
         assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
     with app.test_request_context("/api/v1/filings/1/draft", method="PUT"):
         response = app.make_response(app.handle_user_exception(NotFound()))
-        assert response.status_code == 404 and response.get_json()["error"]["code"] == 404
+        assert response.status_code == 404 and response.get_json()["status"] == 404
 
 
 def test_fingerprint_sees_a_change(world) -> None:  # type: ignore[no-untyped-def]

@@ -169,9 +169,19 @@
     if (!template || !tbody) {
       return null;
     }
+    // The list's line cap (documents.py max_items, issue 19): the server refuses more, so do not offer more.
+    const button = form.querySelector('[data-add-row="' + list + '"]');
+    const cap = button ? parseInt(button.getAttribute("data-max-rows") || "0", 10) : 0;
+    if (cap && tbody.querySelectorAll("tr[data-row]").length >= cap) {
+      button.disabled = true;
+      return null;
+    }
     const row = template.content.querySelector("tr[data-row]").cloneNode(true);
     tbody.appendChild(row);
     renumber(list);
+    if (cap && button && tbody.querySelectorAll("tr[data-row]").length >= cap) {
+      button.disabled = true;
+    }
     if (focus) {
       const first = row.querySelector("input, select, textarea");
       if (first) {
@@ -191,6 +201,10 @@
     const next = row.nextElementSibling || row.previousElementSibling;
     row.remove();
     renumber(list);
+    const add = form.querySelector('[data-add-row="' + list + '"]');
+    if (add) {
+      add.disabled = false; // below the line cap again
+    }
     const target = next ? next.querySelector("[data-remove-row]") : form.querySelector('[data-add-row="' + list + '"]');
     if (target) {
       target.focus();
