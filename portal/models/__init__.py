@@ -47,6 +47,17 @@ from .review import (
     ReviewComment,
     RuleHit,
 )
+from .verification import (
+    ATTACHMENT_TARGETS,
+    FINDING_STATUSES,
+    VERIFICATION_STATUSES,
+    Attachment,
+    Engagement,
+    Verification,
+    VerificationBody,
+    VerificationFinding,
+    VerifierStaff,
+)
 
 __all__ = [
     "ACCOUNT_LINK_PURPOSES",
@@ -95,4 +106,13 @@ __all__ = [
     "VersionFile",
     "VersionRead",
     "VersionRecord",
+    "ATTACHMENT_TARGETS",
+    "FINDING_STATUSES",
+    "VERIFICATION_STATUSES",
+    "Attachment",
+    "Engagement",
+    "Verification",
+    "VerificationBody",
+    "VerificationFinding",
+    "VerifierStaff",
 ]
