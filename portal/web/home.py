@@ -25,6 +25,8 @@ def index():  # type: ignore[no-untyped-def]
         return redirect(url_for("admin.index"))
     if current_user.is_reviewer:
         return redirect(url_for("review.queue"))
+    if current_user.is_verifier:
+        return redirect(url_for("verification.index"))
     return redirect(url_for("home.enterprise_home"))
 
 

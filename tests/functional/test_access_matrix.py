@@ -61,6 +61,21 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "notifications.mark_read": ("POST", "/notifications/{notification}/read"),
     "uploads.result": ("GET", "/uploads/{upload}"),
     "uploads.error_workbook": ("GET", "/uploads/{upload}/errors.xlsx"),
+    # issue 18: verification (核查) and evidence attachments
+    "verification.workspace": ("GET", "/verification/filings/{filing}"),
+    "verification.checklist": ("POST", "/verification/filings/{filing}/checklist"),
+    "verification.raise_finding": ("POST", "/verification/filings/{filing}/findings"),
+    "verification.close_finding": ("POST", "/verification/filings/{filing}/findings/{vfinding}/close"),
+    "verification.request_correction": ("POST", "/verification/filings/{filing}/return"),
+    "verification.conclude": ("POST", "/verification/filings/{filing}/conclude"),
+    "verification.version_pdf": ("GET", "/verification/filings/{filing}/versions/1.pdf"),
+    "verification.accept": ("POST", "/review/filings/{filing}/verification/accept"),
+    "verification.verified_pdf": ("GET", "/filings/{filing}/verified.pdf"),
+    "verification.attachments": ("GET", "/filings/{filing}/attachments"),
+    "verification.upload": ("POST", "/filings/{filing}/attachments"),
+    "verification.delete_attachment": ("POST", "/filings/{filing}/attachments/{attachment}/delete"),
+    "verification.attachment": ("GET", "/filings/{filing}/attachments/{attachment}"),
+    "verification.respond": ("POST", "/filings/{filing}/verification/findings/{vfinding}/respond"),
 }
 
 # Who may reach enterprise A's records (Jiangxi 360700); everyone else must get 404. "admin" is the system
@@ -68,6 +83,7 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
 VIEWERS = {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"}
 MEMBERS = {"filer_a", "signatory_a"}  # the only ones who read the working draft (issue 16 item 6)
 SECURITY = {"security", "security2"}
+VERIFIER = {"verifier_a"}  # staff of the body engaged for filing A (verifier_x works for another body)
 ALLOWED = {
     "filings.enterprise": VIEWERS,
     "filings.open_filing": MEMBERS,
@@ -120,9 +136,25 @@ ALLOWED = {
     # an upload's result and error workbook hold drafts: whoever uploaded it (filer_a here) only
     "uploads.result": {"filer_a"},
     "uploads.error_workbook": {"filer_a"},
+    # issue 18: the engaged body's verifier works on the filing; reviewers accept; the enterprise attaches and
+    # answers; the evidence of a submitted version is seen by whoever sees the version, and its verifier
+    "verification.workspace": VERIFIER,
+    "verification.checklist": VERIFIER,
+    "verification.raise_finding": VERIFIER,
+    "verification.close_finding": VERIFIER,
+    "verification.request_correction": VERIFIER,
+    "verification.conclude": VERIFIER,
+    "verification.version_pdf": VERIFIER,
+    "verification.accept": {"reviewer_jx", "reviewer_ganzhou"},
+    "verification.verified_pdf": VIEWERS | VERIFIER,
+    "verification.attachments": MEMBERS,
+    "verification.upload": MEMBERS,
+    "verification.delete_attachment": MEMBERS,
+    "verification.attachment": VIEWERS | VERIFIER,
+    "verification.respond": MEMBERS,
 }
 ROLES = ["admin", "security", "security2", "auditor", "filer_a", "signatory_a", "filer_b", "signatory_b",
-         "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js", "nobody"]
+         "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js", "nobody", "verifier_a", "verifier_x"]
 
 # Pages that name no record, by who may open them (everyone else: 404). Anonymous users are sent to login.
 ROLE_PAGES: dict[str, set[str]] = {
@@ -139,6 +171,9 @@ ROLE_PAGES: dict[str, set[str]] = {
     "/review/export.xlsx?year=2024": {"admin", "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
     "/dashboard/": {"admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
                     "reviewer_nanchang", "reviewer_js"},
+    "/verification/": {"verifier_a", "verifier_x"},
+    "/review/engagements": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/admin/verification-bodies": {"admin", *SECURITY},
 }
 
 
@@ -147,12 +182,38 @@ def test_every_record_endpoint_is_in_the_matrix(app: Flask) -> None:
     assert named - set(RECORD_ENDPOINTS) == set(), "add the new endpoints to the access matrix"
 
 
-@pytest.fixture()
-def submitted_world(world):  # type: ignore[no-untyped-def]
-    from portal.services import filings, review
+def _with_verifiers(world):  # type: ignore[no-untyped-def]
+    """Add two verifiers: verifier_a of the body engaged for filing A (later), verifier_x of another body."""
+    from portal.services import accounts, grants, verification
     from tests.helpers import PASSWORD
 
+    bodies = [verification.create_body(None, name) for name in ("赣江核查中心", "另一核查机构")]
+    for key, body in zip(("verifier_a", "verifier_x"), bodies, strict=True):
+        user = accounts.create_user(None, email=f"{key}@test.cn", name=key, password=PASSWORD,
+                                    must_change_password=False)
+        grants.set_verifier_directly(None, user, body)
+        world.users[key] = user
+    world.bodies = bodies
+    return world
+
+
+@pytest.fixture()
+def verifier_world(world):  # type: ignore[no-untyped-def]
+    return _with_verifiers(world)
+
+
+@pytest.fixture()
+def submitted_world(world):  # type: ignore[no-untyped-def]
+    from portal.services import attachments, filings, review, verification
+    from tests.helpers import PASSWORD, TINY_PDF
+
+    _with_verifiers(world)
+    world.attachment = attachments.attach(world.users["filer_a"], world.filing_a, filename="lab.pdf", data=TINY_PDF)
     filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    engaged = verification.engage(world.users["reviewer_jx"], world.bodies[0], 2024, [world.filing_a])
+    world.verification = verification.verifications_of_engagement(engaged)[0]
+    world.vfinding = verification.raise_finding(world.users["verifier_a"], world.verification,
+                                                field_path="fuels[0].consumption", body="与发票不符")
     from portal.extensions import db
     from portal.models import ImportRecord
 
@@ -199,7 +260,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
            "membership": victim.memberships[0].id, "comment": w.comment.id,
            "notification": _notice_of(w.users["reviewer_jx"]), "job": w.job.id, "upload": w.upload.id,
-           "token": w.token.id, "grant": w.grant.id}
+           "token": w.token.id, "grant": w.grant.id, "attachment": w.attachment.id, "vfinding": w.vfinding.id}
     login(client, f"{role}@test.cn")
     failures = []
     for endpoint, (method, template) in RECORD_ENDPOINTS.items():
@@ -216,7 +277,7 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
 def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: ignore[no-untyped-def]
     for method, template in RECORD_ENDPOINTS.values():
         url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
-                              notification=1, job=1, upload=1, token=1, grant=1)
+                              notification=1, job=1, upload=1, token=1, grant=1, attachment=1, vfinding=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
@@ -247,7 +308,7 @@ def test_enterprise_home_lists_only_own_filings(client, world) -> None:  # type:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_by_page(client, world, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_role_by_page(client, verifier_world, role: str) -> None:  # type: ignore[no-untyped-def]
     """Each administrator reaches the pages of their own duty only (三权分立); the others answer 404."""
     login(client, f"{role}@test.cn")
     failures = []
@@ -272,7 +333,7 @@ def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:
     for method, template in RECORD_ENDPOINTS.values():
         if "{filing}" not in template and "{enterprise}" not in template:
             continue
-        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1)
+        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1, attachment=1, vfinding=1)
         assert client.open(url, method=method, data={}).status_code == 404, url
     if role.startswith("reviewer"):
         assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)
