@@ -352,8 +352,10 @@ def upload(filing_id: int):  # type: ignore[no-untyped-def]
         return _attachments_page(filing, form), 422
     target_type, _sep, target = (form.target.data or "filing:").partition(":")
     upload_file = form.file.data
+    data, filename = upload_file.read(), upload_file.filename or ""
+    upload_file.close()  # a large upload is spooled to a temporary file: release it now
     try:
-        row = attachment_service.attach(_me(), filing, filename=upload_file.filename or "", data=upload_file.read(),
+        row = attachment_service.attach(_me(), filing, filename=filename, data=data,
                                         target_type=target_type, target=target)
     except ServiceError as error:
         refused(error)
