@@ -78,7 +78,7 @@ def _check_grantable(user: User, kind: str, value: str | None, enterprise: Enter
     elif kind == "verifier":
         # Issue 18: a verifier works for one body and is nobody else in the portal — not an administrator, a
         # reviewer or a member of an enterprise it might verify (independence of the verification).
-        body = db.session.get(VerificationBody, int(value)) if value and value.isdigit() else None
+        body = db.session.get(VerificationBody, int(value)) if value and value.isdigit() and len(value) <= 9 else None
         if body is None or not body.active:
             raise ServiceError("请选择在用的核查机构", "choose an active verification body", field="body")
         if user.verifier_body_id is not None:

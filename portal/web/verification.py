@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forms.base import PortalForm
+from forms.base import BadInput, PortalForm
 from forms.verification import AttachmentForm, ConclusionForm, EngagementForm, FindingForm, ResponseForm
 
 from ..auth import permissions
@@ -135,10 +135,14 @@ def raise_finding(filing_id: int):  # type: ignore[no-untyped-def]
     form.field_path.choices = [(p, zh) for p, zh, _en in
                                service.field_choices(version_of(filing, filing.current_version))]
     if form.validate_on_submit():
-        cited = form.attachment.data
+        cited = form.attachment.data or ""
+        held = {str(a.id): a.id for a in attachment_service.of_version(filing, filing.current_version)}
         try:
+            if cited and cited not in held:
+                raise ServiceError("引用的附件不属于此版本", "the cited attachment is not part of this version",
+                                   field="f-attachment")
             service.raise_finding(_me(), verification, field_path=form.field_path.data or "", body=form.body.data or "",
-                                  attachment_id=int(cited) if cited and cited.isdigit() else None)
+                                  attachment_id=held.get(cited))
         except ServiceError as error:
             refused(error)
             return _workspace(filing, finding_form=form), 422
@@ -229,20 +233,24 @@ def engagements():  # type: ignore[no-untyped-def]
     """List the region's engagements; engage a body for filings of a year."""
     require(require_reviewer)
     me = _me()
-    try:
-        year = int(request.values.get("year") or 0) or None
-    except ValueError:
-        year = None
-    form = EngagementForm(year=year)
+    raw = (request.values.get("year") or "").strip()
+    if raw and not (raw.isdigit() and 2000 <= int(raw) <= 2100):
+        raise BadInput("year", "年度应为 2000 至 2100 之间的整数", "the year is a whole number from 2000 to 2100")
+    form = EngagementForm(year=int(raw) if raw else None)
     form.body.choices = [(b.id, b.name) for b in service.bodies(active_only=True)]
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             body = db.session.get(VerificationBody, form.body.data)
-            chosen = [f for f in (db.session.get(Filing, i) for i in form.filings.data or []) if f is not None]
+            # Only the filings the page listed: an id typed into the request names nothing else (and never
+            # reaches the database as an out-of-range integer).
+            listed = {f.id: f for f in service.engageable_filings(me, int(form.year.data or 0))}
+            chosen = [listed[i] for i in form.filings.data or [] if i in listed]
             try:
                 if body is None:
                     raise ServiceError("请选择核查机构", "choose a verification body", field="body")
+                if len(chosen) != len(form.filings.data or []):
+                    raise ServiceError("只能选择列出的申报", "choose among the filings listed", field="filings")
                 service.engage(me, body, int(form.year.data or 0), chosen)
             except ServiceError as error:
                 refused(error)
