@@ -402,3 +402,15 @@ def test_a_version_without_attachments_prints_no_annex(world) -> None:  # type: 
                               template_version=inputs.template_version, rule_titles=inputs.rule_titles)
     assert "证据附件清单" not in html and "核查结论" not in html
     assert canonical_json(inputs.document)  # the document renders as before
+
+
+def test_the_audit_log_finds_evidence_and_verification_by_enterprise(engaged) -> None:  # type: ignore[no-untyped-def]
+    from portal.services import audit_log
+
+    w = engaged
+    row = verification.verifications_of_engagement(
+        verification.engage(w.users["reviewer_jx"], w.bodies[0], 2024, [w.filing_a]))[0]
+    verification.raise_finding(w.users["verifier_a"], row, field_path="fuels[0].consumption", body="不符")
+    entries = audit_log.page(w.users["auditor"], audit_log.AuditFilter(enterprise="江西赣峰水泥"), size=500)
+    actions = {e.action for e in entries}
+    assert {"attachment.add", "verification.finding"} <= actions
