@@ -21,8 +21,8 @@ from ..auth import permissions
 from ..extensions import db
 from ..jobs import get_queue
 from ..models import Attachment, Filing, Verification, VerificationBody
+from ..services import access, audit, files, renders
 from ..services import attachments as attachment_service
-from ..services import audit, files, renders
 from ..services import verification as service
 from ..services.access import require_reviewer, require_verifier
 from ..services.errors import NotFound, ServiceError
@@ -310,13 +310,14 @@ def _filing_seen(filing_id: int) -> Filing:
     filing = db.session.get(Filing, filing_id)
     if filing is None:
         abort(404)
-    for need in ("view", "verify"):
+    try:
+        access.require_view(_me(), filing.enterprise)
+    except NotFound:
         try:
-            return filing_or_404(filing_id, need)
-        except Exception as error:  # noqa: BLE001 - a werkzeug 404; try the next way in
-            if getattr(error, "code", None) != 404:
-                raise
-    abort(404)
+            access.require_verify(_me(), filing)
+        except NotFound:
+            abort(404)
+    return filing
 
 
 @bp.route("/filings/<int:filing_id>/attachments")
