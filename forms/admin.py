@@ -46,7 +46,8 @@ class GrantForm(PortalForm):
 
     kind = SelectField(_l("申请授予"), choices=[SelectChoice("admin_role", _l("管理员角色")),
                                              SelectChoice("reviewer_scope", _l("审核范围")),
-                                             SelectChoice("signatory", _l("企业签字权"))])
+                                             SelectChoice("signatory", _l("企业签字权")),
+                                             SelectChoice("verifier", _l("核查人员"))])
     admin_role = SelectField(_l("管理员角色"), choices=ADMIN_ROLE_CHOICES)
     reviewer_scope = StringField(
         _l("审核范围（行政区划代码前缀，如 36、3601、32）"),
@@ -54,6 +55,8 @@ class GrantForm(PortalForm):
         filters=[_blank_to_none])
     uscc = StringField(_l("企业统一社会信用代码（签字权）"), validators=[Optional(), Length(max=18)],
                        filters=[lambda v: v.strip().upper() if v else None])
+    #: the verification body a verifier works for (issue 18); the view sets the choices
+    body = SelectField(_l("核查机构（核查人员）"), choices=[], validate_choice=False)
 
 
 class AuditFilterForm(PortalForm):

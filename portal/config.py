@@ -82,6 +82,14 @@ class Config:
     # (portal/storage.py): empty → <instance>/storage; file:///path → that folder; in production
     # s3://bucket/prefix?endpoint_url=https://…&region=… (credentials from boto3's chain: AWS_* variables).
     STORAGE_URL = ""
+    # Evidence attachments (issue 18 item 2): the largest file accepted, in bytes (PORTAL_ATTACHMENT_MAX_BYTES).
+    # Attachment uploads may send up to twice this (ATTACHMENT_REQUEST_LIMIT) so that an oversized file gets the
+    # attachment page's own message naming the file and the limit, rather than a bare 413.
+    ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+    # ClamAV's clamd, scanning every attachment before it is stored (INSTREAM): "tcp://host:3310", "host:3310"
+    # or a Unix socket path "/run/clamav/clamd.ctl". Empty: attachments are stored unscanned (recorded so).
+    CLAMD_ADDRESS = ""
+    CLAMD_TIMEOUT = 30.0
     # E-mail for notifications (off while SMTP_HOST is empty; notices stay in the outbox until sent).
     SMTP_HOST = ""
     SMTP_PORT = 25

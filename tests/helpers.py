@@ -134,3 +134,8 @@ def draft_pdf(client, filing_id: int):  # type: ignore[no-untyped-def]
         return response
     job_page = response.headers["Location"]
     return client.get(job_page.rstrip("/") + "/file")
+
+
+#: A minimal well-formed one-page PDF (a lab report stand-in for evidence attachments, issue 18).
+TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")

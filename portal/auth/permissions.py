@@ -68,6 +68,15 @@ def is_reviewer(user: Principal) -> bool:
     return bool(user.reviewer_scope)
 
 
+def can_verify(user_body_id: int | None, engaged_body_id: int | None) -> bool:
+    """Return whether a verifier may see and verify a filing: their body is the one engaged for it (issue 18).
+
+    A verifier sees the engaged filing's submitted versions and evidence and nothing else of the portal's
+    records; no engagement, no access (``None`` never matches).
+    """
+    return user_body_id is not None and user_body_id == engaged_body_id
+
+
 def can_administer_system(user: Principal) -> bool:
     """Return whether the user may manage enterprises' master data and the reference data."""
     return user.admin_role == "system"

@@ -59,6 +59,17 @@ from .review import (
     ReviewComment,
     RuleHit,
 )
+from .verification import (
+    ATTACHMENT_TARGETS,
+    FINDING_STATUSES,
+    VERIFICATION_STATUSES,
+    Attachment,
+    Engagement,
+    Verification,
+    VerificationBody,
+    VerificationFinding,
+    VerifierStaff,
+)
 
 __all__ = [
     "ACCOUNT_LINK_PURPOSES",
@@ -117,4 +128,13 @@ __all__ = [
     "CreditRating",
     "DeadlineExtension",
     "MasterDataRequest",
+    "ATTACHMENT_TARGETS",
+    "FINDING_STATUSES",
+    "VERIFICATION_STATUSES",
+    "Attachment",
+    "Engagement",
+    "Verification",
+    "VerificationBody",
+    "VerificationFinding",
+    "VerifierStaff",
 ]

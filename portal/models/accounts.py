@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -24,6 +25,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import TimestampMixin, UTCDateTime
 from ..extensions import Model
 
+if TYPE_CHECKING:
+    from .verification import VerifierStaff
+
 MEMBERSHIP_ROLES = ("filer", "signatory")
 API_TOKEN_SCOPES = ("read", "write")  # write includes read
 #: The three administrators of 三权分立 (separation of duties, GB/T 22239-2019 level 3): the system administrator
@@ -31,7 +35,8 @@ API_TOKEN_SCOPES = ("read", "write")  # write includes read
 #: tokens) and the audit administrator (reads the audit log only). One person holds at most one of them.
 ADMIN_ROLES = ("system", "security", "audit")
 ACCOUNT_LINK_PURPOSES = ("invitation", "reset")
-GRANT_KINDS = ("admin_role", "reviewer_scope", "signatory")
+#: verifier: the user joins the verification body whose id is the grant's value (issue 18 item 1)
+GRANT_KINDS = ("admin_role", "reviewer_scope", "signatory", "verifier")
 GRANT_STATUSES = ("pending", "approved", "rejected", "cancelled")
 
 
@@ -78,6 +83,8 @@ class User(UserMixin, TimestampMixin, Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    #: the verification body the user works for (issue 18): a verifier sees its engaged filings only
+    verifier: Mapped[VerifierStaff | None] = relationship(lazy="selectin", viewonly=True)
 
     def get_id(self) -> str:
         """Return the session identifier Flask-Login keeps in the cookie."""
@@ -114,6 +121,16 @@ class User(UserMixin, TimestampMixin, Model):
         return self.admin_role is not None
 
     @property
+    def verifier_body_id(self) -> int | None:
+        """Return the id of the verification body the user works for, or None."""
+        return self.verifier.body_id if self.verifier is not None else None
+
+    @property
+    def is_verifier(self) -> bool:
+        """Return whether the user verifies filings for a verification body (核查机构)."""
+        return self.verifier is not None
+
+    @property
     def is_reviewer(self) -> bool:
         """Return whether the user reviews filings in a region scope."""
         return self.reviewer_scope is not None
@@ -128,6 +145,8 @@ class User(UserMixin, TimestampMixin, Model):
         roles = [f"{self.admin_role}_admin"] if self.admin_role else []
         if self.is_reviewer:
             roles.append("reviewer")
+        if self.is_verifier:
+            roles.append("verifier")
         roles.extend(sorted({m.role for m in self.memberships}))
         return roles
 
@@ -265,7 +284,7 @@ class RoleGrant(Model):
 
     __tablename__ = "role_grant"
     __table_args__ = (
-        CheckConstraint("kind IN ('admin_role', 'reviewer_scope', 'signatory')", name="kind_known"),
+        CheckConstraint("kind IN ('admin_role', 'reviewer_scope', 'signatory', 'verifier')", name="kind_known"),
         CheckConstraint("status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status_known"),
         CheckConstraint("(kind = 'signatory') = (enterprise_id IS NOT NULL)", name="enterprise_iff_signatory"),
         CheckConstraint("(kind = 'signatory') = (value IS NULL)", name="value_unless_signatory"),

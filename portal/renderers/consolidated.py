@@ -62,6 +62,10 @@ COLUMNS: tuple[tuple[str, Text, Unit | None], ...] = (
     ("submitted_at", Text("最近提交时间（北京时间）", "Last submitted (China time)"), None),
     *(_computed(key, _GHG[key]) for key in ("combustion_tco2", "process_tco2", "electricity_tco2", "heat_tco2",
                                              "total_tco2")),
+    # Issue 18: the verified total (审定排放量) beside the reported one, and the difference (verified − reported).
+    ("verification", Text("核查状态", "Verification"), None),
+    ("verified_tco2", Text("审定排放量", "Verified total"), _GHG["total_tco2"].unit),
+    ("verified_difference", Text("差额（审定 − 报告）", "Difference (verified − reported)"), _GHG["total_tco2"].unit),
     _computed("energy_tce", _GHG["energy_from_inputs_tce"]),
     _computed("carbon_intensity", _GHG["carbon_intensity"]),
     ("product", Text("主要产品", "Main product"), None),
@@ -110,8 +114,12 @@ def row_from_version(
     *, filing_id: int, kind: str, year: int, status: str, version: int, uscc: str, name: str, region_code: str,
     industry_code: str | None, submitted_at: dt.datetime | None, sha256: str, computed: Mapping[str, Any],
     findings: Iterable[Mapping[str, Any]], disclosed_on: Any = None,
+    verification: tuple[str, int | None, int | None] | None = None,
 ) -> dict[str, Any]:
-    """Return one consolidated row from a version's stored computed block and findings."""
+    """Return one consolidated row from a version's stored computed block and findings.
+
+    ``verification`` is (status, reported, verified) of the filing's verification, if a body was engaged.
+    """
     counts = {"error": 0, "warning": 0, "notice": 0}
     unexplained = 0
     for finding in findings:
@@ -135,6 +143,12 @@ def row_from_version(
         )
         row["products"] = [(code, _dec(p.get("unit_energy")), p.get("level"))
                            for code, p in (computed.get("products") or {}).items()]
+        if verification is not None:
+            v_status, reported, verified = verification
+            row["verification"] = VERIFICATION_STATUS[v_status].zh
+            if verified is not None:
+                row["verified_tco2"] = Decimal(verified)
+                row["verified_difference"] = Decimal(verified - reported) if reported is not None else None
     elif kind in (ANNUAL_KIND, ADHOC_KIND):
         # published on submission: the day of the certified submission in China (services/filings)
         published = _date(disclosed_on) or (china_time(submitted_at).date() if submitted_at else None)
@@ -147,6 +161,10 @@ def row_from_version(
                    investment=_dec(computed.get("total_investment_10k_cny")))
     return row
 
+
+#: how far a filing's verification is (the consolidated workbook's 核查状态 column)
+VERIFICATION_STATUS = {"open": Text("核查中", "being verified"), "concluded": Text("已出具结论", "concluded"),
+                       "accepted": Text("结论已确认", "accepted")}
 
 Levels = Callable[[str], tuple[Decimal | None, Decimal | None]]  # product code → (benchmark, baseline)
 

@@ -47,6 +47,27 @@ def require_reviewer(actor: User | None) -> None:
     _require(actor is None or permissions.is_reviewer(actor))
 
 
+def engaged_body_id(filing: Filing) -> int | None:
+    """Return the id of the verification body engaged for the filing, or None."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Engagement, Verification
+
+    return db.session.scalar(select(Engagement.body_id).join(Verification, Verification.engagement_id == Engagement.id)
+                             .where(Verification.filing_id == filing.id))
+
+
+def require_verify(actor: User | None, filing: Filing) -> None:
+    """Refuse an actor who is not a verifier of the body engaged for the filing (issue 18 item 1)."""
+    _require(actor is None or permissions.can_verify(actor.verifier_body_id, engaged_body_id(filing)))
+
+
+def require_verifier(actor: User | None) -> None:
+    """Refuse an actor who works for no verification body."""
+    _require(actor is None or actor.verifier_body_id is not None)
+
+
 def require_view_draft(actor: User | None, enterprise_id: int) -> None:
     """Refuse an actor who may not read the enterprise's working drafts (anyone but its filers and signatories)."""
     _require(actor is None or permissions.can_view_draft(actor, enterprise_id))

@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from ..extensions import db
-from ..models import AuditEntry, Enterprise, Filing, FilingVersion, Membership, ReviewComment, User
+from ..models import (
+    Attachment,
+    AuditEntry,
+    Enterprise,
+    Filing,
+    FilingVersion,
+    Membership,
+    ReviewComment,
+    User,
+    Verification,
+    VerificationFinding,
+)
 from .access import require_audit_admin
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -52,6 +63,15 @@ def _enterprise_condition(text: str) -> ColumnElement[bool]:
              AuditEntry.entity_id.in_(select(ReviewComment.id).where(ReviewComment.filing_id.in_(filings)))),
         and_(AuditEntry.entity_type == "membership",
              AuditEntry.entity_id.in_(select(Membership.id).where(Membership.enterprise_id.in_(matching)))),
+        # issue 18: its evidence, its verification and the 不符合项 raised on it
+        and_(AuditEntry.entity_type == "attachment",
+             AuditEntry.entity_id.in_(select(Attachment.id).where(Attachment.filing_id.in_(filings)))),
+        and_(AuditEntry.entity_type == "verification",
+             AuditEntry.entity_id.in_(select(Verification.id).where(Verification.filing_id.in_(filings)))),
+        and_(AuditEntry.entity_type == "verification_finding",
+             AuditEntry.entity_id.in_(select(VerificationFinding.id).join(
+                 Verification, Verification.id == VerificationFinding.verification_id)
+                 .where(Verification.filing_id.in_(filings)))),
     )
 
 

@@ -22,6 +22,7 @@ from ..domain.codec import document_from_json
 from ..domain.documents import Document
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion, User
+from ..models import Verification as VerificationRow
 from .errors import ServiceError
 
 #: PDFs larger than this are not a copy of record of ours (a typical one is 100–600 KB)
@@ -74,6 +75,51 @@ def render_version_file(version: FilingVersion, fmt: str, *,
     return Rendered(content, _base_name(version.filing, f"v{version.number}.xlsx"), XLSX_MIME)
 
 
+def verification_pdf(verification: Any, *, progress: Callable[[str, int, int], None] | None = None) -> Rendered:
+    """Render the signed copy of record of the verified version with the verification statement (issue 18).
+
+    The version's own copy of record (its frozen record, evidence list) followed by the accepted
+    conclusion: reported and verified totals and their difference, the checklist, the 不符合项 and answers.
+    """
+    import dataclasses
+
+    from ..domain.verification import CHECK_RESULTS
+    from ..renderers import render_pdf
+    from ..renderers.meta import VerificationFindingLine, VerificationStatement
+    from . import signing
+    from . import verification as verification_service
+    from .records import render_inputs
+    from .versions import version_of
+
+    report = progress or (lambda stage, done, total: None)
+    filing = verification.filing
+    version = version_of(filing, verification.version_number)
+    inputs = render_inputs(version)
+    lines = []
+    for f in verification_service.findings(verification):
+        zh, _en = verification_service.finding_label(filing, f)
+        evidence = f"{f.attachment.filename}（SHA-256 {f.attachment.sha256}）" if f.attachment else None
+        lines.append(VerificationFindingLine(zh, f.body, f.response, f.status == "closed", f.version_number, evidence))
+    statement = VerificationStatement(
+        body=verification.engagement.body.name,
+        verifier=verification.concluded_by.name if verification.concluded_by else "—",
+        concluded_at=verification.concluded_at, accepted_by=verification.accepted_by.name if verification.accepted_by
+        else None, accepted_at=verification.accepted_at, version=version.number,
+        reported_tco2=verification.reported_tco2, verified_tco2=verification.verified_tco2,
+        conclusion=verification.conclusion or "",
+        checklist=tuple((item["title"].zh, CHECK_RESULTS[item["result"]].zh, item["note"])
+                        for item in verification_service.checklist(verification)),
+        findings=tuple(lines),
+    )
+    meta = dataclasses.replace(inputs.meta, verification=statement)
+    content = render_pdf(inputs.document, inputs.computed, inputs.findings, meta, labels=inputs.labels,
+                         template_version=inputs.template_version, rule_titles=inputs.rule_titles)
+    report("rendered", 1, 1)
+    content = signing.sign(content)
+    report("signed", 1, 1)
+    return Rendered(content, _base_name(filing, f"v{version.number}-verified.pdf"), PDF_MIME)
+
+
 def version_pdf(version: FilingVersion) -> Rendered:
     """Return the signed PDF copy of record of a submitted version, rendered now (see render_version_file)."""
     return render_version_file(version, "pdf")
@@ -121,8 +167,10 @@ def consolidated_rows(scope: str | None, *, year: int, kind: str | None = None,
         select(Filing.id, Filing.kind, Filing.year, Filing.status, Filing.current_version,
                Enterprise.uscc, Enterprise.name, Enterprise.region_code, Enterprise.industry_code,
                FilingVersion.submitted_at, FilingVersion.sha256, FilingVersion.computed_json,
-               FilingVersion.findings_json)
+               FilingVersion.findings_json, VerificationRow.status.label("v_status"),
+               VerificationRow.reported_tco2, VerificationRow.verified_tco2)
         .join(Enterprise, Enterprise.id == Filing.enterprise_id)
+        .outerjoin(VerificationRow, VerificationRow.filing_id == Filing.id)
         .join(FilingVersion, and_(FilingVersion.filing_id == Filing.id,
                                   FilingVersion.number == Filing.current_version))
         .where(Filing.year == year, Filing.status != "draft")
@@ -140,6 +188,7 @@ def consolidated_rows(scope: str | None, *, year: int, kind: str | None = None,
             uscc=row.uscc, name=row.name, region_code=row.region_code, industry_code=row.industry_code,
             submitted_at=row.submitted_at, sha256=row.sha256,
             computed=json.loads(row.computed_json), findings=json.loads(row.findings_json),
+            verification=(row.v_status, row.reported_tco2, row.verified_tco2) if row.v_status else None,
         )
 
 

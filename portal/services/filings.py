@@ -549,8 +549,10 @@ def submit_certified(actor: User, filing: Filing, *, now: dt.datetime | None = N
     audit.record(actor, "version.create", "filing_version", version.id,
                  after={"filing_id": filing.id, "number": number, "sha256": version.sha256,
                         "certification": cert.id, "certified_revision": cert.revision})
-    from . import records, renders
+    from . import attachments, records, renders
 
+    # The evidence attached so far becomes part of this version: frozen, listed in its copy of record (issue 18).
+    attachments.freeze_for_version(filing, number)
     records.freeze(version, document, outcome, filing_date=now.astimezone(checking.CHINA_TZ).date())
     # Rendered once, in the background, and kept: the caller hands these jobs to the queue after its commit.
     renders.queue_version_files(actor, version)

@@ -25,12 +25,12 @@ from typing import Literal
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ADMIN_ROLES, Enterprise, RoleGrant, User
+from ..models import ADMIN_ROLES, Enterprise, RoleGrant, User, VerificationBody, VerifierStaff
 from . import accounts, audit
 from .access import require_security_admin
 from .errors import ServiceError
 
-KINDS = ("admin_role", "reviewer_scope", "signatory")
+KINDS = ("admin_role", "reviewer_scope", "signatory", "verifier")
 
 
 def _describe(grant: RoleGrant) -> dict[str, object]:
@@ -41,6 +41,13 @@ def _refuse_self(actor: User | None, user: User) -> None:
     if actor is not None and actor.id == user.id:
         raise ServiceError("不能为自己申请或批准角色、签字权", "nobody may ask for or approve a role or a signatory "
                            "right for themselves", field="user")
+
+
+def _refuse_verifier(user: User) -> None:
+    if user.verifier_body_id is not None:
+        raise ServiceError("核查人员的账户不能同时担任审核人或企业用户，请为其另建账户",
+                           "a verifier's account cannot also be a reviewer's or an enterprise user's: give the person "
+                           "a second account", field="user")
 
 
 def _check_grantable(user: User, kind: str, value: str | None, enterprise: Enterprise | None) -> None:
@@ -62,16 +69,31 @@ def _check_grantable(user: User, kind: str, value: str | None, enterprise: Enter
                                "a reviewer's or an enterprise user's account cannot also be an administrator's: "
                                "give the person a second account", field="value")
     elif kind == "reviewer_scope":
+        _refuse_verifier(user)
         accounts.check_scope(value)
         if value is None:
             raise ServiceError("请填写审核范围", "give the review scope", field="value")
         if user.reviewer_scope == value:
             raise ServiceError("该用户已具有此审核范围", "the user already has this review scope", field="value")
         accounts.check_can_join(user)
+    elif kind == "verifier":
+        # Issue 18: a verifier works for one body and is nobody else in the portal — not an administrator, a
+        # reviewer or a member of an enterprise it might verify (independence of the verification).
+        body = db.session.get(VerificationBody, int(value)) if value and value.isdigit() and len(value) <= 9 else None
+        if body is None or not body.active:
+            raise ServiceError("请选择在用的核查机构", "choose an active verification body", field="body")
+        if user.verifier_body_id is not None:
+            raise ServiceError("该用户已是核查机构人员，请先撤销", "the user already works for a verification body: "
+                               "remove that first", field="body")
+        if user.admin_role is not None or user.reviewer_scope or user.memberships:
+            raise ServiceError("管理员、审核人或企业用户的账户不能同时担任核查人员，请为其另建账户",
+                               "an administrator's, a reviewer's or an enterprise user's account cannot also be a "
+                               "verifier's: give the person a second account", field="body")
     elif kind == "signatory":
         if enterprise is None:
             raise ServiceError("请指定企业", "name the enterprise", field="enterprise")
         accounts.check_can_join(user)
+        _refuse_verifier(user)
         if enterprise.id in user.enterprise_ids("signatory"):
             raise ServiceError("该用户已是此企业的签字人", "the user is already a signatory of this enterprise",
                                field="enterprise")
@@ -147,6 +169,14 @@ def _apply(actor: User | None, user: User, grant: RoleGrant, enterprise: Enterpr
         assert enterprise is not None
         accounts.grant_membership(actor, user, enterprise, "signatory")
         return
+    if grant.kind == "verifier":
+        assert grant.value is not None
+        db.session.add(VerifierStaff(user_id=user.id, body_id=int(grant.value)))
+        db.session.flush()
+        db.session.expire(user, ["verifier"])
+        audit.record(actor, "user.role_granted", "user", user.id, before=before,
+                     after={**accounts.snapshot(user, accounts.USER_FIELDS), "verifier_body_id": int(grant.value)})
+        return
     if grant.kind == "admin_role":
         user.admin_role = grant.value
     else:
@@ -194,6 +224,31 @@ def _remove_role(actor: User | None, user: User, attribute: Literal["admin_role"
     db.session.flush()
     audit.record(actor, "user.role_removed", "user", user.id, before=before,
                  after=accounts.snapshot(user, accounts.USER_FIELDS))
+
+
+def set_verifier_directly(actor: None, user: User, body: VerificationBody) -> None:
+    """Make a user a verifier of ``body`` without a second person: the system only (CLI, demo seed)."""
+    if actor is not None:
+        raise ServiceError("只有系统命令可以直接设定角色", "only the system sets roles directly")
+    _check_grantable(user, "verifier", str(body.id), None)
+    db.session.add(VerifierStaff(user_id=user.id, body_id=body.id))
+    db.session.flush()
+    db.session.expire(user, ["verifier"])
+    audit.record(None, "user.role_granted", "user", user.id, after={"verifier_body_id": body.id})
+
+
+def remove_verifier(actor: User | None, user: User) -> None:
+    """Take the user off their verification body, at once."""
+    require_security_admin(actor)
+    staff = db.session.get(VerifierStaff, user.id)
+    if staff is None:
+        return
+    body_id = staff.body_id
+    db.session.delete(staff)
+    db.session.flush()
+    db.session.expire(user, ["verifier"])
+    audit.record(actor, "user.role_removed", "user", user.id, before={"verifier_body_id": body_id},
+                 after={"verifier_body_id": None})
 
 
 def pending(limit: int = 200) -> Sequence[RoleGrant]:

@@ -137,7 +137,22 @@ def version_meta(version: FilingVersion) -> Any:
         status=status, version=version.number, submitted_at=version.submitted_at,
         signatory=version.certified_by.name, sha256=version.sha256,
         certification_statement=version.certification_statement, rules_version=version.rules_version,
+        attachments=attachment_lines(version),
     )
+
+
+def attachment_lines(version: FilingVersion) -> tuple[Any, ...]:
+    """Return the evidence the version holds, as its copy of record lists it: name, target, size, SHA-256."""
+    from ..domain.verification import target_label
+    from ..renderers.meta import AttachmentLine
+    from . import attachments
+
+    rows = attachments.of_version(version.filing, version.number)
+    if not rows:
+        return ()
+    document = version_document(version)
+    return tuple(AttachmentLine(a.filename, a.sha256, a.size, target_label(document, a.target_type, a.target).zh,
+                                a.uploaded_by.name, a.uploaded_at) for a in rows)
 
 
 def render_inputs(version: FilingVersion) -> RenderInputs:

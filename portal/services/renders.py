@@ -159,6 +159,8 @@ def render_version(payload: dict[str, Any], progress: Progress) -> tuple[Any, di
     from ..renderers.signing_key import SigningKeyError
     from . import exports
 
+    if "verification" in payload:
+        return _render_verification(payload, progress)
     row = db.session.get(VersionFile, int(payload["version_file"]))
     if row is None:
         return None, {"message_zh": "要生成的文件记录不存在", "message_en": "the file to render is not recorded"}
@@ -173,6 +175,8 @@ def render_version(payload: dict[str, Any], progress: Progress) -> tuple[Any, di
 
 def store_version(payload: dict[str, Any], rendered: Any, seconds: float, progress: Progress) -> dict[str, Any]:
     """Store a rendered version file, frozen, and record it on the version; return the job's summary."""
+    if "verification" in payload:
+        return _store_verification(payload, rendered, seconds, progress)
     row = db.session.get(VersionFile, int(payload["version_file"]))
     assert row is not None
     stored = files.put(rendered.content, content_type=rendered.mimetype, frozen=True)
@@ -185,6 +189,58 @@ def store_version(payload: dict[str, Any], rendered: Any, seconds: float, progre
     return {"key": stored.key, "filename": rendered.filename, "mimetype": rendered.mimetype, "size": stored.size,
             "seconds": row.render_seconds, "filing_id": version.filing_id, "number": version.number,
             "format": row.format}
+
+
+# ------------------------------------------------------------------- the verification statement (issue 18)
+
+
+def queue_verification_pdf(actor: User, verification: Any) -> Job:
+    """Create the job rendering the copy of record with the accepted verification statement (a render job)."""
+    name = file_name(verification.filing, f"v{verification.version_number}-verified.pdf")
+    return job_service.create_job(actor, "render_version", name,
+                                  json.dumps({"verification": verification.id}, sort_keys=True).encode())
+
+
+def _render_verification(payload: dict[str, Any], progress: Progress) -> tuple[Any, dict[str, Any]]:
+    from ..models import Verification
+    from ..renderers import PdfPrerequisiteError
+    from ..renderers.signing_key import SigningKeyError
+    from . import exports
+
+    verification = db.session.get(Verification, int(payload["verification"]))
+    if verification is None or verification.status != "accepted":
+        return None, {"message_zh": "要生成的核查结论不存在或未被接受",
+                      "message_en": "the verification to render does not exist or was not accepted"}
+    if verification.report_key is not None:
+        return None, {"key": verification.report_key, "already": True}
+    try:
+        progress("rendered", 0, 1)
+        return exports.verification_pdf(verification, progress=progress), {}
+    except (ServiceError, PdfPrerequisiteError, SigningKeyError) as error:
+        return None, {"message_zh": error.message_zh, "message_en": error.message_en}
+
+
+def _store_verification(payload: dict[str, Any], rendered: Any, seconds: float, progress: Progress) -> dict[str, Any]:
+    from ..models import Verification
+
+    verification = db.session.get(Verification, int(payload["verification"]))
+    assert verification is not None
+    stored = files.put(rendered.content, content_type=rendered.mimetype, frozen=True)
+    progress("stored", 1, 1)
+    verification.report_key = stored.key
+    db.session.flush()
+    return {"key": stored.key, "filename": rendered.filename, "mimetype": rendered.mimetype, "size": stored.size,
+            "seconds": round(seconds, 3), "filing_id": verification.filing_id,
+            "number": verification.version_number, "format": "pdf"}
+
+
+def verification_file(verification: Any) -> StoredFile | None:
+    """Return the stored PDF with the verification statement, or None while it is not rendered."""
+    if verification.report_key is None:
+        return None
+    data = files.get(verification.report_key)
+    return StoredFile(data, file_name(verification.filing, f"v{verification.version_number}-verified.pdf"),
+                      MIME["pdf"], verification.report_key)
 
 
 # ----------------------------------------------------------------------------------- draft files

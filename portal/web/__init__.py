@@ -46,10 +46,11 @@ def register_blueprints(app: Flask) -> None:
         regulator,
         review,
         uploads,
+        verification,
     )
 
     for module in (auth, account, home, catalogue, filings, review, admin, drafts, exports, dashboard, notifications,
-                   uploads, jobs, regulator, disclosure):
+                   uploads, jobs, regulator, disclosure, verification):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
 
@@ -72,6 +73,13 @@ def register_blueprints(app: Flask) -> None:
     @app.before_request
     def _remember_path() -> None:
         g.path = request.path
+
+    @app.before_request
+    def _attachment_request_limit() -> None:
+        # An evidence upload may carry up to twice the attachment limit, so that a file over the limit is refused
+        # by the attachment service with a message naming it and the limit, not by a bare 413 (issue 18 item 2).
+        if request.endpoint == "verification.upload":
+            request.max_content_length = 2 * int(app.config["ATTACHMENT_MAX_BYTES"]) + 1024 * 1024
 
     @app.before_request
     def _refuse_bad_values() -> None:

@@ -24,6 +24,8 @@ _CHECKS: dict[str, Callable[..., None]] = {
     "edit": access.require_edit,
     "sign": access.require_sign,
     "review": access.require_review,
+    # the verifier of the body engaged for the filing (issue 18): its submitted versions and evidence only
+    "verify": access.require_verify,
 }
 
 
@@ -40,7 +42,7 @@ def enterprise_or_404(enterprise_id: int) -> Enterprise:
 
 
 def filing_or_404(filing_id: int, need: str = "view") -> Filing:
-    """Return the filing if the current user may ``need`` (view, draft, edit, sign, review) it, else 404."""
+    """Return the filing if the current user may ``need`` (view, draft, edit, sign, review, verify) it, else 404."""
     filing = db.session.get(Filing, filing_id)
     if filing is None:
         abort(404)

@@ -138,15 +138,27 @@ def user_form(user_id: int) -> ResponseReturnValue:
     return render_template("admin/user_form.html", **_user_page(user, form=form)), status
 
 
+def _body_names() -> dict[str, str]:
+    """Return the verification bodies' names by id as text (a verifier grant's value is the body's id)."""
+    from ..services import verification
+
+    return {str(b.id): b.name for b in verification.bodies()}
+
+
 def _user_page(user: User, **forms: object) -> dict[str, object]:
     live = accounts.live_api_tokens(user)
     now = dt.datetime.now(dt.UTC)
+    grant_form = forms.pop("grant_form", None)
+    if not isinstance(grant_form, GrantForm):
+        grant_form = GrantForm(prefix="g", formdata=None)
+    names = _body_names()
+    grant_form.body.choices = [("", "—"), *names.items()]
     return {
         "user": user, "lock": accounts.account_lock(user), "now": now, "tokens": live,
         "last_uses": tokens.last_uses(live), "grants": grants.of_user(user), "action_form": PortalForm(),
         "codes_left": twofactor.unused_recovery_codes(user) if user.totp_enabled else None,
         "second_factor_required": twofactor.required_for(user), "is_self": user.id == current_user.id,
-        "grant_form": forms.pop("grant_form", None) or GrantForm(prefix="g", formdata=None), **forms,
+        "grant_form": grant_form, "body_names": names, **forms,
     }
 
 
@@ -218,7 +230,7 @@ def request_grant(user_id: int) -> ResponseReturnValue:
                 enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == (form.uscc.data or "")))
                 if enterprise is None:
                     raise ServiceError("没有该统一社会信用代码的企业", "no enterprise has this code", field="uscc")
-            value = form.admin_role.data if kind == "admin_role" else form.reviewer_scope.data
+            value = {"admin_role": form.admin_role.data, "verifier": form.body.data}.get(kind, form.reviewer_scope.data)
             grants.request_grant(_me(), user, kind, value=value, enterprise=enterprise)
         except ServiceError as error:
             refused(error, category=None)
@@ -229,7 +241,7 @@ def request_grant(user_id: int) -> ResponseReturnValue:
     return render_template("admin/user_form.html", **_user_page(user, form=UserForm(obj=user), grant_form=form)), 422
 
 
-@bp.route("/users/<int:user_id>/roles/<any(admin_role, reviewer_scope):kind>/remove", methods=["POST"])
+@bp.route("/users/<int:user_id>/roles/<any(admin_role, reviewer_scope, verifier):kind>/remove", methods=["POST"])
 def remove_role(user_id: int, kind: str) -> ResponseReturnValue:
     """Take an administrator role or a review scope away, at once."""
     security_admin_required()
@@ -237,6 +249,8 @@ def remove_role(user_id: int, kind: str) -> ResponseReturnValue:
     _checked_post()
     if kind == "admin_role":
         grants.remove_admin_role(_me(), user)
+    elif kind == "verifier":
+        grants.remove_verifier(_me(), user)
     else:
         grants.remove_reviewer_scope(_me(), user)
     flash(_("角色已撤销。"), "success")
@@ -261,7 +275,7 @@ def grants_page() -> ResponseReturnValue:
     """List the requests waiting for a second security administrator, and the latest decisions."""
     security_admin_required()
     return render_template("admin/grants.html", pending=grants.pending(), decided=grants.recent_decisions(),
-                           action_form=PortalForm())
+                           action_form=PortalForm(), body_names=_body_names())
 
 
 @bp.route("/grants/<int:grant_id>/<any(approve, reject, cancel):decision>", methods=["POST"])

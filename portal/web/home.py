@@ -27,6 +27,8 @@ def index() -> ResponseReturnValue:
         return redirect(url_for("admin.index"))
     if current_user.is_reviewer:
         return redirect(url_for("review.queue"))
+    if current_user.is_verifier:
+        return redirect(url_for("verification.index"))
     return redirect(url_for("home.enterprise_home"))
 
 

@@ -192,7 +192,23 @@ def show(filing_id: int) -> ResponseReturnValue:
                            export_endpoints=current_app.view_functions,
                            under_review=filing.status in review_service.UNDER_REVIEW
                            and view.version.number == filing.current_version,
-                           binding=binding_service.binding_of(view.version))
+                           binding=binding_service.binding_of(view.version), **_verification_context(filing, view))
+
+
+def _verification_context(filing: Filing, view: review_service.ReviewView) -> dict[str, Any]:
+    """Return the verification panel's data: the engagement, reported vs verified totals, the version's evidence."""
+    from ..domain.verification import target_label
+    from ..services import attachments as attachment_service
+    from ..services import verification as verification_service
+
+    verification = verification_service.of_filing(filing)
+    held = attachment_service.of_version(filing, view.version.number)
+    labels = {a.id: target_label(view.document, a.target_type, a.target).get("en" if bilingual("zh", "en") == "en"
+                                                                              else "zh") for a in held}
+    found = verification_service.findings(verification) if verification is not None else []
+    return {"verification": verification, "verified_totals": verification_service.totals(verification),
+            "evidence": held, "evidence_labels": labels, "verification_findings": found,
+            "verification_finding_labels": {f.id: verification_service.finding_label(filing, f) for f in found}}
 
 
 def _target_choices(view: review_service.ReviewView) -> list[SelectChoice]:

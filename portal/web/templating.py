@@ -20,6 +20,7 @@ from portal.domain.documents import (
     OPTION_COMPUTED,
 )
 from portal.domain.labels import EMPTY, Text, Unit
+from portal.domain.verification import CHECK_RESULTS
 
 #: the computed figures of both kinds by key, as the filing page prints them (labels, units, places)
 COMPUTED = {d.key: d for d in (*ANNUAL_COMPUTED, *ADHOC_COMPUTED, *GHG_COMPUTED, *CPA_COMPUTED)}
@@ -32,7 +33,9 @@ STATUS_BADGES = {
     "accepted": "text-bg-success",
 }
 ROLE_LABELS = {"system_admin": _l("系统管理员"), "security_admin": _l("安全管理员"), "audit_admin": _l("审计管理员"),
-               "reviewer": _l("审核人"), "filer": _l("填报人"), "signatory": _l("签字人")}
+               "reviewer": _l("审核人"), "filer": _l("填报人"), "signatory": _l("签字人"),
+               "verifier": _l("核查人员")}
+VERIFICATION_LABELS = {"open": _l("核查中"), "concluded": _l("已出具结论，待确认"), "accepted": _l("结论已确认")}
 SEVERITY_BADGES = {"error": "text-bg-danger", "warning": "text-bg-warning", "notice": "text-bg-info"}
 
 
@@ -106,6 +109,8 @@ def register_template_helpers(app: Flask) -> None:
             "STATUS_BADGES": STATUS_BADGES,
             "KIND_LABELS": KIND_LABELS,
             "ROLE_LABELS": ROLE_LABELS,
+            "VERIFICATION_LABELS": VERIFICATION_LABELS,
+            "CHECK_RESULT_CHOICES": tuple(CHECK_RESULTS.items()),
             "SEVERITY_LABELS": SEVERITY_LABELS,
             "SEVERITY_BADGES": SEVERITY_BADGES,
             "bilingual": bilingual,

@@ -91,6 +91,21 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     # PUBLIC_ENDPOINTS and test_public_disclosure_pages_show_nothing_unpublished below.
     "disclosure.adhoc": ("GET", "/disclosure/{uscc}/2024/adhoc/{filing}"),
     "disclosure.adhoc_pdf": ("GET", "/disclosure/{uscc}/2024/adhoc/{filing}/v1.pdf"),
+    # issue 18: verification (核查) and evidence attachments
+    "verification.workspace": ("GET", "/verification/filings/{filing}"),
+    "verification.checklist": ("POST", "/verification/filings/{filing}/checklist"),
+    "verification.raise_finding": ("POST", "/verification/filings/{filing}/findings"),
+    "verification.close_finding": ("POST", "/verification/filings/{filing}/findings/{vfinding}/close"),
+    "verification.request_correction": ("POST", "/verification/filings/{filing}/return"),
+    "verification.conclude": ("POST", "/verification/filings/{filing}/conclude"),
+    "verification.version_pdf": ("GET", "/verification/filings/{filing}/versions/1.pdf"),
+    "verification.accept": ("POST", "/review/filings/{filing}/verification/accept"),
+    "verification.verified_pdf": ("GET", "/filings/{filing}/verified.pdf"),
+    "verification.attachments": ("GET", "/filings/{filing}/attachments"),
+    "verification.upload": ("POST", "/filings/{filing}/attachments"),
+    "verification.delete_attachment": ("POST", "/filings/{filing}/attachments/{attachment}/delete"),
+    "verification.attachment": ("GET", "/filings/{filing}/attachments/{attachment}"),
+    "verification.respond": ("POST", "/filings/{filing}/verification/findings/{vfinding}/respond"),
 }
 #: the public disclosure pages: not in the role matrix (anyone may read what is published; nothing else exists)
 PUBLIC_ENDPOINTS = {"disclosure.adhoc", "disclosure.adhoc_pdf"}
@@ -100,6 +115,7 @@ PUBLIC_ENDPOINTS = {"disclosure.adhoc", "disclosure.adhoc_pdf"}
 VIEWERS = {"admin", "filer_a", "signatory_a", "reviewer_jx", "reviewer_ganzhou"}
 MEMBERS = {"filer_a", "signatory_a"}  # the only ones who read the working draft (issue 16 item 6)
 SECURITY = {"security", "security2"}
+VERIFIER = {"verifier_a"}  # staff of the body engaged for filing A (verifier_x works for another body)
 ALLOWED = {
     "filings.enterprise": VIEWERS,
     "filings.open_filing": MEMBERS,
@@ -178,9 +194,25 @@ ALLOWED = {
     "regulator.request_change": MEMBERS,  # the enterprise's own filers and signatories ask
     "regulator.decide_master_data": {"reviewer_jx", "reviewer_ganzhou"},  # reviewers of the enterprise's region
     "admin.set_obligations": {"admin"},
+    # issue 18: the engaged body's verifier works on the filing; reviewers accept; the enterprise attaches and
+    # answers; the evidence of a submitted version is seen by whoever sees the version, and its verifier
+    "verification.workspace": VERIFIER,
+    "verification.checklist": VERIFIER,
+    "verification.raise_finding": VERIFIER,
+    "verification.close_finding": VERIFIER,
+    "verification.request_correction": VERIFIER,
+    "verification.conclude": VERIFIER,
+    "verification.version_pdf": VERIFIER,
+    "verification.accept": {"reviewer_jx", "reviewer_ganzhou"},
+    "verification.verified_pdf": VIEWERS | VERIFIER,
+    "verification.attachments": MEMBERS,
+    "verification.upload": MEMBERS,
+    "verification.delete_attachment": MEMBERS,
+    "verification.attachment": VIEWERS | VERIFIER,
+    "verification.respond": MEMBERS,
 }
 ROLES = ["admin", "security", "security2", "auditor", "filer_a", "signatory_a", "filer_b", "signatory_b",
-         "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js", "nobody"]
+         "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js", "nobody", "verifier_a", "verifier_x"]
 
 # Pages that name no record, by who may open them (everyone else: 404). Anonymous users are sent to login.
 ROLE_PAGES: dict[str, set[str]] = {
@@ -202,6 +234,9 @@ ROLE_PAGES: dict[str, set[str]] = {
     "/review/export.xlsx?year=2024": {"admin", "reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
     "/dashboard/": {"admin", "filer_a", "signatory_a", "filer_b", "signatory_b", "reviewer_jx", "reviewer_ganzhou",
                     "reviewer_nanchang", "reviewer_js"},
+    "/verification/": {"verifier_a", "verifier_x"},
+    "/review/engagements": {"reviewer_jx", "reviewer_ganzhou", "reviewer_nanchang", "reviewer_js"},
+    "/admin/verification-bodies": {"admin", *SECURITY},
 }
 
 
@@ -210,12 +245,38 @@ def test_every_record_endpoint_is_in_the_matrix(app: Flask) -> None:
     assert named - set(RECORD_ENDPOINTS) == set(), "add the new endpoints to the access matrix"
 
 
-@pytest.fixture()
-def submitted_world(world):  # type: ignore[no-untyped-def]
-    from portal.services import filings, review
+def _with_verifiers(world):  # type: ignore[no-untyped-def]
+    """Add two verifiers: verifier_a of the body engaged for filing A (later), verifier_x of another body."""
+    from portal.services import accounts, grants, verification
     from tests.helpers import PASSWORD
 
+    bodies = [verification.create_body(None, name) for name in ("赣江核查中心", "另一核查机构")]
+    for key, body in zip(("verifier_a", "verifier_x"), bodies, strict=True):
+        user = accounts.create_user(None, email=f"{key}@test.cn", name=key, password=PASSWORD,
+                                    must_change_password=False)
+        grants.set_verifier_directly(None, user, body)
+        world.users[key] = user
+    world.bodies = bodies
+    return world
+
+
+@pytest.fixture()
+def verifier_world(world):  # type: ignore[no-untyped-def]
+    return _with_verifiers(world)
+
+
+@pytest.fixture()
+def submitted_world(world):  # type: ignore[no-untyped-def]
+    from portal.services import attachments, filings, review, verification
+    from tests.helpers import PASSWORD, TINY_PDF
+
+    _with_verifiers(world)
+    world.attachment = attachments.attach(world.users["filer_a"], world.filing_a, filename="lab.pdf", data=TINY_PDF)
     filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
+    engaged = verification.engage(world.users["reviewer_jx"], world.bodies[0], 2024, [world.filing_a])
+    world.verification = verification.verifications_of_engagement(engaged)[0]
+    world.vfinding = verification.raise_finding(world.users["verifier_a"], world.verification,
+                                                field_path="fuels[0].consumption", body="与发票不符")
     from portal.extensions import db
     from portal.models import ImportRecord
 
@@ -284,7 +345,8 @@ def test_role_by_endpoint(client, submitted_world, role: str) -> None:  # type: 
     ids = {"filing": w.filing_a.id, "enterprise": w.a.id, "user": victim.id,
            "membership": victim.memberships[0].id, "comment": w.comment.id,
            "notification": _notice_of(w.users["reviewer_jx"]), "job": w.job.id, "upload": w.upload.id,
-           "token": w.token.id, "grant": w.grant.id, "change": w.change.id}
+           "token": w.token.id, "grant": w.grant.id, "change": w.change.id, "attachment": w.attachment.id,
+           "vfinding": w.vfinding.id}
     login(client, f"{role}@test.cn")
     failures = []
     tokens: dict[str, str] = {}
@@ -306,7 +368,8 @@ def test_anonymous_users_are_sent_to_login(client, world) -> None:  # type: igno
         if endpoint in PUBLIC_ENDPOINTS:
             continue
         url = template.format(filing=world.filing_a.id, enterprise=world.a.id, user=1, membership=1, comment=1,
-                              notification=1, job=1, upload=1, token=1, grant=1, change=1, uscc=world.a.uscc)
+                              notification=1, job=1, upload=1, token=1, grant=1, change=1, uscc=world.a.uscc,
+                              attachment=1, vfinding=1)
         response = client.open(url, method=method)
         if url.startswith("/api/"):  # the JSON API answers 401 (a bearer token is needed), not a redirect
             assert response.status_code == 401, url
@@ -337,7 +400,7 @@ def test_enterprise_home_lists_only_own_filings(client, world) -> None:  # type:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_by_page(client, world, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_role_by_page(client, verifier_world, role: str) -> None:  # type: ignore[no-untyped-def]
     """Each administrator reaches the pages of their own duty only (三权分立); the others answer 404."""
     login(client, f"{role}@test.cn")
     failures = []
@@ -363,7 +426,8 @@ def test_jiangxi_users_see_nothing_of_jiangsu(client, world, role: str) -> None:
     for method, template in RECORD_ENDPOINTS.values():
         if "{filing}" not in template and "{enterprise}" not in template:
             continue
-        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1, change=1, uscc=world.b.uscc)
+        url = template.format(filing=world.filing_b.id, enterprise=world.b.id, comment=1, change=1, uscc=world.b.uscc,
+                              attachment=1, vfinding=1)
         assert _open(client, role, method, url, tokens).status_code == 404, url
     if role.startswith("reviewer"):
         assert "南京江宁热电有限公司" not in client.get("/review/").get_data(as_text=True)

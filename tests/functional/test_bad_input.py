@@ -35,18 +35,22 @@ PROBES = {"2**31": str(2**31), "10**30": str(10**30), "NUL": "a\x00b", "100kB": 
 PAGES: dict[str, tuple[str, ...]] = {
     "filer_a": ("/my", "/enterprises/{a}", "/filings/{filing}", "/filings/{filing}/json", "/account/",
                 "/account/password", "/account/tokens", "/account/two-factor", "/uploads/", "/verify",
-                "/notifications/", "/jobs/{job}", "/filings/{returned}",
+                "/notifications/", "/jobs/{job}", "/filings/{returned}", "/filings/{returned}/attachments",
+                "/filings/{filing}/attachments",
                 "/enterprises/{a}/master-data",
                 *(f"/filings/{{filing}}/edit/{section.slug}" for section in GHG_SECTIONS),
                 # an annual disclosure (issue 17): its filing page (重新预填) and its section forms
                 "/filings/{disclosure}",
                 *(f"/filings/{{disclosure}}/edit/{section.slug}" for section in DISCLOSURE_SECTIONS)),
     "signatory_a": ("/filings/{filing}/submit",),
+    # before the reviewer, whose probes of the decision forms may return filing A (the verifier's forms need it
+    # under review)
+    "verifier_a": ("/verification/filings/{filing}",),
     "reviewer_jx": ("/review/filings/{filing}", "/review/", "/notifications/", "/dashboard/", "/review/ledger",
-                    "/review/credit", "/review/master-data"),
+                    "/review/credit", "/review/master-data", "/review/engagements?year=2023"),
     "security": ("/admin/users/new", "/admin/users/{user}", "/admin/users/{reviewer}", "/admin/grants",
                  "/admin/enterprises/{a}", "/admin/enterprises"),
-    "admin": ("/admin/enterprises/new", "/admin/enterprises/{a}",
+    "admin": ("/admin/enterprises/new", "/admin/enterprises/{a}", "/admin/verification-bodies",
               "/admin/reference?target=product&code=cement_clinker&field=benchmark", "/admin/obligations"),
     "auditor": ("/admin/audit",),
     "": ("/login", "/password/forgot", "/password/reset/{reset}", "/welcome/{invite}"),
@@ -68,6 +72,9 @@ PROBED_ELSEWHERE = {
     "exports.queue_version_file": "(no field but the CSRF token; shown only when a render failed or never ran: "
                                   "test_render_jobs.py)",
     "regulator.reopen": "(shown only on an accepted filing: test_regulator_tools.py::test_reopen_needs_a_reason)",
+    "verification.attachment": "(no form: a change to a submitted attachment is refused, 409: test_verification.py)",
+    "verification.accept": "(no field but the CSRF token; shown only for a concluded verification: "
+                           "test_verification.py)",
 }
 INT_NAMES = {"revision", "year", "days", "page"}
 
@@ -207,6 +214,19 @@ def probe_world(world):  # type: ignore[no-untyped-def]
     jobs.finish(job.id, attempt, "interrupted")
     tokens.issue(world.users["filer_a"], world.users["filer_a"], name="erp", scope="read")
     grants.request_grant(world.users["security"], world.users["nobody"], "reviewer_scope", value="3607")
+    # issue 18: a verifier of the body engaged for filing A with a 不符合项 raised (the enterprise answers it), and an
+    # attachment of the returned draft (it can be deleted)
+    from portal.services import attachments, verification
+    from tests.helpers import TINY_PDF
+
+    body = verification.create_body(None, "赣江核查中心")
+    verifier = accounts.create_user(None, email="verifier_a@test.cn", name="verifier_a", password=PASSWORD,
+                                    must_change_password=False)
+    grants.set_verifier_directly(None, verifier, body)
+    engaged = verification.verifications_of_engagement(
+        verification.engage(world.users["reviewer_jx"], body, 2024, [world.filing_a]))[0]
+    verification.raise_finding(verifier, engaged, field_path="fuels[0].consumption", body="不符")
+    attachments.attach(world.users["filer_a"], returned, filename="lab.pdf", data=TINY_PDF)
     links: list[str] = []
     from portal.services import masterdata
 

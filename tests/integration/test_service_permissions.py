@@ -36,6 +36,24 @@ from tests.helpers import PASSWORD, fingerprint
 WARNING_KEY = "XCK-004@energy_total_tce"
 
 
+def _verification():  # type: ignore[no-untyped-def]
+    from portal.services import verification
+
+    return verification
+
+
+def _attachments():  # type: ignore[no-untyped-def]
+    from portal.services import attachments
+
+    return attachments
+
+
+def _models():  # type: ignore[no-untyped-def]
+    import portal.models
+
+    return portal.models
+
+
 def _submitted(world):  # type: ignore[no-untyped-def]
     filings.submit(world.users["signatory_a"], world.filing_a, password=PASSWORD, certified=True)
     return world.filing_a
@@ -74,6 +92,38 @@ def _token(world):  # type: ignore[no-untyped-def]
 
 def _grant(world):  # type: ignore[no-untyped-def]
     return grants.request_grant(world.users["security"], world.users["nobody"], "reviewer_scope", value="36")
+
+
+def _engaged(world):  # type: ignore[no-untyped-def]
+    """Return the verification of submitted filing A by a body; ``verifier_x`` works for another body (issue 18)."""
+    from portal.services import verification
+
+    filing = _submitted(world)
+    engaged, other = verification.create_body(None, "赣江核查中心"), verification.create_body(None, "另一核查机构")
+    world.users["verifier_x"] = accounts.create_user(None, email="verifier_x@test.cn", name="x", password=PASSWORD)
+    grants.set_verifier_directly(None, world.users["verifier_x"], other)
+    row = verification.engage(world.users["reviewer_jx"], engaged, 2024, [filing])
+    return verification.verifications_of_engagement(row)[0]
+
+
+def _with_body(world):  # type: ignore[no-untyped-def]
+    return _submitted(world), _verification().create_body(None, "甲")
+
+
+def _finding(world):  # type: ignore[no-untyped-def]
+    from portal.services import verification
+
+    row = _engaged(world)
+    inside = accounts.create_user(None, email="verifier_a@test.cn", name="a", password=PASSWORD)
+    grants.set_verifier_directly(None, inside, row.engagement.body)
+    return verification.raise_finding(inside, row, field_path="fuels[0].consumption", body="不符")
+
+
+def _attachment(world):  # type: ignore[no-untyped-def]
+    from portal.services import attachments
+    from tests.helpers import TINY_PDF
+
+    return attachments.attach(world.users["filer_a"], world.filing_a, filename="lab.pdf", data=TINY_PDF)
 
 
 def _membership(world) -> Membership:  # type: ignore[no-untyped-def]
@@ -149,6 +199,37 @@ CASES: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], object]]] = {
                                                                                          dt.date(2026, 6, 1))),
     "notifications.mark_read": (_notice, lambda w, n: notifications.mark_read(w.users["filer_b"], n)),
     "jobs.retry": (_job, lambda w, j: jobs.retry(w.users["filer_b"], j)),
+    # issue 18: verification and evidence
+    "verification.create_body (a reviewer)": (_nothing, lambda w, _: _verification().create_body(
+        w.users["reviewer_jx"], "某核查机构")),
+    "verification.engage (a filer)": (_with_body, lambda w, fb: _verification().engage(
+        w.users["filer_a"], fb[1], 2024, [fb[0]])),
+    "verification.engage (another province's reviewer)": (_with_body, lambda w, fb: _verification().engage(
+        w.users["reviewer_js"], fb[1], 2024, [fb[0]])),
+    "verification.save_checklist (another body's verifier)": (_engaged, lambda w, v: _verification().save_checklist(
+        w.users["verifier_x"], v, {"boundary": ("conform", "")})),
+    "verification.raise_finding (the reviewer)": (_engaged, lambda w, v: _verification().raise_finding(
+        w.users["reviewer_jx"], v, field_path="fuels[0].consumption", body="x")),
+    "verification.raise_finding (another body's verifier)": (_engaged, lambda w, v: _verification().raise_finding(
+        w.users["verifier_x"], v, field_path="fuels[0].consumption", body="x")),
+    "verification.request_correction (the filer)": (_engaged, lambda w, v: _verification().request_correction(
+        w.users["filer_a"], v)),
+    "verification.conclude (the reviewer)": (_engaged, lambda w, v: _verification().conclude(
+        w.users["reviewer_jx"], v, verified_tco2=1, conclusion="x")),
+    "verification.accept (another province's reviewer)": (_engaged, lambda w, v: _verification().accept(
+        w.users["reviewer_js"], v)),
+    "verification.respond (another enterprise)": (_finding, lambda w, f: _verification().respond(
+        w.users["filer_b"], db.session.get(_models().Verification, f.verification_id), f, "已改")),
+    "verification.close_finding (another body's verifier)": (_finding, lambda w, f: _verification().close_finding(
+        w.users["verifier_x"], db.session.get(_models().Verification, f.verification_id), f)),
+    "attachments.attach (another enterprise)": (_nothing, lambda w, _: _attachments().attach(
+        w.users["filer_b"], w.filing_a, filename="a.pdf", data=b"%PDF-1.4 %%EOF")),
+    "attachments.attach (a reviewer)": (_nothing, lambda w, _: _attachments().attach(
+        w.users["reviewer_jx"], w.filing_a, filename="a.pdf", data=b"%PDF-1.4 %%EOF")),
+    "attachments.delete (another enterprise)": (_attachment, lambda w, a: _attachments().delete(
+        w.users["filer_b"], w.filing_a, a)),
+    "grants.request_grant verifier (the system administrator)": (_nothing, lambda w, _: grants.request_grant(
+        w.users["admin"], w.users["nobody"], "verifier", value="1")),
 }
 
 
