@@ -443,7 +443,7 @@ def test_the_regulators_posts_without_a_record_are_reviewers_only(client, world,
 
 
 @pytest.fixture()
-def disclosure_world(world):  # type: ignore[no-untyped-def]
+def disclosure_world(verifier_world):  # type: ignore[no-untyped-def]
     """Return the world with A's annual report and ad-hoc report published, then drafts that are not.
 
     After publication A's annual draft is returned and changed (a new summary, not yet published); A has a
@@ -456,6 +456,7 @@ def disclosure_world(world):  # type: ignore[no-untyped-def]
     from portal.services import filings, review
     from tests.functional.test_disclosure_web import ADHOC, _published_example, example_text, publish
 
+    world = verifier_world
     annual, _version = _published_example(world)
     review.return_filing(world.users["reviewer_jx"], annual, note="请更正")
     draft = filings.draft_document(annual)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from portal.domain.codec import document_from_json, document_sha256
-from portal.domain.documents import CPA_KIND, GHG_KIND, KINDS
+from portal.domain.documents import ADHOC_KIND, ANNUAL_KIND, CPA_KIND, GHG_KIND, KINDS
 from portal.reference import default_reference
 from portal.renderers import (
     PdfPrerequisiteError,
@@ -45,7 +45,10 @@ pytestmark = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parents[2]
 _SHARED = ROOT.parent / "shared" / "examples"
 EXAMPLES = _SHARED if _SHARED.exists() else ROOT / "portal" / "demo_data"
-EXAMPLE_OF = {GHG_KIND: "ghg-jx-cement-2024.json", CPA_KIND: "cpa-jx-cement-2023.json"}
+EXAMPLE_OF = {GHG_KIND: EXAMPLES / "ghg-jx-cement-2024.json", CPA_KIND: EXAMPLES / "cpa-jx-cement-2023.json",
+              # the disclosure kinds' worked examples live with the tests (issue 17)
+              ANNUAL_KIND: ROOT / "tests" / "examples" / "disclosure-jx-cement-2024.json",
+              ADHOC_KIND: ROOT / "tests" / "examples" / "adhoc-jx-cement-2024-penalty.json"}
 FILED_ON = dt.date(2025, 3, 20)
 
 SUBMITTED = RenderMeta(
@@ -61,7 +64,7 @@ SUBMITTED = RenderMeta(
 
 def load(kind: str) -> Any:
     """Return the worked example of a kind."""
-    return document_from_json((EXAMPLES / EXAMPLE_OF[kind]).read_bytes())
+    return document_from_json(EXAMPLE_OF[kind].read_bytes())
 
 
 def render(document: Any, meta: RenderMeta = SUBMITTED, **kwargs: Any) -> bytes:
