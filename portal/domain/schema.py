@@ -371,8 +371,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def number_text(value: Decimal | int) -> str:
     """Return a number as a message quotes it: plain notation, grouped (``1,000,000``); absurd ones as typed."""
     number = Decimal(value)
-    if not number.is_finite() or number.adjusted() > 18:
+    if not number.is_finite():
         return str(number)
+    if number.adjusted() > 18:
+        # One spelling whichever channel the value came through: typed as 27 digits into a form, read as
+        # the float 1e+26 from a workbook cell or the JSON number 1E26 — all "1E+26" (issue 20 item 3).
+        return str(number.normalize())
     text = format(number.normalize(), ",f") if number != number.to_integral_value() else format(number, ",.0f")
     return "0" if text in ("-0", "0") else text
 
