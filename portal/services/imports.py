@@ -12,7 +12,7 @@ import gc
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -25,6 +25,7 @@ from ..domain.labels import kind_name
 from ..domain.sheets import META_SHEET
 from ..extensions import db
 from ..importers import CellError, HostileFile, ParsedDocument, annotate_errors, parse_workbook, read_upload
+from ..importers.workbook import DocumentKey
 from ..models import Enterprise, Filing, ImportRecord, User
 from ..renderers.upload_workbook import code_lists_from_reference
 from . import audit
@@ -70,7 +71,7 @@ def _may_import(actor: User | None, enterprise: Enterprise) -> bool:
     return actor is None or can_import_for(actor, enterprise.id)
 
 
-def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tuple[
+def _resolve(actor: User | None, kind: str, parsed: Sequence[DocumentKey]) -> tuple[
         dict[tuple[str, int], Enterprise], dict[tuple[int, int], Filing], list[CellError]]:
     """Return the enterprises and existing filings of the documents (two queries), and the row errors."""
     usccs = sorted({p.uscc for p in parsed})
@@ -178,11 +179,13 @@ def _import_workbook(actor: User | None, data: bytes, filename: str, progress: P
                                 "portal check)"))
     enterprises: dict[tuple[str, int], Enterprise] = {}
     existing: dict[tuple[int, int], Filing] = {}
-    if not errors and parsed.kind is not None:
-        if not parsed.documents:
+    if parsed.kind is not None:
+        # the enterprises and years of every document row are checked in the same pass as the cells, so
+        # that a filer corrects everything at once (issue 20 item 1)
+        if not parsed.keys:
             errors.append(CellError(DOCUMENT_SHEET, None, None, "工作簿中没有任何文书（“基本信息”表为空）",
                                     "the workbook holds no document (the sheet 基本信息 is empty)"))
-        enterprises, existing, row_errors = _resolve(actor, parsed.kind, parsed.documents)
+        enterprises, existing, row_errors = _resolve(actor, parsed.kind, parsed.keys)
         errors.extend(row_errors)
     if errors or parsed.kind is None:
         return _rejected(actor, sha, filename, data, parsed.kind, errors)
