@@ -8,6 +8,7 @@ rules a JSON upload is. Coded values are re-validated here: Excel's dropdowns ar
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,11 @@ class CellError:
     column: int | None
     message_zh: str
     message_en: str
+    #: the column's field label (Chinese, English) and the value as the cell held it, for the result page
+    #: (filled by :func:`with_cells`; None where the error names no cell)
+    label_zh: str | None = None
+    label_en: str | None = None
+    value: str | None = None
 
     def where(self) -> str:
         """Return "sheet!B7" (or the sheet / row alone) for messages."""
@@ -56,6 +62,41 @@ class CellError:
     def describe(self) -> str:
         """Return the one-line bilingual description used on stderr."""
         return f"{self.where()}: {self.message_zh} / {self.message_en}"
+
+
+def with_cells(kind: str | None, sheets: Mapping[str, Rows], errors: Sequence[CellError]) -> list[CellError]:
+    """Return ``errors`` with each cell's field label and value filled in (row, column, label, value, message).
+
+    One place for what the result page lists beside each message (issue 20 item 1).
+    """
+    spec = workbook_spec(kind) if kind is not None else None
+    out: list[CellError] = []
+    for error in errors:
+        rows = sheets.get(error.sheet)
+        if error.row is None or error.column is None or not rows or spec is None:
+            out.append(error)
+            continue
+        sheet = spec.sheet(error.sheet)
+        header = _header_codes(rows[0]) if rows else []
+        code = header[error.column - 1] if error.column <= len(header) else None
+        by_code = {c.code: c for c in (*spec.keys, *(sheet.lead if sheet else ()), *(sheet.columns if sheet else ()))}
+        column = by_code.get(code) if code else None
+        row = rows[error.row - 1] if error.row <= len(rows) else []
+        raw = row[error.column - 1] if error.column <= len(row) else None
+        value = None if is_blank(raw) else _shown_value(raw)
+        out.append(dataclasses.replace(error, label_zh=column.zh if column else None,
+                                       label_en=column.en if column else None, value=value))
+    return out
+
+
+def _shown_value(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+        text = str(int(raw))
+    elif isinstance(raw, float):
+        text = repr(raw)
+    else:
+        text = str(raw)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def column_letter(number: int) -> str:

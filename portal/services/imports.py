@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,7 +26,7 @@ from ..domain.labels import kind_name
 from ..domain.sheets import META_SHEET
 from ..extensions import db
 from ..importers import CellError, HostileFile, ParsedDocument, annotate_errors, parse_workbook, read_upload
-from ..importers.workbook import DocumentKey
+from ..importers.workbook import DocumentKey, column_letter, with_cells
 from ..models import Enterprise, Filing, ImportRecord, User
 from ..renderers.upload_workbook import code_lists_from_reference
 from . import audit
@@ -188,7 +189,7 @@ def _import_workbook(actor: User | None, data: bytes, filename: str, progress: P
         enterprises, existing, row_errors = _resolve(actor, parsed.kind, parsed.keys)
         errors.extend(row_errors)
     if errors or parsed.kind is None:
-        return _rejected(actor, sha, filename, data, parsed.kind, errors)
+        return _rejected(actor, sha, filename, data, parsed.kind, with_cells(parsed.kind, sheets, errors))
     today = dt.datetime.now(CHINA_TZ).date()
     total = len(parsed.documents)
     counts: list[tuple[int, int]] = []
@@ -210,9 +211,15 @@ def _rejected(actor: User | None, sha: str, filename: str, data: bytes, kind: st
     except HostileFile:
         workbook = None  # the errors are still listed on the result page
     record = _record(actor, sha, filename, "rejected", message, kind=kind, error_workbook=workbook,
-                     result_json=json.dumps([[e.where(), e.message_zh, e.message_en] for e in errors[:1000]],
-                                            ensure_ascii=False))
+                     result_json=json.dumps([_error_row(e) for e in errors[:1000]], ensure_ascii=False))
     return ImportOutcome(False, *message, error_workbook=workbook, errors=errors, record_id=record.id)
+
+
+def _error_row(error: CellError) -> list[Any]:
+    """Return one line of the result page: where, message (zh, en), sheet, row, column, label (zh, en), value."""
+    column = column_letter(error.column) if error.column else None
+    return [error.where(), error.message_zh, error.message_en, error.sheet, error.row, column,
+            error.label_zh, error.label_en, error.value]
 
 
 def _store(actor: User | None, sha: str, filename: str, kind: str, documents: list[ParsedDocument],

@@ -60,6 +60,11 @@ def test_every_error_of_every_sheet_in_one_pass(world) -> None:  # type: ignore[
     for where, message in expected.items():
         assert where in found and found[where].startswith(message), (where, found.get(where), found)
     assert len(outcome.errors) == len(expected), [e.describe() for e in outcome.errors]
+    # each error names its field and the value as typed (the result page lists them in columns)
+    cells = {(e.sheet, e.row, e.column): (e.label_zh, e.value) for e in outcome.errors}
+    assert cells[("化石燃料燃烧", 2, _column(fuels, "consumption"))] == ("消耗量", "十二")
+    assert cells[("化石燃料燃烧", 4, _column(fuels, "oxidation_rate"))] == ("碳氧化率", "1.5")
+    assert cells[("排污许可", 3, _column(permit, "permit.coal_t"))] == ("执行报告燃煤量", "1e+26")
 
 
 def test_a_formula_names_the_sheet_the_filer_sees() -> None:
