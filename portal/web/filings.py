@@ -58,8 +58,8 @@ def open_filing(enterprise_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     form = NewFilingForm()
     if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(map(str, errors))}", "danger")
+        for name, errors in form.errors.items():  # the field's label, never its key (issue 20 item 5)
+            flash(f"{getattr(form, name).label.text}：{'；'.join(map(str, errors))}", "danger")
         return redirect(url_for(".enterprise", enterprise_id=ent.id))
     filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
     return redirect(url_for(".show", filing_id=filing.id))

@@ -13,7 +13,7 @@ from portal.importers import FormulaCells, check_upload, read_upload
 from portal.reference import default_reference
 from portal.renderers.upload_workbook import code_lists_from_reference, render_upload_workbook
 from portal.services.imports import import_workbook
-from tests.helpers import USCC_A, USCC_B, example_text
+from tests.helpers import USCC_B, example_text
 
 GHG = document_from_json(example_text("ghg-jx-cement-2024.json"))
 
