@@ -46,7 +46,16 @@ from ..domain.documents import (
 )
 from ..domain.findings import Finding
 from ..extensions import db
-from ..models import Certification, Enterprise, Filing, FilingVersion, User
+from ..models import (
+    Certification,
+    Enterprise,
+    ExplanationVerdict,
+    Filing,
+    FilingVersion,
+    ReviewComment,
+    User,
+    VersionRead,
+)
 from ..rules import RULES_VERSION
 from . import audit, checking, notifications, version_facts
 from .access import require_edit, require_sign
@@ -73,6 +82,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("submitted", "accepted"): "accept",
     ("resubmitted", "accepted"): "accept",
 }
+#: issue 20 item 6: withdrawn before review starts, a filing goes back to the status it had before the submit
+WITHDRAWN_TO = {"submitted": "draft", "resubmitted": "returned"}
 #: statuses awaiting the reviewer's decision
 UNDER_REVIEW = ("submitted", "resubmitted")
 #: statuses whose draft the enterprise may change (and certify, and submit)
@@ -410,6 +421,63 @@ def submit(
         return already
     certify(actor, filing, password=password, certified=certified, now=now)
     return submit_certified(actor, filing, now=now)
+
+
+def review_started(filing: Filing) -> bool:
+    """Return whether a reviewer has begun on the latest version: opened it, commented or judged an explanation."""
+    if filing.current_version < 1:
+        return False
+    number = filing.current_version
+    version_id = select(FilingVersion.id).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number)
+    checks = (
+        select(VersionRead.id).where(VersionRead.version_id.in_(version_id)).limit(1),
+        select(ReviewComment.id).where(ReviewComment.filing_id == filing.id,
+                                       ReviewComment.version_number == number).limit(1),
+        select(ExplanationVerdict.id).where(ExplanationVerdict.filing_id == filing.id,
+                                            ExplanationVerdict.version_number == number).limit(1),
+    )
+    return any(db.session.scalar(q) is not None for q in checks)
+
+
+def delete_draft(actor: User, filing: Filing) -> None:
+    """Delete a draft that was never submitted (a report opened for the wrong year), audited (issue 20 item 6).
+
+    A filing with a version is part of the record and is never deleted; its draft is edited instead. The
+    draft's certifications (never submitted) go with it; the audit entry keeps what was deleted.
+    """
+    require_edit(actor, filing)
+    if filing.status != "draft" or filing.current_version > 0:
+        raise Conflict("只能删除从未提交过的草稿；已提交的申报是存档记录，不能删除",
+                       "only a draft that was never submitted can be deleted; a submitted filing is on record")
+    before = {"kind": filing.kind, "year": filing.year, "enterprise_id": filing.enterprise_id,
+              "revision": filing.revision, "sha256": sha256_text(filing.draft_json)}
+    filing_id = filing.id
+    for cert in db.session.scalars(select(Certification).where(Certification.filing_id == filing_id)):
+        db.session.delete(cert)
+    db.session.delete(filing)
+    db.session.flush()
+    audit.record(actor, "filing.delete", "filing", filing_id, before=before)
+
+
+def withdraw(actor: User, filing: Filing) -> None:
+    """Withdraw a submission the reviewer has not begun on, audited (issue 20 item 6).
+
+    The version stays on record (versions are never changed); the filing goes back to the status it had
+    before the submit — a draft, or returned — so the enterprise may correct it and submit again. Once a
+    reviewer has opened, commented on or judged the version, it can no longer be withdrawn.
+    """
+    require_sign(actor, filing)
+    if filing.status not in UNDER_REVIEW:
+        raise Conflict("只有已提交、待审核的申报可以撤回", "only a submitted filing awaiting review can be withdrawn")
+    if review_started(filing):
+        raise Conflict("审核人已开始审核此版本，不能撤回；如需修改，请联系审核人退回",
+                       "the reviewer has begun on this version and it can no longer be withdrawn; ask the "
+                       "reviewer to return it")
+    before, to = filing.status, WITHDRAWN_TO[filing.status]
+    filing.status = to
+    db.session.flush()
+    audit.record(actor, "filing.withdraw", "filing", filing.id, before={"status": before},
+                 after={"status": to, "version": filing.current_version})
 
 
 def with_explanations(document: Document, explanations: dict[str, str]) -> Document:

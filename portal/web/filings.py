@@ -20,6 +20,7 @@ from ..auth import permissions
 from ..domain.codec import dumps, sha256_text, to_data
 from ..domain.common import EXPLANATION_MAX_LENGTH
 from ..domain.findings import Finding
+from ..domain.labels import kind_name
 from ..extensions import db
 from ..models import Filing
 from ..services import audit, checking, versions
@@ -97,6 +98,11 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         "filings/show.html", filing=filing, document=document, outcome=outcome, can_edit=can_edit,
         shown_version=shown_version, shown_computed=shown_computed, shown_findings=shown_findings,
         can_sign=permissions.can_sign_filing(current_user, filing.enterprise_id),
+        # issue 20 item 6: a never-submitted draft may be deleted, a submission withdrawn before review starts
+        can_delete=may_edit and filing.status == "draft" and filing.current_version == 0,
+        can_withdraw=(filing.status in filing_service.UNDER_REVIEW
+                      and permissions.can_sign_filing(current_user, filing.enterprise_id)
+                      and not filing_service.review_started(filing)),
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),
         explanations_form=ExplanationsForm(revision=filing.revision), due=ghg_due_date,
         blocking=filing_service.blocking_findings(outcome.findings),
@@ -284,6 +290,39 @@ def _submitted(filing: Filing, version: Any) -> Response:
     after_commit(enqueue)  # a worker in another process must find the jobs committed
     flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
     return redirect(url_for(".version", filing_id=filing.id, number=version.number))
+
+
+@bp.route("/filings/<int:filing_id>/delete", methods=["POST"])
+@login_required
+def delete(filing_id: int):  # type: ignore[no-untyped-def]
+    """Delete a draft that was never submitted (issue 20 item 6); audited by the service."""
+    filing = filing_or_404(filing_id)
+    if not permissions.can_edit_filing(current_user, filing.enterprise_id):
+        abort(404)
+    enterprise_id, kind, year = filing.enterprise_id, filing.kind, filing.year
+    try:
+        filing_service.delete_draft(current_user, filing)
+    except ServiceError as error:
+        refused(error)
+        return redirect(url_for(".show", filing_id=filing_id))
+    flash(_("已删除 %(year)s 年度的%(kind)s草稿。", year=year, kind=kind_name(kind)), "success")
+    return redirect(url_for(".enterprise", enterprise_id=enterprise_id))
+
+
+@bp.route("/filings/<int:filing_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(filing_id: int):  # type: ignore[no-untyped-def]
+    """Withdraw a submission before the reviewer begins on it (issue 20 item 6); audited by the service."""
+    filing = filing_or_404(filing_id)
+    if not permissions.can_sign_filing(current_user, filing.enterprise_id):
+        abort(404)
+    try:
+        filing_service.withdraw(current_user, filing)
+    except ServiceError as error:
+        refused(error)
+        return redirect(url_for(".show", filing_id=filing_id))
+    flash(_("已撤回第 %(number)s 版的提交；草稿可以修改后重新签署提交。", number=filing.current_version), "success")
+    return redirect(url_for(".show", filing_id=filing_id))
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>")

@@ -20,6 +20,8 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "filings.edit_json": ("GET", "/filings/{filing}/json"),
     "filings.explanations": ("POST", "/filings/{filing}/explanations"),
     "filings.submit": ("GET", "/filings/{filing}/submit"),
+    "filings.delete": ("POST", "/filings/{filing}/delete"),
+    "filings.withdraw": ("POST", "/filings/{filing}/withdraw"),
     "filings.version": ("GET", "/filings/{filing}/versions/1"),
     "filings.version_json": ("GET", "/filings/{filing}/versions/1.json"),
     "review.decide": ("POST", "/review/filings/{filing}/accept"),
@@ -77,6 +79,8 @@ ALLOWED = {
     "filings.edit_json": MEMBERS,
     "filings.explanations": MEMBERS,
     "filings.submit": {"signatory_a"},
+    "filings.delete": MEMBERS,  # a draft never submitted (issue 20 item 6)
+    "filings.withdraw": {"signatory_a"},  # a submission the reviewer has not begun on
     "filings.version": VIEWERS,
     "filings.version_json": VIEWERS,
     "review.decide": {"reviewer_jx", "reviewer_ganzhou"},
