@@ -503,13 +503,24 @@ def save_explanations(actor: User | None, filing: Filing, texts: dict[str, str],
     updated = with_explanations(document, merged)
     for violation in validate(updated):
         if violation.path.startswith("explanations."):
-            raise ServiceError(violation.message.zh, violation.message.en, field=violation.path)
+            rule = violation.path.removeprefix("explanations.").split("@", 1)[0]  # named by its rule (GHG-004)
+            raise ServiceError(f"{rule}：{violation.message.zh}", f"{rule}: {violation.message.en}",
+                               field=violation.path)
     return save_draft(actor, filing, updated, expected_revision)
 
 
-def parse_json_draft(text: str | bytes) -> Document:
-    """Parse a JSON draft typed or uploaded by a filer; raise ServiceError naming the field."""
+def parse_json_draft(text: str | bytes, kind: str | None = None) -> Document:
+    """Parse a JSON draft typed or uploaded by a filer; raise ServiceError naming the field in words.
+
+    The place is said as the filing page says it ("化石燃料燃烧 第2行 消耗量"), not as a JSON path
+    (issue 20 item 5); the path stays in ``field`` for whoever needs it.
+    """
+    from ..domain.schema import schema_of
+
     try:
         return document_from_input(text)
     except DocumentError as exc:
-        raise ServiceError(exc.message_zh, exc.message_en, field=exc.path) from None
+        if kind is None or not exc.path:
+            raise ServiceError(exc.message_zh, exc.message_en, field=exc.path) from None
+        where = schema_of(kind).describe(exc.path)
+        raise ServiceError(f"{where.zh}：{exc.message_zh}", f"{where.en}: {exc.message_en}", field=exc.path) from None

@@ -110,6 +110,10 @@ def show(filing_id: int):  # type: ignore[no-untyped-def]
         review_comments=review_service.comments(
             filing, for_filer=not permissions.can_review(current_user, filing.enterprise.region_code)),
         answer_form=AnswerForm(),
+        # issue 20 item 7: the reviewer's verdict on each explanation of the latest version, and the visible
+        # comments on that finding, beside the explanation
+        verdicts=review_service.verdicts(filing, filing.current_version) if filing.current_version else {},
+        finding_comments=review_service.finding_comments(filing),
         timeline=audit_panel.timeline_context(document, outcome.computed),
         docview=export_service.document_view(document),
         # -- issue 15: certification bound to a revision, the read-only draft, stale explanations
@@ -170,7 +174,7 @@ def edit_json(filing_id: int):  # type: ignore[no-untyped-def]
     elif form.validate_on_submit():
         raw = form.upload.data.read() if form.upload.data else (form.document.data or "").encode("utf-8")
         try:
-            document = filing_service.parse_json_draft(raw)
+            document = filing_service.parse_json_draft(raw, filing.kind)
             filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
             flash(_("草稿已保存。"), "success")
             return redirect(url_for(".show", filing_id=filing.id))
