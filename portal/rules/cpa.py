@@ -208,9 +208,11 @@ def cpa_002(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                        f"{iso(prev_end[1])}")
             prev_end = (name, phase.end)
     filed = ev.filing_date
+    # A draft is checked today: it has no filing date yet (issue 20 item 8, as GHG-014)
+    when_zh, when_en = ("填报日期", "the filing date") if ev.ctx.submitted else ("今天", "today")
     for path, day in _dates(doc):
         if day > filed and path not in flagged:
-            yield (path, f"日期 {iso(day)} 晚于填报日期 {iso(filed)}", f"date {iso(day)} is after the filing date {iso(filed)}")
+            yield (path, f"日期 {iso(day)} 晚于{when_zh} {iso(filed)}", f"date {iso(day)} is after {when_en} {iso(filed)}")
 
 
 _STEP_PATHS = {"publish": "info_published_on", "start": "phases.preparation.start"}

@@ -227,7 +227,10 @@ def submit(filing_id: int):  # type: ignore[no-untyped-def]
     """
     filing = filing_or_404(filing_id, "sign")
     document = filing_service.draft_document(filing)
-    outcome = checking.run(document, filing=filing, submitted=True)  # what submitting now would record
+    # The draft as it stands, not yet submitted: a deadline rule says "due …, not yet submitted", never
+    # "submitted on <today>" before anyone has submitted (issue 20 item 8). The version records its own
+    # findings, computed on the day it is submitted.
+    outcome = checking.run(document, filing=filing)
     form = SubmitForm()
     action = request.form.get("action", "certify_submit")
     status = 200
