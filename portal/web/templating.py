@@ -77,6 +77,7 @@ def register_template_helpers(app: Flask) -> None:
     """Expose labels and helpers to every template."""
     app.add_template_filter(format_number, "num")
     app.add_template_filter(fmt.percent, "percent")
+    app.add_template_filter(fmt.percent_points, "percent_points")
     app.add_template_filter(fmt.datetime, "china_time")
     app.add_template_filter(text_in_language, "t")
 
