@@ -14,6 +14,7 @@ from portal.calc.results import CpaComputed, GhgComputed
 from portal.domain import codes
 from portal.domain.documents import PHASE_NAMES, CleanProductionAudit, GhgAnnualReport
 from portal.domain.formatting import percent
+from portal.domain.labels import VALUE_SETS
 
 from . import citations as c
 from .indicators import TRIGGER_NAMES, TriggerStatus, mandatory_audit_indicators
@@ -298,7 +299,8 @@ def cpa_005(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     elif doc.audit_type == "voluntary" and doc.triggers:
         names_zh = "、".join(TRIGGER_NAMES[t][0] for t in doc.triggers)
         yield ("triggers", f"自愿性审核不应选择强制性审核情形（{names_zh}）；如属强制性审核，请修改审核类型",
-               f"a voluntary audit cannot have mandatory triggers ({', '.join(doc.triggers)}); if the audit is "
+               f"a voluntary audit cannot have mandatory triggers ({'; '.join(TRIGGER_NAMES[t][1] for t in doc.triggers)}); "
+               "if the audit is "
                "mandatory, change its type")
 
 
@@ -404,17 +406,21 @@ def cpa_010(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each indicator not achieved (or without an achieved value) on a passed acceptance."""
     if doc.acceptance.status != "passed":
         return
+    names = VALUE_SETS["indicator"]
     for result in comp.indicators:
         indicator = doc.indicators[result.index]
         path = f"indicators[{result.index}].achieved"
+        # the indicator by its name (单位产品综合能耗), never its code (issue 20 items 5, 10)
+        name_zh = names.label(indicator.indicator, "zh") or indicator.indicator
+        name_en = names.label(indicator.indicator, "en") or indicator.indicator
         if result.achieved is None:
-            yield (path, f"验收已通过，但指标 {indicator.indicator} 未填报实际达到值（目标 {amount(indicator.target)}）",
-                   f"acceptance passed, but indicator {indicator.indicator} has no achieved value "
+            yield (path, f"验收已通过，但指标“{name_zh}”未填报实际达到值（目标 {amount(indicator.target)}）",
+                   f"acceptance passed, but the indicator '{name_en}' has no achieved value "
                    f"(target {amount(indicator.target)})")
         elif not result.achieved:
             yield (path,
-                   f"验收已通过，但指标 {indicator.indicator} 实际达到 {amount(indicator.achieved)}，未达到目标值 {amount(indicator.target)}",
-                   f"acceptance passed, but indicator {indicator.indicator} achieved {amount(indicator.achieved)}, short of "
+                   f"验收已通过，但指标“{name_zh}”实际达到 {amount(indicator.achieved)}，未达到目标值 {amount(indicator.target)}",
+                   f"acceptance passed, but the indicator '{name_en}' achieved {amount(indicator.achieved)}, short of "
                    f"the target {amount(indicator.target)}")
 
 

@@ -76,3 +76,23 @@ def test_a_formula_names_the_sheet_the_filer_sees() -> None:
     assert "'电力'" in caught.value.message_en
     # the reader still reads it, handing the formula cells on to be reported with the others
     assert read_upload(data).formulas == [("电力", "C2")]
+
+
+def test_a_value_chosen_from_a_dropdown_is_read_as_its_code(world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 item 10: the template's dropdowns show 无烟煤（anthracite）; the reader stores the code."""
+    document = dataclasses.replace(GHG, reporting_year=2020)
+    data = render_upload_workbook(GHG.kind, [document], code_lists=code_lists_from_reference(default_reference()))
+    book = load_workbook(io.BytesIO(data))
+    fuels = book["化石燃料燃烧"]
+    fuels.cell(row=2, column=_column(fuels, "fuel"), value="无烟煤（anthracite）")
+    main = book["基本信息"]
+    main.cell(row=2, column=_column(main, "enterprise.region_code"), value="赣州市（360700）")
+    out = io.BytesIO()
+    book.save(out)
+    outcome = import_workbook(world.users["filer_a"], out.getvalue(), "names.xlsx")
+    assert outcome.ok, [e.describe() for e in outcome.errors]
+    from portal.extensions import db
+    from portal.models import Filing
+
+    stored = document_from_json(db.session.get(Filing, outcome.filings[0][0]).draft_json)
+    assert stored.fuels[0].fuel == "anthracite" and stored.enterprise.region_code == "360700"
