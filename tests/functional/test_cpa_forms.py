@@ -83,7 +83,7 @@ def test_worked_audit_entered_through_the_forms_alone(client, world) -> None:  #
     panel = _text(page, "computed-panel")
     assert "Z1 分级燃烧+SNCR脱硝优化 回收期 5.05 年 净现值 157.46 万元；内部收益率 14.82%" in panel
     assert "Z2 余热发电系统增效改造 回收期 5.19 年 净现值 875.46 万元；内部收益率 17.56%" in panel
-    assert "NPV = −480 + 95 × 6.710081 (r = 0.08, n = 10) = 157.46 万元" in panel
+    assert "NPV = −480 + 95 × 6.710081 (r = 8.0%, n = 10) = 157.46 万元" in panel
 
     page = client.get(_url(filing.id, "targets")).get_data(as_text=True)
     panel = _text(page, "computed-panel")
