@@ -53,6 +53,9 @@ PROBED_ELSEWHERE = {
     "filings.open_filing": "(its form appears only for a year without a filing: probed below by hand)",
     "exports.queue_version_file": "(no field but the CSRF token; shown only when a render failed or never ran: "
                                   "test_render_jobs.py)",
+    "filings.delete": "(no field but the CSRF token; shown only on a draft never submitted: "
+                      "test_delete_and_withdraw.py)",
+    "filings.withdraw": "(no field but the CSRF token; shown only before review starts: test_delete_and_withdraw.py)",
 }
 INT_NAMES = {"revision", "year", "days", "page"}
 
