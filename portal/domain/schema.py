@@ -434,6 +434,15 @@ LeafCheck = Callable[[Any], tuple[Text, str | None] | None]
 Checker = Callable[[Any, str, list[Violation]], None]
 
 
+def leaf_check(node: Field) -> LeafCheck | None:
+    """Return the check of one leaf value (built once per node): its refusal and rule, or None when it may be held.
+
+    The importer checks each cell with it as it reads the cell (issue 20 item 1): :func:`check_value`'s
+    words, at the cost of a bounds comparison.
+    """
+    return _leaf_check(node)
+
+
 @cache
 def _leaf_check(node: Field) -> LeafCheck | None:
     """Return the check of a leaf node, or None when no value of it can be refused."""

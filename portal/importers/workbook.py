@@ -16,7 +16,7 @@ from typing import Any
 from portal.domain import codes as code_tables
 from portal.domain.codec import DocumentError, parse_document
 from portal.domain.documents import ADHOC_KIND, CPA_KIND, KINDS, Document, filing_year
-from portal.domain.schema import Field, check_value, normalise_text, normalised, validate
+from portal.domain.schema import Field, leaf_check, normalise_text, normalised, validate
 from portal.domain.sheets import (
     ERROR_COLUMN_CODE,
     INSTRUCTIONS_SHEET,
@@ -312,17 +312,18 @@ def _cell_position(ref: str) -> tuple[int | None, int | None]:
 
 def _cell_problem(node: Field | None, value: Any, checking: bool) -> tuple[str, str] | None:
     """Return why a converted cell value may not be held by its field (check_value: every channel's check)."""
-    if node is None:
+    if node is None or node.kind not in ("number", "integer", "text", "code"):
         return None
-    if node.kind in ("number", "integer"):
-        if checking and node.bounds is not None and node.bounds.rule is not None:
-            return None  # portal check: the rule reports it (GHG-002/003)
-        problem = check_value(node, value)
-    elif node.kind in ("text", "code") and isinstance(value, str):
-        problem = check_value(node, normalise_text(value))
-    else:
+    check = leaf_check(node)  # cached per node: a comparison for a number in bounds
+    if check is None:
         return None
-    return None if problem is None else (problem.zh, problem.en)
+    found = check(normalise_text(value) if isinstance(value, str) else value)
+    if found is None:
+        return None
+    message, rule = found
+    if checking and rule is not None:
+        return None  # portal check: the rule reports it (GHG-002/003)
+    return message.zh, message.en
 
 
 #: sheets a workbook may hold besides the spec's: the instructions, the hidden lists and metadata, and the
