@@ -73,6 +73,21 @@ def text_in_language(text: Text | Unit | None) -> str:
     return "" if text is None else text.get(language())
 
 
+def path_words(path: str, kind: str | None = None) -> str:
+    """Return a finding's document path in words, as the filing page names the field (issue 20 item 5).
+
+    "fuels[1].ncv" → "化石燃料燃烧 第2行 低位发热量（实测）"; a path no schema knows is shown as it is.
+    """
+    from portal.domain.documents import KINDS
+    from portal.domain.schema import schema_of
+
+    for candidate in (kind,) if kind else KINDS:
+        schema = schema_of(candidate)
+        if schema.find(path) is not None:
+            return schema.describe(path).get(language())
+    return path
+
+
 def register_template_helpers(app: Flask) -> None:
     """Expose labels and helpers to every template."""
     app.add_template_filter(format_number, "num")
@@ -97,5 +112,6 @@ def register_template_helpers(app: Flask) -> None:
             "DEADLINES_COMPUTED": DEADLINES_COMPUTED,
             "value_name": value_name,
             "show_value": show_value,
+            "path_words": path_words,
             "current_language": (get_locale().language if get_locale() else "zh"),
         }

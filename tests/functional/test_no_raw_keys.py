@@ -122,3 +122,22 @@ def test_the_rendered_error_paths_show_no_raw_key(client, world) -> None:  # typ
             text = re.sub(r"<[^>]+>", " ", alert)
             assert not SNAKE.findall(text), text
             assert "password:" not in text and "year:" not in text, text
+
+
+def test_a_finding_names_its_field_in_words_on_the_filing_page(client, world) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from portal.domain.codec import document_from_json
+    from portal.extensions import db
+    from portal.services import filings
+    from tests.helpers import example_text
+
+    data = json.loads(example_text("ghg-jx-cement-2024.json"))
+    data["fuels"][1]["ncv"] = 60  # GHG-004 at fuels[1].ncv
+    filings.save_draft(world.users["filer_a"], world.filing_a, document_from_json(json.dumps(data)), None)
+    db.session.commit()
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    places = re.findall(r'class="small text-muted finding-place">([^<]*)<', page)
+    assert "化石燃料燃烧 第2行 低位发热量（实测）" in places
+    assert all(not SNAKE.findall(p) and "[" not in p for p in places), places
