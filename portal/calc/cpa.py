@@ -28,6 +28,7 @@ from typing import Literal
 
 from ..domain.common import OptionSavings
 from ..domain.documents import AuditOption, CleanProductionAudit, Indicator
+from ..domain.formatting import percent, places_of
 from ..reference.types import ReferenceData, int_value
 from .results import AuditDeadlines, CpaComputed, IndicatorAchievement, OptionEconomics
 
@@ -148,7 +149,7 @@ def option_economics(option: AuditOption, discount_rate: Decimal) -> OptionEcono
     if investment is not None and benefit is not None:
         if benefit > ZERO:
             payback = _round(investment / benefit, CENT)
-            notes.append(f"payback = {_fmt(investment)} / {_fmt(benefit)} = {payback} a")
+            notes.append(f"payback = {_fmt(investment)} / {_fmt(benefit)} = {payback} 年")
         else:
             notes.append("年经济效益不为正，投资不能回收 no payback: annual benefit is not positive")
 
@@ -160,14 +161,14 @@ def option_economics(option: AuditOption, discount_rate: Decimal) -> OptionEcono
             net_present_value = _round(npv(investment, benefit, years, discount_rate), CENT)
             notes.append(
                 f"NPV = −{_fmt(investment)} + {_fmt(benefit)} × {_round(factor, Decimal('0.000001'))}"
-                f" (r = {_fmt(discount_rate)}, n = {years}) = {net_present_value} 万元"
+                f" (r = {percent(discount_rate, max(places_of(discount_rate) - 2, 1))}, n = {years}) = {net_present_value} 万元"
             )
         else:
             notes.append(f"折现率无效 discount rate {_fmt(discount_rate)} must exceed −1")
         root = irr(investment, benefit, years)
         if root is not None:
             rate_of_return = _round(root, RATE_PLACES)
-            notes.append(f"IRR = {rate_of_return}")
+            notes.append(f"IRR = {percent(rate_of_return, 2)}")  # rates one way (issue 20 item 9)
         else:
             notes.append("现金流无正负变化，内部收益率不存在 IRR: the cash flows never change sign")
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from portal.domain.codec import format_decimal
 from portal.domain.documents import FuelLine, GhgAnnualReport, ProcessLine, ProductLine
+from portal.domain.fields import field_info
 from portal.reference.types import FuelFactor, ProcessFactor, ReferenceData
 
 from .results import (
@@ -64,6 +65,11 @@ POWER_OXIDATION_RATE = "power_generation.oxidation_rate"
 STEEL_OXIDATION_RATE = "steel.oxidation_rate"
 KGCE_PER_KGOE = "energy.kgce_per_kgoe"
 ETS_DIRECT_INDUSTRIES = "industries.ets_direct_coverage"
+
+
+def _fuel_label(name: str) -> str:
+    """Return the label of a fuel line's field as the arithmetic names it ("Measured NCV")."""
+    return field_info(FuelLine.__dataclass_fields__[name]).label.en
 
 
 def _round(value: Decimal, places: Decimal) -> Decimal:
@@ -207,8 +213,9 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
     if ncv is None or cc is None or fossil is None:
         # An alternative fuel without its measurements (GHG-002 reports them): its energy and emissions
         # cannot be known — nothing is counted rather than a guess.
-        missing = [name for name, value in (("ncv", ncv), ("carbon_content", cc), ("fossil_fraction", fossil))
-                   if value is None]
+        # named by their labels, never their keys (issue 20 item 5): the arithmetic is shown on the pages
+        missing = [_fuel_label(name) for name, value in (("ncv", ncv), ("carbon_content", cc),
+                                                         ("fossil_fraction", fossil)) if value is None]
         return FuelLineResult(
             index=index, fuel=code, known=True, ncv=ncv, ncv_default=False, carbon_content=cc,
             carbon_content_default=False, carbon_content_high_default=False, oxidation_rate=of,

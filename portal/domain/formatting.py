@@ -71,6 +71,14 @@ def percent(fraction: Decimal | int | float | None, places: int | None = 1) -> s
     return number(exact * 100, 1 if places is None else places, grouping=False) + "%"
 
 
+def percent_points(value: Decimal | int | float | None, places: int | None = 1) -> str:
+    """Return a figure already in per cent as :func:`percent` prints rates: ``50`` → ``50.0%`` (never "50 %")."""
+    if value is None or isinstance(value, bool):
+        return EMPTY
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return percent(exact / 100, places)
+
+
 def year(value: int | None) -> str:
     """Return a year as a label: ``2024`` (never ``2,024``)."""
     return EMPTY if value is None else str(value)

@@ -371,8 +371,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def number_text(value: Decimal | int) -> str:
     """Return a number as a message quotes it: plain notation, grouped (``1,000,000``); absurd ones as typed."""
     number = Decimal(value)
-    if not number.is_finite() or number.adjusted() > 18:
+    if not number.is_finite():
         return str(number)
+    if number.adjusted() > 18:
+        # One spelling whichever channel the value came through: typed as 27 digits into a form, read as
+        # the float 1e+26 from a workbook cell or the JSON number 1E26 — all "1E+26" (issue 20 item 3).
+        return str(number.normalize())
     text = format(number.normalize(), ",f") if number != number.to_integral_value() else format(number, ",.0f")
     return "0" if text in ("-0", "0") else text
 
@@ -458,6 +462,15 @@ def validate(document: Any, schema: KindSchema | None = None) -> list[Violation]
 LeafCheck = Callable[[Any], tuple[Text, str | None] | None]
 #: an object's or list's check: appends the violations under ``path``
 Checker = Callable[[Any, str, list[Violation]], None]
+
+
+def leaf_check(node: Field) -> LeafCheck | None:
+    """Return the check of one leaf value (built once per node): its refusal and rule, or None when it may be held.
+
+    The importer checks each cell with it as it reads the cell (issue 20 item 1): :func:`check_value`'s
+    words, at the cost of a bounds comparison.
+    """
+    return _leaf_check(node)
 
 
 @cache

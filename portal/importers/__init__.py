@@ -7,16 +7,18 @@
 """
 
 from .annotate import annotate_errors
-from .guard import HostileFile, Limits, check_upload
-from .reader import read_upload
+from .guard import FormulaCells, HostileFile, Limits, check_upload
+from .reader import UploadSheets, read_upload
 from .workbook import CellError, ParsedDocument, ParsedWorkbook, parse_workbook
 
 __all__ = [
     "CellError",
+    "FormulaCells",
     "HostileFile",
     "Limits",
     "ParsedDocument",
     "ParsedWorkbook",
+    "UploadSheets",
     "annotate_errors",
     "check_upload",
     "parse_workbook",

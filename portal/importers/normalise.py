@@ -39,6 +39,20 @@ _EXACT_FLOAT_INT = float(2**53)
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
 
 
+_DROPDOWN = re.compile(r".*[（(]\s*([^（）()\s]+)\s*[）)]")
+
+
+def dropdown_entry(code: str, name: str) -> str:
+    """Return what an upload template's dropdown shows for a code: "烟煤（bituminous）" (the name first)."""
+    return f"{name}（{code}）" if name and name != code else code
+
+
+def dropdown_code(text: str) -> str:
+    """Return the code of a dropdown entry ("烟煤（bituminous）" → "bituminous"); other text unchanged."""
+    m = _DROPDOWN.fullmatch(text)
+    return m.group(1) if m else text
+
+
 def is_blank(value: Any) -> bool:
     """Return whether a cell counts as empty (None, or text of white space only)."""
     return value is None or (isinstance(value, str) and not value.strip())
@@ -138,8 +152,13 @@ def to_text(value: Any, *, strip: bool = False) -> str:
 
 
 def to_choice(value: Any, allowed: tuple[str, ...]) -> str:
-    """Return a cell holding one of ``allowed`` (checked here: Excel does not enforce its dropdowns)."""
+    """Return a cell holding one of ``allowed`` (checked here: Excel does not enforce its dropdowns).
+
+    The dropdown's entry ("中/高费（medium_high）") is read as its code.
+    """
     text = to_text(value, strip=True)
+    if text not in allowed:
+        text = dropdown_code(text)
     if text not in allowed:
         listed = ", ".join(allowed)
         raise CellValueError(f"取值“{_shown(text)}”无效，应为 {listed} 之一",
@@ -182,7 +201,14 @@ def converter(column: Column) -> Callable[[Any], Any]:
     if column.type == "texts":
         return to_texts
     # Codes and keys are compared, so white space around them is noise; free text is kept as typed.
-    return partial(to_text, strip=column.codes is not None)
+    if column.codes is not None:
+        return _to_code
+    return partial(to_text, strip=False)
+
+
+def _to_code(value: Any) -> str:
+    """Return a code cell: typed as the code, or chosen from the dropdown as "烟煤（bituminous）"."""
+    return dropdown_code(to_text(value, strip=True))
 
 
 def cell_value(column: Column, value: Any) -> Any:

@@ -8,15 +8,15 @@ rules a JSON upload is. Coded values are re-validated here: Excel's dropdowns ar
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from portal.domain import codes as code_tables
 from portal.domain.codec import DocumentError, parse_document
-from portal.domain.disclosure import ADHOC_KIND
-from portal.domain.documents import CPA_KIND, KINDS, Document, filing_year
-from portal.domain.schema import normalised, validate
+from portal.domain.documents import ADHOC_KIND, CPA_KIND, KINDS, Document, filing_year
+from portal.domain.schema import Field, leaf_check, normalise_text, normalised, validate
 from portal.domain.sheets import (
     ERROR_COLUMN_CODE,
     INSTRUCTIONS_SHEET,
@@ -30,6 +30,7 @@ from portal.domain.sheets import (
     workbook_spec,
 )
 
+from .guard import FORMULA_EN, FORMULA_ZH
 from .normalise import CellValueError, converter, is_blank, to_text
 
 Rows = Sequence[Sequence[Any]]
@@ -44,6 +45,11 @@ class CellError:
     column: int | None
     message_zh: str
     message_en: str
+    #: the column's field label (Chinese, English) and the value as the cell held it, for the result page
+    #: (filled by :func:`with_cells`; None where the error names no cell)
+    label_zh: str | None = None
+    label_en: str | None = None
+    value: str | None = None
 
     def where(self) -> str:
         """Return "sheet!B7" (or the sheet / row alone) for messages."""
@@ -56,6 +62,41 @@ class CellError:
     def describe(self) -> str:
         """Return the one-line bilingual description used on stderr."""
         return f"{self.where()}: {self.message_zh} / {self.message_en}"
+
+
+def with_cells(kind: str | None, sheets: Mapping[str, Rows], errors: Sequence[CellError]) -> list[CellError]:
+    """Return ``errors`` with each cell's field label and value filled in (row, column, label, value, message).
+
+    One place for what the result page lists beside each message (issue 20 item 1).
+    """
+    spec = workbook_spec(kind) if kind is not None else None
+    out: list[CellError] = []
+    for error in errors:
+        rows = sheets.get(error.sheet)
+        if error.row is None or error.column is None or not rows or spec is None:
+            out.append(error)
+            continue
+        sheet = spec.sheet(error.sheet)
+        header = _header_codes(rows[0]) if rows else []
+        code = header[error.column - 1] if error.column <= len(header) else None
+        by_code = {c.code: c for c in (*spec.keys, *(sheet.lead if sheet else ()), *(sheet.columns if sheet else ()))}
+        column = by_code.get(code) if code else None
+        row = rows[error.row - 1] if error.row <= len(rows) else []
+        raw = row[error.column - 1] if error.column <= len(row) else None
+        value = None if is_blank(raw) else _shown_value(raw)
+        out.append(dataclasses.replace(error, label_zh=column.zh if column else None,
+                                       label_en=column.en if column else None, value=value))
+    return out
+
+
+def _shown_value(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+        text = str(int(raw))
+    elif isinstance(raw, float):
+        text = repr(raw)
+    else:
+        text = str(raw)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def column_letter(number: int) -> str:
@@ -79,14 +120,29 @@ class ParsedDocument:
     number: str | None = None
 
 
+@dataclass(frozen=True)
+class DocumentKey:
+    """Name one document row of a workbook: its enterprise, year and row on the document sheet."""
+
+    uscc: str
+    year: int
+    row: int
+    doc_key: str = ""  # an ad-hoc disclosure's 文号: one filing per legal document (services.filings.doc_key_of)
+
+
 @dataclass
 class ParsedWorkbook:
-    """Hold what a workbook held: its documents, or the errors that stop the import, and its row count."""
+    """Hold what a workbook held: its documents, or the errors that stop the import, and its row count.
+
+    ``keys`` names every document row read, even when errors stop the import: the caller checks the
+    enterprises and years of them all in the same pass as the cells (issue 20 item 1).
+    """
 
     kind: str | None
     documents: list[ParsedDocument] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     rows: int = 0
+    keys: list[DocumentKey] = field(default_factory=list)
 
 
 @dataclass
@@ -170,6 +226,10 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
                    progress: Callable[[int, int], None] | None = None, checking: bool = False) -> ParsedWorkbook:
     """Return the documents a workbook holds, or every error found in it (all cells are checked).
 
+    Every error of every sheet is reported in one pass (issue 20 item 1): a formula, a cell that is not
+    of its column's type, a value outside its field's bounds, a missing row, and what the document as a
+    whole does not admit — the filer corrects them all at once, not round after round.
+
     ``progress(rows done, rows in all)`` is called every 1,000 rows and at the end (for a progress bar).
     Values outside their field's bounds are refused, as every input channel refuses them; with
     ``checking`` (``portal check``) those that a rule reports (GHG-002/003) are left to the rules, so a
@@ -180,6 +240,10 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
         return ParsedWorkbook(None, errors=[problem] if problem else [])
     spec = workbook_spec(kind)
     result = ParsedWorkbook(kind)
+    for title, ref in getattr(sheets, "formulas", ()):  # UploadSheets: the cells the guard found
+        row, column = _cell_position(ref)
+        result.errors.append(CellError(title, row, column, f"此单元格含有公式；{FORMULA_ZH}",
+                                       f"this cell holds a formula: {FORMULA_EN}"))
     total = sum(max(len(sheets.get(s.title, ())) - 1, 0) for s in spec.sheets)
     done = 0
     drafts: dict[tuple[Any, ...], _Draft] = {}
@@ -218,15 +282,50 @@ def parse_workbook(sheets: Mapping[str, Rows], code_lists: Mapping[str, frozense
             if not cells:
                 continue
             result.rows += 1
-            _read_row(spec, sheet, plan, number, cells, drafts, seen, code_lists, result.errors)
+            _read_row(spec, sheet, plan, number, cells, drafts, seen, code_lists, result.errors, checking)
     if progress is not None:
         progress(total, total)
     _check_other_sheets(spec, sheets, result.errors)
-    if result.errors:
-        return result
+    result.keys = [DocumentKey(key[0], key[1], draft.row, str(key[2]).strip()[:100] if len(key) > 2 else "")
+                   for key, draft in drafts.items()]
+    # Each document is assembled and validated even when cells were refused, so that what only the whole
+    # document shows is reported in the same pass; an error that merely follows from a refused cell of
+    # the same row (its value is missing from the document) is not repeated.
+    reported = {(e.sheet, e.row, e.column, e.message_zh) for e in result.errors}
+    bad_rows = {(e.sheet, e.row) for e in result.errors}
     for key, draft in drafts.items():
-        _finish(spec, key, draft, result, checking=checking)
+        _finish(spec, key, draft, result, checking=checking, reported=reported, bad_rows=bad_rows)
+    if result.errors:
+        result.documents = []  # nothing is imported from a workbook with errors
     return result
+
+
+def _cell_position(ref: str) -> tuple[int | None, int | None]:
+    """Return the 1-based (row, column) of a cell reference "C2" (None, None when unreadable)."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    if not letters.isalpha() or not digits:
+        return None, None
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return int(digits), number
+
+
+def _cell_problem(node: Field | None, value: Any, checking: bool) -> tuple[str, str] | None:
+    """Return why a converted cell value may not be held by its field (check_value: every channel's check)."""
+    if node is None or node.kind not in ("number", "integer", "text", "code"):
+        return None
+    check = leaf_check(node)  # cached per node: a comparison for a number in bounds
+    if check is None:
+        return None
+    found = check(normalise_text(value) if isinstance(value, str) else value)
+    if found is None:
+        return None
+    message, rule = found
+    if checking and rule is not None:
+        return None  # portal check: the rule reports it (GHG-002/003)
+    return message.zh, message.en
 
 
 #: sheets a workbook may hold besides the spec's: the instructions, the hidden lists and metadata, and the
@@ -267,7 +366,7 @@ class _SheetPlan:
 
 def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, cells: Mapping[int, Any],
               drafts: dict[tuple[Any, ...], _Draft], seen: set[tuple[Any, ...]],
-              code_lists: Mapping[str, frozenset[str]], errors: list[CellError]) -> None:
+              code_lists: Mapping[str, frozenset[str]], errors: list[CellError], checking: bool = False) -> None:
     columns, convert = plan.columns, plan.convert
     values: dict[Column, tuple[int, Any]] = {}
     for index, raw in cells.items():
@@ -280,6 +379,9 @@ def _read_row(spec: WorkbookSpec, sheet: Sheet, plan: _SheetPlan, number: int, c
         if column.codes and (problem := _code_problem(column, value, code_lists)):
             errors.append(CellError(sheet.title, number, index + 1, *problem))
             continue
+        if column.node is not None and (problem := _cell_problem(column.node, value, checking)):
+            # at the cell, in the same pass as the types (the value is kept: the document still parses)
+            errors.append(CellError(sheet.title, number, index + 1, *problem))
         values[column] = (index, value)
     if any(k not in values for k in spec.keys):
         # a key cell that is present but wrong has its own error already; say "missing" only when empty
@@ -380,8 +482,9 @@ def _index_of(columns: Mapping[int, Column], column: Column) -> int | None:
     return next((i + 1 for i, c in columns.items() if c is column), None)
 
 
-def _finish(spec: WorkbookSpec, key: tuple[Any, ...], draft: _Draft, result: ParsedWorkbook, *,
-            checking: bool) -> None:
+def _finish(spec: WorkbookSpec, key: tuple[Any, ...], draft: _Draft, result: ParsedWorkbook, *,  # noqa: C901
+            checking: bool, reported: set[tuple[str, int | None, int | None, str]] | None = None,
+            bad_rows: set[tuple[str, int | None]] | None = None) -> None:
     kind = spec.kind
     uscc, year = key[0], key[1]
     data = draft.data
@@ -404,13 +507,16 @@ def _finish(spec: WorkbookSpec, key: tuple[Any, ...], draft: _Draft, result: Par
     try:
         document = normalised(parse_document(data))
     except DocumentError as exc:
-        sheet_title, row, at = _cell_of(draft, exc.path)
-        result.errors.append(CellError(sheet_title, row, at or None, exc.message_zh, exc.message_en))
+        sheet, row, at = _cell_of(draft, exc.path)
+        if bad_rows is None or (sheet, row) not in bad_rows:  # else it follows from a cell refused already
+            result.errors.append(CellError(sheet, row, at or None, exc.message_zh, exc.message_en))
         return
     violations = [v for v in validate(document) if not checking or v.rule is None]
     for violation in violations:
-        sheet_title, row, at = _cell_of(draft, violation.path)
-        result.errors.append(CellError(sheet_title, row, at or None, violation.message.zh, violation.message.en))
+        sheet, row, at = _cell_of(draft, violation.path)
+        if reported is not None and (sheet, row, at or None, violation.message.zh) in reported:
+            continue  # refused at its cell already
+        result.errors.append(CellError(sheet, row, at or None, violation.message.zh, violation.message.en))
     if violations:
         return
     derived = filing_year(document)

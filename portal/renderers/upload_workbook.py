@@ -33,6 +33,7 @@ from portal.domain.sheets import (
     WorkbookSpec,
     workbook_spec,
 )
+from portal.importers.normalise import dropdown_entry
 
 from .printing import set_up_printing
 from .xlsx import put
@@ -109,14 +110,22 @@ class _Lists:
         self.ranges: dict[str, str] = {}
 
     def range_of(self, name: str, entries: Sequence[tuple[str, str, str]]) -> str:
+        """Return the range of the list's dropdown entries: "烟煤（bituminous）" (the name first, issue 20 item 10).
+
+        Three columns per list: the code, the bilingual name, and the entry the dropdown shows — the
+        Chinese name with the code after it, which the reader turns back into the code
+        (``importers.normalise.dropdown_code``).
+        """
         if name not in self.ranges:
-            column = 2 * len(self.ranges) + 1
+            column = 3 * len(self.ranges) + 1
             self.ws.cell(row=1, column=column, value=name)
             self.ws.cell(row=1, column=column + 1, value=f"{name} 名称 / name")
+            self.ws.cell(row=1, column=column + 2, value=f"{name} 下拉 / dropdown")
             for row, (code, zh, en) in enumerate(entries, start=2):
                 self.ws.cell(row=row, column=column, value=code).data_type = "s"
                 self.ws.cell(row=row, column=column + 1, value=f"{zh} / {en}" if en and en != zh else zh)
-            letter = get_column_letter(column)
+                self.ws.cell(row=row, column=column + 2, value=dropdown_entry(code, zh)).data_type = "s"
+            letter = get_column_letter(column + 2)
             self.ranges[name] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${max(len(entries), 1) + 1}"
         return self.ranges[name]
 
@@ -143,16 +152,18 @@ def _validation(col: Column, lists: _Lists) -> DataValidation | None:
     if col.type == "bool":
         return DataValidation(type="list", formula1='"是,否"', allow_blank=True)
     if col.type == "choice" or (col.codes is not None):
-        inline = ",".join(col.choices)
-        if col.type == "choice" and len(inline) <= _INLINE_LIMIT:
+        entries = lists.entries(col)
+        if not entries:
+            return None
+        # the dropdown shows names (烟煤（bituminous）), never bare codes (issue 20 item 10)
+        inline = ",".join(dropdown_entry(code, zh) for code, zh, _ in entries)
+        if col.type == "choice" and len(inline) <= _INLINE_LIMIT and "," not in "".join(zh for _, zh, _ in entries):
             formula = f'"{inline}"'
         else:
-            entries = lists.entries(col)
-            if not entries:
-                return None
             formula = lists.range_of(col.codes or col.code, entries)
         dv = DataValidation(type="list", formula1=formula, allow_blank=True)
         dv.error = "请从下拉列表中选择 / choose a value from the list"
+        dv.errorStyle = "warning"  # a code typed by hand (bituminous) is read too
         dv.showErrorMessage = True
         return dv
     return None

@@ -559,7 +559,8 @@ def _cpa_computed(schema: KindSchema, document: CleanProductionAudit, c: CpaComp
         arithmetic = ""
         if ind.index < len(document.indicators) and ind.achievement_pct is not None:
             d = document.indicators[ind.index]
-            arithmetic = f"({d.baseline} − {d.achieved}) ÷ ({d.baseline} − {d.target}) × 100 = {ind.achievement_pct} %"
+            arithmetic = (f"({d.baseline} − {d.achieved}) ÷ ({d.baseline} − {d.target}) = "
+                          f"{fmt.percent_points(ind.achievement_pct, achievement.places)}")
         lines.append(_line(achievement, ind.achievement_pct, arithmetic, note, f"{achievement.label.zh} {name}"))
     if c.deadlines is not None:
         for definition in DEADLINES_COMPUTED:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from portal.calc.cpa import overdue_steps
+from portal.calc.cpa import option_economics, overdue_steps
 from portal.calc.results import CpaComputed, GhgComputed
 from portal.domain import codes
 from portal.domain.documents import PHASE_NAMES, CleanProductionAudit, GhgAnnualReport
+from portal.domain.formatting import percent
+from portal.domain.labels import VALUE_SETS
 
 from . import citations as c
 from .indicators import TRIGGER_NAMES, TriggerStatus, mandatory_audit_indicators
@@ -208,9 +210,11 @@ def cpa_002(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                        f"{iso(prev_end[1])}")
             prev_end = (name, phase.end)
     filed = ev.filing_date
+    # A draft is checked today: it has no filing date yet (issue 20 item 8, as GHG-014)
+    when_zh, when_en = ("填报日期", "the filing date") if ev.ctx.submitted else ("今天", "today")
     for path, day in _dates(doc):
         if day > filed and path not in flagged:
-            yield (path, f"日期 {iso(day)} 晚于填报日期 {iso(filed)}", f"date {iso(day)} is after the filing date {iso(filed)}")
+            yield (path, f"日期 {iso(day)} 晚于{when_zh} {iso(filed)}", f"date {iso(day)} is after {when_en} {iso(filed)}")
 
 
 _STEP_PATHS = {"publish": "info_published_on", "start": "phases.preparation.start"}
@@ -295,7 +299,8 @@ def cpa_005(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     elif doc.audit_type == "voluntary" and doc.triggers:
         names_zh = "、".join(TRIGGER_NAMES[t][0] for t in doc.triggers)
         yield ("triggers", f"自愿性审核不应选择强制性审核情形（{names_zh}）；如属强制性审核，请修改审核类型",
-               f"a voluntary audit cannot have mandatory triggers ({', '.join(doc.triggers)}); if the audit is "
+               f"a voluntary audit cannot have mandatory triggers ({'; '.join(TRIGGER_NAMES[t][1] for t in doc.triggers)}); "
+               "if the audit is "
                "mandatory, change its type")
 
 
@@ -401,17 +406,21 @@ def cpa_010(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each indicator not achieved (or without an achieved value) on a passed acceptance."""
     if doc.acceptance.status != "passed":
         return
+    names = VALUE_SETS["indicator"]
     for result in comp.indicators:
         indicator = doc.indicators[result.index]
         path = f"indicators[{result.index}].achieved"
+        # the indicator by its name (单位产品综合能耗), never its code (issue 20 items 5, 10)
+        name_zh = names.label(indicator.indicator, "zh") or indicator.indicator
+        name_en = names.label(indicator.indicator, "en") or indicator.indicator
         if result.achieved is None:
-            yield (path, f"验收已通过，但指标 {indicator.indicator} 未填报实际达到值（目标 {amount(indicator.target)}）",
-                   f"acceptance passed, but indicator {indicator.indicator} has no achieved value "
+            yield (path, f"验收已通过，但指标“{name_zh}”未填报实际达到值（目标 {amount(indicator.target)}）",
+                   f"acceptance passed, but the indicator '{name_en}' has no achieved value "
                    f"(target {amount(indicator.target)})")
         elif not result.achieved:
             yield (path,
-                   f"验收已通过，但指标 {indicator.indicator} 实际达到 {amount(indicator.achieved)}，未达到目标值 {amount(indicator.target)}",
-                   f"acceptance passed, but indicator {indicator.indicator} achieved {amount(indicator.achieved)}, short of "
+                   f"验收已通过，但指标“{name_zh}”实际达到 {amount(indicator.achieved)}，未达到目标值 {amount(indicator.target)}",
+                   f"acceptance passed, but the indicator '{name_en}' achieved {amount(indicator.achieved)}, short of "
                    f"the target {amount(indicator.target)}")
 
 
@@ -430,3 +439,78 @@ def cpa_012(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     if problem is not None:
         yield ("consultancy.uscc", f"咨询机构统一社会信用代码“{consultancy.uscc}”无效：{problem[0]}",
                f"consultancy USCC '{consultancy.uscc}' is invalid: {problem[1]}")
+
+
+# ------------------------------------------------------------------------- CPA-013/014 (issue 20 item 9)
+
+#: what an audit must hold before it is certified and submitted: (path, field label as the message says it)
+_REQUIRED_CONTENT = (
+    ("phases.preparation.start", "审核准备开始日期", "the start of the preparation phase"),
+    ("focus", "审核重点", "the audit focus"),
+    ("indicators", "清洁生产指标（至少一项）", "at least one clean-production indicator"),
+    ("options", "清洁生产方案（至少一项）", "at least one clean-production option"),
+)
+
+
+@rule(
+    "CPA-013", "error", CPA_ONLY,
+    title=("审核文书必填内容缺失", "Audit lacks its required content"),
+    checks=(
+        "审核准备开始日期、审核重点、至少一项清洁生产指标和至少一项清洁生产方案均已填写（空白的审核不能签署提交）",
+        "the preparation start, the audit focus, at least one indicator and at least one option are given "
+        "(an empty audit cannot be certified or submitted)",
+    ),
+    basis=f"{c.CPA_MEASURES}第十六条（审核报告的内容）；{c.CPA_REVIEW_GUIDE}（审核重点、清洁生产目标与方案）",
+)
+def cpa_013(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag each required part of the audit report still empty: an error blocks certification and submission."""
+    present = {
+        "phases.preparation.start": doc.phases.preparation.start is not None,
+        "focus": bool((doc.focus or "").strip()),
+        "indicators": bool(doc.indicators),
+        "options": bool(doc.options),
+    }
+    for path, zh, en in _REQUIRED_CONTENT:
+        if not present[path]:
+            yield (path, f"尚未填写{zh}：清洁生产审核须填写后才能签署提交",
+                   f"{en} is not given: the audit cannot be certified or submitted without it")
+
+
+@rule(
+    "CPA-014", "warning", CPA_ONLY,
+    title=("标记为可行的方案经济上不可行", "Option marked feasible is not economically feasible"),
+    checks=(
+        "标记为“可行”的方案净现值为负，或投资回收期超过寿命期",
+        "an option marked feasible has a negative net present value, or a payback longer than its lifetime",
+    ),
+    basis=f"{c.CPA_MEASURES}；清洁生产审核程序（方案的确定：经济可行性分析——净现值不小于零、投资回收期短于寿命期）",
+)
+def cpa_014(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
+    """Flag a feasible option whose own economics (calc.cpa.option_economics) say it is not.
+
+    A loss-making option (a negative annual benefit) is a real option and may be filed; called "feasible",
+    it is a contradiction the reviewer should see.
+    """
+    for i, option in enumerate(doc.options):
+        if option.status != "feasible":
+            continue
+        economics = option_economics(option, doc.discount_rate)
+        zh: list[str] = []
+        en: list[str] = []
+        if economics.npv_10k_cny is not None and economics.npv_10k_cny < 0:
+            zh.append(f"净现值为 {amount(economics.npv_10k_cny)} 万元（小于零；折现率 {percent(doc.discount_rate)}，"
+                      f"寿命期 {option.lifetime_years} 年）")
+            en.append(f"its net present value is {amount(economics.npv_10k_cny)} 10k CNY (below zero at a discount "
+                      f"rate of {percent(doc.discount_rate)} over {option.lifetime_years} years)")
+        benefit = option.annual_benefit_10k_cny
+        if benefit is not None and benefit <= 0 and (option.investment_10k_cny or 0) > 0:
+            zh.append(f"年经济效益为 {amount(benefit)} 万元，投资无法回收")
+            en.append(f"its annual benefit of {amount(benefit)} 10k CNY never pays the investment back")
+        elif (economics.payback_years is not None and option.lifetime_years is not None
+              and economics.payback_years > option.lifetime_years):
+            zh.append(f"投资回收期 {amount(economics.payback_years)} 年超过寿命期 {option.lifetime_years} 年")
+            en.append(f"its payback of {amount(economics.payback_years)} years exceeds its lifetime of "
+                      f"{option.lifetime_years} years")
+        if zh:
+            yield (f"options[{i}].status", f"方案 {option.id}（{option.name}）标记为可行，但" + "；".join(zh),
+                   f"option {option.id} ({option.name}) is marked feasible, but " + "; ".join(en))

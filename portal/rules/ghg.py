@@ -100,8 +100,11 @@ def ghg_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:  # noqa: C90
             yield (f"processes[{i}].process", f"过程代码 “{proc.process}” 不在过程目录中",
                    f"process code '{proc.process}' is not in the process list")
         elif i in missing_factor:
-            yield (f"processes[{i}].emission_factor", f"过程 “{proc.process}” 无缺省排放因子，须填报实测排放因子",
-                   f"process '{proc.process}' has no default factor; a measured emission factor is required")
+            # named as the dropdown names it (issue 20 item 10), not by its code
+            known = ev.ref.process(proc.process)
+            zh, en = (known.name_zh, known.name_en) if known is not None else (proc.process, proc.process)
+            yield (f"processes[{i}].emission_factor", f"过程 “{zh}” 无缺省排放因子，须填报实测排放因子",
+                   f"process '{en}' has no default factor; a measured emission factor is required")
     for i, product in enumerate(doc.products):
         ref = ev.product(product.product)
         if ref is None:

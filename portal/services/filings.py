@@ -48,7 +48,17 @@ from ..domain.documents import (
 )
 from ..domain.findings import Finding
 from ..extensions import db
-from ..models import Certification, Enterprise, Filing, FilingVersion, SignatureRequest, User
+from ..models import (
+    Certification,
+    Enterprise,
+    ExplanationVerdict,
+    Filing,
+    FilingVersion,
+    ReviewComment,
+    SignatureRequest,
+    User,
+    VersionRead,
+)
 from ..rules import RULES_VERSION
 from . import audit, checking, notifications, version_facts
 from .access import require_edit, require_sign
@@ -78,6 +88,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # accepted version stays, the corrected draft becomes the next version
     ("accepted", "returned"): "reopen",
 }
+#: issue 20 item 6: withdrawn before review starts, a filing goes back to the status it had before the submit
+WITHDRAWN_TO = {"submitted": "draft", "resubmitted": "returned"}
 #: statuses awaiting the reviewer's decision
 UNDER_REVIEW = ("submitted", "resubmitted")
 #: statuses whose draft the enterprise may change (and certify, and submit)
@@ -646,6 +658,61 @@ def signature_requests_for(user: User) -> list[SignatureRequest]:
         select(SignatureRequest).join(Filing, Filing.id == SignatureRequest.filing_id)
         .where(SignatureRequest.closed_at.is_(None), Filing.enterprise_id.in_(signed_for))
         .order_by(SignatureRequest.requested_at.desc(), SignatureRequest.id.desc())))
+def review_started(filing: Filing) -> bool:
+    """Return whether a reviewer has begun on the latest version: opened it, commented or judged an explanation."""
+    if filing.current_version < 1:
+        return False
+    number = filing.current_version
+    version_id = select(FilingVersion.id).where(FilingVersion.filing_id == filing.id, FilingVersion.number == number)
+    checks = (
+        select(VersionRead.id).where(VersionRead.version_id.in_(version_id)).limit(1),
+        select(ReviewComment.id).where(ReviewComment.filing_id == filing.id,
+                                       ReviewComment.version_number == number).limit(1),
+        select(ExplanationVerdict.id).where(ExplanationVerdict.filing_id == filing.id,
+                                            ExplanationVerdict.version_number == number).limit(1),
+    )
+    return any(db.session.scalar(q) is not None for q in checks)
+
+
+def delete_draft(actor: User, filing: Filing) -> None:
+    """Delete a draft that was never submitted (a report opened for the wrong year), audited (issue 20 item 6).
+
+    A filing with a version is part of the record and is never deleted; its draft is edited instead. The
+    draft's certifications (never submitted) go with it; the audit entry keeps what was deleted.
+    """
+    require_edit(actor, filing)
+    if filing.status != "draft" or filing.current_version > 0:
+        raise Conflict("只能删除从未提交过的草稿；已提交的申报是存档记录，不能删除",
+                       "only a draft that was never submitted can be deleted; a submitted filing is on record")
+    before = {"kind": filing.kind, "year": filing.year, "enterprise_id": filing.enterprise_id,
+              "revision": filing.revision, "sha256": sha256_text(filing.draft_json)}
+    filing_id = filing.id
+    for cert in db.session.scalars(select(Certification).where(Certification.filing_id == filing_id)):
+        db.session.delete(cert)
+    db.session.delete(filing)
+    db.session.flush()
+    audit.record(actor, "filing.delete", "filing", filing_id, before=before)
+
+
+def withdraw(actor: User, filing: Filing) -> None:
+    """Withdraw a submission the reviewer has not begun on, audited (issue 20 item 6).
+
+    The version stays on record (versions are never changed); the filing goes back to the status it had
+    before the submit — a draft, or returned — so the enterprise may correct it and submit again. Once a
+    reviewer has opened, commented on or judged the version, it can no longer be withdrawn.
+    """
+    require_sign(actor, filing)
+    if filing.status not in UNDER_REVIEW:
+        raise Conflict("只有已提交、待审核的申报可以撤回", "only a submitted filing awaiting review can be withdrawn")
+    if review_started(filing):
+        raise Conflict("审核人已开始审核此版本，不能撤回；如需修改，请联系审核人退回",
+                       "the reviewer has begun on this version and it can no longer be withdrawn; ask the "
+                       "reviewer to return it")
+    before, to = filing.status, WITHDRAWN_TO[filing.status]
+    filing.status = to
+    db.session.flush()
+    audit.record(actor, "filing.withdraw", "filing", filing.id, before={"status": before},
+                 after={"status": to, "version": filing.current_version})
 
 
 def with_explanations(document: Document, explanations: dict[str, str]) -> Document:
@@ -671,13 +738,24 @@ def save_explanations(actor: User | None, filing: Filing, texts: dict[str, str],
     updated = with_explanations(document, merged)
     for violation in validate(updated):
         if violation.path.startswith("explanations."):
-            raise ServiceError(violation.message.zh, violation.message.en, field=violation.path)
+            rule = violation.path.removeprefix("explanations.").split("@", 1)[0]  # named by its rule (GHG-004)
+            raise ServiceError(f"{rule}：{violation.message.zh}", f"{rule}: {violation.message.en}",
+                               field=violation.path)
     return save_draft(actor, filing, updated, expected_revision)
 
 
-def parse_json_draft(text: str | bytes) -> Document:
-    """Parse a JSON draft typed or uploaded by a filer; raise ServiceError naming the field."""
+def parse_json_draft(text: str | bytes, kind: str | None = None) -> Document:
+    """Parse a JSON draft typed or uploaded by a filer; raise ServiceError naming the field in words.
+
+    The place is said as the filing page says it ("化石燃料燃烧 第2行 消耗量"), not as a JSON path
+    (issue 20 item 5); the path stays in ``field`` for whoever needs it.
+    """
+    from ..domain.schema import schema_of
+
     try:
         return document_from_input(text)
     except DocumentError as exc:
-        raise ServiceError(exc.message_zh, exc.message_en, field=exc.path) from None
+        if kind is None or not exc.path:
+            raise ServiceError(exc.message_zh, exc.message_en, field=exc.path) from None
+        where = schema_of(kind).describe(exc.path)
+        raise ServiceError(f"{where.zh}：{exc.message_zh}", f"{where.en}: {exc.message_en}", field=exc.path) from None

@@ -12,9 +12,10 @@ import gc
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from ..domain.labels import kind_name
 from ..domain.sheets import META_SHEET
 from ..extensions import db
 from ..importers import CellError, HostileFile, ParsedDocument, annotate_errors, parse_workbook, read_upload
+from ..importers.workbook import DocumentKey, column_letter, with_cells
 from ..models import Enterprise, Filing, ImportRecord, User
 from ..renderers.upload_workbook import code_lists_from_reference
 from . import audit
@@ -70,7 +72,7 @@ def _may_import(actor: User | None, enterprise: Enterprise) -> bool:
     return actor is None or can_import_for(actor, enterprise.id)
 
 
-def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tuple[
+def _resolve(actor: User | None, kind: str, parsed: Sequence[DocumentKey]) -> tuple[
         dict[tuple[str, int], Enterprise], dict[tuple[int, int, str], Filing], list[CellError]]:
     """Return the enterprises and existing filings of the documents (two queries), and the row errors."""
     usccs = sorted({p.uscc for p in parsed})
@@ -94,7 +96,7 @@ def _resolve(actor: User | None, kind: str, parsed: list[ParsedDocument]) -> tup
             errors.append(CellError(DOCUMENT_SHEET, p.row, 2, f"年度 {p.year} 超出范围（2000–2100）",
                                     f"the year {p.year} is out of range (2000–2100)"))
             continue
-        filing = existing.get((enterprise.id, p.year, doc_key_of(p.document)))
+        filing = existing.get((enterprise.id, p.year, p.doc_key))
         lock = draft_lock(filing) if filing is not None else None
         if lock is not None:  # accepted, or submitted and read-only until returned (issue 15)
             errors.append(CellError(DOCUMENT_SHEET, p.row, 2, f"企业 {p.uscc} 的 {p.year} 年度申报：{lock.message_zh}",
@@ -184,14 +186,16 @@ def _import_workbook(actor: User | None, data: bytes, filename: str, progress: P
                                 "portal check)"))
     enterprises: dict[tuple[str, int], Enterprise] = {}
     existing: dict[tuple[int, int, str], Filing] = {}
-    if not errors and parsed.kind is not None:
-        if not parsed.documents:
+    if parsed.kind is not None:
+        # the enterprises and years of every document row are checked in the same pass as the cells, so
+        # that a filer corrects everything at once (issue 20 item 1)
+        if not parsed.keys:
             errors.append(CellError(DOCUMENT_SHEET, None, None, "工作簿中没有任何文书（“基本信息”表为空）",
                                     "the workbook holds no document (the sheet 基本信息 is empty)"))
-        enterprises, existing, row_errors = _resolve(actor, parsed.kind, parsed.documents)
+        enterprises, existing, row_errors = _resolve(actor, parsed.kind, parsed.keys)
         errors.extend(row_errors)
     if errors or parsed.kind is None:
-        return _rejected(actor, sha, filename, data, parsed.kind, errors)
+        return _rejected(actor, sha, filename, data, parsed.kind, with_cells(parsed.kind, sheets, errors))
     today = dt.datetime.now(CHINA_TZ).date()
     total = len(parsed.documents)
     counts: list[tuple[int, int]] = []
@@ -216,9 +220,15 @@ def _rejected(actor: User | None, sha: str, filename: str, data: bytes, kind: st
     except HostileFile:
         workbook = None  # the errors are still listed on the result page
     record = _record(actor, sha, filename, "rejected", message, kind=kind, error_workbook=workbook,
-                     result_json=json.dumps([[e.where(), e.message_zh, e.message_en] for e in errors[:1000]],
-                                            ensure_ascii=False))
+                     result_json=json.dumps([_error_row(e) for e in errors[:1000]], ensure_ascii=False))
     return ImportOutcome(False, *message, error_workbook=workbook, errors=errors, record_id=record.id)
+
+
+def _error_row(error: CellError) -> list[Any]:
+    """Return one line of the result page: where, message (zh, en), sheet, row, column, label (zh, en), value."""
+    column = column_letter(error.column) if error.column else None
+    return [error.where(), error.message_zh, error.message_en, error.sheet, error.row, column,
+            error.label_zh, error.label_en, error.value]
 
 
 def _store(actor: User | None, sha: str, filename: str, kind: str, documents: list[ParsedDocument],

@@ -520,6 +520,15 @@ def review_view(actor: User, filing: Filing, number: int | None = None) -> Revie
     )
 
 
+def finding_comments(filing: Filing) -> dict[str, list[ReviewComment]]:
+    """Return the latest version's comments the enterprise sees about findings, by finding key (issue 20 item 7)."""
+    out: dict[str, list[ReviewComment]] = defaultdict(list)
+    for c in comments(filing, for_filer=True):
+        if c.version_number == filing.current_version and c.target_type == "finding":
+            out[c.target].append(c)
+    return dict(out)
+
+
 def filer_comments_by_anchor(filing: Filing, anchor: Any) -> dict[str, list[ReviewComment]]:
     """Return the latest version's visible comments about fields or findings, keyed by ``anchor(path)``."""
     out: dict[str, list[ReviewComment]] = defaultdict(list)

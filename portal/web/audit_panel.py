@@ -69,12 +69,12 @@ def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> d
         {"key": "implementation_rate_no_low", "label": str(localized(_COMPUTED["implementation_rate_no_low"].label)),
          "unit": "", "group": "main", "value": fmt.percent(computed.implementation_rate_no_low, rate_places),
          "arithmetic": _("已实施 %(i)s ÷ 未放弃 %(n)s = %(r)s", i=computed.implemented_no_low,
-                         n=computed.count_no_low, r=_text(computed.implementation_rate_no_low))},
+                         n=computed.count_no_low, r=fmt.percent(computed.implementation_rate_no_low, rate_places))},
         {"key": "implementation_rate_medium_high", "unit": "", "group": "main",
          "label": str(localized(_COMPUTED["implementation_rate_medium_high"].label)),
          "value": fmt.percent(computed.implementation_rate_medium_high, rate_places),
          "arithmetic": _("已实施 %(i)s ÷ 未放弃 %(n)s = %(r)s", i=computed.implemented_medium_high,
-                         n=computed.count_medium_high, r=_text(computed.implementation_rate_medium_high))},
+                         n=computed.count_medium_high, r=fmt.percent(computed.implementation_rate_medium_high, rate_places))},
         {"key": "total_investment_10k_cny", "label": str(localized(_COMPUTED["total_investment_10k_cny"].label)),
          "unit": text_in_language(_COMPUTED["total_investment_10k_cny"].unit), "group": "main",
          "value": _text(computed.total_investment_10k_cny),
@@ -100,8 +100,9 @@ def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> d
             lines.append({
                 "anchor": f"options-{index}", "label": f"{option.id} {option.name}",
                 "value": _("回收期 %(p)s 年", p=_text(economics.payback_years)),
-                "detail": _("净现值 %(npv)s 万元；内部收益率 %(irr)s（%(pct)s）", npv=_text(economics.npv_10k_cny),
-                            irr=_text(economics.irr), pct=fmt.percent(economics.irr, 2)),
+                # rates in one format everywhere (formatting.percent; issue 20 item 9): 14.82%, never 0.1482
+                "detail": _("净现值 %(npv)s 万元；内部收益率 %(pct)s", npv=_text(economics.npv_10k_cny),
+                            pct=fmt.percent(economics.irr, 2)),
                 "arithmetic": economics.arithmetic,
             })
     elif _LINES.get(slug) == "indicators":
@@ -111,12 +112,12 @@ def panel(slug: str, document: CleanProductionAudit, computed: CpaComputed) -> d
             lines.append({
                 "anchor": f"indicators-{result.index}",
                 "label": f"{result.index + 1}. {value_name('indicator', indicator.indicator)}",
-                "value": _("完成 %(v)s%%", v=_text(result.achievement_pct)) if result.achievement_pct is not None
+                "value": _("完成 %(v)s", v=fmt.percent_points(result.achievement_pct)) if result.achievement_pct is not None
                 else "—",
                 "detail": reached,
-                "arithmetic": _("（基准 %(b)s − 实际 %(a)s）÷（基准 %(b)s − 目标 %(t)s）× 100 = %(v)s%%",
+                "arithmetic": _("（基准 %(b)s − 实际 %(a)s）÷（基准 %(b)s − 目标 %(t)s）= %(v)s",
                                 b=format_decimal(indicator.baseline), a=format_decimal(indicator.achieved),
-                                t=format_decimal(indicator.target), v=_text(result.achievement_pct))
+                                t=format_decimal(indicator.target), v=fmt.percent_points(result.achievement_pct))
                 if indicator.achieved is not None else "",
             })
     return {"totals": totals, "lines": lines}

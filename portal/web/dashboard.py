@@ -21,6 +21,7 @@ from portal.domain.schema import schema_of
 
 from ..services import audit
 from ..services import dashboard as service
+from ..services.deadlines import ghg_due_date
 from ..services.reference import current_reference
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -85,17 +86,39 @@ def _scope() -> service.Scope:
     return scope
 
 
-def _filters() -> tuple[int | None, bool]:
+#: the year filter's value for the sum of all years (the default is the latest complete year)
+ALL_YEARS = "all"
+
+
+def default_year(years: list[int], today: dt.date) -> int | None:
+    """Return the year a dashboard opens on: the latest complete year (issue 20 item 10).
+
+    Complete: its reports were due (31 March of the next year) before today, so the figures are not a
+    year still being filed; without one, the newest year that has filings; None when there is none.
+    Summing all years by default added up reports of different years into one meaningless total.
+    """
+    complete = [y for y in years if ghg_due_date(y) < today]
+    if complete:
+        return max(complete)
+    return max(years) if years else None
+
+
+def _filters(scope: service.Scope | None = None) -> tuple[int | None, bool]:
     """Return (year or None for all years, whether submitted-but-undecided filings count)."""
     raw = request.args.get("year", "").strip()
-    if raw and not (raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= 2100):
+    if raw and raw != ALL_YEARS and not (raw.isdigit() and len(raw) == 4 and 2000 <= int(raw) <= 2100):
         raise BadInput("year", "应为 2000–2100 之间的年度", "must be a year from 2000 to 2100")
-    year = int(raw) if raw else None
+    if raw == ALL_YEARS:
+        year = None
+    elif raw:
+        year = int(raw)
+    else:
+        year = default_year(service.available_years(scope or _scope()), dt.date.today())
     return year, request.args.get("basis", "all") != "accepted"
 
 
 def _load(scope: service.Scope) -> dict[str, Any]:
-    year, include_pending = _filters()
+    year, include_pending = _filters(scope)
     return service.dashboard_data(scope, year=year, include_pending=include_pending, today=dt.date.today())
 
 
@@ -130,9 +153,10 @@ def index() -> ResponseReturnValue:
     data = _load(scope)
     ref = current_reference()  # once per page, not once per chart (each asks the database for its version)
     charts = [_present(chart_id, data[chart_id], ref) for chart_id in CHARTS]
-    year, include_pending = _filters()
+    year, include_pending = _filters(scope)
     return render_template("dashboard/index.html", charts=charts, years=service.available_years(scope),
-                           year=year, include_pending=include_pending, disclosure=_disclosure_share(year))
+                           year=year, include_pending=include_pending, all_years=ALL_YEARS,
+                           disclosure=_disclosure_share(year))
 
 
 def _disclosure_share(year: int | None) -> Any:
@@ -160,7 +184,7 @@ def export(chart: str) -> ResponseReturnValue:
     writer.writerow(table["columns"])
     writer.writerows(table["rows"])
     year, _pending = _filters()
-    name = f"dashboard-{chart}-{year or 'all'}.csv"
+    name = f"dashboard-{chart}-{year or ALL_YEARS}.csv"
     audit.record_download(current_user, "dashboard_csv", "dashboard", None, chart=chart, year=year)
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={name}"})

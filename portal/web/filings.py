@@ -22,6 +22,7 @@ from ..auth import permissions
 from ..domain.codec import dumps, sha256_text, to_data
 from ..domain.common import EXPLANATION_MAX_LENGTH
 from ..domain.findings import Finding
+from ..domain.labels import kind_name
 from ..extensions import db
 from ..models import Filing
 from ..services import audit, checking, versions
@@ -86,8 +87,8 @@ def open_filing(enterprise_id: int) -> ResponseReturnValue:
         abort(404)
     form = NewFilingForm()
     if not form.validate_on_submit():
-        for field, errors in form.errors.items():
-            flash(f"{field}: {'; '.join(map(str, errors))}", "danger")
+        for name, errors in form.errors.items():  # the field's label, never its key (issue 20 item 5)
+            flash(f"{getattr(form, name).label.text}：{'；'.join(map(str, errors))}", "danger")
         return redirect(url_for(".enterprise", enterprise_id=ent.id))
     filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
     return redirect(url_for(".show", filing_id=filing.id))
@@ -139,6 +140,11 @@ def show(filing_id: int) -> ResponseReturnValue:
         "filings/show.html", filing=filing, document=document, outcome=outcome, can_edit=can_edit,
         shown_version=shown_version, shown_computed=shown_computed, shown_findings=shown_findings,
         can_sign=permissions.can_sign_filing(current_user, filing.enterprise_id),
+        # issue 20 item 6: a never-submitted draft may be deleted, a submission withdrawn before review starts
+        can_delete=may_edit and filing.status == "draft" and filing.current_version == 0,
+        can_withdraw=(filing.status in filing_service.UNDER_REVIEW
+                      and permissions.can_sign_filing(current_user, filing.enterprise_id)
+                      and not filing_service.review_started(filing)),
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),
         explanations_form=ExplanationsForm(revision=filing.revision), due=due_for,
         blocking=filing_service.blocking_findings(outcome.findings),
@@ -146,6 +152,10 @@ def show(filing_id: int) -> ResponseReturnValue:
         review_comments=review_service.comments(
             filing, for_filer=not permissions.can_review(current_user, filing.enterprise.region_code)),
         answer_form=AnswerForm(),
+        # issue 20 item 7: the reviewer's verdict on each explanation of the latest version, and the visible
+        # comments on that finding, beside the explanation
+        verdicts=review_service.verdicts(filing, filing.current_version) if filing.current_version else {},
+        finding_comments=review_service.finding_comments(filing),
         timeline=audit_panel.timeline_context(document, outcome.computed),
         docview=export_service.document_view(document),
         # -- issue 15: certification bound to a revision, the read-only draft, stale explanations
@@ -209,7 +219,7 @@ def edit_json(filing_id: int) -> ResponseReturnValue:
     elif form.validate_on_submit():
         raw = form.upload.data.read() if form.upload.data else (form.document.data or "").encode("utf-8")
         try:
-            document = filing_service.parse_json_draft(raw)
+            document = filing_service.parse_json_draft(raw, filing.kind)
             filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
             flash(_("草稿已保存。"), "success")
             return redirect(url_for(".show", filing_id=filing.id))
@@ -275,7 +285,10 @@ def submit(filing_id: int) -> ResponseReturnValue:
     """
     filing = filing_or_404(filing_id, "sign")
     document = filing_service.draft_document(filing)
-    outcome = checking.run(document, filing=filing, submitted=True)  # what submitting now would record
+    # The draft as it stands, not yet submitted: a deadline rule says "due …, not yet submitted", never
+    # "submitted on <today>" before anyone has submitted (issue 20 item 8). The version records its own
+    # findings, computed on the day it is submitted.
+    outcome = checking.run(document, filing=filing)
     form = SubmitForm()
     action = request.form.get("action", "certify_submit")
     status = 200
@@ -342,6 +355,39 @@ def _submitted(filing: Filing, version: Any) -> ResponseReturnValue:
     after_commit(enqueue)  # a worker in another process must find the jobs committed
     flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
     return redirect(url_for(".version", filing_id=filing.id, number=version.number))
+
+
+@bp.route("/filings/<int:filing_id>/delete", methods=["POST"])
+@login_required
+def delete(filing_id: int) -> ResponseReturnValue:
+    """Delete a draft that was never submitted (issue 20 item 6); audited by the service."""
+    filing = filing_or_404(filing_id)
+    if not permissions.can_edit_filing(current_user, filing.enterprise_id):
+        abort(404)
+    enterprise_id, kind, year = filing.enterprise_id, filing.kind, filing.year
+    try:
+        filing_service.delete_draft(current_user, filing)
+    except ServiceError as error:
+        refused(error)
+        return redirect(url_for(".show", filing_id=filing_id))
+    flash(_("已删除 %(year)s 年度的%(kind)s草稿。", year=year, kind=kind_name(kind)), "success")
+    return redirect(url_for(".enterprise", enterprise_id=enterprise_id))
+
+
+@bp.route("/filings/<int:filing_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(filing_id: int) -> ResponseReturnValue:
+    """Withdraw a submission before the reviewer begins on it (issue 20 item 6); audited by the service."""
+    filing = filing_or_404(filing_id)
+    if not permissions.can_sign_filing(current_user, filing.enterprise_id):
+        abort(404)
+    try:
+        filing_service.withdraw(current_user, filing)
+    except ServiceError as error:
+        refused(error)
+        return redirect(url_for(".show", filing_id=filing_id))
+    flash(_("已撤回第 %(number)s 版的提交；草稿可以修改后重新签署提交。", number=filing.current_version), "success")
+    return redirect(url_for(".show", filing_id=filing_id))
 
 
 @bp.route("/filings/<int:filing_id>/versions/<int:number>")

@@ -88,10 +88,26 @@ def text_in_language(text: Text | Unit | None) -> str:
     return "" if text is None else text.get(language())
 
 
+def path_words(path: str, kind: str | None = None) -> str:
+    """Return a finding's document path in words, as the filing page names the field (issue 20 item 5).
+
+    "fuels[1].ncv" → "化石燃料燃烧 第2行 低位发热量（实测）"; a path no schema knows is shown as it is.
+    """
+    from portal.domain.documents import KINDS
+    from portal.domain.schema import schema_of
+
+    for candidate in (kind,) if kind else KINDS:
+        schema = schema_of(candidate)
+        if schema.find(path) is not None:
+            return schema.describe(path).get(language())
+    return path
+
+
 def register_template_helpers(app: Flask) -> None:
     """Expose labels and helpers to every template."""
     app.add_template_filter(format_number, "num")
     app.add_template_filter(fmt.percent, "percent")
+    app.add_template_filter(fmt.percent_points, "percent_points")
     app.add_template_filter(fmt.datetime, "china_time")
     app.add_template_filter(text_in_language, "t")
 
@@ -123,5 +139,6 @@ def register_template_helpers(app: Flask) -> None:
             "value_name": value_name,
             "show_value": show_value,
             "field_value": field_value,
+            "path_words": path_words,
             "current_language": _language_code(),
         }

@@ -47,8 +47,9 @@ def refused(error: ServiceError, *, category: str | None = "danger") -> None:
     if isinstance(error, NotFound):
         abort(404)
     if category is not None:
-        where = f"{error.field}: " if error.field else ""
-        flash(where + bilingual(error.message_zh, error.message_en), category)
+        # The message names what is wrong in words; ``error.field`` is a key for the API and the form's
+        # input, never shown ("password: 密码不正确", issue 20 item 5).
+        flash(bilingual(error.message_zh, error.message_en), category)
 
 
 def field_error(form: FlaskForm, error: ServiceError) -> None:

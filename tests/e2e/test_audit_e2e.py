@@ -56,6 +56,15 @@ def test_filer_creates_fills_saves_and_the_signatory_submits_an_audit(page, live
     page.locator("#phases-preparation-end").fill("2024-02-28")
     _save(page)
 
+    # An audit is certified only with its focus and at least one indicator (CPA-013, issue 20 item 9).
+    _section(page, "审核重点与指标")
+    page.locator("#focus").fill("1#熟料生产线烧成系统")
+    page.get_by_role("button", name="添加一行").click()
+    page.locator("#indicators-0-indicator").select_option("unit_energy")
+    page.locator("#indicators-0-baseline").fill("108.5")
+    page.locator("#indicators-0-target").fill("104")
+    _save(page)
+
     _section(page, "清洁生产方案")
     page.get_by_role("button", name="添加一行").click()  # draft-form.js clones the template row
     page.locator("#options-0-id").fill("F1")
@@ -81,7 +90,7 @@ def test_filer_creates_fills_saves_and_the_signatory_submits_an_audit(page, live
     total.filter(has_text="488.00").wait_for()
     assert page.locator('[data-total="savings-co2_t"]').inner_text() == "1550"
     page.locator("[data-lines]").filter(has_text="回收期 5.05 年").wait_for()
-    assert "净现值 157.46 万元；内部收益率 0.1482（14.82%）" in page.locator("[data-lines]").inner_text()
+    assert "净现值 157.46 万元；内部收益率 14.82%" in page.locator("[data-lines]").inner_text()  # one format (issue 20)
     assert page.locator("[data-dirty-indicator]").inner_text() != ""  # unsaved-change warning
     _save(page)
     assert page.locator('[data-total="implementation_rate_no_low"]').inner_text() == "100.0%"

@@ -22,6 +22,8 @@ RECORD_ENDPOINTS: dict[str, tuple[str, str]] = {
     "filings.explanations": ("POST", "/filings/{filing}/explanations"),
     "filings.ready_for_signature": ("POST", "/filings/{filing}/ready-for-signature"),
     "filings.submit": ("GET", "/filings/{filing}/submit"),
+    "filings.delete": ("POST", "/filings/{filing}/delete"),
+    "filings.withdraw": ("POST", "/filings/{filing}/withdraw"),
     "filings.version": ("GET", "/filings/{filing}/versions/1"),
     "filings.refresh_prefill": ("POST", "/filings/{filing}/prefill"),
     "filings.version_json": ("GET", "/filings/{filing}/versions/1.json"),
@@ -127,6 +129,8 @@ ALLOWED = {
     "filings.explanations": MEMBERS,
     "filings.ready_for_signature": MEMBERS,
     "filings.submit": {"signatory_a"},
+    "filings.delete": MEMBERS,  # a draft never submitted (issue 20 item 6)
+    "filings.withdraw": {"signatory_a"},  # a submission the reviewer has not begun on
     "filings.version": VIEWERS,
     "filings.refresh_prefill": MEMBERS,
     "filings.version_json": VIEWERS,

@@ -75,6 +75,9 @@ PROBED_ELSEWHERE = {
     "verification.attachment": "(no form: a change to a submitted attachment is refused, 409: test_verification.py)",
     "verification.accept": "(no field but the CSRF token; shown only for a concluded verification: "
                            "test_verification.py)",
+    "filings.delete": "(no field but the CSRF token; shown only on a draft never submitted: "
+                      "test_delete_and_withdraw.py)",
+    "filings.withdraw": "(no field but the CSRF token; shown only before review starts: test_delete_and_withdraw.py)",
 }
 INT_NAMES = {"revision", "year", "days", "page"}
 

@@ -71,7 +71,8 @@ def test_worked_audit_entered_through_the_forms_alone(client, world) -> None:  #
     page = client.get(_url(filing.id, "options")).get_data(as_text=True)
     assert re.search(r'data-total="implementation_rate_no_low"[^>]*>100\.0%<', page)
     assert re.search(r'data-total="implementation_rate_medium_high"[^>]*>50\.0%<', page)
-    assert "已实施 2 ÷ 未放弃 2 = 1.0000" in page and "已实施 1 ÷ 未放弃 2 = 0.5000" in page
+    # rates in one format everywhere (issue 20 item 9): 100.0%, never 1.0000 or 100 %
+    assert "已实施 2 ÷ 未放弃 2 = 100.0%" in page and "已实施 1 ÷ 未放弃 2 = 50.0%" in page
     assert re.search(r'data-total="total_investment_10k_cny"[^>]*>1840\.00<', page)
     assert "8 + 2 + 480 + 1350 = 1840.00" in page
     # co-benefits of the implemented options F1, F2, Z1: energy 600 + 250, CO2 1550 + 650 + 0, NOx 110
@@ -80,9 +81,9 @@ def test_worked_audit_entered_through_the_forms_alone(client, world) -> None:  #
     assert re.search(r'data-total="savings-nox_t">110<', page)
     assert re.search(r'data-total="savings-so2_t">—<', page)
     panel = _text(page, "computed-panel")
-    assert "Z1 分级燃烧+SNCR脱硝优化 回收期 5.05 年 净现值 157.46 万元；内部收益率 0.1482（14.82%）" in panel
-    assert "Z2 余热发电系统增效改造 回收期 5.19 年 净现值 875.46 万元；内部收益率 0.1756（17.56%）" in panel
-    assert "NPV = −480 + 95 × 6.710081 (r = 0.08, n = 10) = 157.46 万元" in panel
+    assert "Z1 分级燃烧+SNCR脱硝优化 回收期 5.05 年 净现值 157.46 万元；内部收益率 14.82%" in panel
+    assert "Z2 余热发电系统增效改造 回收期 5.19 年 净现值 875.46 万元；内部收益率 17.56%" in panel
+    assert "NPV = −480 + 95 × 6.710081 (r = 8.0%, n = 10) = 157.46 万元" in panel
 
     page = client.get(_url(filing.id, "targets")).get_data(as_text=True)
     panel = _text(page, "computed-panel")
@@ -353,3 +354,33 @@ def test_an_audit_is_submitted_through_the_web_and_its_version_shows_the_figures
     assert refused.status_code == 409 and "草稿为只读" in refused.get_data(as_text=True)
     db.session.refresh(version)
     assert '"focus":"1#熟料生产线烧成系统"' in version.canonical_json
+
+
+# -- issue 20 item 9: an empty audit is not certified; a loss-making option is filed; rates one way -----------
+
+
+def test_an_empty_audit_cannot_be_certified_or_submitted(client, world) -> None:  # type: ignore[no-untyped-def]
+    filing = _audit(world)
+    db.session.commit()
+    login(client, "signatory_a@test.cn")
+    page = client.get(f"/filings/{filing.id}/submit").get_data(as_text=True)
+    assert "CPA-013" in page and "尚未填写审核重点" in page and "暂不能提交" in page
+    for action in ("certify", "certify_submit"):
+        response = client.post(f"/filings/{filing.id}/submit",
+                               data={"certified": "y", "password": PASSWORD, "action": action})
+        assert response.status_code == 200 and "不能提交" in response.get_data(as_text=True)
+    db.session.refresh(filing)
+    assert filing.status == "draft" and not filing.versions
+    assert filing_service.active_certification(filing) is None
+
+
+def test_a_loss_making_option_is_saved_and_a_feasible_one_gets_a_finding(client, world) -> None:  # type: ignore[no-untyped-def]
+    filing = _audit(world)
+    login(client, "filer_a@test.cn")
+    data = _form_data({"options": [
+        {"id": "Z9", "name": "亏损方案", "cost_class": "medium_high", "category": "process", "investment_10k_cny": 100,
+         "status": "feasible", "annual_benefit_10k_cny": "-5", "lifetime_years": 10}], "discount_rate": "0.08"})
+    assert _save(client, filing.id, "options", data).status_code == 302
+    assert _draft(filing)["options"][0]["annual_benefit_10k_cny"] == -5
+    page = client.get(f"/filings/{filing.id}").get_data(as_text=True)
+    assert "CPA-014" in page and "年经济效益为 -5 万元，投资无法回收" in page

@@ -74,3 +74,26 @@ def test_remind_overdue_is_for_reviewers_only(client, world) -> None:  # type: i
     text = response.get_data(as_text=True)
     # whatever today is, A (a key emitter) has not filed the newest past-due year's report
     assert "已向 1 家逾期企业发送催报提醒。" in text
+
+
+def test_the_dashboard_opens_on_the_latest_complete_year(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 item 10: not the sum of all years; the year still being filed (2026) is not the default."""
+    import datetime as dt
+
+    from portal.services import filings
+    from portal.web.dashboard import default_year
+
+    _submit(world)
+    filings.open_draft(world.users["filer_a"], world.a, "ghg_annual_report", 2026)  # due 2027-03-31
+    filings.open_draft(world.users["filer_a"], world.a, "ghg_annual_report", 2023)
+    login(client, "filer_a@test.cn")
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert re.search(r'<option value="2024" selected>2024</option>', page)
+    assert re.search(r'<option value="all" >全部年度（合计）</option>', page)
+    assert "/dashboard/export/emissions.csv?year=2024" in page
+    everything = client.get("/dashboard/?year=all").get_data(as_text=True)
+    assert re.search(r'<option value="all" selected>', everything)
+    # the rule itself: the newest year whose reports were due before today, else the newest year
+    assert default_year([2026, 2025, 2024], dt.date(2026, 4, 1)) == 2025
+    assert default_year([2026, 2025, 2024], dt.date(2026, 3, 31)) == 2024  # 2025 reports due that day
+    assert default_year([2026], dt.date(2026, 12, 7)) == 2026 and default_year([], dt.date(2026, 1, 1)) is None

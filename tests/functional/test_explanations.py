@@ -72,7 +72,8 @@ def test_json_editor_keeps_typed_text_and_names_the_bad_field(client, world) -> 
                            data={"document": text, "revision": str(world.filing_a.revision)})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "fuels[1].consumption" in page and "应为数值" in page
+    # the place in words, as the filing page names it (issue 20 item 5: no raw keys)
+    assert "化石燃料燃烧 第2行 消耗量：应为数值" in page and "fuels[1].consumption" not in page
     assert "&#34;consumption&#34;: &#34;120&#34;" in page or '"consumption": "120"' in page
 
 
@@ -89,7 +90,7 @@ def test_the_form_tells_the_limit_and_a_longer_explanation_is_refused_with_the_s
                 data={"revision": str(revision), f"explain:{key}": "说" * 2001})
     page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
     # The schema's own message (portal/domain/schema.check_value), naming the explanation.
-    assert f"explanations.{key}: 情况说明不能超过 2000 个字符（填写了 2001 个）" in page
+    assert "GHG-004：情况说明不能超过 2000 个字符（填写了 2001 个）" in page
     db.session.refresh(world.filing_a)
     assert world.filing_a.revision == revision  # nothing stored
     client.post(f"/filings/{world.filing_a.id}/explanations",
@@ -133,3 +134,29 @@ def test_a_stale_explanation_is_named_by_its_rule_and_field_printed_so_and_remov
     db.session.refresh(world.filing_a)
     assert filings.draft_document(world.filing_a).explanations == {}
     assert 'data-testid="stale-explanations"' not in client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+
+
+def test_a_rejected_explanation_is_shown_to_the_filer_with_the_verdict_and_the_comment(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 item 7: the filer sees 不认可, who decided and the reviewer's comment beside the explanation."""
+    from portal.services import review
+
+    key = _with_warning(world)
+    login(client, "signatory_a@test.cn")
+    client.post(f"/filings/{world.filing_a.id}/explanations",
+                data={"revision": str(world.filing_a.revision), f"explain:{key}": "柴油为外购高热值批次。"})
+    assert client.post(f"/filings/{world.filing_a.id}/submit",
+                       data={"certified": "y", "password": PASSWORD}).status_code == 302
+    reviewer = world.users["reviewer_jx"]
+    review.set_verdict(reviewer, world.filing_a, key, "rejected")
+    review.add_comment(reviewer, world.filing_a, target_type="finding", target=key, visibility="filer",
+                       body="请附化验单编号")
+    review.add_comment(reviewer, world.filing_a, target_type="finding", target=key, visibility="internal",
+                       body="内部备注不给企业看")
+    review.return_filing(reviewer, world.filing_a)
+    db.session.commit()
+    login(client, "filer_a@test.cn")
+    page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
+    block = page[page.index(f'data-testid="verdict-{key}"') - 2000:page.index(f'data-testid="verdict-{key}"') + 1500]
+    assert "柴油为外购高热值批次。" in block and "审核人不认可此说明" in block
+    assert reviewer.name in block and "请附化验单编号" in block
+    assert "内部备注不给企业看" not in page

@@ -22,3 +22,15 @@ def test_a_draft_shows_its_own_results(client, world) -> None:  # type: ignore[n
     login(client, "filer_a@test.cn")
     page = client.get(f"/filings/{world.filing_a.id}").get_data(as_text=True)
     assert "计算结果（草稿）" in page and "1,067,866" in page
+
+
+def test_a_draft_never_submitted_is_never_said_to_be_submitted(client, world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 item 8: GHG-014 on a late draft says "尚未提交", on every page that shows the draft's findings."""
+    import re
+
+    login(client, "signatory_a@test.cn")
+    for url in (f"/filings/{world.filing_a.id}", f"/filings/{world.filing_a.id}/submit"):
+        page = client.get(url).get_data(as_text=True)
+        assert "GHG-014" in page, url  # the 2024 report was due on 2025-03-31
+        assert "2024 年度报告的截止日期为 2025-03-31，尚未提交" in page, url
+        assert not re.search(r"于 \d{4}-\d{2}-\d{2} 提交", page), url

@@ -156,6 +156,9 @@ def _audits() -> Iterator[Any]:
     doc.acceptance.date = dt.date(2024, 8, 1)  # CPA-010
     doc.consultancy.uscc = "91360100MA35K7Q2WZ"  # CPA-012
     yield doc
+    empty = cpa_doc(focus=None, indicators=[])  # CPA-013
+    empty.options[3].annual_benefit_10k_cny = D(-5)  # CPA-014: feasible, NPV < 0
+    yield empty
 
 
 def _previous(province: str) -> Any:

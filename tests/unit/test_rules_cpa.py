@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from portal.calc.ghg import compute_ghg
 from portal.reference.files import default_reference
 from portal.rules import AuditRecord, mandatory_audit_indicators
@@ -310,3 +312,58 @@ def test_dropped_options_never_count_against_any_cpa_rule():
                                              dataclasses.replace(doc.options[-1], status="proposed")])
     fires(live, "CPA-006", "error", "options[4].investment_10k_cny")
     fires(live, "CPA-007", "warning", "options[5].status")
+
+
+# ------------------------------------------------------------------ CPA-013/014 (issue 20 item 9)
+
+
+@pytest.mark.parametrize(("changes", "path"), [
+    ({"focus": None}, "focus"),
+    ({"focus": "  "}, "focus"),
+    ({"indicators": []}, "indicators"),
+    ({"options": []}, "options"),
+])
+def test_cpa_013_an_audit_without_its_required_content_is_an_error(changes, path: str) -> None:  # type: ignore[no-untyped-def]
+    fires(cpa_doc(**changes), "CPA-013", "error", path)
+
+
+def test_cpa_013_the_preparation_start_is_required_and_the_worked_audit_is_complete() -> None:
+    doc = cpa_doc()
+    doc.phases.preparation.start = None
+    fires(doc, "CPA-013", "error", "phases.preparation.start")
+    silent(cpa_doc(), "CPA-013")
+
+
+def test_cpa_014_a_feasible_option_with_a_negative_npv() -> None:
+    # Z2: investment 1,350, lifetime 15, r = 0.08 → annuity factor 8.559479; a benefit of 150 gives
+    # NPV = −1350 + 150 × 8.559479 = −66.08 (< 0) and a payback of 9.00 years (< 15): the NPV fires
+    doc = cpa_doc()
+    doc.options[3].annual_benefit_10k_cny = D(150)
+    finding = fires(doc, "CPA-014", "warning", "options[3].status")
+    assert "−66.08" in finding.message_zh or "-66.08" in finding.message_zh
+    assert "8.0%" in finding.message_zh  # the rate printed the one way (formatting.percent)
+    # a benefit of 158: NPV = −1350 + 158 × 8.559479 = 2.40 ≥ 0: silent
+    doc.options[3].annual_benefit_10k_cny = D(158)
+    silent(doc, "CPA-014")
+    silent(cpa_doc(), "CPA-014")  # Z2 as filed: NPV 875.46, payback 5.19 < 15
+
+
+def test_cpa_014_a_loss_making_option_is_filed_but_not_feasible() -> None:
+    doc = cpa_doc()
+    doc.options[3].annual_benefit_10k_cny = D(-5)  # a real loss-making option: allowed by the schema
+    assert "年经济效益为 -5 万元，投资无法回收" in fires(doc, "CPA-014", "warning", "options[3].status").message_zh
+    doc.options[3].status = "dropped"
+    silent(doc, "CPA-014")
+
+
+def test_cpa_014_payback_beyond_lifetime_with_no_discounting() -> None:
+    # r = 0: NPV = −1350 + 100 × 12 = −150 fires first; with a lifetime of 14: −1350 + 1400 = 50 ≥ 0 and the
+    # payback 13.50 years < 14: silent; lifetime 13: payback 13.50 > 13 and NPV = −50 (the NPV message)
+    doc = cpa_doc(discount_rate=D(0))
+    doc.options[3].annual_benefit_10k_cny = D(100)
+    doc.options[3].lifetime_years = 14
+    silent(doc, "CPA-014")
+    doc.options[3].lifetime_years = 13
+    finding = fires(doc, "CPA-014", "warning", "options[3].status")
+    assert "净现值为 -50" in finding.message_zh.replace("−", "-")
+    assert "投资回收期 13.5 年超过寿命期 13 年" in finding.message_zh

@@ -83,11 +83,13 @@ def test_template_has_instructions_dropdowns_hidden_lists_and_metadata() -> None
     assert formulas["D2"].startswith("'_lists'!$") and len(CODE_LISTS["fuel"]) > 10
     lists = book["_lists"]
     column = formulas["D2"].split("!")[1].split(":")[0].replace("$", "")[:-1]
-    codes = [lists[f"{column}{r}"].value for r in range(2, len(CODE_LISTS["fuel"]) + 2)]
-    assert codes == [c for c, _, _ in CODE_LISTS["fuel"]]
+    shown = [lists[f"{column}{r}"].value for r in range(2, len(CODE_LISTS["fuel"]) + 2)]
+    # the dropdown shows the name with the code after it, never a bare code (issue 20 item 10)
+    assert shown == [f"{zh}（{c}）" for c, zh, _ in CODE_LISTS["fuel"]]
+    assert "烟煤（bituminous）" in shown
     boilers = book["锅炉"]
     bdv = _validations(boilers)
-    assert bdv["D2"] == '"coal,gas,oil,biomass,electric"' and bdv["G2"] == '"是,否"'
+    assert bdv["D2"] == '"燃煤（coal）,燃气（gas）,燃油（oil）,生物质（biomass）,电（electric）"' and bdv["G2"] == '"是,否"'
     main_sheet = book["基本信息"]
     mdv = _validations(main_sheet)
     assert mdv["D2"].startswith("'_lists'!$")  # region codes: a long list on the hidden sheet
