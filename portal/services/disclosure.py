@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast, get_args
 
 from sqlalchemy import func, select
 
@@ -24,10 +24,13 @@ from ..domain.common import Enterprise as EnterpriseProfile
 from ..domain.disclosure import (
     ADHOC_KIND,
     ANNUAL_KIND,
+    CreditGrade,
     EnvDisclosureAdhoc,
     EnvDisclosureAnnualReport,
+    EnvManagement,
     Prefill,
 )
+from ..domain.disclosure import CreditRating as DisclosedRating
 from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion
@@ -256,12 +259,47 @@ def prefill_from_filings(document: EnvDisclosureAnnualReport, enterprise_id: int
             audit_computed = computed_audit if isinstance(computed_audit, CpaComputed) else None
             sources.append(PrefillSource(CPA_KIND, version.filing.year, version.number, version.filing.status,
                                          version.sha256, version.filing_id))
-    if ghg is None and audit is None:
-        return document, (), []
-    values = derive_prefill(ghg=ghg, ghg_computed=ghg_computed, ghg_sha256=ghg_sha,
-                            previous_computed=previous_computed, audit=audit,
-                            audit_computed=audit_computed, audit_sha256=audit_sha)
-    return apply_prefill(document, values), values.paths, sources
+    paths: tuple[str, ...] = ()
+    if ghg is not None or audit is not None:
+        values = derive_prefill(ghg=ghg, ghg_computed=ghg_computed, ghg_sha256=ghg_sha,
+                                previous_computed=previous_computed, audit=audit,
+                                audit_computed=audit_computed, audit_sha256=audit_sha)
+        document, paths = apply_prefill(document, values), tuple(values.paths)
+    rated = with_credit_rating(document, enterprise_id)
+    if rated is not document:
+        document, paths = rated, (*paths, CREDIT_RATING_PATH)
+    return document, paths, sources
+
+
+#: the disclosure's 环保信用评价, copied from the regulators' register (issue 18 item 4)
+CREDIT_RATING_PATH = "env_management.credit_rating.grade"
+
+
+def registered_rating(enterprise_id: int, year: int) -> DisclosedRating | None:
+    """Return the credit grade in force for the reporting year, from the regulators' register, as disclosed."""
+    from .registers import rating_in_force
+
+    rating = rating_in_force(enterprise_id, year)
+    if rating is None or rating.grade not in get_args(CreditGrade):
+        return None
+    return DisclosedRating(grade=cast(CreditGrade, rating.grade), year=rating.year, issuer=rating.issuer)
+
+
+def with_credit_rating(document: EnvDisclosureAnnualReport, enterprise_id: int) -> EnvDisclosureAnnualReport:
+    """Return the document with the register's credit grade in 企业环境管理信息 (the same object if unchanged).
+
+    江苏方案 第（二十三）条 and 江西"十四五"规划 keep the 环保信用评价 with the regulators: the enterprise
+    discloses the grade they gave, so the portal copies it rather than have it retyped. A section the filer
+    marked 本年度无 is left alone.
+    """
+    rating = registered_rating(enterprise_id, document.reporting_year)
+    management = document.env_management
+    if rating is None or (management is not None and management.none):
+        return document
+    management = management or EnvManagement()
+    if management.credit_rating == rating:
+        return document
+    return replace(document, env_management=replace(management, credit_rating=rating))
 
 
 def prefill_sources(document: EnvDisclosureAnnualReport) -> dict[str, FilingVersion]:

@@ -353,7 +353,7 @@ def disclosure_panel(document: EnvDisclosureAnnualReport | EnvDisclosureAdhoc, c
     return {"totals": totals, "lines": lines}
 
 
-def prefill_marks(document: Document) -> dict[str, dict[str, str]]:
+def prefill_marks(document: Document, enterprise_id: int | None = None) -> dict[str, dict[str, str]]:
     """Return input id → the mark of a value pre-filled from an accepted (else submitted) filing, with its source.
 
     disclosure-format.md "Pre-fill": every pre-filled value shows where it came from; the filer confirms or
@@ -369,6 +369,12 @@ def prefill_marks(document: Document) -> dict[str, dict[str, str]]:
                 "url": url_for("filings.version", filing_id=filing.id, number=version.number)}
         for path in disclosure_service.PREFILL_PATHS[key]:
             out[path_to_id(path)] = mark
+    rating = disclosure_service.registered_rating(enterprise_id, document.reporting_year) if enterprise_id else None
+    management = document.env_management
+    if rating is not None and management is not None and management.credit_rating == rating:
+        # from the regulators' register (issue 18 item 4): no version to link to
+        out[path_to_id(disclosure_service.CREDIT_RATING_PATH)] = {
+            "text": _("预填自：环保信用评价登记（%(year)s 年度）", year=rating.year), "url": ""}
     return out
 
 
@@ -539,7 +545,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
         audit=audit_panel.extras(sec.slug, filing, shown_document, outcome.computed)
         if isinstance(shown_document, CleanProductionAudit) and isinstance(outcome.computed, CpaComputed) else None,
         control=Controls(field_findings, _placeholders(form, sec, defaults)),
-        prefill_marks=prefill_marks(saved_document),
+        prefill_marks=prefill_marks(saved_document, filing.enterprise_id),
         config={
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
             "formRevision": _revision(form.revision.data),

@@ -390,3 +390,24 @@ def test_a_correction_publishes_a_new_version_and_the_old_one_stays_visible_as_s
     assert client.get(f"/disclosure/{world.a.uscc}/2024/v1.pdf").status_code == 200  # the old one stays
     assert client.get(f"/disclosure/{world.a.uscc}/2024/v2.pdf").status_code == 200
     assert first.number == 1
+
+
+def test_the_registered_credit_grade_is_prefilled_and_marked(client, world) -> None:  # type: ignore[no-untyped-def]
+    """The 环保信用评价 the regulators keep (issue 18 item 4) fills 企业环境管理信息 of a new annual draft."""
+    from portal.services import registers
+
+    # no rating registered: the draft carries none
+    blank = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2023)
+    assert (_draft(blank).get("env_management") or {}).get("credit_rating") is None
+    # a grade of 2023 stands for the 2024 report (the newest of the year or before)
+    registers.set_rating(world.users["reviewer_jx"], world.a, 2023, "blue", "江西省生态环境厅")
+    filing = filing_service.open_draft(world.users["filer_a"], world.a, "env_disclosure_annual_report", 2024)
+    assert _draft(filing)["env_management"]["credit_rating"] == {"grade": "blue", "year": 2023,
+                                                                  "issuer": "江西省生态环境厅"}
+    login(client, "filer_a@test.cn")
+    page = client.get(_url(filing.id, "env-management")).get_data(as_text=True)
+    assert 'data-prefilled="env_management-credit_rating-grade"' in page
+    assert "预填自：环保信用评价登记（2023 年度）" in page
+    # B's draft is not given A's grade
+    other = filing_service.open_draft(world.users["filer_b"], world.b, "env_disclosure_annual_report", 2024)
+    assert (_draft(other).get("env_management") or {}).get("credit_rating") is None
