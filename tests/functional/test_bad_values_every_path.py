@@ -147,8 +147,9 @@ def _api_refusal(client, world, path: str, value: Any) -> list[str]:  # type: ig
                           content_type="application/json",
                           headers={"Authorization": f"Bearer {token}", "If-Match": f'"{world.filing_a.revision}"'})
     assert response.status_code == 422, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    return [error["message_zh"], *(e["message_zh"] for e in error["errors"])]
+    assert response.mimetype == "application/problem+json"  # RFC 9457 (issue 19)
+    problem = response.get_json()
+    return [problem["detail_zh"], *(e["message_zh"] for e in problem.get("errors", []))]
 
 
 @pytest.mark.parametrize(("slug", "path", "value", "typed", "message"),
@@ -206,7 +207,8 @@ def test_text_is_trimmed_on_every_path(client, world) -> None:  # type: ignore[n
     body = _modified("enterprise.permit_number", " " + permit + "  ")
     response = client.put(f"/api/v1/filings/{world.filing_a.id}/draft", data=dumps(body),
                           content_type="application/json",
-                          headers={"Authorization": f"Bearer {token}", "If-Match": f'"{world.filing_a.revision}"'})
+                          headers={"Authorization": f"Bearer {token}", "If-Match": f'"{world.filing_a.revision}"',
+                                   "Prefer": "return=representation"})  # the document only on request (issue 19)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.get_json()["document"]["enterprise"]["permit_number"] == permit
     assert not [f for f in response.get_json()["findings"] if f["rule"] == "ENT-004"]
