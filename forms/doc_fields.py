@@ -76,6 +76,7 @@ __all__ = [
     "form_values",
     "initial_data",
     "line_cap_error",
+    "number_rows",
     "object_from_form",
     "path_to_id",
     "renumber_rows",
@@ -597,6 +598,18 @@ def section_data(form_class: type[FlaskForm], document: Any, *, leave_out: str |
     """Return the initial data of a section form from a document (``leave_out``: a list drawn by :func:`fill_rows`)."""
     return {attr_name(attr): [] if attr == leave_out else initial_data(getattr(document, attr))
             for attr in form_class.section_attrs}
+
+
+def number_rows(field_list: FieldList, start: int) -> None:
+    """Number a posted table's rows from ``start`` again: one page of a long list keeps the list's indices.
+
+    WTForms (3.3) renumbers the rows of posted data 0, 1, 2…; a page drawn again (a refused save, a row added
+    without JavaScript) must name its inputs as the page did (``fuels-200-ncv``), so that its error messages,
+    findings and the browser's copy of the input point at the same rows.
+    """
+    for position, entry in enumerate(field_list.entries):
+        field_list._rename_entry(entry, start + position)
+    field_list.last_index = start + len(field_list.entries) - 1
 
 
 def fill_rows(field_list: FieldList, rows: Iterable[Any], start: int) -> None:

@@ -39,6 +39,7 @@ from forms.doc_fields import (
     fill_rows,
     iter_fields,
     line_cap_error,
+    number_rows,
     path_to_id,
     renumber_rows,
     section_data,
@@ -243,6 +244,14 @@ def _page_form(kind_forms: KindForms, sec: Section, document: Document, revision
     form_class = kind_forms.form_class(sec.slug)
     form = form_class(formdata=None, data=section_data(form_class, document, leave_out=page.attr), revision=revision)
     fill_rows(form[page.attr], getattr(document, page.attr)[page.start:page.start + page.rows], page.start)
+    return form
+
+
+def _posted_form(kind_forms: KindForms, sec: Section, page: RowPage | None, formdata: Any = None) -> FlaskForm:
+    """Return the section's form from posted data, a page's rows numbered as the page drew them."""
+    form = _new_form(kind_forms, sec, formdata=formdata)
+    if page is not None and page.start:
+        number_rows(form[page.attr], page.start)
     return form
 
 
@@ -654,11 +663,11 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
             data = renumber_rows(request.form, attr, add=verb == "add",
                                  drop=int(index) if verb == "remove" and index is not None else None,
                                  start=page.start if page is not None and page.attr == attr else 0)
-            form = _new_form(kind_forms, sec, formdata=data)
+            form = _posted_form(kind_forms, sec, page, formdata=data)
             bind_choices(form, choices)
             notice = _("行已添加，填写后请点击“保存本节”。") if verb == "add" else _("行已删除，点击“保存本节”后生效。")
         else:
-            form = _new_form(kind_forms, sec)
+            form = _posted_form(kind_forms, sec, page)
             bind_choices(form, choices)
             if lock is not None:
                 notice = bilingual(lock.message_zh, lock.message_en)
@@ -752,9 +761,9 @@ def preview(filing_id: int, section: str) -> ResponseReturnValue:
     sec = _section_or_404(kind_forms, section)
     saved_document = filing_service.draft_document(filing)
     choices = _choices()
-    form = _new_form(kind_forms, sec)
-    bind_choices(form, choices)
     page = _posted_page(sec, saved_document)
+    form = _posted_form(kind_forms, sec, page)
+    bind_choices(form, choices)
     if not _validate(form, page):
         errors = [{"id": field_id, "label": label, "message": message}
                   for field_id, label, message in describe_errors(form)]
