@@ -258,8 +258,9 @@ def _posted_form(kind_forms: KindForms, sec: Section, page: RowPage | None, form
 def _merge_page(saved: Document, document: Document, page: RowPage) -> Document:
     """Return ``document`` (the section applied from a page's form) with its table put back in the saved list."""
     rows = getattr(saved, page.attr)
-    merged = [*rows[:page.start], *getattr(document, page.attr), *rows[page.start + page.rows:]]
-    return dataclasses.replace(document, **{page.attr: merged})
+    changes: dict[str, Any] = {page.attr: [*rows[:page.start], *getattr(document, page.attr),
+                                           *rows[page.start + page.rows:]]}
+    return dataclasses.replace(document, **changes)
 
 
 def _page_rows(form: FlaskForm, page: RowPage | None) -> range | None:
@@ -708,7 +709,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
     on_page, other_pages = _other_pages(outcome.findings, page, shown_rows)
     field_findings, section_findings = _place_findings(on_page, sec, field_ids)
     defaults = _defaults(saved_document)
-    here = {"page": page.number} if page is not None and page.number > 1 else {}
+    here: dict[str, Any] = {"page": page.number} if page is not None and page.number > 1 else {}
     return render_template(
         "drafts/section.html", filing=filing, section=sec, sections=kind_forms.sections, form=form,
         template_rows=_template_rows(form, sec, choices), errors=describe_errors(form), stale=stale,
