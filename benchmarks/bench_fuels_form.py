@@ -14,6 +14,7 @@ import copy
 import json
 import re
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from werkzeug.datastructures import MultiDict
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's portal, not the one the virtualenv installed
 EXAMPLE = ROOT.parent / "shared" / "examples" / "ghg-jx-cement-2024.json"
 if not EXAMPLE.exists():
     EXAMPLE = ROOT / "portal" / "demo_data" / "ghg-jx-cement-2024.json"
