@@ -2,7 +2,9 @@
 
 In process, through Flask's test client, on a migrated SQLite database in a temporary folder (rules,
 computation and rendering included; no network). Prints the median of several runs.
-Run: ``.venv/bin/python benchmarks/bench_fuels_form.py [--rows 200] [--runs 9]``.
+A long table is drawn a page at a time (``drafts.PAGE_ROWS`` rows, issue 19 item 5): the form posted is
+the page's rows with its ``page_start``/``page_rows``, as the browser posts it; ``--page`` picks the page.
+Run: ``.venv/bin/python benchmarks/bench_fuels_form.py [--rows 200] [--runs 9] [--page 1]``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import copy
 import json
 import re
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +22,7 @@ from pathlib import Path
 from werkzeug.datastructures import MultiDict
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's portal, not the one the virtualenv installed
 EXAMPLE = ROOT.parent / "shared" / "examples" / "ghg-jx-cement-2024.json"
 if not EXAMPLE.exists():
     EXAMPLE = ROOT / "portal" / "demo_data" / "ghg-jx-cement-2024.json"
@@ -36,13 +40,15 @@ def _document_text(rows: int) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _form(rows: int, revision: str, run: int) -> MultiDict:
+def _form(rows: range, revision: str, run: int, page: tuple[str, str] | None) -> MultiDict:
     data: MultiDict = MultiDict({"revision": revision, "action": "save"})
-    for i in range(rows):
+    if page is not None:
+        data["page_start"], data["page_rows"] = page
+    for i in rows:
         fuel = FUELS[i % len(FUELS)]
         data.add(f"fuels-{i}-source", f"{i}#炉")
         data.add(f"fuels-{i}-fuel", fuel)
-        data.add(f"fuels-{i}-consumption", str(1000 + i + (run if i == 0 else 0)))  # a real change each run
+        data.add(f"fuels-{i}-consumption", str(1000 + i + (run if i == rows.start else 0)))  # a real change each run
         data.add(f"fuels-{i}-ncv", "" if i % 3 else "22.5")
         data.add(f"fuels-{i}-carbon_content", "")
         data.add(f"fuels-{i}-oxidation_rate", "")
@@ -58,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--page", type=int, default=1, help="the page of the table to open, preview and save")
     args = parser.parse_args()
 
     from argon2 import PasswordHasher
@@ -95,18 +102,28 @@ def main() -> None:
         response = client.post("/login", data={"email": "filer@bench.cn", "password": PASSWORD})
         assert response.status_code == 302, response.status_code
         url = f"/filings/{filing_id}/edit/fuels"
+        page_url = url + (f"?page={args.page}" if args.page > 1 else "")
 
-        page = client.get(url)  # warm-up: templates compiled, reference data loaded
+        page = client.get(page_url)  # warm-up: templates compiled, reference data loaded
         gets, saves, previews = [], [], []
         size = len(page.get_data())
+        drawn = rows_posted = 0
         for run in range(1, args.runs + 1):
             start = time.perf_counter()
-            page = client.get(url)
+            page = client.get(page_url)
             gets.append(time.perf_counter() - start)
             assert page.status_code == 200, (page.status_code, page.get_data(as_text=True)[:300])
-            revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page.get_data(as_text=True))
+            html = page.get_data(as_text=True)
+            revision = re.search(r'name="revision" type="hidden" value="(\d+)"', html)
             assert revision is not None
-            data = _form(args.rows, revision.group(1), run)
+            paged = re.search(r'name="page_start" value="(\d+)"><input type="hidden" name="page_rows" value="(\d+)"', html)
+            if paged is None:  # a form drawn whole
+                rows, posted = range(args.rows), None
+            else:
+                first, count = int(paged.group(1)), int(paged.group(2))
+                rows, posted = range(first, first + count), (paged.group(1), paged.group(2))
+            drawn, rows_posted = html.count("<tr data-row id=\"fuels-") - 1, len(rows)  # less the <template> row
+            data = _form(rows, revision.group(1), run, posted)
 
             start = time.perf_counter()
             preview = client.post(url + "/preview", data=data)
@@ -118,7 +135,8 @@ def main() -> None:
             saves.append(time.perf_counter() - start)
             assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
 
-    print(f"fuels section, {args.rows} rows, {args.runs} runs (page {size / 1024:.0f} KiB):")
+    print(f"fuels section, {args.rows} rows, page {args.page}: {drawn} rows drawn, {rows_posted} posted; "
+          f"{args.runs} runs (page {size:,} bytes = {size / 1024:.0f} KiB):")
     print(f"  GET  page           {_median_ms(gets)}")
     print(f"  POST save (→ 302)   {_median_ms(saves)}")
     print(f"  POST preview (JSON) {_median_ms(previews)}")

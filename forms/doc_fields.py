@@ -71,9 +71,12 @@ __all__ = [
     "bind_choices",
     "build_object_form",
     "build_section_form",
+    "fill_rows",
     "form_sections",
     "form_values",
     "initial_data",
+    "line_cap_error",
+    "number_rows",
     "object_from_form",
     "path_to_id",
     "renumber_rows",
@@ -314,10 +317,28 @@ class LineCap:
         self.node = node
         self.max_items = node.max_items  # the editor reads it to stop adding rows at the cap
 
+    def message(self, count: int) -> str | None:
+        """Return the refusal of a list that would hold ``count`` rows (None within the cap)."""
+        if self.max_items is None or count <= self.max_items:
+            return None
+        message = lines_message(self.node, count)
+        return message.en if _english() else message.zh
+
     def __call__(self, form: Any, field: Any) -> None:
-        if self.max_items is not None and len(field.entries) > self.max_items:
-            message = lines_message(self.node, len(field.entries))
-            raise StopValidation(message.en if _english() else message.zh)
+        message = self.message(len(field.entries))
+        if message is not None:
+            raise StopValidation(message)
+
+
+def line_cap_error(field: Any, count: int) -> str | None:
+    """Return the cap's message when the list ``field`` would hold ``count`` rows in all, else None.
+
+    A paged editor posts one page of a long list; the cap applies to the list the page is merged into.
+    """
+    for validator in getattr(field, "validators", ()):
+        if isinstance(validator, LineCap):
+            return validator.message(count)
+    return None
 
 
 class SchemaCheck:
@@ -573,9 +594,33 @@ def initial_data(value: Any) -> Any:
     return value
 
 
-def section_data(form_class: type[FlaskForm], document: Any) -> dict[str, Any]:
-    """Return the initial data of a section form from a document."""
-    return {attr_name(attr): initial_data(getattr(document, attr)) for attr in form_class.section_attrs}
+def section_data(form_class: type[FlaskForm], document: Any, *, leave_out: str | None = None) -> dict[str, Any]:
+    """Return the initial data of a section form from a document (``leave_out``: a list drawn by :func:`fill_rows`)."""
+    return {attr_name(attr): [] if attr == leave_out else initial_data(getattr(document, attr))
+            for attr in form_class.section_attrs}
+
+
+def number_rows(field_list: FieldList, start: int) -> None:
+    """Number a posted table's rows from ``start`` again: one page of a long list keeps the list's indices.
+
+    WTForms (3.3) renumbers the rows of posted data 0, 1, 2…; a page drawn again (a refused save, a row added
+    without JavaScript) must name its inputs as the page did (``fuels-200-ncv``), so that its error messages,
+    findings and the browser's copy of the input point at the same rows.
+    """
+    for position, entry in enumerate(field_list.entries):
+        field_list._rename_entry(entry, start + position)
+    field_list.last_index = start + len(field_list.entries) - 1
+
+
+def fill_rows(field_list: FieldList, rows: Iterable[Any], start: int) -> None:
+    """Draw document rows into an empty table numbered from ``start`` (``fuels-200-…``): one page of a long list.
+
+    The inputs keep the row's index in the whole list, so a finding's path (``fuels[250].ncv``) names its
+    input on whatever page it is drawn, and a saved page is merged back by index.
+    """
+    field_list.last_index = start - 1
+    for row in rows:
+        field_list.append_entry(initial_data(row))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -650,11 +695,13 @@ def path_to_id(path: str) -> str:
     return re.sub(r"\[(\d+)\]", r"-\1", path).replace(".", "-")
 
 
-def renumber_rows(formdata: Any, list_name: str, *, drop: int | None = None, add: bool = False) -> Any:
-    """Return form data with the rows of ``list_name`` numbered 0, 1, 2… (one dropped, or one added).
+def renumber_rows(formdata: Any, list_name: str, *, drop: int | None = None, add: bool = False,
+                  start: int = 0) -> Any:
+    """Return form data with the rows of ``list_name`` numbered start, start + 1… (one dropped, or one added).
 
     This is the server-side half of adding and removing rows without JavaScript: the page is drawn again
-    from the renumbered data, so every typed value stays where it was.
+    from the renumbered data, so every typed value stays where it was. ``start``: the list's index of the
+    first row drawn (a later page of a long table numbers its rows from there).
     """
     from werkzeug.datastructures import MultiDict
 
@@ -668,12 +715,12 @@ def renumber_rows(formdata: Any, list_name: str, *, drop: int | None = None, add
         else:
             rows.setdefault(int(match.group(1)), []).append((match.group(2), value))
     kept = [index for index in sorted(rows) if index != drop]
-    for new, old in enumerate(kept):
+    for new, old in enumerate(kept, start):
         for rest, value in rows[old]:
             out.add(f"{list_name}-{new}-{rest}", value)
     if add:
         # A placeholder key makes FieldList see the new, empty row.
-        out.add(f"{list_name}-{len(kept)}-__row__", "")
+        out.add(f"{list_name}-{start + len(kept)}-__row__", "")
     return out
 
 

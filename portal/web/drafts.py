@@ -12,6 +12,7 @@ draft-form.js keeps a copy in the browser's storage in case the session ends.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -35,7 +36,10 @@ from forms.doc_fields import (
     attr_name,
     bind_choices,
     describe_errors,
+    fill_rows,
     iter_fields,
+    line_cap_error,
+    number_rows,
     path_to_id,
     renumber_rows,
     section_data,
@@ -142,6 +146,162 @@ def _revision(raw: str | None) -> int | None:
         return int(raw) if raw else None
     except ValueError:
         return None
+
+
+#: Rows of a long table drawn per page: a 5,000-line list (common.MAX_LINES) drawn whole was 27 MB of HTML
+#: and 14 s to open (issue 19 item 5: the editor stays responsive at the cap).
+PAGE_ROWS = 100
+
+
+@dataclass(frozen=True)
+class RowPage:
+    """Say which rows of a section's table a page draws, and which rows of the saved list a save replaces.
+
+    ``start``/``rows``: the slice of the saved list the page was drawn from; a save puts the posted rows in
+    its place (rows added or removed on the page included) and leaves every other row as it was, under the
+    revision check (the list cannot have moved since the page was drawn).
+    """
+
+    attr: str
+    total: int
+    start: int
+    rows: int
+
+    @property
+    def number(self) -> int:
+        """Return the page's number, from 1."""
+        return self.start // PAGE_ROWS + 1
+
+    @property
+    def count(self) -> int:
+        """Return how many pages the saved list fills (at least 1)."""
+        return max(1, -(-self.total // PAGE_ROWS))
+
+    @property
+    def other_rows(self) -> int:
+        """Return the rows of the list not on this page (they count towards the line cap)."""
+        return self.total - self.rows
+
+    def numbers(self) -> list[int | None]:
+        """Return the page numbers to link: the first, the last and two each side of this one (None: a gap)."""
+        wanted = {1, self.count, *range(self.number - 2, self.number + 3)}
+        out: list[int | None] = []
+        for n in sorted(n for n in wanted if 1 <= n <= self.count):
+            if out and out[-1] is not None and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def _paged_list(sec: Section) -> str | None:
+    """Return the section's table drawn a page at a time: its one top-level list (fuels, processes…)."""
+    lists = [attr for attr in sec.lists if attr in sec.attrs]
+    return lists[0] if len(lists) == 1 else None
+
+
+def _whole_number(raw: str | None) -> int | None:
+    text = (raw or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def _page_to_draw(sec: Section, document: Document) -> tuple[RowPage | None, int | None, str | None]:
+    """Return the page a GET asks for (``?page=N`` or ``?row=N``), the row to show, and a notice if out of range."""
+    attr = _paged_list(sec)
+    if attr is None:
+        return None, None, None
+    total = len(getattr(document, attr))
+    count = max(1, -(-total // PAGE_ROWS))
+    row = _whole_number(request.args.get("row"))
+    notice = None
+    if row is not None and total:
+        if row < 1 or row > total:
+            notice = _("本表共 %(n)s 行，没有第 %(row)s 行。", n=f"{total:,}", row=row)
+            row = min(max(row, 1), total)
+        number = (row - 1) // PAGE_ROWS + 1
+    else:
+        row = None
+        number = min(max(_whole_number(request.args.get("page")) or 1, 1), count)
+    start = (number - 1) * PAGE_ROWS
+    return RowPage(attr, total, start, min(PAGE_ROWS, max(total - start, 0))), row, notice
+
+
+def _posted_page(sec: Section, document: Document) -> RowPage | None:
+    """Return the page a POST carries (``page_start``, ``page_rows``); without them, the whole list."""
+    attr = _paged_list(sec)
+    if attr is None:
+        return None
+    total = len(getattr(document, attr))
+    start = _whole_number(request.form.get("page_start"))
+    rows = _whole_number(request.form.get("page_rows"))
+    if start is None or rows is None:
+        return RowPage(attr, total, 0, total)  # a form posted whole (a client of its own): as before paging
+    start = min(start, total)  # out of range only if the list changed since: the save is refused as stale
+    return RowPage(attr, total, start, min(rows, total - start))
+
+
+def _page_form(kind_forms: KindForms, sec: Section, document: Document, revision: int, page: RowPage) -> FlaskForm:
+    """Return the section's form holding only the page's rows of its long table, numbered as in the list."""
+    form_class = kind_forms.form_class(sec.slug)
+    form = form_class(formdata=None, data=section_data(form_class, document, leave_out=page.attr), revision=revision)
+    fill_rows(form[page.attr], getattr(document, page.attr)[page.start:page.start + page.rows], page.start)
+    return form
+
+
+def _posted_form(kind_forms: KindForms, sec: Section, page: RowPage | None, formdata: Any = None) -> FlaskForm:
+    """Return the section's form from posted data, a page's rows numbered as the page drew them."""
+    form = _new_form(kind_forms, sec, formdata=formdata)
+    if page is not None and page.start:
+        number_rows(form[page.attr], page.start)
+    return form
+
+
+def _merge_page(saved: Document, document: Document, page: RowPage) -> Document:
+    """Return ``document`` (the section applied from a page's form) with its table put back in the saved list."""
+    rows = getattr(saved, page.attr)
+    changes: dict[str, Any] = {page.attr: [*rows[:page.start], *getattr(document, page.attr),
+                                           *rows[page.start + page.rows:]]}
+    return dataclasses.replace(document, **changes)
+
+
+def _page_rows(form: FlaskForm, page: RowPage | None) -> range | None:
+    """Return the list indices the page draws now (its rows after adds and removals), or None when unpaged."""
+    if page is None:
+        return None
+    return range(page.start, page.start + len(form[page.attr].entries))
+
+
+def _page_cap_error(form: FlaskForm, page: RowPage | None) -> bool:
+    """Refuse a page that would take the whole list past its line cap (common.MAX_LINES), at the table."""
+    if page is None:
+        return False
+    table = form[page.attr]
+    message = line_cap_error(table, page.other_rows + len(table.entries))
+    if message is None or message in table.errors:
+        return False
+    table.errors = [*table.errors, message]
+    return True
+
+
+def _validate(form: FlaskForm, page: RowPage | None) -> bool:
+    """Validate a section's form, and the line cap of the whole list a page is merged into."""
+    valid = bool(form.validate())
+    return not _page_cap_error(form, page) and valid
+
+
+def _other_pages(findings: list[Finding], page: RowPage | None, shown: range | None) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Split findings into those drawn on this page and, per other page, how many there are (with a link)."""
+    if page is None or shown is None:
+        return findings, []
+    pattern = re.compile(rf"^{re.escape(page.attr)}\[(\d+)\]")
+    here: list[Finding] = []
+    elsewhere: dict[int, int] = defaultdict(int)
+    for finding in findings:
+        match = pattern.match(finding.path)
+        if match is None or int(match.group(1)) in shown:
+            here.append(finding)
+        else:
+            elsewhere[int(match.group(1)) // PAGE_ROWS + 1] += 1
+    return here, [{"number": n, "findings": elsewhere[n]} for n in sorted(elsewhere)]
 
 
 def _text(value: Decimal | None) -> str:
@@ -258,11 +418,13 @@ def _finding_counts(findings: Iterable[Finding], sections: tuple[Section, ...]) 
     return counts
 
 
-def panel(section: Section, document: Document, computed: Any, choices: dict[str, Any]) -> dict[str, Any]:
+def panel(section: Section, document: Document, computed: Any, choices: dict[str, Any],
+          rows: range | None = None) -> dict[str, Any]:
     """Return the computed results beside a section: totals, and per line the arithmetic.
 
     The same structure is drawn by the template and sent by the preview endpoint, so the page and the
     live update never disagree. An audit's panel is drawn by :func:`portal.web.audit_panel.panel`.
+    ``rows``: the lines of a paged table drawn on the page (the totals always cover the whole list).
     """
     if isinstance(document, CleanProductionAudit):
         return audit_panel.panel(section.slug, document, computed)
@@ -278,6 +440,8 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
     slug = section.slug
     if slug == "fuels" and isinstance(document, GhgAnnualReport):
         for r in computed.fuels:
+            if rows is not None and r.index not in rows:
+                continue
             line = document.fuels[r.index]
             used = _("低位发热量 %(ncv)s%(nd)s；含碳量 %(cc)s%(cd)s；碳氧化率 %(of)s%(od)s",
                      ncv=_text(r.ncv), nd=_("（缺省）") if r.ncv_default else "",
@@ -289,6 +453,8 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
                           "arithmetic": r.arithmetic})
     elif slug == "processes" and isinstance(document, GhgAnnualReport):
         for r in computed.processes:
+            if rows is not None and r.index not in rows:
+                continue
             line = document.processes[r.index]
             lines.append({"anchor": f"processes-{r.index}",
                           "label": f"{r.index + 1}. {line.source or ''} {names['process'].get(r.process, r.process)}".strip(),
@@ -297,6 +463,8 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
                           "arithmetic": r.arithmetic})
     elif slug == "products":
         for r in computed.products:
+            if rows is not None and r.index not in rows:
+                continue
             level = str(value_name("energy_level", r.level)) if r.level else ""
             lines.append({"anchor": f"products-{r.index}",
                           "label": f"{r.index + 1}. {names['product'].get(r.product, r.product)}",
@@ -304,6 +472,8 @@ def panel(section: Section, document: Document, computed: Any, choices: dict[str
                           "detail": level, "arithmetic": r.arithmetic})
     elif slug == "generating-units":
         for r in computed.generating_units:
+            if rows is not None and r.index not in rows:
+                continue
             lines.append({"anchor": f"generating_units-{r.index}", "label": f"{r.index + 1}. {r.id}",
                           "value": _("供电排放强度 %(v)s tCO2/MWh", v=_text(r.intensity)),
                           "detail": _("归属本机组的燃烧排放 %(v)s tCO2", v=_text(r.combustion_tco2)),
@@ -482,22 +652,29 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
     shown_document = saved_document  # what the side panel computes: the saved draft, or the valid input
     notice: str | None = None
 
+    focus_row: int | None = None
     if request.method == "GET":
-        form = _new_form(kind_forms, sec, document=saved_document, revision=filing.revision)
+        page, focus_row, notice = _page_to_draw(sec, saved_document)
+        if page is None:
+            form = _new_form(kind_forms, sec, document=saved_document, revision=filing.revision)
+        else:
+            form = _page_form(kind_forms, sec, saved_document, filing.revision, page)
         bind_choices(form, choices)
     else:
+        page = _posted_page(sec, saved_document)
         action = request.form.get("action", "save")
         row_action = re.fullmatch(r"(add|remove):([\w-]+?)(?:-(\d+))?", action)
         if row_action and row_action.group(2) in sec.lists:
             # Without JavaScript: add or remove a row, draw the page again, save nothing.
             verb, attr, index = row_action.groups()
             data = renumber_rows(request.form, attr, add=verb == "add",
-                                 drop=int(index) if verb == "remove" and index is not None else None)
-            form = _new_form(kind_forms, sec, formdata=data)
+                                 drop=int(index) if verb == "remove" and index is not None else None,
+                                 start=page.start if page is not None and page.attr == attr else 0)
+            form = _posted_form(kind_forms, sec, page, formdata=data)
             bind_choices(form, choices)
             notice = _("行已添加，填写后请点击“保存本节”。") if verb == "add" else _("行已删除，点击“保存本节”后生效。")
         else:
-            form = _new_form(kind_forms, sec)
+            form = _posted_form(kind_forms, sec, page)
             bind_choices(form, choices)
             if lock is not None:
                 notice = bilingual(lock.message_zh, lock.message_en)
@@ -505,8 +682,10 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
             elif _revision(form.revision.data) is None:
                 stale = True  # a save must say which revision it was typed against, or it could overwrite
                 status = 409
-            elif form.validate():
+            elif _validate(form, page):
                 document = kind_forms.apply(saved_document, form)
+                if page is not None:
+                    document = _merge_page(saved_document, document, page)
                 shown_document = document
                 before = filing.revision
                 try:
@@ -525,19 +704,24 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
                         flash(_("本节没有修改。"), "info")
                     else:
                         flash(_("本节已保存（草稿版本 %(n)s）。", n=filing.revision), "success")
-                    return redirect(url_for(".section", filing_id=filing.id, section=sec.slug, saved=1))
+                    return redirect(url_for(".section", filing_id=filing.id, section=sec.slug, saved=1,
+                                            page=page.number if page is not None and page.number > 1 else None))
             else:
                 status = 422
 
     outcome = checking.run(shown_document, filing=filing)
     field_ids = {field.id for field in iter_fields(form)}
-    field_findings, section_findings = _place_findings(outcome.findings, sec, field_ids)
+    shown_rows = _page_rows(form, page)
+    on_page, other_pages = _other_pages(outcome.findings, page, shown_rows)
+    field_findings, section_findings = _place_findings(on_page, sec, field_ids)
     defaults = _defaults(saved_document)
+    here: dict[str, Any] = {"page": page.number} if page is not None and page.number > 1 else {}
     return render_template(
         "drafts/section.html", filing=filing, section=sec, sections=kind_forms.sections, form=form,
         template_rows=_template_rows(form, sec, choices), errors=describe_errors(form), stale=stale,
         notice=notice, editable=editable, lock_message=bilingual(lock.message_zh, lock.message_en) if lock else None,
-        panel=panel(sec, shown_document, outcome.computed, choices),
+        page=page, page_size=PAGE_ROWS, other_pages=other_pages, here=here,
+        panel=panel(sec, shown_document, outcome.computed, choices, shown_rows),
         panel_is_input=shown_document is not saved_document, field_findings=field_findings,
         field_comments=review_views.field_comments(filing, field_ids),
         section_findings=section_findings, finding_counts=_finding_counts(outcome.findings, kind_forms.sections),
@@ -550,7 +734,9 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
             "formRevision": _revision(form.revision.data),
             "previewUrl": url_for(".preview", filing_id=filing.id, section=sec.slug),
-            "loginUrl": url_for("auth.login", next=url_for(".section", filing_id=filing.id, section=sec.slug)),
+            "loginUrl": url_for("auth.login", next=url_for(".section", filing_id=filing.id, section=sec.slug, **here)),
+            "pageStart": page.start if page is not None else None,
+            "focus": f"{page.attr}-{focus_row - 1}" if page is not None and focus_row is not None else None,
             "defaults": defaults, "lists": list(sec.lists), "dirty": request.method == "POST",
             "severity": {key: str(label) for key, label in SEVERITY_LABELS.items()},
             "messages": {
@@ -582,17 +768,24 @@ def preview(filing_id: int, section: str) -> ResponseReturnValue:
     sec = _section_or_404(kind_forms, section)
     saved_document = filing_service.draft_document(filing)
     choices = _choices()
-    form = _new_form(kind_forms, sec)
+    page = _posted_page(sec, saved_document)
+    form = _posted_form(kind_forms, sec, page)
     bind_choices(form, choices)
-    if not form.validate():
+    if not _validate(form, page):
         errors = [{"id": field_id, "label": label, "message": message}
                   for field_id, label, message in describe_errors(form)]
         return jsonify({"ok": False, "errors": errors}), 422
     document = kind_forms.apply(saved_document, form)
+    if page is not None:
+        # A page of a long table: the rest of the list as saved (the totals cover it); the lines and findings
+        # sent back are the page's only, so a keystroke never redraws 5,000 lines (issue 19 item 5).
+        document = _merge_page(saved_document, document, page)
     outcome = checking.run(document, filing=filing)
     field_ids = {field.id for field in iter_fields(form)}
-    _by_id, listed = _place_findings(outcome.findings, sec, field_ids)
-    return jsonify({"ok": True, "panel": panel(sec, document, outcome.computed, choices),
+    shown_rows = _page_rows(form, page)
+    on_page, _other = _other_pages(outcome.findings, page, shown_rows)
+    _by_id, listed = _place_findings(on_page, sec, field_ids)
+    return jsonify({"ok": True, "panel": panel(sec, document, outcome.computed, choices, shown_rows),
                     "findings": _findings_json(listed), "errors": []})
 
 

@@ -140,3 +140,20 @@ def test_audit_computed_differences_name_options_savings_and_indicators() -> Non
         ("审核重点与指标 · 单位产品综合能耗 · 目标完成程度", "50.0%", "100.0%"),
         ("审核重点与指标 · 单位产品综合能耗 · 是否达到目标值", "否", "是"),
     ]
+
+
+def test_a_long_list_with_one_line_changed_and_one_removed(ghg) -> None:  # type: ignore[no-untyped-def]
+    # 5,000 fuel lines (the cap); the rows equal at the same index are not walked (issue 19 item 5), and the
+    # result is what a walk of every leaf gives: line 2,501's consumption 2501 → 7777, line 5,000 removed.
+    line = ghg.fuels[0]
+    old = dataclasses.replace(ghg, fuels=[dataclasses.replace(line, source=f"L{i}", consumption=Decimal(i + 1))
+                                          for i in range(5000)])
+    fuels = list(old.fuels[:4999])
+    fuels[2500] = dataclasses.replace(fuels[2500], consumption=Decimal(7777))
+    changes = diff_documents(old, dataclasses.replace(old, fuels=fuels))
+    assert [(c.path, c.kind, c.old, c.new) for c in changes[:1]] == [
+        ("fuels[2500].consumption", "changed", Decimal(2501), Decimal(7777))]
+    removed = changes[1:]
+    assert {c.kind for c in removed} == {"removed"}
+    assert {c.path.split(".")[0] for c in removed} == {"fuels[4999]"}
+    assert ("fuels[4999].source", "L4999") in [(c.path, c.old) for c in removed]

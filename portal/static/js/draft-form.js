@@ -6,7 +6,9 @@
  *   the side panel from the JSON;
  * - never lose typed data: warn before leaving with unsaved changes, keep a copy in localStorage per
  *   filing + section + revision, offer to restore it (after a session timeout, a stale save, a crash);
- * - placeholders: show the default NCV/CC/OF (or process factor) of the code chosen in each row.
+ * - placeholders: show the default NCV/CC/OF (or process factor) of the code chosen in each row;
+ * - a long table is drawn a page at a time (drafts.RowPage): its rows keep their index in the whole list
+ *   (data-row-start), the copy in localStorage is kept per page, and the line cap counts the other pages.
  *
  * Configuration and messages come from <script type="application/json" id="draft-form-config"> (CSP:
  * no inline script runs; a JSON data block is not executed).
@@ -21,7 +23,10 @@
   }
   const config = JSON.parse(configElement.textContent);
   const msg = config.messages;
-  const prefix = "portal-draft:" + config.filing + ":" + config.section + ":";
+  // One copy per page of a long table: page 3's input is never offered on page 1.
+  const prefix = "portal-draft:" + config.filing + ":" + config.section + ":" +
+    (config.pageStart === null || config.pageStart === undefined ? "" : "p" + config.pageStart + ":");
+  const notInput = ["csrf_token", "revision", "action", "page_start", "page_rows"];
   const storageKey = prefix + config.formRevision;
   const indicator = form.querySelector("[data-dirty-indicator]");
   const panel = document.getElementById("computed-panel");
@@ -31,6 +36,8 @@
   let dirty = false;
   let submitting = false;
   let previewSequence = 0;
+  let previewInFlight = false;
+  let previewAgain = false;
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, (match, key) => (key in values ? String(values[key]) : match));
@@ -57,7 +64,7 @@
   function serialise() {
     const out = [];
     for (const element of form.elements) {
-      if (!element.name || ["csrf_token", "revision", "action"].includes(element.name)) {
+      if (!element.name || notInput.includes(element.name)) {
         continue;
       }
       if (element.type === "submit" || element.type === "button") {
@@ -127,6 +134,16 @@
     return table ? table.tBodies[0] : null;
   }
 
+  function rowStart(list) {
+    const table = form.querySelector('table[data-row-list="' + list + '"]');
+    return table ? parseInt(table.getAttribute("data-row-start") || "0", 10) : 0;
+  }
+
+  function otherRows(list) {
+    const table = form.querySelector('table[data-row-list="' + list + '"]');
+    return table ? parseInt(table.getAttribute("data-other-rows") || "0", 10) : 0;
+  }
+
   function renumber(list) {
     const tbody = tbodyOf(list);
     if (!tbody) {
@@ -134,7 +151,9 @@
     }
     const pattern = new RegExp("\\b" + list + "-(\\d+|__INDEX__)(?=-|$|\\s)", "g");
     const rows = tbody.querySelectorAll("tr[data-row]");
-    rows.forEach((tr, index) => {
+    const start = rowStart(list);
+    rows.forEach((tr, position) => {
+      const index = start + position; // the row's index in the whole list, on whatever page it is drawn
       const replacement = list + "-" + index;
       const elements = [tr, ...tr.querySelectorAll("*")];
       for (const element of elements) {
@@ -172,14 +191,15 @@
     // The list's line cap (documents.py max_items, issue 19): the server refuses more, so do not offer more.
     const button = form.querySelector('[data-add-row="' + list + '"]');
     const cap = button ? parseInt(button.getAttribute("data-max-rows") || "0", 10) : 0;
-    if (cap && tbody.querySelectorAll("tr[data-row]").length >= cap) {
+    const others = otherRows(list); // the rows of the list's other pages count towards the cap too
+    if (cap && others + tbody.querySelectorAll("tr[data-row]").length >= cap) {
       button.disabled = true;
       return null;
     }
     const row = template.content.querySelector("tr[data-row]").cloneNode(true);
     tbody.appendChild(row);
     renumber(list);
-    if (cap && button && tbody.querySelectorAll("tr[data-row]").length >= cap) {
+    if (cap && button && others + tbody.querySelectorAll("tr[data-row]").length >= cap) {
       button.disabled = true;
     }
     if (focus) {
@@ -317,10 +337,23 @@
     }
   }
 
+  function previewFinished() {
+    previewInFlight = false;
+    if (previewAgain) {
+      previewAgain = false;
+      preview(); // input typed while the last one was computed: one more, never a queue of them
+    }
+  }
+
   function preview() {
     if (!panel || !config.previewUrl) {
       return;
     }
+    if (previewInFlight) {
+      previewAgain = true;
+      return;
+    }
+    previewInFlight = true;
     const sequence = ++previewSequence;
     setStatus(msg.previewing);
     const headers = {Accept: "application/json"};
@@ -358,7 +391,8 @@
         } else {
           setStatus(msg.previewFailed);
         }
-      });
+      })
+      .finally(previewFinished);
   }
 
   const previewSoon = debounce(preview, 700);
@@ -381,22 +415,25 @@
   function restore(data) {
     for (const list of config.lists || []) {
       const pattern = new RegExp("^" + list + "-(\\d+)-");
-      let highest = -1;
+      const indices = new Set(); // the rows the copy holds (numbered from the page's first row)
       for (const [name] of data) {
         const match = pattern.exec(name);
         if (match) {
-          highest = Math.max(highest, Number(match[1]));
+          indices.add(match[1]);
         }
       }
+      const wanted = indices.size;
       const tbody = tbodyOf(list);
       if (!tbody) {
         continue;
       }
-      while (tbody.querySelectorAll("tr[data-row]").length < highest + 1) {
-        addRow(list, false);
+      while (tbody.querySelectorAll("tr[data-row]").length < wanted) {
+        if (!addRow(list, false)) {
+          break;
+        }
       }
       let rows = tbody.querySelectorAll("tr[data-row]");
-      while (rows.length > highest + 1) {
+      while (rows.length > wanted) {
         removeRow(rows[rows.length - 1]);
         rows = tbody.querySelectorAll("tr[data-row]");
       }
@@ -409,7 +446,7 @@
       values.get(name).push(value);
     }
     for (const item of form.elements) {
-      if (!item.name || ["csrf_token", "revision", "action"].includes(item.name) || item.type === "submit") {
+      if (!item.name || notInput.includes(item.name) || item.type === "submit") {
         continue;
       }
       const wanted = values.get(item.name) || [];
@@ -520,5 +557,16 @@
   const summary = document.getElementById("error-summary");
   if (summary) {
     summary.focus();
+  } else if (config.focus) {
+    // "跳到第几行": the row asked for, on its page
+    const row = document.getElementById(config.focus);
+    const first = row ? row.querySelector("input:not([type=hidden]), select") : null;
+    if (row) {
+      row.classList.add("row-jumped");
+      row.scrollIntoView({block: "center"});
+    }
+    if (first) {
+      first.focus({preventScroll: true});
+    }
   }
 }());
