@@ -44,7 +44,7 @@ from .access import (
     system_admin_required,
 )
 from .auth import link_builder
-from .transaction import field_error, refused
+from .transaction import field_error, flash_form_errors, refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -388,8 +388,7 @@ def remove_member(membership_id: int) -> ResponseReturnValue:
 def _audit_filters() -> tuple[AuditFilterForm, audit_log_service.AuditFilter, int]:
     form = AuditFilterForm(request.args)
     if request.args and not form.validate():
-        for name, errors in form.errors.items():
-            flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
+        flash_form_errors(form)
         return AuditFilterForm(formdata=None), audit_log_service.AuditFilter(), 1
     filters = audit_log_service.AuditFilter(actor=form.actor.data, enterprise=form.enterprise.data, action=form.action.data,
                                     result=form.result.data or None, date_from=form.date_from.data,

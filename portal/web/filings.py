@@ -34,7 +34,7 @@ from ..services.errors import Conflict, ServiceError, StaleDraft
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
 from .templating import bilingual
-from .transaction import after_commit, refused
+from .transaction import after_commit, flash_form_errors, refused
 
 bp = Blueprint("filings", __name__)
 
@@ -65,8 +65,7 @@ def open_adhoc(enterprise_id: int) -> ResponseReturnValue:
         abort(404)
     form = AdhocForm()
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            flash(f"{form[name].label.text}：{'; '.join(map(str, errors))}", "danger")
+        flash_form_errors(form, colon="：")
         return redirect(url_for(".enterprise", enterprise_id=ent.id) + "#adhoc")
     try:
         filing = filing_service.open_adhoc(
@@ -87,8 +86,7 @@ def open_filing(enterprise_id: int) -> ResponseReturnValue:
         abort(404)
     form = NewFilingForm()
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():  # the field's label, never its key (issue 20 item 5)
-            flash(f"{getattr(form, name).label.text}：{'；'.join(map(str, errors))}", "danger")
+        flash_form_errors(form, colon="：", joiner="；")
         return redirect(url_for(".enterprise", enterprise_id=ent.id))
     filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
     return redirect(url_for(".show", filing_id=filing.id))

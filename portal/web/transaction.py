@@ -52,6 +52,27 @@ def refused(error: ServiceError, *, category: str | None = "danger") -> None:
         flash(bilingual(error.message_zh, error.message_en), category)
 
 
+def attempt(action: Callable[[], object], done: str | None = None) -> bool:
+    """Run one service call of a POST view: flash ``done`` when it succeeds, :func:`refused` when it is refused.
+
+    Return whether it succeeded; the view then redirects wherever it shows the result either way.
+    """
+    try:
+        action()
+    except ServiceError as error:
+        refused(error)
+        return False
+    if done is not None:
+        flash(done, "success")
+    return True
+
+
+def flash_form_errors(form: FlaskForm, *, colon: str = ": ", joiner: str = "; ") -> None:
+    """Flash each invalid field of ``form`` by its label (never its key, issue 20 item 5) with its errors."""
+    for name, errors in form.errors.items():
+        flash(f"{getattr(form, name).label.text}{colon}{joiner.join(map(str, errors))}", "danger")
+
+
 def field_error(form: FlaskForm, error: ServiceError) -> None:
     """Show a refusal beside the form field it names, or flashed above the form if it names none."""
     message = bilingual(error.message_zh, error.message_en)
