@@ -21,10 +21,10 @@ from typing import Any
 Language = str  # "zh" or "en"
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """Hold one text in Chinese and English."""
+class _Bilingual:
+    """Give a holder of ``zh`` and ``en`` its text in a language; it prints as its Chinese."""
 
+    __slots__ = ()
     zh: str
     en: str
 
@@ -37,19 +37,20 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
+class Text(_Bilingual):
+    """Hold one text in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unit(_Bilingual):
     """Hold a unit of measure as printed in Chinese and in English (ASCII where both read the same)."""
 
     code: str
     zh: str
     en: str
-
-    def get(self, language: Language) -> str:
-        """Return the unit as printed in ``language``."""
-        return self.en if language == "en" else self.zh
-
-    def __str__(self) -> str:
-        return self.zh
 
 
 # The catalogue's tables are data: they live in ``data/labels.toml`` (the units, then every closed value

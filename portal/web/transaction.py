@@ -37,6 +37,18 @@ def after_commit(callback: Callable[[], object]) -> None:
     g.setdefault("_after_commit", []).append(callback)
 
 
+def enqueue_after_commit(job_ids: list[int]) -> None:
+    """Hand jobs to the queue once this request is committed: a worker in another process must find their rows."""
+    from ..jobs import get_queue
+
+    def enqueue() -> None:
+        queue = get_queue()
+        for job_id in job_ids:
+            queue.enqueue(job_id)
+
+    after_commit(enqueue)
+
+
 def refused(error: ServiceError, *, category: str | None = "danger") -> None:
     """Roll back a refused action now and (unless ``category`` is None) flash its reason, its field first.
 
