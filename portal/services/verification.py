@@ -49,7 +49,7 @@ from .access import (
     require_verifier,
     require_verify,
 )
-from .errors import Conflict, IllegalTransition, NotFound, ServiceError
+from .errors import Conflict, IllegalTransition, NotFound, ServiceError, required_text
 from .filings import UNDER_REVIEW, transition
 from .versions import version_document, version_of
 
@@ -229,11 +229,8 @@ def raise_finding(actor: User, verification: Verification, *, field_path: str, b
         raise IllegalTransition("申报已退回企业修改，请待其重新提交后再提出不符合项",
                                 "the filing is with the enterprise for correction: raise findings once it is resubmitted")
     version = version_of(filing, filing.current_version)
-    body = (body or "").strip()
-    if not body:
-        raise ServiceError("请写明不符合的内容", "describe the nonconformity", field="body")
-    if len(body) > 4000:
-        raise ServiceError("不符合项不能超过 4000 字", "the finding is longer than 4000 characters", field="body")
+    body = required_text(body, field="body", limit=4000, empty=("请写明不符合的内容", "describe the nonconformity"),
+                         name=("不符合项", "finding"))
     if field_path not in {p for p, _z, _e in field_choices(version)}:
         raise ServiceError("请选择不符合项所针对的字段", "choose the field the finding is about", field="field_path")
     if attachment_id is not None:
@@ -274,11 +271,8 @@ def respond(actor: User, verification: Verification, finding: VerificationFindin
         raise NotFound()
     if finding.status != "open":
         raise IllegalTransition("该不符合项已关闭", "the finding is closed")
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError("答复不能为空", "the response is empty", field="response")
-    if len(text) > 4000:
-        raise ServiceError("答复不能超过 4000 字", "the response is longer than 4000 characters", field="response")
+    text = required_text(text, field="response", limit=4000, empty=("答复不能为空", "the response is empty"),
+                         name=("答复", "response"))
     before = finding.response
     finding.response = text
     finding.responded_by_id = actor.id
@@ -333,12 +327,9 @@ def conclude(actor: User, verification: Verification, *, verified_tco2: int, con
     if not 0 <= verified_tco2 <= MAX_TOTAL_TCO2:
         raise ServiceError("审定排放量应为不小于 0 的整数（tCO₂）", "the verified total is a whole number of tCO₂, "
                            "0 or more", field="verified_tco2")
-    conclusion = (conclusion or "").strip()
-    if not conclusion:
-        raise ServiceError("请填写核查结论", "write the verification conclusion", field="conclusion")
-    if len(conclusion) > 4000:
-        raise ServiceError("核查结论不能超过 4000 字", "the conclusion is longer than 4000 characters",
-                           field="conclusion")
+    conclusion = required_text(conclusion, field="conclusion", limit=4000,
+                               empty=("请填写核查结论", "write the verification conclusion"),
+                               name=("核查结论", "conclusion"))
     version = version_of(filing, filing.current_version)
     verification.status = "concluded"
     verification.version_number = version.number
