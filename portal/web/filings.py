@@ -34,7 +34,7 @@ from ..services.errors import Conflict, ServiceError, StaleDraft
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
 from .templating import bilingual
-from .transaction import enqueue_after_commit, flash_form_errors, refused
+from .transaction import attempt, enqueue_after_commit, flash_form_errors, refused
 
 bp = Blueprint("filings", __name__)
 
@@ -254,11 +254,9 @@ def explanations(filing_id: int) -> ResponseReturnValue:
     texts = {key.removeprefix("explain:"): value for key, value in request.form.items() if key.startswith("explain:")}
     # Stale explanations (their finding stopped firing) are removed by the filer (issue 15).
     remove = request.form.getlist("remove")
-    try:
-        filing_service.save_explanations(current_user, filing, texts, _revision(form.revision.data), remove=remove)
-        flash(_("已删除过时的情况说明。") if remove and not texts else _("情况说明已保存。"), "success")
-    except ServiceError as error:
-        refused(error)
+    attempt(lambda: filing_service.save_explanations(current_user, filing, texts, _revision(form.revision.data),
+                                                     remove=remove),
+            _("已删除过时的情况说明。") if remove and not texts else _("情况说明已保存。"))
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
 
 

@@ -84,11 +84,8 @@ def assign(filing_id: int) -> ResponseReturnValue:
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        regulator_service.assign(_me(), filing, _assignee(form.assignee.data))
+    if attempt(lambda: regulator_service.assign(_me(), filing, _assignee(form.assignee.data))):
         flash(_("已分派。") if filing.assigned_to_id else _("已取消分派。"), "success")
-    except ServiceError as error:
-        refused(error)
     return redirect(url_for("review.show", filing_id=filing.id) + "#tools" if filing.current_version >= 1
                     else url_for("review.queue"))
 
