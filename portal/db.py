@@ -64,6 +64,11 @@ def table_of(model: type[Base]) -> Table:
     return table
 
 
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """Return the SQL condition of a CHECK constraint that ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class TimestampMixin:
     """Add server-defaulted creation and update timestamps."""
 

@@ -27,7 +27,7 @@ from ..services import filings as filing_service
 from ..services import jobs as job_service
 from ..services import review as review_service
 from ..services.errors import Conflict, NotFound, ServiceError, StaleDraft
-from ..web.transaction import after_commit
+from ..web.transaction import after_commit, enqueue_after_commit
 from . import bp, limits
 from .auth import caller
 from .problems import MIMETYPE, ApiProblem, FieldError, problem
@@ -503,16 +503,7 @@ def check_filing(filing_id: int) -> Response:
 
 
 def _enqueue_renders(version: FilingVersion) -> None:
-    from ..jobs import get_queue
-
-    job_ids = renders.queued_jobs(version)
-
-    def enqueue() -> None:
-        queue = get_queue()
-        for job_id in job_ids:
-            queue.enqueue(job_id)
-
-    after_commit(enqueue)  # a worker in another process must find the jobs committed
+    enqueue_after_commit(renders.queued_jobs(version))
 
 
 @operation(bp, "POST", "/filings/<int:filing_id>/submit", summary="Certify and submit the draft",

@@ -1,7 +1,7 @@
 """The one label catalogue: units, closed value sets, filing kinds, statuses and severities, in Chinese and English.
 
 Field labels live beside their fields (``info(...)`` in ``documents.py``); everything else a filing prints
-by name is here, once. The screen, the PDF, the Excel filing, the upload template, the review diff and the
+by name is here, once (the names themselves are data, in ``data/labels.toml``, read at import). The screen, the PDF, the Excel filing, the upload template, the review diff and the
 API messages all read these tables — a second label table anywhere is a defect (tests grep for one).
 
 Names of *reference* code lists (fuels, processes, products; regions and industries) are not here: they
@@ -11,17 +11,20 @@ Pure standard library: the web layer chooses the language when it draws a page.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
 Language = str  # "zh" or "en"
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
-    """Hold one text in Chinese and English."""
+class _Bilingual:
+    """Give a holder of ``zh`` and ``en`` its text in a language; it prints as its Chinese."""
 
+    __slots__ = ()
     zh: str
     en: str
 
@@ -34,68 +37,41 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
+class Text(_Bilingual):
+    """Hold one text in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unit(_Bilingual):
     """Hold a unit of measure as printed in Chinese and in English (ASCII where both read the same)."""
 
     code: str
     zh: str
     en: str
 
-    def get(self, language: Language) -> str:
-        """Return the unit as printed in ``language``."""
-        return self.en if language == "en" else self.zh
 
-    def __str__(self) -> str:
-        return self.zh
+# The catalogue's tables are data: they live in ``data/labels.toml`` (the units, then every closed value
+# set, in order), read once at import; this module gives each row its type.
+_DATA_FILE = "labels.toml"
+_TABLE: dict[str, Any] = tomllib.loads(
+    resources.files(__package__).joinpath("data", _DATA_FILE).read_text(encoding="utf-8")
+)
 
 
-def _units(*units: Unit) -> Mapping[str, Unit]:
-    return MappingProxyType({u.code: u for u in units})
+def _strings(row: object, lengths: tuple[int, ...], where: str) -> tuple[str, ...]:
+    """Return one row of the table as strings, or fail naming the row (a broken table must not load)."""
+    if not isinstance(row, list) or len(row) not in lengths or not all(isinstance(x, str) for x in row):
+        raise ValueError(f"{_DATA_FILE}: {where}: expected {' or '.join(map(str, lengths))} strings, got {row!r}")
+    return tuple(row)
 
 
 #: Every unit a filing prints, by code. Emission figures: CO2 from combustion, electricity and heat is
 #: tCO2; process lines and every total that may hold them (PFCs are CO2 equivalents) are tCO2e.
-UNITS: Mapping[str, Unit] = _units(
-    Unit("t", "t", "t"),
-    Unit("t/a", "t/a", "t/a"),
-    Unit("t/h", "t/h", "t/h"),
-    Unit("tce", "tce", "tce"),
-    Unit("tce/a", "tce/a", "tce/a"),
-    Unit("tCO2", "tCO2", "tCO2"),
-    Unit("tCO2e", "tCO2e", "tCO2e"),
-    Unit("tCO2/a", "tCO2/a", "tCO2/a"),
-    Unit("tCO2/MWh", "tCO2/MWh", "tCO2/MWh"),
-    Unit("tCO2/GJ", "tCO2/GJ", "tCO2/GJ"),
-    Unit("tCO2/product", "tCO2/单位产品", "tCO2/unit of product"),
-    Unit("tCO2e/activity", "tCO2e/活动数据单位", "tCO2e/activity unit"),
-    Unit("tC/GJ", "tC/GJ", "tC/GJ"),
-    Unit("GJ", "GJ", "GJ"),
-    Unit("GJ/fuel", "GJ/燃料单位", "GJ/fuel unit"),
-    Unit("MWh", "MWh", "MWh"),
-    Unit("MW", "MW", "MW"),
-    Unit("kWh", "kWh", "kWh"),
-    Unit("kgce/product", "kgce/单位产品", "kgce/unit of product"),
-    Unit("t/product", "t/单位产品", "t/unit of product"),
-    Unit("fraction", "0–1", "0–1"),
-    Unit("percent", "%", "%"),
-    Unit("fuel", "t 或 万Nm³", "t or 10⁴ Nm³"),
-    Unit("10k_nm3", "万Nm³", "10⁴ Nm³"),
-    Unit("product", "产品单位", "product unit"),
-    Unit("product/a", "产品单位/年", "product units/a"),
-    Unit("activity", "活动数据单位", "activity unit"),
-    Unit("level", "能效水平单位", "level unit"),
-    Unit("10k_cny", "万元", "10⁴ CNY"),
-    Unit("10k_cny/a", "万元/年", "10⁴ CNY/a"),
-    Unit("years", "年", "years"),
-    Unit("count", "项", "items"),
-    # the units of reference code lists, under the spelling reference data uses (fuels, processes, products)
-    Unit("10^4 Nm3", "万Nm³", "10⁴ Nm³"),
-    Unit("t clinker", "t 熟料", "t clinker"),
-    Unit("t Al", "t 铝", "t aluminium"),
-    Unit("m²", "m²", "m²"),
-    Unit("重量箱", "重量箱", "weight case"),
-    Unit("t·能量因数", "t·能量因数", "t·energy factor"),
-    Unit("days", "天", "days"),
+UNITS: Mapping[str, Unit] = MappingProxyType(
+    {u.code: u for u in (Unit(*_strings(row, (3,), "units")) for row in _TABLE["units"])}
 )
 
 
@@ -151,346 +127,14 @@ class ValueSet:
         return None if choice is None else (choice.en if language == "en" else choice.zh)
 
 
-def _set(name: str, *choices: tuple[str, str, str] | tuple[str, str, str, str]) -> ValueSet:
-    return ValueSet(name, tuple(Choice(*c) for c in choices))
+def _value_set(name: str, rows: list[object]) -> ValueSet:
+    return ValueSet(name, tuple(Choice(*_strings(row, (3, 4), name)) for row in rows))
 
-
-_SETS = (
-    # ---------------------------------------------------------------------------- filing kinds, states
-    _set(
-        "kind",
-        ("ghg_annual_report", "温室气体排放年度报告", "GHG annual emission report"),
-        ("clean_production_audit", "清洁生产审核", "Clean-production audit"),
-        ("env_disclosure_annual_report", "企业环境信息依法披露年度报告", "Annual environmental disclosure report"),
-        ("env_disclosure_adhoc", "临时环境信息依法披露报告", "Ad-hoc environmental disclosure report"),
-    ),
-    _set(
-        "filing_status",
-        ("draft", "草稿", "Draft"),
-        ("submitted", "已提交", "Submitted"),
-        ("returned", "已退回修改", "Returned for correction"),
-        ("resubmitted", "已重新提交", "Resubmitted"),
-        ("accepted", "已通过", "Accepted"),
-    ),
-    _set("severity", ("error", "错误", "Error"), ("warning", "警告", "Warning"), ("notice", "提示", "Notice")),
-    # ------------------------------------------------------------------------------ GHG annual report
-    _set(
-        "generating_unit_fuel",
-        ("coal", "燃煤", "Coal"),
-        ("gas", "燃气", "Gas"),
-        ("oil", "燃油", "Oil"),
-        ("biomass", "生物质", "Biomass"),
-        ("other", "其他", "Other"),
-    ),
-    _set(
-        "boiler_fuel",
-        ("coal", "燃煤", "Coal"),
-        ("gas", "燃气", "Gas"),
-        ("oil", "燃油", "Oil"),
-        ("biomass", "生物质", "Biomass"),
-        ("electric", "电", "Electric"),
-    ),
-    _set(
-        "toxic_category",
-        ("hazardous_waste", "危险废物", "Hazardous waste"),
-        ("highly_toxic_chemicals", "剧毒化学品", "Highly toxic chemicals"),
-        ("heavy_metals", "重金属", "Heavy metals"),
-        ("pops", "持久性有机污染物", "Persistent organic pollutants"),
-        ("other", "其他", "Other"),
-    ),
-    _set(
-        "online_monitoring",
-        ("vocs", "挥发性有机物", "VOCs"),
-        ("tp", "总磷", "Total phosphorus"),
-        ("tn", "总氮", "Total nitrogen"),
-        ("heavy_metals", "重金属", "Heavy metals"),
-    ),
-    # energy-efficiency grades of energy-using equipment (GB 18613 电动机, GB 20052 变压器 …): 1 is the best
-    _set(
-        "efficiency_grade",
-        ("grade_1", "一级能效", "Grade 1"),
-        ("grade_2", "二级能效", "Grade 2"),
-        ("grade_3", "三级能效", "Grade 3"),
-    ),
-    _set(
-        "biomass_boiler_type",
-        ("dedicated", "生物质专用锅炉", "Dedicated biomass boiler"),
-        ("converted", "燃煤等锅炉改烧生物质（非专用）", "Converted boiler (not dedicated to biomass)"),
-    ),
-    _set(
-        "dust_removal",
-        ("high_efficiency", "高效除尘（袋式、电除尘、电袋复合）", "High-efficiency (bag filter, ESP, hybrid)"),
-        ("ordinary", "其他除尘（旋风、水膜等）", "Other (cyclone, wet scrubber …)"),
-        ("none", "无除尘设施", "None"),
-    ),
-    _set(
-        "kiln_kind",
-        ("ceramic", "陶瓷", "Ceramics"),
-        ("brick", "砖瓦", "Bricks and tiles"),
-        ("glass", "玻璃", "Glass"),
-        ("nonferrous", "有色金属", "Non-ferrous metals"),
-        ("other", "其他", "Other"),
-    ),
-    # 《江西省“十四五”生态环境保护规划》第三章第三节 names 煤、石焦油、重油 as the fuels to replace
-    _set(
-        "kiln_fuel",
-        ("coal", "煤（含煤制气）", "Coal (incl. coal gas)"),
-        ("heavy_oil", "重油、石焦油", "Heavy oil, tar"),
-        ("gas", "天然气等燃气", "Natural gas and other gases"),
-        ("electric", "电", "Electricity"),
-        ("heat", "工厂余热、外购热力", "Waste heat, purchased heat"),
-        ("biomass", "生物质", "Biomass"),
-        ("other", "其他", "Other"),
-    ),
-    _set(
-        "vocs_materials",
-        ("low_vocs", "低VOCs含量产品", "Low-VOCs products"),
-        ("high_vocs", "溶剂型等高VOCs含量产品", "Solvent-based (high-VOCs) products"),
-        ("none", "不使用", "None used"),
-    ),
-    # ------------------------------------------------------------------------- clean-production audit
-    _set("audit_type", ("mandatory", "强制性", "Mandatory"), ("voluntary", "自愿性", "Voluntary")),
-    _set(
-        "audit_mode",
-        ("individual", "单个企业", "Individual enterprise"),
-        ("industry_whole", "行业整体", "Whole industry"),
-        ("park_whole", "园区整体", "Whole park"),
-        ("pilot", "创新试点", "Innovation pilot"),
-    ),
-    _set(
-        "audit_trigger",
-        ("double_exceed", "双超", "Exceeds standards or permitted totals (双超)"),
-        ("high_energy", "高耗能", "High energy use (高耗能)"),
-        ("double_toxic", "双有", "Uses or discharges toxic substances (双有)"),
-    ),
-    _set("cost_class", ("no_low", "无/低费", "No/low cost"), ("medium_high", "中/高费", "Medium/high cost")),
-    # HJ 469 option categories (reference-data.md §6)
-    _set(
-        "option_category",
-        ("raw_material_energy", "原辅材料和能源替代", "Raw materials and energy substitution"),
-        ("process", "技术工艺改造", "Process technology"),
-        ("equipment", "设备维护和更新", "Equipment maintenance and renewal"),
-        ("process_control", "过程优化控制", "Process control"),
-        ("product", "产品更换或改进", "Product change or improvement"),
-        ("waste_recycling", "废弃物回收利用和循环使用", "Waste recovery and recycling"),
-        ("management", "加强管理", "Better management"),
-        ("staff", "员工素质提高", "Staff training and motivation"),
-    ),
-    _set(
-        "option_status",
-        ("proposed", "已提出", "Proposed"),
-        ("feasible", "可行", "Feasible"),
-        ("implemented", "已实施", "Implemented"),
-        ("dropped", "已放弃", "Dropped"),
-    ),
-    # indicator codes with their units (reference-data.md §6)
-    _set(
-        "indicator",
-        ("unit_energy", "单位产品综合能耗", "Energy per unit of product", "kgce/product"),
-        ("unit_water", "单位产品取水量", "Water per unit of product", "t/product"),
-        ("unit_co2", "单位产品二氧化碳排放量", "CO2 per unit of product", "tCO2/product"),
-        ("so2_t", "二氧化硫排放量", "SO2 emissions", "t/a"),
-        ("nox_t", "氮氧化物排放量", "NOx emissions", "t/a"),
-        ("pm_t", "颗粒物排放量", "Particulate emissions", "t/a"),
-        ("vocs_t", "挥发性有机物排放量", "VOCs emissions", "t/a"),
-        ("cod_t", "化学需氧量排放量", "COD discharge", "t/a"),
-        ("nh3n_t", "氨氮排放量", "Ammonia-nitrogen discharge", "t/a"),
-        ("hazardous_waste_t", "危险废物产生量", "Hazardous waste generated", "t/a"),
-        ("solid_waste_reuse_rate", "一般工业固体废物综合利用率", "Industrial solid waste reuse rate", "percent"),
-    ),
-    _set("indicator_term", ("near", "近期", "Near term"), ("mid", "中远期", "Medium to long term")),
-    _set(
-        "review_status",
-        ("not_applied", "未申请", "Not applied for"),
-        ("applied", "已申请", "Applied for"),
-        ("passed", "已通过", "Passed"),
-        ("failed", "未通过", "Failed"),
-    ),
-    _set("clean_production_level", ("I", "一级", "Level I"), ("II", "二级", "Level II"), ("III", "三级", "Level III")),
-    # ------------------------------------------- environmental disclosure (disclosure-format.md; 办法, 准则)
-    # 办法第七条、第八条: why an enterprise is on the city's 披露企业名单
-    _set(
-        "disclosure_subject",
-        ("key_pollutant_discharger", "重点排污单位", "Key pollutant discharger"),
-        ("mandatory_audit", "实施强制性清洁生产审核的企业", "Enterprise under a mandatory clean-production audit"),
-        ("listed_company", "上市公司", "Listed company"),
-        ("bond_issuer", "发债企业", "Bond issuer"),
-        ("other_by_law", "法律法规规定的其他企业事业单位", "Other enterprise required by law"),
-    ),
-    # 办法第八条: the previous year's grounds that make a listed company or bond issuer a subject
-    _set(
-        "violation_ground",
-        ("criminal", "因生态环境违法行为被追究刑事责任", "Criminal liability for an environmental violation"),
-        ("fine_100k", "受到十万元以上罚款", "A fine of 100,000 yuan or more"),
-        ("daily_penalty", "被按日连续处罚", "Daily continuing penalty"),
-        ("production_limit", "被责令限制生产、停产整治", "Ordered to restrict or suspend production"),
-        ("permit_revoked", "被吊销生态环境相关许可证件", "Environmental permit revoked"),
-        ("detention", "被处以行政拘留", "Administrative detention"),
-    ),
-    _set(
-        "production_status",
-        ("normal", "正常生产", "Normal production"),
-        ("partial", "部分停产", "Partly suspended"),
-        ("suspended", "全面停产", "Suspended"),
-    ),
-    _set(
-        "permit_type",
-        ("pollutant_discharge", "排污许可证", "Pollutant discharge permit"),
-        ("eia_approval", "环境影响评价批复", "EIA approval"),
-        ("other", "其他生态环境行政许可", "Other environmental licence"),
-    ),
-    _set(
-        "permit_event",
-        ("granted", "准予", "Granted"),
-        ("changed", "变更", "Changed"),
-        ("renewed", "延续", "Renewed"),
-        ("revoked", "撤销", "Revoked"),
-    ),
-    _set(
-        "credit_grade",
-        ("green", "绿色（环保诚信）", "Green (trustworthy)"),
-        ("blue", "蓝色（环保良好）", "Blue (good)"),
-        ("yellow", "黄色（环保警示）", "Yellow (warning)"),
-        ("red", "红色（环保不良）", "Red (poor)"),
-        ("black", "黑色（环保严重失信）", "Black (seriously untrustworthy)"),
-    ),
-    _set("outlet_medium", ("air", "废气", "Air"), ("water", "废水", "Water")),
-    _set(
-        "outlet_type",
-        ("main", "主要排放口", "Main outlet"),
-        ("general", "一般排放口", "General outlet"),
-        ("special", "特殊排放口", "Special outlet"),
-    ),
-    # the pollutants with a total (排放总量) in the disclosure report
-    _set(
-        "pollutant",
-        ("so2", "二氧化硫", "SO2"),
-        ("nox", "氮氧化物", "NOx"),
-        ("pm", "颗粒物", "Particulate matter"),
-        ("vocs", "挥发性有机物", "VOCs"),
-        ("cod", "化学需氧量", "COD"),
-        ("nh3n", "氨氮", "Ammonia nitrogen"),
-        ("tp", "总磷", "Total phosphorus"),
-        ("tn", "总氮", "Total nitrogen"),
-    ),
-    # what an outlet discharges: the pollutants above, and those without a total
-    _set(
-        "outlet_pollutant",
-        ("so2", "二氧化硫", "SO2"),
-        ("nox", "氮氧化物", "NOx"),
-        ("pm", "颗粒物", "Particulate matter"),
-        ("vocs", "挥发性有机物", "VOCs"),
-        ("cod", "化学需氧量", "COD"),
-        ("nh3n", "氨氮", "Ammonia nitrogen"),
-        ("tp", "总磷", "Total phosphorus"),
-        ("tn", "总氮", "Total nitrogen"),
-        ("heavy_metals", "重金属", "Heavy metals"),
-        ("other", "其他特征污染物", "Other pollutants"),
-    ),
-    _set(
-        "emission_facility_type",
-        ("generating_unit", "发电机组", "Generating unit"),
-        ("boiler", "锅炉", "Boiler"),
-        ("kiln", "窑炉", "Kiln"),
-        ("furnace", "工业炉", "Furnace"),
-        ("process", "工艺过程", "Process"),
-        ("other", "其他排放设施", "Other facility"),
-    ),
-    _set(
-        "surrender_status",
-        ("completed", "已按时足额清缴", "Surrendered in full and on time"),
-        ("partial", "部分清缴", "Partly surrendered"),
-        ("overdue", "逾期未清缴", "Overdue"),
-    ),
-    _set(
-        "risk_level",
-        ("general", "一般环境风险", "General risk"),
-        ("larger", "较大环境风险", "Larger risk"),
-        ("major", "重大环境风险", "Major risk"),
-    ),
-    _set(
-        "incident_level",
-        ("general", "一般", "General"),
-        ("larger", "较大", "Larger"),
-        ("major", "重大", "Major"),
-        ("especially_major", "特别重大", "Especially major"),
-    ),
-    _set(
-        "penalty_measure",
-        ("warning", "警告", "Warning"),
-        ("fine", "罚款", "Fine"),
-        ("daily_penalty", "按日连续处罚", "Daily continuing penalty"),
-        ("production_limit", "限制生产、停产整治", "Production restricted or suspended"),
-        ("suspension", "责令停业、关闭", "Business suspended or closed"),
-        ("permit_revoked", "吊销许可证件", "Permit revoked"),
-        ("detention", "行政拘留", "Administrative detention"),
-        ("criminal", "追究刑事责任", "Criminal liability"),
-        ("other", "其他", "Other"),
-    ),
-    # 办法第十七条: what makes an ad-hoc disclosure due
-    _set(
-        "adhoc_trigger",
-        ("permit_granted", "生态环境行政许可准予", "Environmental licence granted"),
-        ("permit_changed", "生态环境行政许可变更", "Environmental licence changed"),
-        ("permit_renewed", "生态环境行政许可延续", "Environmental licence renewed"),
-        ("permit_revoked", "生态环境行政许可撤销", "Environmental licence revoked"),
-        ("penalty", "生态环境行政处罚", "Environmental administrative penalty"),
-        ("detention", "行政拘留", "Administrative detention"),
-        ("criminal", "被追究刑事责任", "Criminal liability"),
-        ("damage_compensation", "生态环境损害赔偿及协议", "Eco-environmental damage compensation or agreement"),
-        ("incident", "突发环境事件", "Environmental emergency"),
-        ("change", "变更已披露的环境信息", "Change of disclosed information"),
-    ),
-    _set(
-        "audit_progress",
-        ("not_started", "未启动", "Not started"),
-        ("in_progress", "审核中", "In progress"),
-        ("implemented", "方案已实施", "Options implemented"),
-        ("assessed", "已通过评估", "Assessed"),
-        ("accepted", "已通过验收", "Accepted"),
-    ),
-    _set(
-        "financing_form",
-        ("shares", "股票", "Shares"),
-        ("bonds", "债券", "Bonds"),
-        ("depositary_receipts", "存托凭证", "Depositary receipts"),
-        ("mtn", "中期票据", "Medium-term notes"),
-        ("cp", "短期融资券", "Commercial paper"),
-        ("scp", "超短期融资券", "Super short-term commercial paper"),
-        ("abs", "资产支持证券", "Asset-backed securities"),
-        ("bank_loan", "银行贷款", "Bank loan"),
-    ),
-    # ------------------------------------------------------------------------- computed results
-    _set(
-        "parameter_source",
-        ("measured", "实测值", "measured"),
-        ("default", "缺省值", "default"),
-        ("high_default", "高限缺省值", "high default"),
-    ),
-    _set(
-        "factor_source",
-        ("measured", "实测排放因子", "measured factor"),
-        ("fractions", "按熟料中CaO、MgO含量计算", "from the clinker's CaO and MgO fractions"),
-        ("default", "缺省排放因子", "default factor"),
-        ("missing", "缺少排放因子，未计算", "no factor: not computed"),
-    ),
-    _set(
-        "energy_level",
-        ("benchmark", "达到能效标杆水平", "at or better than the benchmark"),
-        ("between", "介于标杆水平与基准水平之间", "between benchmark and baseline"),
-        ("worse_than_baseline", "未达到能效基准水平", "worse than the baseline"),
-        ("none", "无可比的标杆或基准水平", "no level to compare with"),
-    ),
-    _set(
-        "target_reached",
-        ("yes", "已达到目标值", "target reached"),
-        ("no", "未达到目标值", "target not reached"),
-        ("unknown", "尚未报告实际值", "no achieved value yet"),
-    ),
-)
 
 #: every closed value set, by name
-VALUE_SETS: Mapping[str, ValueSet] = MappingProxyType({s.name: s for s in _SETS})
+VALUE_SETS: Mapping[str, ValueSet] = MappingProxyType(
+    {name: _value_set(name, rows) for name, rows in _TABLE["value_sets"].items()}
+)
 
 KINDS = VALUE_SETS["kind"]
 FILING_STATUSES = VALUE_SETS["filing_status"]

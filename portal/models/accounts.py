@@ -188,7 +188,15 @@ class Enterprise(TimestampMixin, Model):
         return cls.region_code.like(literal(scope + "%", literal_execute=True))
 
 
-class Membership(Model):
+class UserOwnedMixin:
+    """Add the id and the user of a row that belongs to one account and is deleted with it."""
+
+    # first in the table, as the migrations create them (a mixin's columns otherwise come last)
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True, sort_order=-1)
+
+
+class Membership(UserOwnedMixin, Model):
     """Tie a user to an enterprise as its filer or signatory."""
 
     __tablename__ = "membership"
@@ -197,8 +205,6 @@ class Membership(Model):
         CheckConstraint("role IN ('filer', 'signatory')", name="role_known"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
 
@@ -206,7 +212,7 @@ class Membership(Model):
     enterprise: Mapped[Enterprise] = relationship(back_populates="memberships")
 
 
-class ApiToken(Model):
+class ApiToken(UserOwnedMixin, Model):
     """Hold one API token of a user: a name, a scope, an expiry; only the SHA-256 of the token is stored.
 
     Revoked by its user, by an administrator, and all at once when the user's password changes.
@@ -218,8 +224,6 @@ class ApiToken(Model):
         CheckConstraint("length(token_hash) = 64", name="token_hash_length"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(String(10))
@@ -235,20 +239,18 @@ class ApiToken(Model):
         return self.scope == "write" or scope == "read"
 
 
-class RecoveryCode(Model):
+class RecoveryCode(UserOwnedMixin, Model):
     """Hold one single-use recovery code of a user's second factor (a salted SHA-256 of it)."""
 
     __tablename__ = "recovery_code"
     __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-class AccountLink(Model):
+class AccountLink(UserOwnedMixin, Model):
     """Hold a one-time, expiring link mailed to a user: an invitation to set a password, or a reset.
 
     Only the SHA-256 of the link's token is stored; the link works once (``used_at``) and until
@@ -261,8 +263,6 @@ class AccountLink(Model):
         CheckConstraint("length(token_hash) = 64", name="token_hash_length"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(12))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -270,10 +270,10 @@ class AccountLink(Model):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User] = relationship(foreign_keys="AccountLink.user_id")
 
 
-class RoleGrant(Model):
+class RoleGrant(UserOwnedMixin, Model):
     """Hold a request to give a user a role or a signatory right, and its decision by a second administrator.
 
     三权分立: one security administrator asks, another approves or rejects; nobody asks for or decides on a
@@ -295,8 +295,6 @@ class RoleGrant(Model):
         Index("ix_role_grant_status", "status", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str | None] = mapped_column(String(10))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
@@ -306,7 +304,7 @@ class RoleGrant(Model):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    user: Mapped[User] = relationship(foreign_keys="RoleGrant.user_id")
     requester: Mapped[User | None] = relationship(foreign_keys=[requested_by])
     decider: Mapped[User | None] = relationship(foreign_keys=[decided_by])
     enterprise: Mapped[Enterprise | None] = relationship()

@@ -17,16 +17,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, UTCDateTime
+from ..db import TimestampMixin, UTCDateTime, one_of
 from ..extensions import Model
 from .accounts import Enterprise, User
 
 FILING_KINDS = ("ghg_annual_report", "clean_production_audit", "env_disclosure_annual_report", "env_disclosure_adhoc")
 FILING_STATUSES = ("draft", "submitted", "returned", "resubmitted", "accepted")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class ImmutableRecordError(RuntimeError):
@@ -44,8 +40,8 @@ class Filing(TimestampMixin, Model):
     __table_args__ = (
         # doc_key tells apart the ad-hoc disclosures of one year (the legal document's number); "" for the others
         UniqueConstraint("enterprise_id", "kind", "year", "doc_key"),
-        CheckConstraint(_in("kind", FILING_KINDS), name="kind_known"),
-        CheckConstraint(_in("status", FILING_STATUSES), name="status_known"),
+        CheckConstraint(one_of("kind", FILING_KINDS), name="kind_known"),
+        CheckConstraint(one_of("status", FILING_STATUSES), name="status_known"),
         # Every status but draft means at least one version was frozen.
         CheckConstraint("status = 'draft' OR current_version >= 1", name="submitted_has_version"),
         CheckConstraint(
@@ -121,7 +117,7 @@ class AuditEntry(Model):
 
     __tablename__ = "audit_log"
     __table_args__ = (
-        CheckConstraint(_in("result", AUDIT_RESULTS), name="result_known"),
+        CheckConstraint(one_of("result", AUDIT_RESULTS), name="result_known"),
         CheckConstraint("length(prev_hash) = 64 AND length(row_hash) = 64", name="hash_length"),
         # Lockout reads a user's recent sign-in events (entity "user", newest first): services/accounts.py.
         Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..db import UTCDateTime
+from ..db import UTCDateTime, one_of
 from ..extensions import Model
 from .accounts import User
 
@@ -21,10 +21,6 @@ from .accounts import User
 JOB_KINDS = ("import_workbook", "render_version", "render_draft")
 JOB_STATUSES = ("queued", "running", "done", "failed", "interrupted")
 FINAL_STATUSES = ("done", "failed", "interrupted")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Job(Model):
@@ -38,8 +34,8 @@ class Job(Model):
 
     __tablename__ = "job"
     __table_args__ = (
-        CheckConstraint(_in("kind", JOB_KINDS), name="kind_known"),
-        CheckConstraint(_in("status", JOB_STATUSES), name="status_known"),
+        CheckConstraint(one_of("kind", JOB_KINDS), name="kind_known"),
+        CheckConstraint(one_of("status", JOB_STATUSES), name="status_known"),
         CheckConstraint(
             "(status IN ('done', 'failed', 'interrupted')) = (finished_at IS NOT NULL)", name="finished_iff_final"
         ),

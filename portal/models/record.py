@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime
+from ..db import UTCDateTime, one_of
 from ..extensions import Model
 from .accounts import User
 from .filings import Filing, FilingVersion, append_only
@@ -42,10 +42,6 @@ SIGNATURE_REQUEST_CLOSINGS = ("submitted", "draft_changed", "replaced")
 RECORD_ORIGINS = ("submission", "backfill")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class SignatureRequest(Model):
     """Hold a preparer's hand-over of a draft to the enterprise's signatories: "ready for signature" (issue 20).
 
@@ -58,7 +54,7 @@ class SignatureRequest(Model):
     __table_args__ = (
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
         CheckConstraint("(closed_at IS NULL) = (closed_reason IS NULL)", name="closed_iff_reason"),
-        CheckConstraint("closed_reason IS NULL OR " + _in("closed_reason", SIGNATURE_REQUEST_CLOSINGS),
+        CheckConstraint("closed_reason IS NULL OR " + one_of("closed_reason", SIGNATURE_REQUEST_CLOSINGS),
                         name="closed_reason_known"),
         CheckConstraint("length(note) <= 500", name="note_length"),
         Index("ix_signature_request_one_open", "filing_id", unique=True,
@@ -89,12 +85,12 @@ class Certification(Model):
 
     __tablename__ = "certification"
     __table_args__ = (
-        CheckConstraint(_in("status", CERTIFICATION_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", CERTIFICATION_STATUSES), name="status_known"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
         CheckConstraint(
             "(status = 'void') = (voided_at IS NOT NULL AND void_reason IS NOT NULL)", name="voided_iff_void"
         ),
-        CheckConstraint("void_reason IS NULL OR " + _in("void_reason", VOID_REASONS), name="void_reason_known"),
+        CheckConstraint("void_reason IS NULL OR " + one_of("void_reason", VOID_REASONS), name="void_reason_known"),
         CheckConstraint("(status = 'submitted') = (version_number IS NOT NULL)", name="version_iff_submitted"),
         Index("ix_certification_one_active", "filing_id", unique=True,
               sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
@@ -154,7 +150,7 @@ class VersionRecord(Model):
     __tablename__ = "version_record"
     __table_args__ = (
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
-        CheckConstraint(_in("origin", RECORD_ORIGINS), name="origin_known"),
+        CheckConstraint(one_of("origin", RECORD_ORIGINS), name="origin_known"),
     )
 
     version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="RESTRICT"), primary_key=True)
@@ -192,7 +188,7 @@ class VersionFile(Model):
     __tablename__ = "version_file"
     __table_args__ = (
         UniqueConstraint("version_id", "format"),
-        CheckConstraint(_in("format", VERSION_FILE_FORMATS), name="format_known"),
+        CheckConstraint(one_of("format", VERSION_FILE_FORMATS), name="format_known"),
         CheckConstraint("(storage_key IS NULL) = (stored_at IS NULL)", name="stored_at_iff_stored"),
     )
 

@@ -7,11 +7,11 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime
+from ..db import UTCDateTime, one_of
 from ..domain.labels import VALUE_SETS
 from ..extensions import Model
 from .accounts import Enterprise, User
-from .filings import FILING_KINDS, _in
+from .filings import FILING_KINDS
 
 #: 环保信用评价 grades: the disclosure model's code list (labels.VALUE_SETS["credit_grade"]), declared once there.
 CREDIT_GRADES = tuple(VALUE_SETS["credit_grade"].values)
@@ -30,7 +30,7 @@ class DeadlineExtension(Model):
     __tablename__ = "deadline_extension"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "kind", "year"),
-        CheckConstraint(_in("kind", FILING_KINDS), name="kind_known"),
+        CheckConstraint(one_of("kind", FILING_KINDS), name="kind_known"),
         CheckConstraint("length(reason) > 0", name="reason_given"),
     )
 
@@ -53,8 +53,8 @@ class CreditRating(Model):
     __tablename__ = "credit_rating"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "year"),
-        CheckConstraint(_in("grade", CREDIT_GRADES), name="grade_known"),
-        CheckConstraint(_in("source", CREDIT_SOURCES), name="source_known"),
+        CheckConstraint(one_of("grade", CREDIT_GRADES), name="grade_known"),
+        CheckConstraint(one_of("source", CREDIT_SOURCES), name="source_known"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
     )
 
@@ -79,7 +79,7 @@ class MasterDataRequest(Model):
 
     __tablename__ = "master_data_request"
     __table_args__ = (
-        CheckConstraint(_in("status", MASTER_DATA_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", MASTER_DATA_STATUSES), name="status_known"),
         CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"),
         Index("ix_master_data_request_status", "status", "id"),
     )

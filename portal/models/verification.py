@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime
+from ..db import UTCDateTime, one_of
 from ..extensions import Model
 from .accounts import User
 from .filings import Filing
@@ -36,10 +36,6 @@ VERIFICATION_STATUSES = ("open", "concluded", "accepted")
 FINDING_STATUSES = ("open", "closed")
 ATTACHMENT_TARGETS = ("filing", "section", "line")
 SCAN_RESULTS = ("clean", "not_scanned")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class VerificationBody(Model):
@@ -98,7 +94,7 @@ class Verification(Model):
 
     __tablename__ = "verification"
     __table_args__ = (
-        CheckConstraint(_in("status", VERIFICATION_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", VERIFICATION_STATUSES), name="status_known"),
         CheckConstraint("(status = 'open') = (concluded_at IS NULL)", name="concluded_at_iff_concluded"),
         CheckConstraint("status = 'open' OR (verified_tco2 IS NOT NULL AND version_number IS NOT NULL)",
                         name="concluded_with_total"),
@@ -138,11 +134,11 @@ class Attachment(Model):
 
     __tablename__ = "attachment"
     __table_args__ = (
-        CheckConstraint(_in("target_type", ATTACHMENT_TARGETS), name="target_type_known"),
+        CheckConstraint(one_of("target_type", ATTACHMENT_TARGETS), name="target_type_known"),
         CheckConstraint("target_type = 'filing' OR length(target) > 0", name="target_named"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
         CheckConstraint("size >= 0", name="size_non_negative"),
-        CheckConstraint(_in("scan_result", SCAN_RESULTS), name="scan_result_known"),
+        CheckConstraint(one_of("scan_result", SCAN_RESULTS), name="scan_result_known"),
         Index("ix_attachment_filing_version", "filing_id", "version_number"),
     )
 
@@ -174,7 +170,7 @@ class VerificationFinding(Model):
 
     __tablename__ = "verification_finding"
     __table_args__ = (
-        CheckConstraint(_in("status", FINDING_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", FINDING_STATUSES), name="status_known"),
         CheckConstraint("(response IS NULL) = (responded_at IS NULL)", name="responded_at_iff_response"),
         CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name="closed_at_iff_closed"),
         CheckConstraint("version_number >= 1", name="version_positive"),

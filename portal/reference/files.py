@@ -146,6 +146,11 @@ def _text(where: str, value: Any) -> str:
     return value
 
 
+def _named(where: str, entry: Mapping[str, Any]) -> dict[str, str]:
+    """Return an entry's Chinese and English names and its unit, each a non-empty string."""
+    return {key: _text(where, entry[key]) for key in ("name_zh", "name_en", "unit")}
+
+
 def _iso_date(where: str, value: Any) -> dt.date:
     if isinstance(value, str) and len(value) == 10:
         try:
@@ -337,9 +342,7 @@ class FileReference:
                 self._fuels[(code, edition)] = FuelFactor(
                     code=code,
                     edition=edition,
-                    name_zh=_text(at, entry["name_zh"]),
-                    name_en=_text(at, entry["name_en"]),
-                    unit=_text(at, entry["unit"]),
+                    **_named(at, entry),
                     ncv=ncv,
                     carbon_content=cc,
                     oxidation_rate=of,
@@ -391,9 +394,7 @@ class FileReference:
                 default = _dec_or_none(where, factor)
             self._processes[code] = ProcessFactor(
                 code=code,
-                name_zh=_text(where, entry["name_zh"]),
-                name_en=_text(where, entry["name_en"]),
-                unit=_text(where, entry["unit"]),
+                **_named(where, entry),
                 default_factor=default,
                 default_purity=_dec_or_none(where, entry["default_purity"]),
                 status=_status(where, entry["status"]),
@@ -438,9 +439,7 @@ class FileReference:
                 raise ReferenceDataError(f"{where}: band_status given without a band")
             self._products[code] = ProductRef(
                 code=code,
-                name_zh=_text(where, entry["name_zh"]),
-                name_en=_text(where, entry["name_en"]),
-                unit=_text(where, entry["unit"]),
+                **_named(where, entry),
                 levels=levels,
                 default_variant=default,
                 restricted_jx=entry["restricted_jx"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from portal.calc.results import GhgComputed
@@ -165,6 +165,27 @@ def ghg_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------------------- GHG-004/005
 
+def _outside_band(
+    doc: Doc,
+    comp: Comp,
+    ev: Evaluation,
+    measured: Callable[[FuelLine], Decimal | None],
+    band_of: Callable[[FuelFactor], tuple[Decimal, Decimal] | None],
+) -> Iterator[tuple[int, FuelFactor, Decimal, str]]:
+    """Yield ``(index, fuel, value, band)`` for each fuel line whose measured value lies outside its fuel's band.
+
+    A value left empty takes the default and one ≤ 0 is GHG-003's; a fuel without a band is not judged.
+    """
+    for i, line in enumerate(doc.fuels):
+        value = measured(line)
+        if value is None or value <= 0:
+            continue
+        fuel = ev.fuel(line.fuel, comp.edition)
+        bounds = None if fuel is None else band_of(fuel)
+        if fuel is not None and bounds is not None and not bounds[0] <= value <= bounds[1]:
+            yield i, fuel, value, band(*bounds)
+
+
 @rule(
     "GHG-004", "warning", GHG_ONLY,
     title=("实测低位发热量不合理", "Implausible measured NCV"),
@@ -173,22 +194,13 @@ def ghg_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 )
 def ghg_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a measured NCV outside its fuel's band (reference-data.md §1)."""
-    edition = comp.edition
-    for i, line in enumerate(doc.fuels):
-        ncv = line.ncv
-        if ncv is None or ncv <= 0:  # absent → default; ≤ 0 → GHG-003
-            continue
-        fuel = ev.fuel(line.fuel, edition)
-        if fuel is None or fuel.ncv_band is None:
-            continue
-        low, high = fuel.ncv_band
-        if ncv < low or ncv > high:
-            yield (
-                f"fuels[{i}].ncv",
-                f"实测低位发热量 {fixed(ncv, 3)} GJ/{fuel_unit_zh(fuel.unit)} 超出{fuel.name_zh}合理范围 {band(low, high)}",
-                f"measured NCV {fixed(ncv, 3)} GJ/{fuel_unit_en(fuel.unit)} is outside the plausible range for "
-                f"{fuel.name_en.lower()}, {band(low, high)}",
-            )
+    for i, fuel, ncv, plausible in _outside_band(doc, comp, ev, lambda line: line.ncv, lambda f: f.ncv_band):
+        yield (
+            f"fuels[{i}].ncv",
+            f"实测低位发热量 {fixed(ncv, 3)} GJ/{fuel_unit_zh(fuel.unit)} 超出{fuel.name_zh}合理范围 {plausible}",
+            f"measured NCV {fixed(ncv, 3)} GJ/{fuel_unit_en(fuel.unit)} is outside the plausible range for "
+            f"{fuel.name_en.lower()}, {plausible}",
+        )
 
 
 @rule(
@@ -199,22 +211,15 @@ def ghg_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 )
 def ghg_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a measured carbon content outside its fuel's band (coal: ±10 % of the table value)."""
-    edition = comp.edition
-    for i, line in enumerate(doc.fuels):
-        cc = line.carbon_content
-        if cc is None or cc <= 0:
-            continue
-        fuel = ev.fuel(line.fuel, edition)
-        if fuel is None or fuel.carbon_content_band is None:
-            continue
-        low, high = fuel.carbon_content_band
-        if cc < low or cc > high:
-            yield (
-                f"fuels[{i}].carbon_content",
-                f"实测单位热值含碳量 {fixed(cc, 5)} tC/GJ 超出{fuel.name_zh}合理范围 {band(low, high)}",
-                f"measured carbon content {fixed(cc, 5)} tC/GJ is outside the plausible range for "
-                f"{fuel.name_en.lower()}, {band(low, high)}",
-            )
+    for i, fuel, cc, plausible in _outside_band(
+        doc, comp, ev, lambda line: line.carbon_content, lambda f: f.carbon_content_band
+    ):
+        yield (
+            f"fuels[{i}].carbon_content",
+            f"实测单位热值含碳量 {fixed(cc, 5)} tC/GJ 超出{fuel.name_zh}合理范围 {plausible}",
+            f"measured carbon content {fixed(cc, 5)} tC/GJ is outside the plausible range for "
+            f"{fuel.name_en.lower()}, {plausible}",
+        )
 
 
 # --------------------------------------------------------------------------------------- GHG-006

@@ -43,6 +43,20 @@ def permit_exceedances(document: GhgAnnualReport) -> list[tuple[str, Decimal, De
     return out
 
 
+def _beyond_tolerance(ev: Evaluation, tolerance_key: str, value: Decimal, reference: Decimal) -> tuple[str, str] | None:
+    """Return how far ``value`` differs from ``reference`` beyond the tolerance ``tolerance_key``, in both languages.
+
+    ("相差 x%，超过 y%", "by x%, more than y%"); None within the tolerance, or when both are 0.
+    """
+    diff = relative_difference(value, reference)
+    if diff is None:
+        return None
+    tolerance = ev.p.dec(tolerance_key)
+    if diff <= tolerance:
+        return None
+    return f"相差 {pct(diff)}，超过 {pct(tolerance)}", f"by {pct(diff)}, more than {pct(tolerance)}"
+
+
 @rule(
     "XCK-001", "warning", GHG_ONLY,
     title=("燃煤量与排污许可执行报告不一致", "Coal consumed differs from the permit report"),
@@ -58,15 +72,13 @@ def xck_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     permit_coal = doc.permit.coal_t
     if permit_coal is None:
         return
-    diff = relative_difference(comp.coal_t, permit_coal)
-    tolerance = ev.p.dec("XCK-001.tolerance")
-    if diff is not None and diff > tolerance:
+    gap = _beyond_tolerance(ev, "XCK-001.tolerance", comp.coal_t, permit_coal)
+    if gap is not None:
         yield (
             "permit.coal_t",
-            f"报告燃煤量 {amount(comp.coal_t)} t 与排污许可执行报告 {amount(permit_coal)} t 相差 {pct(diff)}，"
-            f"超过 {pct(tolerance)}",
+            f"报告燃煤量 {amount(comp.coal_t)} t 与排污许可执行报告 {amount(permit_coal)} t {gap[0]}",
             f"coal consumed in this report, {amount(comp.coal_t)} t, differs from the permit execution report's "
-            f"{amount(permit_coal)} t by {pct(diff)}, more than {pct(tolerance)}",
+            f"{amount(permit_coal)} t {gap[1]}",
         )
 
 
@@ -82,25 +94,19 @@ def xck_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 )
 def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant total differing from the execution report beyond the tolerance."""
-    tolerance: Decimal | None = None
     for name in _REPORTED_IN_PERMIT:
         value = getattr(doc.pollutants, name)
         reported = getattr(doc.permit, name)
         if value is None or reported is None:
             continue
-        diff = relative_difference(value, reported)
-        if diff is None:
-            continue
-        if tolerance is None:
-            tolerance = ev.p.dec("XCK-002.tolerance")
-        if diff > tolerance:
+        gap = _beyond_tolerance(ev, "XCK-002.tolerance", value, reported)
+        if gap is not None:
             zh, en = POLLUTANT_NAMES[name]
             yield (
                 f"pollutants.{name}",
-                f"{zh}排放量 {amount(value)} t 与排污许可执行报告 {amount(reported)} t 相差 {pct(diff)}，"
-                f"超过 {pct(tolerance)}",
+                f"{zh}排放量 {amount(value)} t 与排污许可执行报告 {amount(reported)} t {gap[0]}",
                 f"{en} emissions of {amount(value)} t differ from the permit execution report's {amount(reported)} t "
-                f"by {pct(diff)}, more than {pct(tolerance)}",
+                f"{gap[1]}",
             )
 
 
@@ -141,16 +147,14 @@ def xck_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     declared = doc.energy_total_tce
     if declared is None:
         return
-    diff = relative_difference(declared, comp.energy_from_inputs_tce)
-    tolerance = ev.p.dec("XCK-004.tolerance")
-    if diff is not None and diff > tolerance:
+    gap = _beyond_tolerance(ev, "XCK-004.tolerance", declared, comp.energy_from_inputs_tce)
+    if gap is not None:
         yield (
             "energy_total_tce",
             f"填报的综合能源消费量 {amount(declared)} tce 与按能源投入计算的 {fixed(comp.energy_from_inputs_tce, 2)} tce "
-            f"相差 {pct(diff)}，超过 {pct(tolerance)}",
+            f"{gap[0]}",
             f"declared energy consumption of {amount(declared)} tce differs from the "
-            f"{fixed(comp.energy_from_inputs_tce, 2)} tce computed from the energy inputs by {pct(diff)}, "
-            f"more than {pct(tolerance)}",
+            f"{fixed(comp.energy_from_inputs_tce, 2)} tce computed from the energy inputs {gap[1]}",
         )
 
 

@@ -76,11 +76,16 @@ def invite(actor: User | None, *, email: str, name: str, link_url: LinkUrl,
     return user
 
 
-def send_invitation(actor: User | None, user: User, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
-    """Mail the user a (new) invitation link; any earlier one stops working."""
+def _require_mailable(actor: User | None, user: User) -> None:
+    """Refuse a link mailed at an administrator's request unless a security administrator asks for an active user."""
     require_security_admin(actor)
     if not user.active:
         raise ServiceError("该账户已停用", "the account is deactivated", field="user")
+
+
+def send_invitation(actor: User | None, user: User, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
+    """Mail the user a (new) invitation link; any earlier one stops working."""
+    _require_mailable(actor, user)
     now = now or dt.datetime.now(dt.UTC)
     secret, link = _new_link(actor, user, "invitation", now)
     url = link_url(secret)
@@ -116,9 +121,7 @@ def request_reset(email: str, link_url: LinkUrl, *, now: dt.datetime | None = No
 
 def send_reset(actor: User | None, user: User, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
     """Mail the user a reset link at a security administrator's request (the user forgot their password)."""
-    require_security_admin(actor)
-    if not user.active:
-        raise ServiceError("该账户已停用", "the account is deactivated", field="user")
+    _require_mailable(actor, user)
     _send_reset(actor, user, link_url, now or dt.datetime.now(dt.UTC))
 
 

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, cast, get_args
+from typing import Any, TypeVar, cast, get_args
 
 from sqlalchemy import func, select
 
@@ -34,6 +34,7 @@ from ..domain.disclosure import CreditRating as DisclosedRating
 from ..domain.documents import CPA_KIND, GHG_KIND, CleanProductionAudit, Document, GhgAnnualReport
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion
+from ..reference import ReferenceData
 from ..renderers.html import CHINESE_NUMERALS
 
 DISCLOSURE_KINDS = (ANNUAL_KIND, ADHOC_KIND)
@@ -180,6 +181,10 @@ def etag(*parts: Any) -> str:
 # ------------------------------------------------------------------------------------------ pre-fill
 
 
+SourceDoc = TypeVar("SourceDoc", GhgAnnualReport, CleanProductionAudit)
+SourceComp = TypeVar("SourceComp", GhgComputed, CpaComputed)
+
+
 def _source_version(enterprise_id: int, kind: str, year: int) -> FilingVersion | None:
     """Return the accepted version of (enterprise, kind, year), else the latest submitted one, else None."""
     filing = db.session.scalar(select(Filing).where(
@@ -199,6 +204,20 @@ def _audit_version(enterprise_id: int, year: int) -> FilingVersion | None:
         if isinstance(document, CleanProductionAudit) and document.audit_type == "mandatory":
             return filing.versions[-1]
     return None
+
+
+def _read_source(version: FilingVersion | None, document_type: type[SourceDoc], computed_type: type[SourceComp],
+                 ref: ReferenceData) -> tuple[SourceDoc, SourceComp | None] | None:
+    """Return a source version's document and its results, or None when there is none of ``document_type``."""
+    from ..rules import check_document
+
+    if version is None:
+        return None
+    document = document_from_json(version.canonical_json)
+    if not isinstance(document, document_type):
+        return None
+    computed = check_document(document, ref).computed
+    return document, computed if isinstance(computed, computed_type) else None
 
 
 @dataclass(frozen=True)
@@ -222,7 +241,6 @@ def prefill_from_filings(document: EnvDisclosureAnnualReport, enterprise_id: int
     filled and the sources.
     """
     from ..calc.disclosure import apply_prefill, derive_prefill
-    from ..rules import check_document
     from .reference import current_reference
 
     ref = current_reference()
@@ -236,29 +254,23 @@ def prefill_from_filings(document: EnvDisclosureAnnualReport, enterprise_id: int
     ghg_sha: str | None = None
     audit_sha: str | None = None
     version = _source_version(enterprise_id, GHG_KIND, year)
-    if version is not None:
-        candidate = document_from_json(version.canonical_json)
-        if isinstance(candidate, GhgAnnualReport):
-            ghg, ghg_sha = candidate, version.sha256
-            computed = check_document(candidate, ref).computed
-            ghg_computed = computed if isinstance(computed, GhgComputed) else None
-            sources.append(PrefillSource(GHG_KIND, year, version.number, version.filing.status, version.sha256,
-                                         version.filing_id))
-            previous = _source_version(enterprise_id, GHG_KIND, year - 1)
-            if previous is not None:
-                before = document_from_json(previous.canonical_json)
-                if isinstance(before, GhgAnnualReport):
-                    earlier = check_document(before, ref).computed
-                    previous_computed = earlier if isinstance(earlier, GhgComputed) else None
+    read_ghg = _read_source(version, GhgAnnualReport, GhgComputed, ref)
+    if version is not None and read_ghg is not None:
+        ghg, ghg_computed = read_ghg
+        ghg_sha = version.sha256
+        sources.append(PrefillSource(GHG_KIND, year, version.number, version.filing.status, version.sha256,
+                                     version.filing_id))
+        read_previous = _read_source(_source_version(enterprise_id, GHG_KIND, year - 1), GhgAnnualReport,
+                                     GhgComputed, ref)
+        if read_previous is not None:
+            previous_computed = read_previous[1]
     version = _audit_version(enterprise_id, year)
-    if version is not None:
-        candidate = document_from_json(version.canonical_json)
-        if isinstance(candidate, CleanProductionAudit):
-            audit, audit_sha = candidate, version.sha256
-            computed_audit = check_document(candidate, ref).computed
-            audit_computed = computed_audit if isinstance(computed_audit, CpaComputed) else None
-            sources.append(PrefillSource(CPA_KIND, version.filing.year, version.number, version.filing.status,
-                                         version.sha256, version.filing_id))
+    read_audit = _read_source(version, CleanProductionAudit, CpaComputed, ref)
+    if version is not None and read_audit is not None:
+        audit, audit_computed = read_audit
+        audit_sha = version.sha256
+        sources.append(PrefillSource(CPA_KIND, version.filing.year, version.number, version.filing.status,
+                                     version.sha256, version.filing_id))
     paths: tuple[str, ...] = ()
     if ghg is not None or audit is not None:
         values = derive_prefill(ghg=ghg, ghg_computed=ghg_computed, ghg_sha256=ghg_sha,

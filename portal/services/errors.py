@@ -13,6 +13,20 @@ class ServiceError(Exception):
         super().__init__(message_en)
 
 
+def required_text(text: str | None, *, field: str, limit: int, empty: tuple[str, str], name: tuple[str, str]) -> str:
+    """Return ``text`` trimmed; refuse it empty (the ``empty`` message) or longer than ``limit`` characters.
+
+    ``name`` is what the text is, in Chinese and English, for "…不能超过 N 字" / "the … is longer than N characters".
+    """
+    value = (text or "").strip()
+    if not value:
+        raise ServiceError(*empty, field=field)
+    if len(value) > limit:
+        raise ServiceError(f"{name[0]}不能超过 {limit} 字", f"the {name[1]} is longer than {limit} characters",
+                           field=field)
+    return value
+
+
 class NotFound(ServiceError):
     """Report a record the actor may not see — answered with 404, the same as a missing one."""
 

@@ -45,7 +45,7 @@ from ..models import (
 )
 from . import audit, notifications
 from .access import require_edit, require_review
-from .errors import IllegalTransition, NotFound, ServiceError
+from .errors import IllegalTransition, NotFound, ServiceError, required_text
 from .filings import transition
 from .versions import current_version, previous_accepted, version_document, version_of
 
@@ -349,11 +349,8 @@ def answer_comment(actor: User, filing: Filing, comment: ReviewComment, text: st
     if filing.status != "returned" or comment.version_number != filing.current_version:
         raise ServiceError("只能在申报被退回后、重新提交前答复审核意见",
                            "comments can be answered only while the filing is returned, before resubmitting")
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError("答复不能为空", "the answer is empty", field="answer")
-    if len(text) > 4000:
-        raise ServiceError("答复不能超过 4000 字", "the answer is longer than 4000 characters", field="answer")
+    text = required_text(text, field="answer", limit=4000, empty=("答复不能为空", "the answer is empty"),
+                         name=("答复", "answer"))
     before = comment.answer
     comment.answer = text
     comment.answered_by_id = actor.id

@@ -49,7 +49,7 @@ from .access import (
     require_verifier,
     require_verify,
 )
-from .errors import Conflict, IllegalTransition, NotFound, ServiceError
+from .errors import Conflict, IllegalTransition, NotFound, ServiceError, required_text
 from .filings import UNDER_REVIEW, transition
 from .versions import version_document, version_of
 
@@ -165,9 +165,12 @@ def of_filing(filing: Filing) -> Verification | None:
 # -------------------------------------------------------------------------------------- verifier work
 
 
-def _require_open(verification: Verification) -> None:
+def _verifiable(actor: User, verification: Verification) -> Filing:
+    """Return the verification's filing if ``actor`` verifies it and the verification is still open."""
+    require_verify(actor, verification.filing)
     if verification.status != "open":
         raise IllegalTransition("核查已出具结论，不能再修改", "the verification is concluded and can no longer change")
+    return verification.filing
 
 
 def checklist(verification: Verification) -> list[dict[str, Any]]:
@@ -180,8 +183,7 @@ def checklist(verification: Verification) -> list[dict[str, Any]]:
 
 def save_checklist(actor: User, verification: Verification, entries: dict[str, tuple[str, str]]) -> None:
     """Store the verifier's result (conform, nonconform, na, or blank) and note per checklist item."""
-    require_verify(actor, verification.filing)
-    _require_open(verification)
+    _verifiable(actor, verification)
     out: dict[str, dict[str, str]] = {}
     for key, (result, note) in entries.items():
         if key not in CHECKLIST_KEYS:
@@ -222,18 +224,13 @@ def field_choices(version: FilingVersion) -> list[tuple[str, str, str]]:
 def raise_finding(actor: User, verification: Verification, *, field_path: str, body: str,
                   attachment_id: int | None = None) -> VerificationFinding:
     """Raise a 不符合项 on a field of the filing's current version, optionally citing an attachment."""
-    filing = verification.filing
-    require_verify(actor, filing)
-    _require_open(verification)
+    filing = _verifiable(actor, verification)
     if filing.status not in UNDER_REVIEW:
         raise IllegalTransition("申报已退回企业修改，请待其重新提交后再提出不符合项",
                                 "the filing is with the enterprise for correction: raise findings once it is resubmitted")
     version = version_of(filing, filing.current_version)
-    body = (body or "").strip()
-    if not body:
-        raise ServiceError("请写明不符合的内容", "describe the nonconformity", field="body")
-    if len(body) > 4000:
-        raise ServiceError("不符合项不能超过 4000 字", "the finding is longer than 4000 characters", field="body")
+    body = required_text(body, field="body", limit=4000, empty=("请写明不符合的内容", "describe the nonconformity"),
+                         name=("不符合项", "finding"))
     if field_path not in {p for p, _z, _e in field_choices(version)}:
         raise ServiceError("请选择不符合项所针对的字段", "choose the field the finding is about", field="field_path")
     if attachment_id is not None:
@@ -255,9 +252,7 @@ def raise_finding(actor: User, verification: Verification, *, field_path: str, b
 
 def request_correction(actor: User, verification: Verification) -> None:
     """Send the filing back to the enterprise to answer and correct the open 不符合项 (returned)."""
-    filing = verification.filing
-    require_verify(actor, filing)
-    _require_open(verification)
+    filing = _verifiable(actor, verification)
     open_now = [f for f in findings(verification) if f.status == "open" and f.version_number == filing.current_version]
     if not open_now:
         raise ServiceError("当前版本没有未关闭的不符合项，无需退回企业", "the current version has no open finding to "
@@ -274,11 +269,8 @@ def respond(actor: User, verification: Verification, finding: VerificationFindin
         raise NotFound()
     if finding.status != "open":
         raise IllegalTransition("该不符合项已关闭", "the finding is closed")
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError("答复不能为空", "the response is empty", field="response")
-    if len(text) > 4000:
-        raise ServiceError("答复不能超过 4000 字", "the response is longer than 4000 characters", field="response")
+    text = required_text(text, field="response", limit=4000, empty=("答复不能为空", "the response is empty"),
+                         name=("答复", "response"))
     before = finding.response
     finding.response = text
     finding.responded_by_id = actor.id
@@ -290,8 +282,7 @@ def respond(actor: User, verification: Verification, finding: VerificationFindin
 
 def close_finding(actor: User, verification: Verification, finding: VerificationFinding) -> None:
     """Close a 不符合项 the enterprise answered or corrected (the verifier)."""
-    require_verify(actor, verification.filing)
-    _require_open(verification)
+    _verifiable(actor, verification)
     if finding.verification_id != verification.id:
         raise NotFound()
     if finding.status != "open":
@@ -314,9 +305,7 @@ def reported_total(version: FilingVersion) -> int | None:
 def conclude(actor: User, verification: Verification, *, verified_tco2: int, conclusion: str,
              now: dt.datetime | None = None) -> None:
     """Conclude the verification of the current version with the verified total (审定排放量)."""
-    filing = verification.filing
-    require_verify(actor, filing)
-    _require_open(verification)
+    filing = _verifiable(actor, verification)
     if filing.status not in UNDER_REVIEW:
         raise IllegalTransition("申报在企业修改中，请待其重新提交后再出具结论",
                                 "the filing is with the enterprise for correction: conclude once it is resubmitted")
@@ -333,12 +322,9 @@ def conclude(actor: User, verification: Verification, *, verified_tco2: int, con
     if not 0 <= verified_tco2 <= MAX_TOTAL_TCO2:
         raise ServiceError("审定排放量应为不小于 0 的整数（tCO₂）", "the verified total is a whole number of tCO₂, "
                            "0 or more", field="verified_tco2")
-    conclusion = (conclusion or "").strip()
-    if not conclusion:
-        raise ServiceError("请填写核查结论", "write the verification conclusion", field="conclusion")
-    if len(conclusion) > 4000:
-        raise ServiceError("核查结论不能超过 4000 字", "the conclusion is longer than 4000 characters",
-                           field="conclusion")
+    conclusion = required_text(conclusion, field="conclusion", limit=4000,
+                               empty=("请填写核查结论", "write the verification conclusion"),
+                               name=("核查结论", "conclusion"))
     version = version_of(filing, filing.current_version)
     verification.status = "concluded"
     verification.version_number = version.number

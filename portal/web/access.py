@@ -7,11 +7,13 @@ service behind it would.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user
 
 from ..auth.loading import current_account
+from ..db import Base
 from ..extensions import db
 from ..models import Enterprise, Filing, FilingVersion, User
 from ..services import access
@@ -27,6 +29,17 @@ _CHECKS: dict[str, Callable[..., None]] = {
     # the verifier of the body engaged for the filing (issue 18): its submitted versions and evidence only
     "verify": access.require_verify,
 }
+
+
+Owned = TypeVar("Owned", bound=Base)
+
+
+def own_or_404(model: type[Owned], record_id: int, owner: str = "user_id") -> Owned:
+    """Return the current user's own record (its ``owner`` column is the user's id), else abort with 404."""
+    record = db.session.get(model, record_id)
+    if record is None or getattr(record, owner) != current_user.id:
+        abort(404)
+    return record
 
 
 def enterprise_or_404(enterprise_id: int) -> Enterprise:

@@ -44,7 +44,7 @@ from .access import (
     system_admin_required,
 )
 from .auth import link_builder
-from .transaction import field_error, refused
+from .transaction import attempt, field_error, flash_form_errors, refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -69,6 +69,14 @@ def _checked_post() -> None:
 
 def _user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
+
+
+def _posted_user(user_id: int) -> User:
+    """Return the user a security administrator's action button is about (404 for others, 400 without CSRF)."""
+    security_admin_required()
+    user = _user_or_404(user_id)
+    _checked_post()
+    return user
 
 
 @bp.route("/")
@@ -165,9 +173,7 @@ def _user_page(user: User, **forms: object) -> dict[str, object]:
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 def unlock(user_id: int) -> ResponseReturnValue:
     """Lift a user's lockout."""
-    security_admin_required()
-    user = _user_or_404(user_id)
-    _checked_post()
+    user = _posted_user(user_id)
     accounts.unlock(_me(), user)
     flash(_("已解除锁定。"), "success")
     return redirect(url_for(".user_form", user_id=user.id))
@@ -176,9 +182,7 @@ def unlock(user_id: int) -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
 def sign_out(user_id: int) -> ResponseReturnValue:
     """End every session of a user on every device ("sign out everywhere")."""
-    security_admin_required()
-    user = _user_or_404(user_id)
-    _checked_post()
+    user = _posted_user(user_id)
     accounts.sign_out_everywhere(_me(), user)
     flash(_("已使该用户在所有设备上退出登录。"), "success")
     return redirect(url_for(".user_form", user_id=user.id))
@@ -187,23 +191,15 @@ def sign_out(user_id: int) -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>/two-factor-reset", methods=["POST"])
 def reset_two_factor(user_id: int) -> ResponseReturnValue:
     """Turn a user's second factor off (a lost phone): they set up a new one at their next sign-in."""
-    security_admin_required()
-    user = _user_or_404(user_id)
-    _checked_post()
-    try:
-        twofactor.reset_by_administrator(_me(), user)
-        flash(_("已重置该用户的两步验证，其所有登录已结束。"), "success")
-    except ServiceError as error:
-        refused(error)
+    user = _posted_user(user_id)
+    attempt(lambda: twofactor.reset_by_administrator(_me(), user), _("已重置该用户的两步验证，其所有登录已结束。"))
     return redirect(url_for(".user_form", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])
 def password_link(user_id: int) -> ResponseReturnValue:
     """Mail the user a new invitation or a password-reset link (nobody is told or types the password)."""
-    security_admin_required()
-    user = _user_or_404(user_id)
-    _checked_post()
+    user = _posted_user(user_id)
     try:
         if request.form.get("purpose") == "invitation":
             credentials.send_invitation(_me(), user, link_builder("auth.welcome"))
@@ -244,9 +240,7 @@ def request_grant(user_id: int) -> ResponseReturnValue:
 @bp.route("/users/<int:user_id>/roles/<any(admin_role, reviewer_scope, verifier):kind>/remove", methods=["POST"])
 def remove_role(user_id: int, kind: str) -> ResponseReturnValue:
     """Take an administrator role or a review scope away, at once."""
-    security_admin_required()
-    user = _user_or_404(user_id)
-    _checked_post()
+    user = _posted_user(user_id)
     if kind == "admin_role":
         grants.remove_admin_role(_me(), user)
     elif kind == "verifier":
@@ -388,8 +382,7 @@ def remove_member(membership_id: int) -> ResponseReturnValue:
 def _audit_filters() -> tuple[AuditFilterForm, audit_log_service.AuditFilter, int]:
     form = AuditFilterForm(request.args)
     if request.args and not form.validate():
-        for name, errors in form.errors.items():
-            flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
+        flash_form_errors(form)
         return AuditFilterForm(formdata=None), audit_log_service.AuditFilter(), 1
     filters = audit_log_service.AuditFilter(actor=form.actor.data, enterprise=form.enterprise.data, action=form.action.data,
                                     result=form.result.data or None, date_from=form.date_from.data,

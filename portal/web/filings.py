@@ -24,7 +24,7 @@ from ..domain.common import EXPLANATION_MAX_LENGTH
 from ..domain.findings import Finding
 from ..domain.labels import kind_name
 from ..extensions import db
-from ..models import Filing
+from ..models import Enterprise, Filing
 from ..services import audit, checking, versions
 from ..services import exports as export_service
 from ..services import filings as filing_service
@@ -34,7 +34,7 @@ from ..services.errors import Conflict, ServiceError, StaleDraft
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
 from .templating import bilingual
-from .transaction import after_commit, refused
+from .transaction import attempt, enqueue_after_commit, flash_form_errors, refused
 
 bp = Blueprint("filings", __name__)
 
@@ -56,17 +56,22 @@ def enterprise(enterprise_id: int) -> ResponseReturnValue:
                            adhoc_form=AdhocForm() if editable else None, today=dt.date.today())
 
 
+def _editable_enterprise_or_404(enterprise_id: int) -> Enterprise:
+    """Return the enterprise if the current user may open its filings, else abort with 404."""
+    ent = enterprise_or_404(enterprise_id)
+    if not permissions.can_edit_filing(current_user, ent.id):
+        abort(404)
+    return ent
+
+
 @bp.route("/enterprises/<int:enterprise_id>/adhoc", methods=["POST"])
 @login_required
 def open_adhoc(enterprise_id: int) -> ResponseReturnValue:
     """Open an ad-hoc disclosure against a legal document: its trigger, number and the day it was received."""
-    ent = enterprise_or_404(enterprise_id)
-    if not permissions.can_edit_filing(current_user, ent.id):
-        abort(404)
+    ent = _editable_enterprise_or_404(enterprise_id)
     form = AdhocForm()
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            flash(f"{form[name].label.text}：{'; '.join(map(str, errors))}", "danger")
+        flash_form_errors(form, colon="：")
         return redirect(url_for(".enterprise", enterprise_id=ent.id) + "#adhoc")
     try:
         filing = filing_service.open_adhoc(
@@ -82,13 +87,10 @@ def open_adhoc(enterprise_id: int) -> ResponseReturnValue:
 @login_required
 def open_filing(enterprise_id: int) -> ResponseReturnValue:
     """Open (or create) the filing of a kind and year."""
-    ent = enterprise_or_404(enterprise_id)
-    if not permissions.can_edit_filing(current_user, ent.id):
-        abort(404)
+    ent = _editable_enterprise_or_404(enterprise_id)
     form = NewFilingForm()
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():  # the field's label, never its key (issue 20 item 5)
-            flash(f"{getattr(form, name).label.text}：{'；'.join(map(str, errors))}", "danger")
+        flash_form_errors(form, colon="：", joiner="；")
         return redirect(url_for(".enterprise", enterprise_id=ent.id))
     filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
     return redirect(url_for(".show", filing_id=filing.id))
@@ -252,11 +254,9 @@ def explanations(filing_id: int) -> ResponseReturnValue:
     texts = {key.removeprefix("explain:"): value for key, value in request.form.items() if key.startswith("explain:")}
     # Stale explanations (their finding stopped firing) are removed by the filer (issue 15).
     remove = request.form.getlist("remove")
-    try:
-        filing_service.save_explanations(current_user, filing, texts, _revision(form.revision.data), remove=remove)
-        flash(_("已删除过时的情况说明。") if remove and not texts else _("情况说明已保存。"), "success")
-    except ServiceError as error:
-        refused(error)
+    attempt(lambda: filing_service.save_explanations(current_user, filing, texts, _revision(form.revision.data),
+                                                     remove=remove),
+            _("已删除过时的情况说明。") if remove and not texts else _("情况说明已保存。"))
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
 
 
@@ -342,17 +342,9 @@ def _raced(filing: Filing) -> ResponseReturnValue:
 
 def _submitted(filing: Filing, version: Any) -> ResponseReturnValue:
     """Hand the new version's render jobs to the queue once committed, and show the version."""
-    from ..jobs import get_queue
     from ..services import renders
 
-    job_ids = renders.queued_jobs(version)
-
-    def enqueue() -> None:
-        queue = get_queue()
-        for job_id in job_ids:
-            queue.enqueue(job_id)
-
-    after_commit(enqueue)  # a worker in another process must find the jobs committed
+    enqueue_after_commit(renders.queued_jobs(version))
     flash(_("已提交，版本 %(n)s，SHA-256：%(h)s", n=version.number, h=version.sha256), "success")
     return redirect(url_for(".version", filing_id=filing.id, number=version.number))
 

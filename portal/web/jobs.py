@@ -122,14 +122,19 @@ def _summary(job: Job) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+@bp.context_processor
+def _names() -> dict[str, object]:
+    """Give this blueprint's pages the names and badges of job statuses and kinds."""
+    return {"JOB_STATUS_LABELS": JOB_STATUS_LABELS, "JOB_STATUS_BADGES": JOB_STATUS_BADGES,
+            "JOB_KIND_LABELS": JOB_KIND_LABELS}
+
+
 @bp.get("/")
 @login_required
 def index() -> str:
     """List the user's jobs, newest first."""
     jobs = job_service.jobs_of(current_user)
-    return render_template("jobs/index.html", rows=[(job, _view(job)) for job in jobs],
-                           JOB_STATUS_LABELS=JOB_STATUS_LABELS, JOB_STATUS_BADGES=JOB_STATUS_BADGES,
-                           JOB_KIND_LABELS=JOB_KIND_LABELS)
+    return render_template("jobs/index.html", rows=[(job, _view(job)) for job in jobs])
 
 
 @bp.get("/<int:job_id>")
@@ -141,9 +146,7 @@ def show(job_id: int) -> str:
     return render_template("jobs/show.html", job=job, view=view, state=_state(job, view), summary=_summary(job),
                            can_retry=view.status == "interrupted" or job_service.can_retry(job),
                            has_file=job_service.stored_files(job)[1],
-                           is_render=job.kind.startswith("render_"),
-                           JOB_STATUS_LABELS=JOB_STATUS_LABELS, JOB_STATUS_BADGES=JOB_STATUS_BADGES,
-                           JOB_KIND_LABELS=JOB_KIND_LABELS)
+                           is_render=job.kind.startswith("render_"))
 
 
 @bp.get("/<int:job_id>.json")

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from ..extensions import db
 from ..models import Notification
 from ..services import notifications as service
 from ..services.errors import ServiceError
+from .access import own_or_404
 from .transaction import refused
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -30,13 +30,6 @@ def _unread() -> dict[str, object]:
     return {"unread_notifications": unread_notifications}
 
 
-def _own_or_404(notification_id: int) -> Notification:
-    notice = db.session.get(Notification, notification_id)
-    if notice is None or notice.user_id != current_user.id:
-        abort(404)
-    return notice
-
-
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
@@ -48,7 +41,7 @@ def index() -> ResponseReturnValue:
 @login_required
 def mark_read(notification_id: int) -> ResponseReturnValue:
     """Mark one of the user's notices read; open its filing when asked to."""
-    notice = _own_or_404(notification_id)
+    notice = own_or_404(Notification, notification_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
     service.mark_read(current_user, notice)

@@ -8,7 +8,6 @@ NotFound outside the reviewer's scope (answered 404), and calls one service.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -41,7 +40,7 @@ from ..services.errors import NotFound, ServiceError
 from ..services.reference import current_reference
 from .access import enterprise_or_404, filing_or_404
 from .templating import bilingual
-from .transaction import refused
+from .transaction import attempt, flash_form_errors, refused
 
 bp = Blueprint("regulator", __name__)
 
@@ -60,11 +59,6 @@ def _me() -> User:
 def _reviewers_only() -> None:
     if not current_user.is_reviewer:
         abort(404)
-
-
-def _flash_form_errors(form: Any) -> None:
-    for name, errors in form.errors.items():
-        flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
 
 
 def _assignee(value: str | None) -> User | None:
@@ -90,11 +84,8 @@ def assign(filing_id: int) -> ResponseReturnValue:
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        regulator_service.assign(_me(), filing, _assignee(form.assignee.data))
+    if attempt(lambda: regulator_service.assign(_me(), filing, _assignee(form.assignee.data))):
         flash(_("已分派。") if filing.assigned_to_id else _("已取消分派。"), "success")
-    except ServiceError as error:
-        refused(error)
     return redirect(url_for("review.show", filing_id=filing.id) + "#tools" if filing.current_version >= 1
                     else url_for("review.queue"))
 
@@ -106,13 +97,10 @@ def reopen(filing_id: int) -> ResponseReturnValue:
     filing = filing_or_404(filing_id, "review")
     form = ReopenForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("review.show", filing_id=filing.id) + "#tools")
-    try:
-        regulator_service.reopen(_me(), filing, form.reason.data or "")
-        flash(_("已重新打开，企业将更正后重新提交；已通过的版本保留不变。"), "success")
-    except ServiceError as error:
-        refused(error)
+    attempt(lambda: regulator_service.reopen(_me(), filing, form.reason.data or ""),
+            _("已重新打开，企业将更正后重新提交；已通过的版本保留不变。"))
     return redirect(url_for("review.show", filing_id=filing.id) + "#tools")
 
 
@@ -129,7 +117,7 @@ def extend(enterprise_id: int) -> ResponseReturnValue:
         if form.year.errors or form.kind.errors:  # hidden on the page: only a crafted request gets here
             name = "year" if form.year.errors else "kind"
             raise BadInput(name, "无效", "is invalid")
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(target)
     try:
         row = regulator_service.extend_deadline(_me(), enterprise, form.kind.data or "", form.year.data or 0,
@@ -149,7 +137,7 @@ def bulk() -> ResponseReturnValue:
     _reviewers_only()
     form = BulkForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return redirect(url_for("review.queue"))
     raw = request.form.getlist("filing_ids")
     if not all(v.isdigit() and len(v) < 10 for v in raw):
@@ -184,7 +172,7 @@ def _back_to_queue() -> str:
 def _ledger_filters() -> tuple[LedgerFilterForm, registers_service.LedgerFilters]:
     form = LedgerFilterForm(request.args)
     if request.args and not form.validate():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return LedgerFilterForm(), registers_service.LedgerFilters()
     return form, registers_service.LedgerFilters(region=form.region.data or "", industry=form.industry.data or "",
                                                  year=form.year.data, level=form.level.data or "")
@@ -262,7 +250,7 @@ def credit() -> ResponseReturnValue:
                   "success")
             return redirect(url_for(".credit"))
     elif request.method == "POST":
-        _flash_form_errors(form)
+        flash_form_errors(form)
         status = 422
     year = request.args.get("year", type=int)
     ratings = registers_service.ratings_in_scope(current_user.reviewer_scope, year)
@@ -319,7 +307,7 @@ def request_change(enterprise_id: int) -> ResponseReturnValue:
             flash(_("变更申请已提交，审核人员批准后生效。"), "success")
             return redirect(url_for("filings.enterprise", enterprise_id=enterprise.id))
     elif request.method == "POST":
-        _flash_form_errors(form)
+        flash_form_errors(form)
         status = 422
     return render_template("regulator/master_data_form.html", form=form, enterprise=enterprise,
                            requests=masterdata_service.requests_of(enterprise.id)), status

@@ -31,7 +31,7 @@ from ..services import review as review_service
 from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
 from .templating import STATUS_BADGES, bilingual
-from .transaction import refused
+from .transaction import attempt, flash_form_errors, refused
 
 bp = Blueprint("review", __name__)
 
@@ -50,8 +50,7 @@ def queue() -> ResponseReturnValue:
         abort(404)
     form = QueueFilterForm(request.args)
     if request.args and not form.validate():
-        for name, errors in form.errors.items():
-            flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
+        flash_form_errors(form)
         filters = review_service.QueueFilters()
         form = QueueFilterForm()
     else:
@@ -241,16 +240,12 @@ def comment(filing_id: int) -> ResponseReturnValue:
     filing = _reviewable_or_404(filing_id)
     form = CommentForm()
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            flash(f"{getattr(form, name).label.text}: {'; '.join(map(str, errors))}", "danger")
+        flash_form_errors(form)
         return redirect(url_for(".show", filing_id=filing.id) + "#comments")
     target_type, _sep, target = (form.target.data or "").partition(":")
-    try:
-        review_service.add_comment(current_user, filing, target_type=target_type, target=target,
-                                   visibility=form.visibility.data or "", body=form.body.data or "")
-        flash(_("审核意见已保存。"), "success")
-    except ServiceError as error:
-        refused(error)
+    attempt(lambda: review_service.add_comment(current_user, filing, target_type=target_type, target=target,
+                                               visibility=form.visibility.data or "", body=form.body.data or ""),
+            _("审核意见已保存。"))
     return redirect(url_for(".show", filing_id=filing.id) + "#comments")
 
 
@@ -263,11 +258,9 @@ def verdict(filing_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("请选择认可或不认可 / choose accept or reject"), "danger")
         return redirect(url_for(".show", filing_id=filing.id) + "#findings")
-    try:
-        review_service.set_verdict(current_user, filing, form.finding_key.data or "", form.verdict.data or "")
-        flash(_("已记录对情况说明的意见。"), "success")
-    except ServiceError as error:
-        refused(error)
+    attempt(lambda: review_service.set_verdict(current_user, filing, form.finding_key.data or "",
+                                               form.verdict.data or ""),
+            _("已记录对情况说明的意见。"))
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
 
 
@@ -306,11 +299,8 @@ def answer(filing_id: int, comment_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(_("请填写答复 / write the answer"), "danger")
         return redirect(url_for("filings.show", filing_id=filing.id) + "#comments")
-    try:
-        review_service.answer_comment(current_user, filing, target, form.answer.data or "")
-        flash(_("答复已保存。"), "success")
-    except ServiceError as error:
-        refused(error)
+    attempt(lambda: review_service.answer_comment(current_user, filing, target, form.answer.data or ""),
+            _("答复已保存。"))
     return redirect(url_for("filings.show", filing_id=filing.id) + f"#comment-{target.id}")
 
 

@@ -37,6 +37,18 @@ def after_commit(callback: Callable[[], object]) -> None:
     g.setdefault("_after_commit", []).append(callback)
 
 
+def enqueue_after_commit(job_ids: list[int]) -> None:
+    """Hand jobs to the queue once this request is committed: a worker in another process must find their rows."""
+    from ..jobs import get_queue
+
+    def enqueue() -> None:
+        queue = get_queue()
+        for job_id in job_ids:
+            queue.enqueue(job_id)
+
+    after_commit(enqueue)
+
+
 def refused(error: ServiceError, *, category: str | None = "danger") -> None:
     """Roll back a refused action now and (unless ``category`` is None) flash its reason, its field first.
 
@@ -50,6 +62,27 @@ def refused(error: ServiceError, *, category: str | None = "danger") -> None:
         # The message names what is wrong in words; ``error.field`` is a key for the API and the form's
         # input, never shown ("password: 密码不正确", issue 20 item 5).
         flash(bilingual(error.message_zh, error.message_en), category)
+
+
+def attempt(action: Callable[[], object], done: str | None = None) -> bool:
+    """Run one service call of a POST view: flash ``done`` when it succeeds, :func:`refused` when it is refused.
+
+    Return whether it succeeded; the view then redirects wherever it shows the result either way.
+    """
+    try:
+        action()
+    except ServiceError as error:
+        refused(error)
+        return False
+    if done is not None:
+        flash(done, "success")
+    return True
+
+
+def flash_form_errors(form: FlaskForm, *, colon: str = ": ", joiner: str = "; ") -> None:
+    """Flash each invalid field of ``form`` by its label (never its key, issue 20 item 5) with its errors."""
+    for name, errors in form.errors.items():
+        flash(f"{getattr(form, name).label.text}{colon}{joiner.join(map(str, errors))}", "danger")
 
 
 def field_error(form: FlaskForm, error: ServiceError) -> None:

@@ -25,6 +25,7 @@ from ..services import audit
 from ..services import jobs as job_service
 from ..services.imports import import_workbook
 from ..services.uploads import template_for
+from .access import own_or_404
 from .transaction import after_commit
 
 bp = Blueprint("uploads", __name__, url_prefix="/uploads")
@@ -35,12 +36,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _record_or_404(import_id: int) -> ImportRecord:
-    record = db.session.get(ImportRecord, import_id)
     # The uploader's only, as a job is: the workbook holds drafts, which are the enterprise's until submitted
     # (issue 16 item 6) — administrators included.
-    if record is None or record.actor_id != current_user.id:
-        abort(404)
-    return record
+    return own_or_404(ImportRecord, import_id, owner="actor_id")
 
 
 @bp.route("/")
