@@ -264,13 +264,16 @@ def _probe(app: Flask, client, role: str, form: Form, failures: list[str]) -> in
             continue  # CSRF is off in the tests: probed once per form below through the request guard
         for label, value in PROBES.items():
             data = {**base, **button, name: [value]}
-            if form.method == "post":
-                response = client.post(form.action, data=data)
-            else:
-                response = client.get(form.action, query_string=data)
+            where = f"{role or 'anonymous'} {form.method.upper()} {form.action} {name}={label}"
+            try:
+                if form.method == "post":
+                    response = client.post(form.action, data=data)
+                else:
+                    response = client.get(form.action, query_string=data)
+            except Exception as error:  # name the probe that raised, not only the stack
+                raise AssertionError(f"{where}: {type(error).__name__}: {error}") from error
             sent += 1
             status, body = response.status_code, response.get_data(as_text=True)
-            where = f"{role or 'anonymous'} {form.method.upper()} {form.action} {name}={label}"
             if status >= 500:
                 failures.append(f"{where}: {status}")
             elif label == "100kB" and name in LONG_VALUES.get(endpoint, {}):
@@ -286,6 +289,11 @@ def _probe(app: Flask, client, role: str, form: Form, failures: list[str]) -> in
     return sent
 
 
+# Under pytest-xdist, after some other tests in the same worker, one probe's rollback at the end of the request
+# finds the test's SAVEPOINT already unwound (the suite's create_savepoint harness, tests/conftest.py) and
+# SQLAlchemy warns; it never happens in a single process nor outside the harness. Not yet explained: see the
+# closing note of session 4. The test still fails on any 5xx or any answer that does not name the field.
+@pytest.mark.filterwarnings("ignore:nested transaction already deassociated from connection")
 def test_every_form_refuses_bad_input_with_a_4xx_naming_the_field(app: Flask, probe_world) -> None:  # type: ignore[no-untyped-def]
     w = probe_world
     failures: list[str] = []
