@@ -133,6 +133,12 @@ def enrol_second_factor(page, base: str, email: str) -> list[str]:  # type: igno
     return codes
 
 
+def logout(page) -> None:  # type: ignore[no-untyped-def]
+    """Sign out with the menu's button, as a person would."""
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_load_state("networkidle")
+
+
 def login(page, base: str, email: str, password: str = "portal-demo-2024") -> None:  # type: ignore[no-untyped-def]
     """Log in through the login form as a person would: with the authenticator's code when the account has a
     second factor, and setting one up first when a reviewer or administrator has none yet."""

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, axe_violations, login
+from tests.e2e.conftest import ARTIFACTS, axe_violations, login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -38,11 +38,6 @@ def _save(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_load_state("networkidle")
     alerts = page.locator(".alert").all_inner_texts()
     assert any(t.startswith(("本节已保存", "本节没有修改")) for t in alerts), alerts
-
-
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _open_disclosure(page, base: str, enterprise: str) -> str:  # type: ignore[no-untyped-def]
@@ -105,12 +100,12 @@ def test_prefilled_disclosure_corrected_submitted_and_published(page, browser, l
         box.fill("已核实：以排污许可执行报告为准")
     page.get_by_role("button", name="保存情况说明").click()
     page.wait_for_load_state("networkidle")
-    _logout(page)
+    logout(page)
 
     # A second enterprise's draft, never published.
     login(page, base, "filer@demo.cn")
     _open_disclosure(page, base, OTHER)
-    _logout(page)
+    logout(page)
 
     login(page, base, "signatory@demo.cn")
     page.goto(f"{base}/filings/{filing}/submit")
@@ -119,7 +114,7 @@ def test_prefilled_disclosure_corrected_submitted_and_published(page, browser, l
     page.get_by_role("button", name="签署并提交").click()
     page.wait_for_load_state("networkidle")
     assert "已提交，版本" in page.content()
-    _logout(page)
+    logout(page)
 
     # Without login (a new browser, axe allowed in): the search finds it; the page shows the sections in order
     # and nothing internal.

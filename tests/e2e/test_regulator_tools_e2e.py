@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, login, serve_portal
+from tests.e2e.conftest import ARTIFACTS, login, logout, serve_portal
 
 pytestmark = pytest.mark.e2e
 
@@ -25,11 +25,6 @@ ENTERPRISE = "江西赣峰水泥有限公司"
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"regulator-tools-{name}.png"), full_page=True)
-
-
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _submit_new_clinker_line(page, base: str) -> str:  # type: ignore[no-untyped-def]
@@ -48,7 +43,7 @@ def _submit_new_clinker_line(page, base: str) -> str:  # type: ignore[no-untyped
     page.get_by_label("情况说明（提交前必填）").fill("置换产能按基准水平建设，标杆改造列入2026年计划")
     page.get_by_role("button", name="保存情况说明").click()
     page.wait_for_load_state("networkidle")
-    _logout(page)
+    logout(page)
     login(page, base, "signatory@demo.cn")
     page.goto(f"{base}/filings/{filing}/submit")
     page.get_by_label("本人已阅读并接受上述承诺").check()
@@ -56,7 +51,7 @@ def _submit_new_clinker_line(page, base: str) -> str:  # type: ignore[no-untyped
     page.get_by_role("button", name="签署并提交").click()
     page.wait_for_load_state("networkidle")
     assert "已提交，版本" in page.content()
-    _logout(page)
+    logout(page)
     return filing
 
 
@@ -82,7 +77,7 @@ def test_assign_mine_extend_ledger_credit(browser, tmp_path: Path) -> None:  # t
         page.wait_for_load_state("networkidle")
         assert "已分派 1 份申报" in page.content()
         _shot(page, "01-assigned")
-        _logout(page)
+        logout(page)
 
         # 2. Ganzhou's reviewer sees it under "mine" and extends the enterprise's deadline.
         login(page, base, "reviewer-ganzhou@demo.cn")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, axe_violations, login
+from tests.e2e.conftest import ARTIFACTS, axe_violations, login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -25,11 +25,6 @@ COMMENT = "综合能源消费量 300000 tce 与按投入计算的约 136692 tce 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"review-cycle-{name}.png"), full_page=True)
-
-
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_load_state("networkidle")
 
 
 def _set_energy_total(page, base: str, filing: str, value: str) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +43,7 @@ def _sign_and_submit(page, base: str, filing: str) -> None:  # type: ignore[no-u
     page.get_by_role("button", name="签署并提交").click()
     page.wait_for_load_state("networkidle")
     assert "已提交，版本" in page.content()
-    _logout(page)
+    logout(page)
 
 
 def test_filer_reviewer_cycle_return_resubmit_accept(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +60,7 @@ def test_filer_reviewer_cycle_return_resubmit_accept(page, live_server: str) -> 
     page.get_by_role("button", name="保存情况说明").click()
     page.wait_for_load_state("networkidle")
     _shot(page, "01-filer-explained")
-    _logout(page)
+    logout(page)
     _sign_and_submit(page, base, filing)
 
     # 2. The reviewer finds it in the queue by its rule, comments on the field for the enterprise, returns it.
@@ -84,7 +79,7 @@ def test_filer_reviewer_cycle_return_resubmit_accept(page, live_server: str) -> 
     page.wait_for_load_state("networkidle")
     assert "已退回修改" in page.content()
     _shot(page, "03-returned")
-    _logout(page)
+    logout(page)
 
     # 3. The filer sees the comment at the field, answers it and corrects the value; the signatory resubmits.
     login(page, base, "filer@demo.cn")
@@ -98,7 +93,7 @@ def test_filer_reviewer_cycle_return_resubmit_accept(page, live_server: str) -> 
     assert COMMENT in page.locator("#energy_total_tce-comments").inner_text()
     _shot(page, "04-comment-at-field")
     _set_energy_total(page, base, filing, "137500")
-    _logout(page)
+    logout(page)
     _sign_and_submit(page, base, filing)
 
     # 4. The reviewer sees what changed and accepts.

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, login, serve_portal
+from tests.e2e.conftest import ARTIFACTS, login, logout, serve_portal
 from tests.helpers import TINY_PDF
 
 pytestmark = pytest.mark.e2e
@@ -53,11 +53,6 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / f"verification-{name}.png"), full_page=True)
 
 
-def _logout(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_load_state("networkidle")
-
-
 def _sign_and_submit(page, base: str, filing: str) -> None:  # type: ignore[no-untyped-def]
     login(page, base, "signatory@demo.cn")
     page.goto(f"{base}/filings/{filing}/submit")
@@ -66,7 +61,7 @@ def _sign_and_submit(page, base: str, filing: str) -> None:  # type: ignore[no-u
     page.get_by_role("button", name="签署并提交").click()
     page.wait_for_load_state("networkidle")
     assert "已提交，版本" in page.content()
-    _logout(page)
+    logout(page)
 
 
 def _pdftotext(data: bytes, tmp_path: Path) -> str:
@@ -94,7 +89,7 @@ def test_verifier_finding_correction_conclusion_acceptance(page, server: str, tm
     assert lab_sha in page.content() and "化石燃料燃烧 · 第1行" in page.content()
     assert page.locator("iframe[title^='附件预览']").count() == 1
     _shot(page, "01-attached")
-    _logout(page)
+    logout(page)
     _sign_and_submit(page, base, filing)
 
     # 2. The regulator engages the verification body for the filing.
@@ -109,7 +104,7 @@ def test_verifier_finding_correction_conclusion_acceptance(page, server: str, tm
     page.wait_for_load_state("networkidle")
     assert "已委托核查机构" in page.content()
     _shot(page, "02-engaged")
-    _logout(page)
+    logout(page)
 
     # 3. The verifier raises a 不符合项 on the fuel line's consumption, citing the lab report, and sends it back.
     login(page, base, "verifier@demo.cn")
@@ -126,7 +121,7 @@ def test_verifier_finding_correction_conclusion_acceptance(page, server: str, tm
     page.get_by_role("button", name="发送不符合项，退回企业修改").click()
     page.wait_for_load_state("networkidle")
     _shot(page, "03-finding")
-    _logout(page)
+    logout(page)
 
     # 4. The filer answers and corrects the consumption; the signatory resubmits (version 2).
     login(page, base, "filer@demo.cn")
@@ -143,7 +138,7 @@ def test_verifier_finding_correction_conclusion_acceptance(page, server: str, tm
     page.get_by_role("button", name="保存本节").first.click()
     page.wait_for_load_state("networkidle")
     assert "本节已保存" in page.content()
-    _logout(page)
+    logout(page)
     _sign_and_submit(page, base, filing)
 
     # 5. The verifier closes the finding, completes the checklist and concludes 1,200 t below the reported total.
@@ -165,7 +160,7 @@ def test_verifier_finding_correction_conclusion_acceptance(page, server: str, tm
     page.wait_for_load_state("networkidle")
     assert "核查结论已出具" in page.content()
     _shot(page, "04-concluded")
-    _logout(page)
+    logout(page)
 
     # 6. The regulator sees reported vs verified with the difference, and accepts.
     login(page, base, "reviewer-jx@demo.cn")
