@@ -16,9 +16,8 @@ from portal.domain.documents import PHASE_NAMES, CleanProductionAudit, GhgAnnual
 from portal.domain.formatting import percent
 from portal.domain.labels import VALUE_SETS
 
-from . import citations as c
 from .indicators import TRIGGER_NAMES, TriggerStatus, mandatory_audit_indicators
-from .registry import CPA_ONLY, GHG_ONLY, JS, JX, Evaluation, Hit, rule
+from .registry import Evaluation, Hit, rule
 from .text import amount, iso, label
 
 Audit = CleanProductionAudit
@@ -75,19 +74,7 @@ def unanswered_triggers(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation)
     return out
 
 
-@rule(
-    "CPA-001", "warning", GHG_ONLY,
-    title=("应实施强制性清洁生产审核", "Mandatory clean-production audit owed"),
-    checks=(
-        "企业符合强制性审核情形且未完成其要求的审核：双超（超标或超总量）或高耗能（劣于能效基准水平）——"
-        "报告年度及以后未完成审核（此前的审核不能回应新出现的情形）；双有（有毒有害）——近5年内无审核（每5年至少一次）",
-        "the enterprise meets a mandatory trigger and has not done the audit it requires: 双超 (exceeded_standards "
-        "or XCK-003) or 高耗能 (PLN-006) — no audit completed in the reporting year or later (an older audit does "
-        "not answer a new trigger); 双有 (toxic) — no audit within the last 5 years (办法第八条: 每5年至少一次)",
-    ),
-    basis=c.CPA_BASIS,
-    params=("CPA-001.years",),
-)
+@rule("CPA-001")
 def cpa_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator[Hit]:
     """Flag an enterprise meeting a mandatory-audit trigger that no completed audit answers."""
     owed = unanswered_triggers(doc, comp, ev)
@@ -112,22 +99,7 @@ def cpa_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator
     )
 
 
-@rule(
-    "CPA-011", "notice", GHG_ONLY,
-    title=("重点行业近期无清洁生产审核", "Key clean-production industry without a recent audit"),
-    checks=(
-        "属清洁生产审核重点行业，近5年无审核记录",
-        "industry is a key clean-production industry and no audit in the last 5 years",
-    ),
-    basis={JX: f"{c.JX_14FYP_3_4_AUDIT}；{c.CP_INDUSTRIES_NOTICE}", JS: f"{c.CP_INDUSTRIES_NOTICE}；{c.JS_19_KEY_INDUSTRIES}"},
-    params=("CPA-001.years",),
-    industries=(
-        "能源、冶金、焦化、建材、有色、化工、印染、造纸、原料药、电镀、农副食品加工、工业涂装、包装印刷（江西另含铅蓄电池制造）",
-        "energy, metallurgy, coking, building materials, non-ferrous, chemicals, dyeing, paper, APIs, "
-        "electroplating, agri-food processing, industrial coating, packaging and printing (Jiangxi also lead-acid "
-        "batteries)",
-    ),
-)
+@rule("CPA-011")
 def cpa_011(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator[Hit]:
     """Note a key clean-production industry enterprise with no audit in the period."""
     group = ev.ref.key_cp_industry(doc.enterprise.industry_code, doc.enterprise.region_code)
@@ -168,15 +140,7 @@ def _dates(doc: Audit) -> Iterator[tuple[str, dt.date]]:
             yield f"options[{i}].implemented_on", option.implemented_on
 
 
-@rule(
-    "CPA-002", "error", CPA_ONLY,
-    title=("审核阶段日期顺序错误", "Audit phase dates out of order"),
-    checks=(
-        "各阶段日期按顺序排列，结束日期不早于开始日期；任何日期不晚于填报日期",
-        "phase dates are in order and each end ≥ its start; no date after the filing date",
-    ),
-    basis=f"{c.CPA_MEASURES}；清洁生产审核程序（审核准备、预审核、审核、方案的产生和筛选、方案的确定、方案的实施、持续清洁生产）",
-)
+@rule("CPA-002")
 def cpa_002(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag phase dates out of order, an end before its start, and any date after the filing date."""
     phases = doc.phases
@@ -220,16 +184,7 @@ def cpa_002(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 _STEP_PATHS = {"publish": "info_published_on", "start": "phases.preparation.start"}
 
 
-@rule(
-    "CPA-003", "warning", CPA_ONLY,
-    title=("强制性审核信息公布或启动逾期", "Mandatory audit: information or start late"),
-    checks=(
-        "强制性审核：企业信息公布晚于名单公布后1个月，或审核准备开始晚于名单公布后2个月",
-        "mandatory audit: info_published_on later than listed_on + 1 month, or preparation.start later than "
-        "listed_on + 2 months",
-    ),
-    basis=f"{c.CPA_MEASURES}（名单公布后一个月内公布企业信息、两个月内开展审核）",
-)
+@rule("CPA-003")
 def cpa_003(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag publishing the information or starting the audit later than the deadlines after listing."""
     if doc.audit_type != "mandatory" or comp.deadlines is None:
@@ -250,15 +205,7 @@ def cpa_003(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                    f"(listed on {iso(doc.listed_on)}, {step.days_late} days late)")
 
 
-@rule(
-    "CPA-004", "warning", CPA_ONLY,
-    title=("强制性审核未按期完成", "Mandatory audit not finished in time"),
-    checks=(
-        "强制性审核：方案实施未在名单公布后1年内完成",
-        "mandatory audit: implementation not finished within listed_on + 1 year",
-    ),
-    basis=f"{c.CPA_MEASURES}（名单公布后一年内完成本轮审核）",
-)
+@rule("CPA-004")
 def cpa_004(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag an implementation phase that ended, or is still open, after listing + 1 year.
 
@@ -282,15 +229,7 @@ def cpa_004(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                    f"({iso(doc.listed_on)}), has passed")
 
 
-@rule(
-    "CPA-005", "error", CPA_ONLY,
-    title=("审核类型与情形不符", "Audit type and triggers disagree"),
-    checks=(
-        "强制性审核未选择审核情形，或自愿性审核选择了强制性情形",
-        "mandatory audit without triggers, or triggers on a voluntary audit",
-    ),
-    basis=f"{c.CPA_MEASURES}第八条",
-)
+@rule("CPA-005")
 def cpa_005(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a mandatory audit without triggers and a voluntary one with triggers."""
     if doc.audit_type == "mandatory" and not doc.triggers:
@@ -307,16 +246,7 @@ def cpa_005(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 _ECONOMICS = ("investment_10k_cny", "annual_benefit_10k_cny", "lifetime_years")
 
 
-@rule(
-    "CPA-006", "error", CPA_ONLY,
-    title=("中/高费方案缺少可行性分析数据", "Medium/high-cost option lacks feasibility data"),
-    checks=(
-        "标记为可行或已实施的中/高费方案缺少投资、年经济效益或寿命期（无法计算可行性）",
-        "a medium/high option marked feasible or implemented lacks investment, annual benefit or lifetime "
-        "(feasibility cannot be computed)",
-    ),
-    basis=f"{c.CPA_MEASURES}；清洁生产审核程序（方案的确定：中/高费方案须作技术、环境、经济可行性分析）",
-)
+@rule("CPA-006")
 def cpa_006(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each missing economic input of a feasible or implemented medium/high-cost option."""
     for i, option in enumerate(doc.options):
@@ -331,15 +261,7 @@ def cpa_006(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                        "cannot be computed")
 
 
-@rule(
-    "CPA-007", "warning", CPA_ONLY,
-    title=("无/低费方案未实施即申请评估", "Assessment before the no/low-cost options are implemented"),
-    checks=(
-        "已申请或通过评估，但仍有无/低费方案未实施（评估应在无/低费方案实施之后）",
-        "assessment applied or passed while some no/low-cost options are not implemented",
-    ),
-    basis=f"{c.CPA_REVIEW_GUIDE}（评估在无/低费方案实施后进行）",
-)
+@rule("CPA-007")
 def cpa_007(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each no/low-cost option not implemented while the assessment is applied for or passed."""
     status = doc.assessment.status
@@ -356,15 +278,7 @@ def cpa_007(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 _POLLUTANT_SAVINGS = ("so2_t", "nox_t", "pm_t", "vocs_t", "cod_t", "nh3n_t", "hazardous_waste_t")
 
 
-@rule(
-    "CPA-008", "warning", CPA_ONLY,
-    title=("已实施方案未报告减污降碳效益", "Implemented option reports no co-benefit"),
-    checks=(
-        "已实施方案既未报告二氧化碳减排量，也未报告污染物减排量",
-        "implemented options report no CO2 saving and no pollutant saving",
-    ),
-    basis={JX: c.JX_20_COBENEFIT, JS: c.JS_19_COBENEFIT},
-)
+@rule("CPA-008")
 def cpa_008(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each implemented option with neither a CO2 nor a pollutant saving (减污降碳协同)."""
     for i, option in enumerate(doc.options):
@@ -380,13 +294,7 @@ def cpa_008(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                f"implemented option {option.id} ({option.name}) reports no CO2 and no pollutant saving")
 
 
-@rule(
-    "CPA-009", "warning", CPA_ONLY,
-    title=("审核未关联排污许可证", "Audit not linked to a permit"),
-    checks=("未关联排污许可证编号", "no permit_number linked"),
-    basis=c.JS_19_PERMIT,
-    provinces=(JS,),
-)
+@rule("CPA-009")
 def cpa_009(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a Jiangsu audit with no linked permit number (第（十九）条)."""
     if not (doc.permit_number or "").strip():
@@ -396,12 +304,7 @@ def cpa_009(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                f"the clean-production audit is not linked to a pollutant permit{hint_en}")
 
 
-@rule(
-    "CPA-010", "warning", CPA_ONLY,
-    title=("验收通过但指标未达标", "Accepted while a target is not achieved"),
-    checks=("验收通过，但有清洁生产指标未达到目标值", "acceptance passed while an indicator target is not achieved"),
-    basis=f"{c.CPA_REVIEW_GUIDE}（验收：清洁生产目标的实现情况）",
-)
+@rule("CPA-010")
 def cpa_010(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each indicator not achieved (or without an achieved value) on a passed acceptance."""
     if doc.acceptance.status != "passed":
@@ -424,12 +327,7 @@ def cpa_010(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                    f"the target {amount(indicator.target)}")
 
 
-@rule(
-    "CPA-012", "warning", CPA_ONLY,
-    title=("咨询机构统一社会信用代码无效", "Invalid consultancy USCC"),
-    checks=("咨询机构统一社会信用代码无效（同 ENT-001）", "consultancy uscc invalid (same check as ENT-001)"),
-    basis="GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
-)
+@rule("CPA-012")
 def cpa_012(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a consultancy USCC that is present but invalid."""
     consultancy = doc.consultancy
@@ -452,16 +350,7 @@ _REQUIRED_CONTENT = (
 )
 
 
-@rule(
-    "CPA-013", "error", CPA_ONLY,
-    title=("审核文书必填内容缺失", "Audit lacks its required content"),
-    checks=(
-        "审核准备开始日期、审核重点、至少一项清洁生产指标和至少一项清洁生产方案均已填写（空白的审核不能签署提交）",
-        "the preparation start, the audit focus, at least one indicator and at least one option are given "
-        "(an empty audit cannot be certified or submitted)",
-    ),
-    basis=f"{c.CPA_MEASURES}第十六条（审核报告的内容）；{c.CPA_REVIEW_GUIDE}（审核重点、清洁生产目标与方案）",
-)
+@rule("CPA-013")
 def cpa_013(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each required part of the audit report still empty: an error blocks certification and submission."""
     present = {
@@ -476,15 +365,7 @@ def cpa_013(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
                    f"{en} is not given: the audit cannot be certified or submitted without it")
 
 
-@rule(
-    "CPA-014", "warning", CPA_ONLY,
-    title=("标记为可行的方案经济上不可行", "Option marked feasible is not economically feasible"),
-    checks=(
-        "标记为“可行”的方案净现值为负，或投资回收期超过寿命期",
-        "an option marked feasible has a negative net present value, or a payback longer than its lifetime",
-    ),
-    basis=f"{c.CPA_MEASURES}；清洁生产审核程序（方案的确定：经济可行性分析——净现值不小于零、投资回收期短于寿命期）",
-)
+@rule("CPA-014")
 def cpa_014(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a feasible option whose own economics (calc.cpa.option_economics) say it is not.
 

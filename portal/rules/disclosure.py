@@ -21,49 +21,17 @@ from typing import Any
 from portal.calc.disclosure import WorkingDays, adhoc_timing, carbon_total, disclosed
 from portal.calc.results import AdhocDisclosureComputed, AnnualDisclosureComputed
 from portal.domain.disclosure import (
-    ADHOC_KIND,
-    ANNUAL_KIND,
     NONE_ALLOWED,
     EnvDisclosureAdhoc,
     EnvDisclosureAnnualReport,
 )
 from portal.domain.labels import VALUE_SETS
 
-from . import citations as c
-from .registry import JS, JX, Evaluation, Hit, rule
+from .registry import Evaluation, Hit, rule
 from .text import amount, iso, label, pct, relative_difference
 
 Annual = EnvDisclosureAnnualReport
 AnnualComp = AnnualDisclosureComputed
-
-ANNUAL_ONLY = frozenset({ANNUAL_KIND})
-BOTH_DISCLOSURE_KINDS = frozenset({ANNUAL_KIND, ADHOC_KIND})
-
-# ------------------------------------------------------------------------------------------ citations
-# National documents by title and number; the plans' clauses quoted as in citations.py, one province each.
-
-MEASURES = "《企业环境信息依法披露管理办法》（生态环境部令第24号）"
-FORMAT_RULES = "《企业环境信息依法披露格式准则》（环办综合〔2021〕32号）"
-CIVIL_CODE_201 = "《中华人民共和国民法典》第二百零一条"
-PERMIT_REGULATION = "《排污许可管理条例》"
-
-DSC_002_BASIS = f"{MEASURES}第十二条至第十五条；{FORMAT_RULES}"
-#: DSC-003: the disclosed carbon figures and the accepted GHG report (真实、准确、完整; 交叉校核)
-DSC_003_BASIS = {
-    JX: f"{MEASURES}第五条（真实、准确、完整）；{c.JX_14FYP_4_3_CROSSCHECK}",
-    JS: f"{MEASURES}第五条（真实、准确、完整）；{c.JS_24_CROSSCHECK}",
-}
-#: DSC-004: as DSC-003, and 第四条 (优先使用排污许可证执行报告数据)
-DSC_004_BASIS = {
-    JX: f"{MEASURES}第四条、第五条；{c.JX_14FYP_4_3_CROSSCHECK}",
-    JS: f"{MEASURES}第四条、第五条；{c.JS_24_CROSSCHECK}",
-}
-DSC_005_BASIS = f"{PERMIT_REGULATION}；{c.CPA_MEASURES}第八条（超过重点污染物排放总量控制指标）"
-DSC_006_BASIS = f"{MEASURES}（企业应当于每年3月15日前披露上一年度1月1日至12月31日的环境信息）；{MEASURES}罚则（超过规定时限披露，处五万元以下罚款）"
-DSC_007_BASIS = f"{MEASURES}第十七条；{CIVIL_CODE_201}"
-DSC_008_BASIS = f"{FORMAT_RULES}（关键环境信息提要）；{MEASURES}第五条"
-DSC_009_BASIS = f"{MEASURES}第十七条"
-DSC_010_BASIS = f"{MEASURES}第十四条"
 
 _SUBJECT = VALUE_SETS["disclosure_subject"]
 _POLLUTANT = VALUE_SETS["pollutant"]
@@ -83,19 +51,7 @@ def _key_discharger(doc: Annual) -> bool:
 # ----------------------------------------------------------------------------------------- DSC-002
 
 
-@rule(
-    "DSC-002", "error", ANNUAL_ONLY,
-    title=("披露报告缺少必要章节", "Disclosure report lacks a required section"),
-    checks=(
-        "缺少应披露的章节（按披露主体：办法第十二条各章节；强制性清洁生产审核企业另加审核信息，上市公司、发债企业另加融资信息），"
-        "重点排污单位的污染物信息或重点排放单位的碳排放信息为“本年度无”，或重点排放单位的碳排放信息缺少全国碳排放权交易信息",
-        "a required section is absent (by subject: the sections of 办法第十二条; the audit section for a mandatory "
-        "audit, the financing section for a listed company or bond issuer), the pollutant section of a key "
-        "pollutant discharger or the carbon section of a key emitter is none, or a key emitter's carbon section "
-        "lacks ets",
-    ),
-    basis=DSC_002_BASIS,
-)
+@rule("DSC-002")
 def dsc_002(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each required section that is absent, ``none`` where not allowed, or a key emitter without ``ets``."""
     if not doc.subjects:
@@ -145,18 +101,7 @@ def _differs(value: int | Decimal | None, reference: int | Decimal | None, toler
     return difference if difference is not None and difference > tolerance else None
 
 
-@rule(
-    "DSC-003", "warning", ANNUAL_ONLY,
-    title=("披露的碳排放数据与温室气体排放报告不一致", "Disclosed carbon figures differ from the GHG report"),
-    checks=(
-        "碳排放信息的直接排放量、间接排放量、年度碳实际排放量或上一年度实际排放量与已通过的温室气体排放报告（预填数据）相差超过 0.5%，"
-        "每个数值一条",
-        "carbon.direct_tco2, indirect_tco2, ets.actual_tco2 or previous_actual_tco2 differs by more than 0.5 % from "
-        "the accepted GHG report (prefill.ghg); one finding per figure",
-    ),
-    basis=DSC_003_BASIS,
-    params=("DSC-003.tolerance",),
-)
+@rule("DSC-003")
 def dsc_003(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each carbon figure that differs from the pre-filled GHG report beyond the tolerance."""
     source, carbon = doc.prefill.ghg, doc.carbon
@@ -184,17 +129,7 @@ def dsc_003(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
                f"{amount(reference)} tCO2e (pre-filled), more than {pct(tolerance, 1)}")
 
 
-@rule(
-    "DSC-004", "warning", ANNUAL_ONLY,
-    title=("披露的污染物排放量与温室气体排放报告不一致", "Disclosed pollutant totals differ from the GHG report"),
-    checks=(
-        "污染物排放总量或许可排放量与已通过的温室气体排放报告（来自排污许可证及其执行报告，预填数据）相差超过 0.5%",
-        "a pollutant's total_t or permitted_t differs by more than 0.5 % from the accepted GHG report (from the "
-        "permit and its execution report; prefill.ghg)",
-    ),
-    basis=DSC_004_BASIS,
-    params=("DSC-004.tolerance",),
-)
+@rule("DSC-004")
 def dsc_004(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant total or permitted total differing from the pre-filled figures beyond the tolerance."""
     source, pollutants = doc.prefill.ghg, doc.pollutants
@@ -221,13 +156,7 @@ def dsc_004(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
 # ----------------------------------------------------------------------------------------- DSC-005
 
 
-@rule(
-    "DSC-005", "warning", ANNUAL_ONLY,
-    title=("污染物排放总量超过许可排放量", "A pollutant total exceeds its permitted total"),
-    checks=("披露的污染物排放总量超过其许可排放量（超总量）",
-            "a disclosed total_t exceeds its permitted_t (exceeding a permitted total)"),
-    basis=DSC_005_BASIS,
-)
+@rule("DSC-005")
 def dsc_005(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant whose disclosed total exceeds its permitted total."""
     pollutants = doc.pollutants
@@ -246,15 +175,7 @@ def dsc_005(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
 # ----------------------------------------------------------------------------------------- DSC-006
 
 
-@rule(
-    "DSC-006", "warning", ANNUAL_ONLY,
-    title=("年度报告逾期披露", "Annual report disclosed late"),
-    checks=("披露日期晚于次年3月15日；草稿在期限过后尚未发布",
-            "disclosed_on is after 15 March of the next year; a draft not yet published once that day has passed"),
-    basis=DSC_006_BASIS,
-    params=("deadline.disclosure_annual_report",),
-    note=("3月15日的条号未核实（disclosure-format.md：U）", "the article carrying 15 March is unconfirmed (U)"),
-)
+@rule("DSC-006")
 def dsc_006(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a report disclosed after its due date, or a draft still unpublished once the due date has passed."""
     due = comp.due_on
@@ -275,20 +196,7 @@ def dsc_006(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
 # ----------------------------------------------------------------------------------------- DSC-007
 
 
-@rule(
-    "DSC-007", "warning", BOTH_DISCLOSURE_KINDS,
-    title=("临时报告逾期披露", "Ad-hoc disclosure late"),
-    checks=(
-        "临时环境信息依法披露晚于收到法律文书后第5个工作日（收到当日不计入）；年度报告逐条检查本年度临时披露情况",
-        "an ad-hoc disclosure was published after the 5th working day after the legal document was received (the "
-        "day of receipt not counted); the annual report checks each adhoc[] entry",
-    ),
-    basis=DSC_007_BASIS,
-    params=("disclosure.adhoc_working_days", "disclosure.adhoc_untimed_triggers"),
-    note=("第十七条条号未核实（研究记录：U）；工作日按国务院办公厅年度节假日安排通知计算",
-          "the article number 第十七条 is unconfirmed (U); working days follow the State Council's holiday notice "
-          "of each year"),
-)
+@rule("DSC-007")
 def dsc_007(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Flag each ad-hoc disclosure published after its due date."""
     if isinstance(comp, AdhocDisclosureComputed):
@@ -319,19 +227,7 @@ def _allowed(ev: Evaluation, received_on: dt.date) -> int:
 # ----------------------------------------------------------------------------------------- DSC-008
 
 
-@rule(
-    "DSC-008", "error", ANNUAL_ONLY,
-    title=("关键环境信息提要与正文不一致", "The key information contradicts the sections"),
-    checks=(
-        "关键环境信息提要与正文矛盾：二氧化碳排放总量与碳排放信息（直接＋间接）相差超过 1 t；超标排放、超许可排放量与污染物信息不符；"
-        "行政处罚、突发环境事件、临时披露件数与正文不符（“本年度无”计为 0）",
-        "key_info contradicts the sections: total_tco2 vs carbon_total_tco2 (±1), exceeded_standards vs "
-        "pollutants.exceeded_standards, exceeded_permitted_total vs any total_t > permitted_t, the counts vs "
-        "violations.cases, emergency.incidents, adhoc (none = 0)",
-    ),
-    basis=DSC_008_BASIS,
-    params=("DSC-008.tco2_tolerance",),
-)
+@rule("DSC-008")
 def dsc_008(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each headline figure of the 提要 that the sections contradict (absent sections are DSC-002's)."""
     key = doc.key_info
@@ -393,18 +289,7 @@ def _shown(value: Any) -> str:
 # ----------------------------------------------------------------------------------------- DSC-009
 
 
-@rule(
-    "DSC-009", "warning", ANNUAL_ONLY,
-    title=("行政处罚或许可事项未见临时披露", "A penalty or licence event has no ad-hoc disclosure"),
-    checks=(
-        "本年度的生态环境行政处罚（决定日期）或行政许可事项（事项日期）在本年度临时环境信息依法披露情况中没有同一文号的记录"
-        "（其临时报告期限在12月31日之后的除外）",
-        "a case (decided_on) or licence event (event_on) of the year has no adhoc[] entry with the same document "
-        "number, unless that ad-hoc report would be due after 31 December",
-    ),
-    basis=DSC_009_BASIS,
-    params=("disclosure.adhoc_working_days",),
-)
+@rule("DSC-009")
 def dsc_009(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each case and licence event of the year whose ad-hoc disclosure is not listed."""
     numbers = {(a.document_number or "").strip() for a in doc.adhoc if a.document_number}
@@ -447,15 +332,7 @@ def dsc_009(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
 # ----------------------------------------------------------------------------------------- DSC-010
 
 
-@rule(
-    "DSC-010", "warning", ANNUAL_ONLY,
-    title=("披露的清洁生产审核信息与审核申报不一致", "Disclosed audit information differs from the audit filing"),
-    checks=(
-        "强制性清洁生产审核信息的审核原因、名单公布日期、评估状态或验收状态与已通过的清洁生产审核（预填数据）不一致",
-        "audit reasons, listed_on, assessment or acceptance status differ from the accepted audit (prefill.audit)",
-    ),
-    basis=DSC_010_BASIS,
-)
+@rule("DSC-010")
 def dsc_010(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each audit fact that differs from the pre-filled accepted audit (only when both exist)."""
     audit, source = doc.audit, doc.prefill.audit
@@ -488,19 +365,7 @@ def _names(codes: Sequence[str], language: str) -> str:
 # ----------------------------------------------------------------------------------------- DSC-011
 
 
-@rule(
-    "DSC-011", "notice", BOTH_DISCLOSURE_KINDS,
-    title=("无法交叉核对", "No cross-check possible"),
-    checks=(
-        "重点排放单位无已通过的温室气体排放报告可核对（无 prefill.ghg），强制性清洁生产审核企业无已通过的审核可核对"
-        "（无 prefill.audit）；计算临时披露期限时某年度的工作日历缺失（按星期一至星期五计算）",
-        "no cross-check possible: a key emitter without prefill.ghg, a mandatory_audit subject without prefill.audit; "
-        "an ad-hoc deadline counted across a year without a working-day calendar (Monday–Friday counted)",
-    ),
-    # The spec gives no basis ("—"); the cross-check is what 第二十二条 asks of authorities: use the filings
-    # they already hold instead of asking the enterprise again (issue 17).
-    basis=f"{MEASURES}第二十二条",
-)
+@rule("DSC-011")
 def dsc_011(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Note what could not be cross-checked: a missing accepted filing, or a missing working-day calendar."""
     if isinstance(doc, EnvDisclosureAnnualReport):

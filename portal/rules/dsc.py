@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from portal.calc.results import GhgComputed
 from portal.domain.documents import GhgAnnualReport
 
-from . import citations as c
 from .cpa import indicators_of
 from .indicators import TRIGGER_NAMES
-from .registry import GHG_ONLY, AuditRecord, Evaluation, Hit, rule
+from .registry import AuditRecord, Evaluation, Hit, rule
 from .text import iso
 
 
@@ -25,21 +24,7 @@ def _mandatory_audit_on_file(doc: GhgAnnualReport, ev: Evaluation) -> int | None
     return None
 
 
-@rule(
-    "DSC-001", "notice", GHG_ONLY,
-    title=("应编制环境信息依法披露年度报告", "Annual environmental disclosure report due"),
-    checks=(
-        "企业属《企业环境信息依法披露管理办法》第七条的披露主体（重点排污单位；实施强制性清洁生产审核的企业：符合强制性"
-        "审核情形或有强制性审核记录；因生态环境违法行为被追究刑事责任或受到重大行政处罚的上市公司、发债企业），须于次年"
-        "3月15日前编制年度披露报告；仅为重点排放单位不构成披露主体（第十二条：披露报告含碳排放信息）",
-        "the enterprise is a subject of 管理办法 第七条 and must file the annual disclosure report — key pollutant "
-        "discharger, enterprise under mandatory audit (a CPA-001 trigger or a mandatory audit on file), or "
-        "is_listed with serious_violation — due 15 March; being a key emitter alone does not make a subject (it "
-        "adds the carbon section, 第十二条)",
-    ),
-    basis=c.DISCLOSURE_BASIS,
-    params=("deadline.disclosure_annual_report",),
-)
+@rule("DSC-001")
 def dsc_001(doc: GhgAnnualReport, comp: GhgComputed, ev: Evaluation) -> Iterator[Hit]:
     """Note that the enterprise is a disclosure subject and must file the annual report, with why and by when."""
     enterprise = doc.enterprise

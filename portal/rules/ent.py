@@ -9,20 +9,11 @@ from portal.domain import codes
 from portal.domain.common import Enterprise
 from portal.domain.documents import CleanProductionAudit
 
-from . import citations as c
-from .registry import ALL_KINDS, Evaluation, Hit, rule
+from .registry import Evaluation, Hit, rule
 from .text import label
 
 
-@rule(
-    "ENT-001", "error", ALL_KINDS,
-    title=("统一社会信用代码无效", "Invalid unified social credit code"),
-    checks=(
-        "统一社会信用代码为18位 GB 32100 字符且校验码正确",
-        "uscc is 18 characters of the GB 32100 alphabet with a valid check digit",
-    ),
-    basis="GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
-)
+@rule("ENT-001")
 def ent_001(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Flag a USCC that is present but invalid (a missing one is ENT-005's)."""
     uscc = doc.enterprise.uscc
@@ -33,15 +24,7 @@ def ent_001(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
         yield ("enterprise.uscc", f"统一社会信用代码“{uscc}”无效：{problem[0]}", f"USCC '{uscc}' is invalid: {problem[1]}")
 
 
-@rule(
-    "ENT-002", "error", ALL_KINDS,
-    title=("行政区划代码无效", "Invalid region code"),
-    checks=(
-        "行政区划代码为江西（36）或江苏（32）已知的6位代码",
-        "region_code is a known 6-digit code under 36 or 32",
-    ),
-    basis="GB/T 2260《中华人民共和国行政区划代码》",
-)
+@rule("ENT-002")
 def ent_002(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Flag a region code that is not a Jiangxi or Jiangsu code in force in the filing's year."""
     code = doc.enterprise.region_code
@@ -70,12 +53,7 @@ def ent_002(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "ENT-003", "error", ALL_KINDS,
-    title=("行业代码无效", "Invalid industry code"),
-    checks=("行业代码为 GB/T 4754-2017 的小类代码", "industry_code is a known GB/T 4754-2017 class"),
-    basis="GB/T 4754-2017《国民经济行业分类》",
-)
+@rule("ENT-003")
 def ent_003(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Flag an industry code that is not a 4-digit GB/T 4754-2017 class."""
     code = doc.enterprise.industry_code
@@ -87,15 +65,7 @@ def ent_003(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "ENT-004", "error", ALL_KINDS,
-    title=("排污许可证编号无效", "Invalid permit number"),
-    checks=(
-        "排污许可证编号（如填写）为22位：前18位与统一社会信用代码一致，其后3位数字和1位字母",
-        "permit_number, when given, is 22 characters whose first 18 equal the uscc, then 3 digits, then a letter",
-    ),
-    basis="HJ 608-2017《排污单位编码规则》",
-)
+@rule("ENT-004")
 def ent_004(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Flag an invalid permit number: the enterprise's and, on an audit, the linked one."""
     uscc = doc.enterprise.uscc or None
@@ -113,15 +83,7 @@ def ent_004(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
 _REQUIRED = ("name", "uscc", "region_code", "industry_code")
 
 
-@rule(
-    "ENT-005", "error", ALL_KINDS,
-    title=("企业基本信息缺项", "Enterprise profile incomplete"),
-    checks=(
-        "必填的企业信息（名称、统一社会信用代码、行政区划代码、行业代码）已填写",
-        "required profile fields present (name, uscc, region_code, industry_code)",
-    ),
-    basis=f"{c.ACCOUNTING_GUIDES}（报告主体基本信息）",
-)
+@rule("ENT-005")
 def ent_005(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
     """Flag each required profile field that is missing or blank."""
     enterprise: Enterprise = doc.enterprise

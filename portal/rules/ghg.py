@@ -10,8 +10,7 @@ from portal.domain.documents import GHG_COMPUTED, GHG_KIND, FuelLine, GhgAnnualR
 from portal.domain.schema import validate
 from portal.reference.types import FuelFactor
 
-from . import citations as c
-from .registry import GHG_ONLY, Evaluation, Hit, rule
+from .registry import Evaluation, Hit, rule
 from .text import amount, band, fixed, fuel_unit_en, fuel_unit_zh, iso, label, pct, plain, relative_difference
 
 Doc = GhgAnnualReport
@@ -29,16 +28,7 @@ def primary_index(document: GhgAnnualReport) -> int | None:
 # --------------------------------------------------------------------------------------- GHG-001
 
 
-@rule(
-    "GHG-001", "error", GHG_ONLY,
-    title=("报告年度无效", "Invalid reporting year"),
-    checks=(
-        "报告年度须为已结束的自然年度，且不早于首个报告年度（2019）",
-        "reporting_year is a completed calendar year, not before the first reporting year (2019)",
-    ),
-    basis=f"{c.REPORTING_NOTICES}（首个报告年度）",
-    params=("GHG-001.first_year",),
-)
+@rule("GHG-001")
 def ghg_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a reporting year that has not ended by the filing date, or predates the first year."""
     year = doc.reporting_year
@@ -71,19 +61,7 @@ def _out_of_bounds(doc: Doc, ev: Evaluation, rule_id: str) -> Iterator[Hit]:
             yield violation.path, violation.message.zh, violation.message.en
 
 
-@rule(
-    "GHG-002", "error", GHG_ONLY,
-    title=("代码未知或数量无效", "Unknown code or invalid quantity"),
-    checks=(
-        "燃料、过程、产品代码（及能效分档）须在目录中；数量须为 ≥ 0 的数值（消耗量、活动数据 > 0），产品综合能耗"
-        "仅在能效水平为负值的产品（转炉炼钢）可为负；替代燃料须实测低位发热量、含碳量和化石碳比例；化石碳比例在 [0, 1]",
-        "every fuel, process and product code (and variant) is known; quantities are numbers ≥ 0 (consumption, "
-        "activity > 0), except a product's energy_tce, which may be negative only where its levels are negative "
-        "(bof_steel); an alternative_fuel line has measured ncv, carbon_content and fossil_fraction; "
-        "fossil_fraction in [0, 1]",
-    ),
-    basis=f"{c.ACCOUNTING_GUIDES}；{c.CEMENT_GUIDE_ALTERNATIVE_FUELS}",
-)
+@rule("GHG-002")
 def ghg_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:  # noqa: C901 - one loop per section
     """Flag unknown codes, non-positive consumption or activity, and negative quantities."""
     unknown_fuels = {r.index for r in comp.fuels if not r.known}
@@ -149,15 +127,7 @@ def _fuel_measurements(i: int, line: FuelLine, fuel: FuelFactor | None) -> Itera
 # --------------------------------------------------------------------------------------- GHG-003
 
 
-@rule(
-    "GHG-003", "error", GHG_ONLY,
-    title=("实测参数超出物理范围", "Measured parameter out of physical range"),
-    checks=(
-        "实测碳氧化率须在 (0, 1] 内；实测低位发热量、单位热值含碳量须大于 0",
-        "measured oxidation_rate in (0, 1]; measured ncv, carbon_content > 0",
-    ),
-    basis=c.ACCOUNTING_GUIDES,
-)
+@rule("GHG-003")
 def ghg_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag measured parameters outside their physical range (the schema's bounds: oxidation rate in (0, 1] …)."""
     yield from _out_of_bounds(doc, ev, "GHG-003")
@@ -186,12 +156,7 @@ def _outside_band(
             yield i, fuel, value, band(*bounds)
 
 
-@rule(
-    "GHG-004", "warning", GHG_ONLY,
-    title=("实测低位发热量不合理", "Implausible measured NCV"),
-    checks=("实测低位发热量超出该燃料的合理范围", "measured ncv outside the plausibility band of its fuel"),
-    basis=c.PLAUSIBILITY_BASIS,
-)
+@rule("GHG-004")
 def ghg_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a measured NCV outside its fuel's band (reference-data.md §1)."""
     for i, fuel, ncv, plausible in _outside_band(doc, comp, ev, lambda line: line.ncv, lambda f: f.ncv_band):
@@ -203,12 +168,7 @@ def ghg_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "GHG-005", "warning", GHG_ONLY,
-    title=("实测单位热值含碳量不合理", "Implausible measured carbon content"),
-    checks=("实测单位热值含碳量超出该燃料的合理范围", "measured carbon_content outside the band of its fuel"),
-    basis=c.PLAUSIBILITY_BASIS,
-)
+@rule("GHG-005")
 def ghg_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a measured carbon content outside its fuel's band (coal: ±10 % of the table value)."""
     for i, fuel, cc, plausible in _outside_band(
@@ -225,17 +185,7 @@ def ghg_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # --------------------------------------------------------------------------------------- GHG-006
 
 
-@rule(
-    "GHG-006", "notice", GHG_ONLY,
-    title=("应实测参数采用了缺省值", "Default applied where measurement is expected"),
-    checks=(
-        "方法要求实测处采用了缺省值（发电设施燃煤未实测单位热值含碳量：采用高限缺省值）",
-        "a default parameter was applied where the method expects measurement "
-        "(coal in power generation: the high default carbon content)",
-    ),
-    basis="《企业温室气体排放核算与报告指南 发电设施》（未实测时采用单位热值含碳量高限缺省值）",
-    params=("power_generation.high_default_carbon_content",),
-)
+@rule("GHG-006")
 def ghg_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each coal line of a power plant computed with the high default carbon content."""
     for r in comp.fuels:
@@ -255,17 +205,7 @@ def ghg_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 _DECLARED = tuple(d for d in GHG_COMPUTED if d.key in ("total_tco2", "combustion_tco2", "process_tco2"))
 
 
-@rule(
-    "GHG-007", "error", GHG_ONLY,
-    title=("申报总量与核算值不符", "Declared total differs from the computed one"),
-    checks=(
-        "企业申报的排放总量、燃烧排放、过程排放与平台核算值相差超过 0.5%",
-        "a declared total (declared.total_tco2, combustion_tco2, process_tco2) differs from the computed "
-        "one by more than 0.5 %",
-    ),
-    basis={"JX": c.JX_DECISION_7, "JS": c.JS_24_FRAUD},
-    params=("GHG-007.tolerance",),
-)
+@rule("GHG-007")
 def ghg_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each declared total that differs from the computed total by more than the tolerance."""
     declared = doc.declared
@@ -292,17 +232,7 @@ def ghg_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # --------------------------------------------------------------------------------------- GHG-008
 
 
-@rule(
-    "GHG-008", "warning", GHG_ONLY,
-    title=("排放数据异常波动", "Abnormal change against the previous year"),
-    checks=(
-        "与上一份已受理报告相比，碳排放强度变化超过 15% 或排放总量变化超过 30%",
-        "carbon_intensity changed by more than 15 % against the enterprise's previous accepted report, "
-        "or total_tco2 by more than 30 %",
-    ),
-    basis=c.ANOMALY_BASIS,
-    params=("GHG-008.intensity_change", "GHG-008.total_change"),
-)
+@rule("GHG-008")
 def ghg_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a year-over-year change in carbon intensity or total emissions beyond the thresholds."""
     previous = ev.ctx.previous
@@ -349,15 +279,7 @@ def ghg_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # --------------------------------------------------------------------------------------- GHG-009
 
 
-@rule(
-    "GHG-009", "warning", GHG_ONLY,
-    title=("强度或单位能耗不合理", "Implausible intensity or unit energy"),
-    checks=(
-        "主要产品的碳排放强度或产品单位能耗超出该产品的合理范围",
-        "carbon_intensity or unit_energy outside the plausibility band of the primary product",
-    ),
-    basis=c.ANOMALY_BASIS,
-)
+@rule("GHG-009")
 def ghg_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag the primary product's carbon intensity, and any product's unit energy, outside its band."""
     k = primary_index(doc)
@@ -393,19 +315,7 @@ def ghg_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------------------- GHG-010/011
 
-@rule(
-    "GHG-010", "notice", GHG_ONLY,
-    title=("可能应纳入重点排放单位名录", "Candidate for the key-emitter list"),
-    checks=(
-        "直接排放 ≥ 26000 tCO2e、未标记为重点排放单位，且属全国碳市场覆盖行业或拥有自备发电机组"
-        "（自备电厂按发电行业纳入）",
-        "direct_tco2 ≥ 26,000 tCO2e, is_key_emitter is false, and the industry is a national-ETS industry or the "
-        "enterprise owns a generating unit (self_owned: captive plants are covered by the power sector)",
-    ),
-    basis=c.ETS_BASIS,
-    params=("industries.national_ets", "ets_threshold_tco2"),
-    industries=("全国碳市场覆盖行业；拥有自备电厂的企业", "national-ETS industries; enterprises with a captive plant"),
-)
+@rule("GHG-010")
 def ghg_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note an ETS-covered enterprise (by industry or by a captive plant) over the threshold, not listed."""
     enterprise = doc.enterprise
@@ -430,16 +340,7 @@ def ghg_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     )
 
 
-@rule(
-    "GHG-011", "notice", GHG_ONLY,
-    title=("可能应移出重点排放单位名录", "Candidate for removal from the key-emitter list"),
-    checks=(
-        "已标记为重点排放单位，但本年度和上年度直接排放均低于 26000 tCO2e",
-        "is_key_emitter is true but direct emissions < 26,000 tCO2e this year and last year",
-    ),
-    basis=c.ETS_BASIS,
-    params=("ets_threshold_tco2",),
-)
+@rule("GHG-011")
 def ghg_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note a key emitter below the threshold in this and the previous accepted year."""
     previous = ev.ctx.previous
@@ -463,16 +364,7 @@ def ghg_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # --------------------------------------------------------------------------------------- GHG-012
 
 
-@rule(
-    "GHG-012", "warning", GHG_ONLY,
-    title=("电网排放因子与官方值不符", "Grid factor differs from the official one"),
-    checks=(
-        "填报了电网排放因子且与报告年度官方因子不同",
-        "a grid_factor was typed and differs from the official factor of the reporting year",
-    ),
-    basis=f"{c.REPORTING_NOTICES}（年度电网排放因子）",
-    params=("grid_factor",),
-)
+@rule("GHG-012")
 def ghg_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a typed grid factor that is not the official factor of the year."""
     typed = doc.electricity.grid_factor
@@ -489,16 +381,7 @@ def ghg_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # --------------------------------------------------------------------------------------- GHG-013
 
 
-@rule(
-    "GHG-013", "warning", GHG_ONLY,
-    title=("缺少标杆产品产量或主要产品", "Benchmark product output or primary product missing"),
-    checks=(
-        "有标杆产品的行业未报告该产品产量，或未标记（唯一的）主要产品",
-        "industries with a benchmark product report no output for it, or no product is marked primary",
-    ),
-    basis=f"{c.ACCOUNTING_GUIDES}（生产数据）",
-    params=("industries.benchmark_products",),
-)
+@rule("GHG-013")
 def ghg_013(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a missing benchmark-product output, and no (or more than one) primary product."""
     required = ev.p.mapping("industries.benchmark_products").get(doc.enterprise.industry_code or "", ())
@@ -537,16 +420,7 @@ def _product_name(ev: Evaluation, code: str, *, zh: bool) -> str:
 # --------------------------------------------------------------------------------------- GHG-014
 
 
-@rule(
-    "GHG-014", "notice", GHG_ONLY,
-    title=("逾期提交", "Submitted after the due date"),
-    checks=(
-        "在截止日期（次年3月31日）之后提交；草稿逾期时提示“截止日期已过，尚未提交”",
-        "submitted after the due date (31 March of the next year); on a draft: \"due …, not yet submitted\"",
-    ),
-    basis=f"{c.REPORTING_NOTICES}（每年3月31日前报送上年度排放报告）",
-    params=("deadline.ghg_annual_report",),
-)
+@rule("GHG-014")
 def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note a submission after 31 March of the next year, or a draft still unsubmitted after it."""
     # A deadline extended for this enterprise (services/regulator.py, audited) replaces the reference date.
@@ -573,16 +447,7 @@ def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # --------------------------------------------------------------------------------------- GHG-015/016
 
 
-@rule(
-    "GHG-015", "warning", GHG_ONLY,
-    title=("供热未报供热比", "Heat supplied without a heat ratio"),
-    checks=(
-        "发电企业（4411、4412）对外供热（供热量产品产量或机组供热量 > 0），但企业和机组均未填报供热比，供电排放强度无法分摊",
-        "a power enterprise (4411, 4412) supplies heat (heat product output or heat_supplied_gj > 0) but states no "
-        "heat_ratio (enterprise or unit): its electricity intensity cannot be allocated",
-    ),
-    basis=c.POWER_GUIDE_HEAT_RATIO,
-)
+@rule("GHG-015")
 def ghg_015(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a CHP plant that states no heat ratio (its electricity would carry the heat's emissions)."""
     if not comp.supplies_heat or not ev.ref.is_power_generation(doc.enterprise.industry_code, doc.reporting_year):
@@ -596,15 +461,7 @@ def ghg_015(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "GHG-016", "notice", GHG_ONLY,
-    title=("未选择能效分档", "No efficiency band named"),
-    checks=(
-        "能效水平分档的产品未填报所属档位，按缺省档比较",
-        "a banded product states no variant: the default band was assumed",
-    ),
-    basis=c.LEVELS_1609,
-)
+@rule("GHG-016")
 def ghg_016(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each banded product compared with the default band because it named none."""
     for r in comp.products:

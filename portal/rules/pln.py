@@ -13,8 +13,7 @@ from portal.calc.results import GhgComputed
 from portal.domain.documents import GeneratingUnit, GhgAnnualReport, Kiln
 from portal.domain.labels import VALUE_SETS
 
-from . import citations as c
-from .registry import GHG_ONLY, JS, JX, Evaluation, Hit, rule
+from .registry import Evaluation, Hit, rule
 from .text import amount, excess, fixed, iso
 
 Doc = GhgAnnualReport
@@ -28,17 +27,7 @@ def _province_key(base: str, province: str | None) -> str:
 # ------------------------------------------------------------------------------------ boilers (JX)
 
 
-@rule(
-    "PLN-001", "warning", GHG_ONLY,
-    title=("建成区新增小型燃煤锅炉", "New small coal boiler in a built-up area"),
-    checks=(
-        "县级及以上城市建成区内 2021-11-16 及以后投运的 35 蒸吨/小时及以下燃煤锅炉",
-        "a coal boiler ≤ 35 t/h in a county-level-or-above built-up area, commissioned on or after 2021-11-16",
-    ),
-    basis=f"{c.JX_14FYP_5_3_BOILER}；{c.JX_6_BOILER}",
-    params=("PLN-001.max_tph", "PLN-001.since"),
-    provinces=(JX,),
-)
+@rule("PLN-001")
 def pln_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each small coal boiler commissioned in a built-up area since the 14th FYP (第五章第三节)."""
     for i, boiler in enumerate(doc.boilers):
@@ -59,17 +48,7 @@ def pln_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "PLN-002", "warning", GHG_ONLY,
-    title=("大型燃煤锅炉未超低排放", "Large coal boiler without ultra-low emission"),
-    checks=(
-        "65 蒸吨/小时及以上燃煤锅炉未实现超低排放（“65蒸吨/小时以上”含 65）",
-        "a coal boiler ≥ 65 t/h (\"65蒸吨/小时以上\" includes 65) without ultra-low emission",
-    ),
-    basis=c.JX_14FYP_5_2_BOILER,
-    params=("PLN-002.min_tph",),
-    provinces=(JX,),
-)
+@rule("PLN-002")
 def pln_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each coal boiler of 65 t/h or more that is not ultra-low-emission (第五章第二节).
 
@@ -89,13 +68,7 @@ def pln_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "PLN-003", "notice", GHG_ONLY,
-    title=("燃气锅炉未低氮燃烧", "Gas boiler without low-NOx combustion"),
-    checks=("燃气锅炉未实施低氮燃烧改造", "a gas boiler without low-NOx combustion"),
-    basis=c.JX_14FYP_5_2_BOILER,
-    provinces=(JX,),
-)
+@rule("PLN-003")
 def pln_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each gas boiler without low-NOx combustion (第五章第二节 "燃气锅炉实施低氮改造")."""
     for i, boiler in enumerate(doc.boilers):
@@ -110,16 +83,7 @@ def pln_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # ------------------------------------------------------------------------------------ captive coal units
 
 
-@rule(
-    "PLN-004", "warning", GHG_ONLY,
-    title=("新增燃煤自备机组", "New captive coal generating unit"),
-    checks=(
-        "规划发布日及以后投运的燃煤自备发电机组（江西 2021-11-16，江苏 2023-01-09）",
-        "a self-owned coal generating unit commissioned on or after the plan date (JX 2021-11-16, JS 2023-01-09)",
-    ),
-    basis={JX: c.JX_14FYP_3_3_CAPTIVE, JS: c.JS_6_CAPTIVE},
-    params=("PLN-004.since_jx", "PLN-004.since_js"),
-)
+@rule("PLN-004")
 def pln_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each self-owned coal unit commissioned since the province's plan (JX 第三章第三节, JS 第（六）条)."""
     if ev.province is None:  # no plan date outside the two provinces (ENT-002 reports the region)
@@ -149,19 +113,7 @@ def _capacity_by_product(document: GhgAnnualReport) -> dict[str, Decimal]:
     return totals
 
 
-@rule(
-    "PLN-005", "warning", GHG_ONLY,
-    title=("限制类产品新增产能未见产能置换", "Restricted capacity added without a replacement plan"),
-    checks=(
-        "限制类产品产能较上年增加或标记为新增产能，但未填报产能置换方案。"
-        "江西：钢铁、水泥熟料、平板玻璃（含光伏玻璃）；江苏：钢铁、焦化、炼油、电解铝、水泥熟料、平板玻璃（不含光伏玻璃）",
-        "capacity of a restricted product grew against the previous accepted report, or new_capacity is set, "
-        "without capacity_replacement_ref. JX: steel, cement clinker, flat glass (incl. PV glass); "
-        "JS: steel, coke, refined oil, aluminium, cement clinker, flat glass (excl. PV glass)",
-    ),
-    basis={JX: f"{c.JX_5_CAPACITY}；{c.JX_DECISION_3}", JS: c.JS_5_CAPACITY},
-    params=("PLN-005.restricted_jx", "PLN-005.restricted_js"),
-)
+@rule("PLN-005")
 def pln_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag added capacity of a restricted product without a capacity-replacement approval."""
     if ev.province is None:
@@ -204,12 +156,7 @@ def _names(ev: Evaluation, code: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------ energy efficiency
 
 
-@rule(
-    "PLN-006", "warning", GHG_ONLY,
-    title=("单位产品能耗劣于基准水平", "Unit energy worse than the baseline level"),
-    checks=("产品单位能耗劣于能效基准水平", "unit_energy of a product worse than its baseline (基准水平)"),
-    basis={JX: f"{c.JX_8_EFFICIENCY}；{c.LEVELS_1609}", JS: f"{c.JS_8_EFFICIENCY}；{c.LEVELS_1609}"},
-)
+@rule("PLN-006")
 def pln_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each product whose unit energy is worse than its baseline (also the 高耗能 indicator)."""
     for r in comp.products:
@@ -225,15 +172,7 @@ def pln_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "PLN-007", "notice", GHG_ONLY,
-    title=("单位产品能耗达到标杆水平", "Unit energy at the benchmark level"),
-    checks=(
-        "产品单位能耗达到或优于能效标杆水平（计入规划目标）",
-        "unit_energy at or better than the benchmark (标杆水平) — counts toward the plan target",
-    ),
-    basis={JX: c.JX_8_BENCHMARK, JS: f"{c.JS_8_EFFICIENCY}；{c.LEVELS_1609}"},
-)
+@rule("PLN-007")
 def pln_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each product at or better than its benchmark (counts toward the 30 % target)."""
     for r in comp.products:
@@ -247,15 +186,7 @@ def pln_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "PLN-008", "warning", GHG_ONLY,
-    title=("新增产能未达标杆水平", "New capacity below the benchmark level"),
-    checks=(
-        "本年新增产能的产品单位能耗劣于标杆水平",
-        "new_capacity product whose unit_energy is worse than the benchmark",
-    ),
-    basis={JX: c.JX_5_NEW_PROJECTS, JS: c.JS_5_NEW_PROJECTS},
-)
+@rule("PLN-008")
 def pln_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a product with new capacity whose unit energy does not reach the benchmark."""
     for r in comp.products:
@@ -275,15 +206,7 @@ def pln_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # ------------------------------------------------------------------------------------ HCFCs, air
 
 
-@rule(
-    "PLN-009", "warning", GHG_ONLY,
-    title=("使用含氢氯氟烃缺少配额或淘汰计划", "HCFC use without quota or phase-out plan"),
-    checks=(
-        "使用含氢氯氟烃，但未持有使用配额或无淘汰计划",
-        "hcfc.consumption_t > 0 without has_quota, or without phaseout_plan",
-    ),
-    basis={JX: c.JX_13_HCFC, JS: c.JS_13_HCFC},
-)
+@rule("PLN-009")
 def pln_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag HCFC consumption without a quota, and without a phase-out plan (第（十三）条)."""
     hcfc = doc.hcfc
@@ -303,13 +226,7 @@ def pln_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "PLN-010", "warning", GHG_ONLY,
-    title=("烟气旁路未安装在线监管", "Flue-gas bypass without monitoring"),
-    checks=("存在烟气旁路但未安装在线监管系统", "air.flue_gas_bypass without bypass_monitored"),
-    basis=c.JX_14FYP_5_2_BYPASS,
-    provinces=(JX,),
-)
+@rule("PLN-010")
 def pln_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a flue-gas bypass without online monitoring (第五章第二节)."""
     if doc.air.flue_gas_bypass and not doc.air.bypass_monitored:
@@ -346,22 +263,7 @@ def _discharged(doc: Doc, ev: Evaluation) -> Iterator[tuple[str, str, str, str]]
         yield "heavy_metals", "toxic.categories", "涉重金属", "handles heavy metals"
 
 
-@rule(
-    "PLN-011", "warning", GHG_ONLY,
-    title=("重点排污单位未安装特征污染物在线监控", "Key discharger without online monitoring of a characteristic pollutant"),
-    checks=(
-        "重点排污单位排放特征污染物而未安装其在线监控设备：挥发性有机物（化工、工业涂装、包装印刷、石化行业，或VOCs排放量 > 0）、"
-        "总磷（总磷排放量 > 0）、总氮（总氮排放量 > 0）、重金属（有毒有害物质类别含重金属）；每种缺少的污染物一项",
-        "a key pollutant discharger without online monitoring of a characteristic pollutant it discharges: vocs "
-        "(化工, 工业涂装, 包装印刷, 石化 industries, or vocs_t > 0), tp (pollutants.tp_t > 0), tn (pollutants.tn_t > 0), "
-        "heavy_metals (toxic.categories has heavy_metals); one finding per missing pollutant",
-    ),
-    basis=f"{c.JX_14FYP_11_5_ONLINE}；{c.JX_14FYP_5_2_VOCS}",
-    params=("PLN-011.industries",),
-    provinces=(JX,),
-    industries=("挥发性有机物：化工、工业涂装、包装印刷、石化", "VOCs: chemicals, industrial coating, packaging and printing, "
-                "petrochemicals"),
-)
+@rule("PLN-011")
 def pln_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each characteristic pollutant a key discharger discharges without online monitoring (第十一章第五节).
 
@@ -382,17 +284,7 @@ def pln_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "PLN-012", "warning", GHG_ONLY,
-    title=("未完成超低排放改造", "Ultra-low-emission retrofit not done"),
-    checks=(
-        "钢铁（江西），或钢铁、焦化、水泥、玻璃、石化（江苏）企业未完成超低排放改造",
-        "steel (JX), or steel, coke, cement, glass, petrochemical (JS) enterprise with ultra_low_retrofit_done false",
-    ),
-    basis={JX: c.JX_14FYP_5_2_ULE, JS: c.JS_13_ULE},
-    params=("PLN-012.industries_jx", "PLN-012.industries_js"),
-    industries=("江西：钢铁；江苏：钢铁、焦化、水泥、玻璃、石化", "JX: steel; JS: steel, coke, cement, glass, petrochemicals"),
-)
+@rule("PLN-012")
 def pln_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag an enterprise of the province's ultra-low-emission industries without the retrofit."""
     if doc.air.ultra_low_retrofit_done or ev.province is None:
@@ -406,17 +298,7 @@ def pln_012(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "PLN-013", "notice", GHG_ONLY,
-    title=("“两高”项目台账", "Enters the 两高 project ledger"),
-    checks=(
-        "高耗能行业本年新增产能：纳入“两高”项目清单台账管理",
-        "new_capacity in a high-energy industry: enters the 两高项目 ledger for the regulator",
-    ),
-    basis={JX: c.JX_OPINIONS_2_4, JS: c.JS_5_TWO_HIGH},
-    params=("PLN-013.industries",),
-    industries=("煤电、石化、化工、钢铁、有色金属冶炼、建材", "coal power, petrochemicals, chemicals, steel, non-ferrous, building materials"),
-)
+@rule("PLN-013")
 def pln_013(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each new-capacity product of a high-energy (两高) industry for the regulator's ledger."""
     if not any(line.new_capacity for line in doc.products):
@@ -437,17 +319,7 @@ def pln_013(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 # ------------------------------------------------------------------------ New in 2026-12: PLN-014…023
 
 
-@rule(
-    "PLN-014", "warning", GHG_ONLY,
-    title=("新增产能用能设备未达一级能效或在用淘汰设备", "New capacity below efficiency grade 1, or obsolete equipment"),
-    checks=(
-        "本年新增产能的用能设备未达到一级能效；或在用国家明令淘汰的落后用能设备",
-        "new capacity whose energy-using equipment is below efficiency grade 1 (products[].equipment_efficiency), "
-        "or energy-using equipment listed for phase-out still in use (obsolete_equipment)",
-    ),
-    basis=f"{c.JS_5_EQUIPMENT}；{c.JS_8_OBSOLETE}",
-    provinces=(JS,),
-)
+@rule("PLN-014")
 def pln_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag new capacity whose equipment is not grade 1, and obsolete equipment in use (江苏方案第（五）、（八）条).
 
@@ -485,18 +357,7 @@ def _coal_units(doc: Doc, ev: Evaluation, flag: str) -> Iterator[tuple[int, Gene
             yield i, unit, unit.capacity_mw, ev.p.dec("PLN-015.large_unit_mw")
 
 
-@rule(
-    "PLN-015", "warning", GHG_ONLY,
-    title=("大型燃煤机组未实施供热改造", "Large coal unit without heat-supply retrofit"),
-    checks=(
-        "30万千瓦（300 MW）及以上燃煤机组周边有热负荷，但未实施供热改造、不供热",
-        "a coal unit ≥ 300 MW with heat demand within reach (heat_demand_nearby) that has no heat-supply retrofit "
-        "and supplies no heat",
-    ),
-    basis=c.JS_6_CHP_RETROFIT,
-    params=("PLN-015.large_unit_mw",),
-    provinces=(JS,),
-)
+@rule("PLN-015")
 def pln_015(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a large coal unit with heat demand nearby that is not retrofitted to supply heat (第（六）条)."""
     for i, unit, capacity, large in _coal_units(doc, ev, "heat_demand_nearby"):
@@ -510,18 +371,7 @@ def pln_015(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "PLN-016", "warning", GHG_ONLY,
-    title=("大型机组供热半径内的燃煤小热电", "Small coal CHP unit within a large unit's supply radius"),
-    checks=(
-        "30万千瓦（300 MW）以下供热燃煤机组位于大型燃煤热电机组供热半径内，仍在运行（应逐步关停整合）",
-        "a coal unit < 300 MW that supplies heat (a small CHP unit) within the supply radius of a large unit "
-        "(within_supply_radius_of_large_unit) still operates",
-    ),
-    basis=c.JS_6_SMALL_CHP,
-    params=("PLN-015.large_unit_mw",),
-    provinces=(JS,),
-)
+@rule("PLN-016")
 def pln_016(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a small coal CHP unit inside a large unit's supply radius that still supplies heat (第（六）条)."""
     for i, unit, capacity, large in _coal_units(doc, ev, "within_supply_radius_of_large_unit"):
@@ -536,16 +386,7 @@ def pln_016(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "PLN-017", "notice", GHG_ONLY,
-    title=("VOCs源头替代", "VOCs source substitution"),
-    checks=(
-        "使用溶剂型等高VOCs含量的涂料、油墨、胶粘剂、清洗剂（应优先源头替代为低VOCs含量产品）",
-        "solvent-based (high-VOCs) coatings, inks, adhesives or cleaners are used (air.vocs_materials = high_vocs): "
-        "source substitution by low-VOCs products comes first",
-    ),
-    basis={JX: f"{c.JX_14FYP_5_2_LOW_VOCS}；{c.JX_13_VOCS_SOURCE}", JS: c.JS_13_VOCS_SOURCE},
-)
+@rule("PLN-017")
 def pln_017(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note high-VOCs coatings, inks, adhesives or cleaners: the plans put source substitution first."""
     if doc.air.vocs_materials == "high_vocs":
@@ -557,15 +398,7 @@ def pln_017(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "PLN-018", "warning", GHG_ONLY,
-    title=("VOCs排放量超过许可（分配）量", "VOCs above the permitted or allocated amount"),
-    checks=(
-        "挥发性有机物排放量超过许可（或分配的总量控制）排放量",
-        "pollutants.vocs_t exceeds permit.vocs_limit_t (the permitted or allocated VOCs total)",
-    ),
-    basis={JX: c.JX_14FYP_5_2_VOCS_TOTAL, JS: c.JS_13_VOCS_TOTAL},
-)
+@rule("PLN-018")
 def pln_018(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag VOCs emissions above the permitted or allocated total (VOCs 总量控制)."""
     vocs, limit = doc.pollutants.vocs_t, doc.permit.vocs_limit_t
@@ -580,17 +413,7 @@ def pln_018(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     )
 
 
-@rule(
-    "PLN-019", "warning", GHG_ONLY,
-    title=("生物质锅炉不符合排放管控要求", "Biomass boiler outside the emission-control requirements"),
-    checks=(
-        "生物质锅炉非专用锅炉、未配套高效除尘设施或掺烧煤炭（每项一条）",
-        "a biomass boiler that is not a dedicated boiler, has no high-efficiency dust removal, or co-fires coal "
-        "(one finding each)",
-    ),
-    basis=f"{c.JX_14FYP_5_2_BIOMASS}；{c.HIGH_POLLUTION_FUELS}（生物质成型燃料须在配置袋式除尘器等高效除尘设施的专用锅炉中燃用）",
-    provinces=(JX,),
-)
+@rule("PLN-019")
 def pln_019(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each biomass boiler that is converted, lacks efficient dust removal, or co-fires coal (第五章第二节).
 
@@ -631,18 +454,7 @@ def _kiln_names(kiln: Kiln) -> tuple[str, str, str, str]:
     )
 
 
-@rule(
-    "PLN-020", "warning", GHG_ONLY,
-    title=("新、改、扩建工业炉窑未采用清洁低碳能源", "New or rebuilt kiln not on clean low-carbon energy"),
-    checks=(
-        "2022-09-29（江西方案发布日）及以后新建、改建、扩建的工业炉窑以煤、重油、石焦油为燃料",
-        "an industrial kiln commissioned (new, rebuilt or extended) on or after 2022-09-29, the Jiangxi plan's date, "
-        "fired by coal, heavy oil or tar",
-    ),
-    basis=c.JX_6_KILN,
-    params=("PLN-020.since", "PLN-020.fuels"),
-    provinces=(JX,),
-)
+@rule("PLN-020")
 def pln_020(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a kiln built or rebuilt since the plan that burns coal or heavy oil (江西方案第（六）条)."""
     for i, kiln in enumerate(doc.kilns):
@@ -660,18 +472,7 @@ def pln_020(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "PLN-021", "notice", GHG_ONLY,
-    title=("工业炉窑清洁能源替代", "Clean-energy substitution of a kiln"),
-    checks=(
-        "以煤、重油、石焦油为燃料的现有工业炉窑（2022-09-29 前投运或投运日期未填）：应加快清洁低碳能源替代",
-        "an existing kiln (commissioned before 2022-09-29, or undated) fired by coal, heavy oil or tar: "
-        "substitution by clean low-carbon energy, waste heat, electricity or heat",
-    ),
-    basis=c.JX_14FYP_3_3_KILN,
-    params=("PLN-020.since", "PLN-020.fuels"),
-    provinces=(JX,),
-)
+@rule("PLN-021")
 def pln_021(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each existing coal- or oil-fired kiln for clean-energy substitution (第三章第三节); PLN-020 has the new ones."""
     for i, kiln in enumerate(doc.kilns):
@@ -688,18 +489,7 @@ def pln_021(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "PLN-022", "warning", GHG_ONLY,
-    title=("工业炉窑未完成深度治理", "Kiln without deep treatment"),
-    checks=(
-        "工业炉窑未完成深度治理（超低排放改造）。江西：陶瓷、砖瓦、有色；江苏：全部工业炉窑",
-        "an industrial kiln without deep treatment (ultra-low emission). JX: ceramics, bricks, non-ferrous; "
-        "JS: every industrial kiln",
-    ),
-    basis={JX: c.JX_14FYP_5_2_DEEP, JS: c.JS_13_ULE},
-    params=("PLN-022.kinds_jx", "PLN-022.kinds_js"),
-    industries=("江西：陶瓷、砖瓦、有色窑炉；江苏：全部工业炉窑", "JX: ceramic, brick, non-ferrous kilns; JS: every kiln"),
-)
+@rule("PLN-022")
 def pln_022(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each kiln of the province's deep-treatment scope that has not had it (JX 第五章第二节, JS 第（十三）条)."""
     if ev.province is None or not doc.kilns:
@@ -716,17 +506,7 @@ def pln_022(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "PLN-023", "warning", GHG_ONLY,
-    title=("涉重金属新增产能未见减量置换或等量替换", "Heavy-metal new capacity without emission replacement"),
-    checks=(
-        "涉重金属企业（有毒有害物质类别含重金属）本年新增产能，未填报重金属排放量“减量置换”或“等量替换”来源",
-        "an enterprise handling heavy metals (toxic.categories has heavy_metals) adds capacity this year without a "
-        "heavy-metal emission replacement (toxic.heavy_metal_replacement_ref)",
-    ),
-    basis=c.JX_14FYP_7_3_HEAVY_METALS,
-    provinces=(JX,),
-)
+@rule("PLN-023")
 def pln_023(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag new capacity of a heavy-metal enterprise without 减量置换/等量替换 (第七章第三节)."""
     if "heavy_metals" not in doc.toxic.categories or (doc.toxic.heavy_metal_replacement_ref or "").strip():

@@ -1,7 +1,8 @@
 """The rule registry, the evaluation context and what a rule's check function sees.
 
-A rule pack (``ent``, ``ghg``, ``xck``, ``pln``, ``cpa``, ``dsc``) registers each rule with the
-:func:`rule` decorator. A check function receives the document, its computed results and an
+Each rule's description (severity, kinds, provinces, texts, basis, parameters) is data, in
+``catalogue.toml``; a rule pack (``ent``, ``ghg``, ``xck``, ``pln``, ``cpa``, ``dsc``, ``disclosure``) registers
+its check under the rule's id with the :func:`rule` decorator. A check function receives the document, its computed results and an
 :class:`Evaluation` and yields :data:`Hit` tuples ``(path, message_zh, message_en)``; the engine turns
 them into :class:`~portal.domain.findings.Finding` objects with the rule's id, severity and citation,
 so a check builds its messages only when something fires.
@@ -10,15 +11,19 @@ so a check builds its messages only when something fires.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from portal.calc.results import AdhocDisclosureComputed, AnnualDisclosureComputed, CpaComputed, GhgComputed
-from portal.domain.documents import CPA_KIND, GHG_KIND, KINDS, GhgAnnualReport
-from portal.domain.findings import Severity
+from portal.domain.documents import KINDS, GhgAnnualReport
+from portal.domain.findings import SEVERITIES, Severity
 from portal.reference.types import FuelFactor, ProductRef, ReferenceData
 
+from .citations import resolve_basis
 from .params import Params
 
 JX = "JX"
@@ -26,11 +31,6 @@ JS = "JS"
 PROVINCES = (JX, JS)
 #: Scope by the enterprise's region code (rules-catalogue.md: JX = 36xxxx, JS = 32xxxx).
 PROVINCE_PREFIXES = {"36": JX, "32": JS}
-BOTH_KINDS = frozenset({GHG_KIND, CPA_KIND})
-#: every filing kind: the enterprise profile rules (ENT) check each one
-ALL_KINDS = frozenset(KINDS)
-GHG_ONLY = frozenset({GHG_KIND})
-CPA_ONLY = frozenset({CPA_KIND})
 
 Hit = tuple[str, str, str]  # (path, message_zh, message_en)
 Computed = GhgComputed | CpaComputed | AnnualDisclosureComputed | AdhocDisclosureComputed
@@ -141,43 +141,73 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
+_ENTRY_KEYS = frozenset({"pack", "severity", "kinds", "provinces", "title", "checks", "basis", "params",
+                         "industries", "note"})
 
 
-def rule(
-    rule_id: str,
-    severity: Severity,
-    kinds: frozenset[str],
-    *,
-    title: tuple[str, str],
-    checks: tuple[str, str],
-    basis: str | dict[str, str],
-    params: Sequence[str] = (),
-    provinces: Sequence[str] = PROVINCES,
-    industries: tuple[str, str] | None = None,
-    note: tuple[str, str] | None = None,
-) -> Callable[[CheckFn], CheckFn]:
-    """Register the decorated function as the check of rule ``rule_id``."""
+@cache
+def catalogue() -> dict[str, dict[str, Any]]:
+    """Return the entries of ``catalogue.toml`` (each rule's severity, scope, texts and basis) by rule id."""
+    with Path(__file__).with_name("catalogue.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _pair(entry: Mapping[str, Any], key: str, rule_id: str) -> tuple[str, str] | None:
+    """Return a [Chinese, English] pair of the entry, or None when it has none."""
+    value = entry.get(key)
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(text, str) for text in value)):
+        raise ValueError(f"catalogue.toml: {rule_id}.{key} is not [Chinese, English]")
+    return value[0], value[1]
+
+
+def _rule_from_entry(rule_id: str, entry: Mapping[str, Any], check: CheckFn) -> Rule:
+    """Build the rule ``rule_id`` from its catalogue entry; raise ValueError naming what is wrong."""
+    unknown = set(entry) - _ENTRY_KEYS
+    kinds, provinces = frozenset(entry.get("kinds", ())), frozenset(entry.get("provinces", PROVINCES))
+    title, checks = _pair(entry, "title", rule_id), _pair(entry, "checks", rule_id)
+    problems = [
+        f"unknown keys {sorted(unknown)}" if unknown else "",
+        "" if entry.get("severity") in SEVERITIES else f"severity {entry.get('severity')!r}",
+        "" if kinds and kinds <= frozenset(KINDS) else f"kinds {sorted(kinds)}",
+        "" if provinces and provinces <= frozenset(PROVINCES) else f"provinces {sorted(provinces)}",
+        "" if title and checks else "title and checks are required",
+        "" if check.__module__.rpartition(".")[2] == entry.get("pack") else f"its check is in {check.__module__}",
+    ]
+    if any(problems):
+        raise ValueError(f"catalogue.toml: {rule_id}: " + "; ".join(p for p in problems if p))
+    assert title is not None and checks is not None  # checked above
+    industries, note = _pair(entry, "industries", rule_id), _pair(entry, "note", rule_id)
+    return Rule(
+        id=rule_id,
+        severity=entry["severity"],
+        kinds=kinds,
+        provinces=provinces,
+        title_zh=title[0],
+        title_en=title[1],
+        checks_zh=checks[0],
+        checks_en=checks[1],
+        basis=resolve_basis(entry["basis"]),
+        params=tuple(entry.get("params", ())),
+        industries_zh=industries[0] if industries else None,
+        industries_en=industries[1] if industries else None,
+        check=check,
+        note_zh=note[0] if note else None,
+        note_en=note[1] if note else None,
+    )
+
+
+def rule(rule_id: str) -> Callable[[CheckFn], CheckFn]:
+    """Register the decorated function as the check of rule ``rule_id``, described in ``catalogue.toml``."""
 
     def register(check: CheckFn) -> CheckFn:
         if rule_id in REGISTRY:
             raise ValueError(f"rule {rule_id} registered twice")
-        REGISTRY[rule_id] = Rule(
-            id=rule_id,
-            severity=severity,
-            kinds=kinds,
-            provinces=frozenset(provinces),
-            title_zh=title[0],
-            title_en=title[1],
-            checks_zh=checks[0],
-            checks_en=checks[1],
-            basis={"all": basis} if isinstance(basis, str) else dict(basis),
-            params=tuple(params),
-            industries_zh=industries[0] if industries else None,
-            industries_en=industries[1] if industries else None,
-            check=check,
-            note_zh=note[0] if note else None,
-            note_en=note[1] if note else None,
-        )
+        entry = catalogue().get(rule_id)
+        if entry is None:
+            raise ValueError(f"rule {rule_id} has no entry in catalogue.toml")
+        REGISTRY[rule_id] = _rule_from_entry(rule_id, entry, check)
         return check
 
     return register

@@ -8,8 +8,7 @@ from decimal import Decimal
 from portal.calc.results import GhgComputed
 from portal.domain.documents import GhgAnnualReport
 
-from . import citations as c
-from .registry import GHG_ONLY, Evaluation, Hit, rule
+from .registry import Evaluation, Hit, rule
 from .text import amount, excess, fixed, pct, plain, relative_difference
 
 Doc = GhgAnnualReport
@@ -57,16 +56,7 @@ def _beyond_tolerance(ev: Evaluation, tolerance_key: str, value: Decimal, refere
     return f"相差 {pct(diff)}，超过 {pct(tolerance)}", f"by {pct(diff)}, more than {pct(tolerance)}"
 
 
-@rule(
-    "XCK-001", "warning", GHG_ONLY,
-    title=("燃煤量与排污许可执行报告不一致", "Coal consumed differs from the permit report"),
-    checks=(
-        "温室气体报告的燃煤量（各煤种合计，t）与排污许可执行报告燃煤量相差超过 5%",
-        "coal consumed in the GHG report (Σ coal-type fuels, t) and permit.coal_t differ by more than 5 %",
-    ),
-    basis=c.XCK_BASIS,
-    params=("XCK-001.tolerance",),
-)
+@rule("XCK-001")
 def xck_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag coal consumption differing from the permit's execution report beyond the tolerance."""
     permit_coal = doc.permit.coal_t
@@ -82,16 +72,7 @@ def xck_001(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "XCK-002", "warning", GHG_ONLY,
-    title=("污染物排放量与排污许可执行报告不一致", "Pollutant emissions differ from the permit report"),
-    checks=(
-        "二氧化硫、氮氧化物、颗粒物排放量与排污许可执行报告相差超过 10%",
-        "pollutants.so2_t / nox_t / pm_t and the same in permit differ by more than 10 %",
-    ),
-    basis=c.XCK_BASIS,
-    params=("XCK-002.tolerance",),
-)
+@rule("XCK-002")
 def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant total differing from the execution report beyond the tolerance."""
     for name in _REPORTED_IN_PERMIT:
@@ -110,15 +91,7 @@ def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "XCK-003", "warning", GHG_ONLY,
-    title=("污染物排放量超过许可排放量", "Pollutant emissions exceed the permitted total"),
-    checks=(
-        "污染物排放量超过排污许可证许可排放量（同时构成“双超”情形）",
-        "a pollutant total exceeds its permitted total (permit.*_limit_t) — also sets the 双超 indicator",
-    ),
-    basis=c.XCK_BASIS,
-)
+@rule("XCK-003")
 def xck_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant above its permitted total (超总量, one half of 双超)."""
     for name, value, limit in permit_exceedances(doc):
@@ -132,16 +105,7 @@ def xck_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "XCK-004", "warning", GHG_ONLY,
-    title=("综合能源消费量与能源投入不一致", "Declared energy use differs from the energy inputs"),
-    checks=(
-        "填报的综合能源消费量与按能源投入计算的能耗相差超过 10%",
-        "energy_total_tce is declared and differs from energy_from_inputs_tce by more than 10 %",
-    ),
-    basis=c.XCK_BASIS,
-    params=("XCK-004.tolerance",),
-)
+@rule("XCK-004")
 def xck_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a declared energy consumption that differs from the computed energy inputs beyond the tolerance."""
     declared = doc.energy_total_tce
@@ -158,17 +122,7 @@ def xck_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "XCK-005", "warning", GHG_ONLY,
-    title=("二氧化硫排放量超过燃煤硫分产生量", "SO2 emissions exceed what the coal's sulfur can produce"),
-    checks=(
-        "按燃煤硫分和燃煤量计算的二氧化硫产生量（2 × S% × 燃煤量）低于报告的二氧化硫排放量",
-        "coal sulfur content × coal consumed implies SO2 generation below the reported SO2 emission "
-        "(emission cannot exceed generation: 2 × S% × coal_t)",
-    ),
-    basis=c.XCK_BASIS,
-    params=("XCK-005.so2_per_sulfur",),
-)
+@rule("XCK-005")
 def xck_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag reported SO2 above the SO2 the coal's sulfur can generate (only when every coal line has S%)."""
     so2 = doc.pollutants.so2_t
