@@ -143,11 +143,18 @@ def db_session(app: Flask) -> Iterator[None]:
 
 
 class IsolatedClient(FlaskClient):
-    """Clear per-request caches before each request.
+    """Clear per-request caches before each request, and read each response whole before returning it.
 
     The test holds an app context open (for its rolled-back transaction), and Flask reuses a pushed app
     context for requests: without this, the user Flask-Login cached in ``g`` and Flask-Babel's locale
     would leak from one client's request into another's.
+
+    A streamed response (``stream_with_context``: the audit-log CSV) ends its request only when its body is
+    read or closed, as a WSGI server does at once. Left unread, it was closed when the garbage collector
+    reached it — in some later test, where its request's teardown rolled back that test's session and broke
+    its savepoints ("nested transaction already deassociated", then PendingRollbackError and, on SQLite, a
+    write lock never released: "database is locked" for every later test of the xdist worker). So responses
+    are buffered, read and closed within the request, as a server would.
     """
 
     def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -157,6 +164,7 @@ class IsolatedClient(FlaskClient):
         if has_app_context():
             g.pop("_login_user", None)
             refresh()
+        kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
 
 

@@ -265,9 +265,6 @@ def _probe(app: Flask, client, role: str, form: Form, failures: list[str]) -> in
         for label, value in PROBES.items():
             data = {**base, **button, name: [value]}
             where = f"{role or 'anonymous'} {form.method.upper()} {form.action} {name}={label}"
-            # Each production request starts on a fresh session; the test's app context keeps one for all the
-            # probes, so end whatever the previous probe left (see the note above the test).
-            db.session.rollback()
             try:
                 if form.method == "post":
                     response = client.post(form.action, data=data)
@@ -292,13 +289,6 @@ def _probe(app: Flask, client, role: str, form: Form, failures: list[str]) -> in
     return sent
 
 
-# Under pytest-xdist, after some other tests in the same worker, a probe found the test's SAVEPOINT unwound or
-# invalidated by the probe before it (the suite's create_savepoint harness, tests/conftest.py: one session for
-# all requests of the test, where production has one per request); never in a single process. Not yet
-# explained (closing note of session 4), so it runs in a process of its own (marker ``serial``, scripts/run-tests).
-# The test still fails on any 5xx or any answer not naming the field.
-@pytest.mark.serial
-@pytest.mark.filterwarnings("ignore:nested transaction already deassociated from connection")
 def test_every_form_refuses_bad_input_with_a_4xx_naming_the_field(app: Flask, probe_world) -> None:  # type: ignore[no-untyped-def]
     w = probe_world
     failures: list[str] = []
