@@ -1,8 +1,8 @@
 """The life of a filing: open and save drafts, certify a revision, submit certified versions.
 
-All status changes go through :func:`transition`, the one place that knows the state machine
-(draft → submitted → returned → resubmitted → … → accepted); the database CHECK constraints back it up.
-Which statuses leave the draft editable is said here too (:func:`draft_lock`): a submitted draft is
+All status changes go through :func:`portal.services.workflow.transition`, the one place that knows the
+state machine (draft → submitted → returned → resubmitted → … → accepted); the database CHECK constraints
+back it up. Which statuses leave the draft editable is said there too, and applied here (:func:`draft_lock`): a submitted draft is
 read-only until the reviewer returns it (issue 15: the filing page used to show figures other than those
 under review).
 
@@ -63,7 +63,8 @@ from ..rules import RULES_VERSION
 from . import audit, checking, notifications, version_facts
 from .access import require_edit, require_sign
 from .accounts import check_signing_password
-from .errors import Conflict, IllegalTransition, ServiceError, StaleDraft
+from .errors import Conflict, ServiceError, StaleDraft
+from .workflow import EDITABLE_STATUSES, UNDER_REVIEW, WITHDRAWN_TO, transition
 
 CERTIFICATION_STATEMENT_ZH = (
     "本单位郑重承诺：所报送的数据和材料真实、完整、准确，不存在虚报、瞒报、漏报、篡改或伪造的情形，"
@@ -74,27 +75,6 @@ CERTIFICATION_STATEMENT_EN = (
     "falsified, concealed, omitted, altered or forged, and we take legal responsibility for their truthfulness, "
     "completeness and accuracy."
 )
-
-# (from, to) → the action that makes the change. A filing under review (submitted, resubmitted) is not
-# submitted again: its draft is read-only until the reviewer returns it, so there is nothing new to submit.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("draft", "submitted"): "submit",
-    ("returned", "resubmitted"): "submit",
-    ("submitted", "returned"): "return",
-    ("resubmitted", "returned"): "return",
-    ("submitted", "accepted"): "accept",
-    ("resubmitted", "accepted"): "accept",
-    # issue 18 item 3: a reviewer reopens an accepted filing for correction (services/regulator.py); the
-    # accepted version stays, the corrected draft becomes the next version
-    ("accepted", "returned"): "reopen",
-}
-#: issue 20 item 6: withdrawn before review starts, a filing goes back to the status it had before the submit
-WITHDRAWN_TO = {"submitted": "draft", "resubmitted": "returned"}
-#: statuses awaiting the reviewer's decision
-UNDER_REVIEW = ("submitted", "resubmitted")
-#: statuses whose draft the enterprise may change (and certify, and submit)
-EDITABLE_STATUSES = ("draft", "returned")
-
 
 def draft_lock(filing: Filing) -> Conflict | None:
     """Return why the filing's draft may not be changed now (bilingual, 409), or None when it may."""
@@ -360,17 +340,6 @@ def _diff_summary(before: Document, after: Document) -> dict[str, Any]:
     if len(changes) > AUDIT_DIFF_MAX:
         summary["more"] = len(changes) - AUDIT_DIFF_MAX
     return summary
-
-
-def transition(actor: User, filing: Filing, to: str, action: str) -> None:
-    """Move the filing to status ``to`` by ``action`` (submit, return, accept), audited; refuse any other move."""
-    if TRANSITIONS.get((filing.status, to)) != action:
-        raise IllegalTransition(
-            f"状态为“{filing.status}”的申报不能执行此操作", f"a filing in status {filing.status!r} cannot be {action}ed"
-        )
-    before = filing.status
-    filing.status = to
-    audit.record(actor, f"filing.{action}", "filing", filing.id, before={"status": before}, after={"status": to})
 
 
 class SubmissionBlocked(ServiceError):

@@ -112,7 +112,8 @@ def decide(actor: User, row: MasterDataRequest, *, approve: bool) -> None:
 def _refresh_drafts(enterprise: Enterprise) -> None:
     """Give the enterprise's editable drafts the registry's new values (submitted versions stay as they are)."""
     from ..domain.codec import canonical_json
-    from .filings import EDITABLE_STATUSES, draft_document, with_registry_identity
+    from .filings import draft_document, with_registry_identity
+    from .workflow import EDITABLE_STATUSES
 
     for filing in db.session.scalars(select(Filing).where(Filing.enterprise_id == enterprise.id,
                                                           Filing.status.in_(EDITABLE_STATUSES))):

@@ -19,7 +19,7 @@ from . import audit, notifications
 from .access import require_review, require_reviewer
 from .deadlines import due_date, ghg_due_date
 from .errors import IllegalTransition, NotFound, ServiceError
-from .filings import transition
+from .workflow import transition
 
 MAX_REASON = 2000
 MAX_BULK = 200  # one queue page is 50 rows; a bulk action names at most a few pages

@@ -1,6 +1,6 @@
 """The regulator's review: the queue, comments and answers, verdicts on explanations, return and accept.
 
-The one return/accept pair: status changes go through ``services.filings.transition`` (the state machine);
+The one return/accept pair: status changes go through ``services.workflow.transition`` (the state machine);
 this module adds what a decision needs around it: the comments the filer must address on a return, no
 acceptance while an explanation stands rejected, and the notices to the enterprise.
 """
@@ -46,11 +46,10 @@ from ..models import (
 from . import audit, notifications
 from .access import require_edit, require_review
 from .errors import IllegalTransition, NotFound, ServiceError, required_text
-from .filings import transition
 from .versions import current_version, previous_accepted, version_document, version_of
+from .workflow import UNDER_REVIEW, transition
 
 PAGE_SIZE = 50
-UNDER_REVIEW = ("submitted", "resubmitted")
 
 
 # --------------------------------------------------------------------------------------------- queue

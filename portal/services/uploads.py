@@ -8,8 +8,9 @@ from ..domain.documents import Document
 from ..extensions import db
 from ..models import Filing, User
 from ..renderers.upload_workbook import code_lists_from_reference, render_upload_workbook
-from .filings import EDITABLE_STATUSES, draft_document
+from .filings import draft_document
 from .reference import current_reference
+from .workflow import EDITABLE_STATUSES
 
 
 def editable_drafts(actor: User, kind: str) -> list[Document]:

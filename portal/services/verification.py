@@ -50,8 +50,8 @@ from .access import (
     require_verify,
 )
 from .errors import Conflict, IllegalTransition, NotFound, ServiceError, required_text
-from .filings import UNDER_REVIEW, transition
 from .versions import version_document, version_of
+from .workflow import UNDER_REVIEW, transition
 
 VERIFIED_KIND = "ghg_annual_report"
 MAX_TOTAL_TCO2 = 10**12

@@ -25,7 +25,7 @@ from ..domain.findings import Finding
 from ..domain.labels import kind_name
 from ..extensions import db
 from ..models import Enterprise, Filing
-from ..services import audit, checking, versions
+from ..services import audit, checking, versions, workflow
 from ..services import exports as export_service
 from ..services import filings as filing_service
 from ..services import review as review_service
@@ -144,7 +144,7 @@ def show(filing_id: int) -> ResponseReturnValue:
         can_sign=permissions.can_sign_filing(current_user, filing.enterprise_id),
         # issue 20 item 6: a never-submitted draft may be deleted, a submission withdrawn before review starts
         can_delete=may_edit and filing.status == "draft" and filing.current_version == 0,
-        can_withdraw=(filing.status in filing_service.UNDER_REVIEW
+        can_withdraw=(filing.status in workflow.UNDER_REVIEW
                       and permissions.can_sign_filing(current_user, filing.enterprise_id)
                       and not filing_service.review_started(filing)),
         can_review=permissions.can_review(current_user, filing.enterprise.region_code),

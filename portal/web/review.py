@@ -28,6 +28,7 @@ from ..domain.labels import VALUE_SETS
 from ..models import Filing
 from ..services import binding as binding_service
 from ..services import review as review_service
+from ..services import workflow
 from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
 from .templating import STATUS_BADGES, bilingual
@@ -189,7 +190,7 @@ def show(filing_id: int) -> ResponseReturnValue:
                            assign_form=assign_form, extend_form=extend_form, reopen_form=ReopenForm(),
                            decision_form=DecisionForm(), verdict_form=VerdictForm(),
                            export_endpoints=current_app.view_functions,
-                           under_review=filing.status in review_service.UNDER_REVIEW
+                           under_review=filing.status in workflow.UNDER_REVIEW
                            and view.version.number == filing.current_version,
                            binding=binding_service.binding_of(view.version), **_verification_context(filing, view))
 
