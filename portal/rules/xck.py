@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from portal.calc.results import GhgComputed
 from portal.domain.documents import GhgAnnualReport
+from portal.domain.labels import VALUE_SETS
 
 from .registry import Evaluation, Hit, rule
 from .text import amount, excess, fixed, pct, plain, relative_difference
@@ -14,17 +15,15 @@ from .text import amount, excess, fixed, pct, plain, relative_difference
 Doc = GhgAnnualReport
 Comp = GhgComputed
 
-#: pollutant → (Chinese name, English name); the same field names in ``pollutants`` and ``permit``
-POLLUTANT_NAMES = {
-    "so2_t": ("二氧化硫", "SO2"),
-    "nox_t": ("氮氧化物", "NOx"),
-    "pm_t": ("颗粒物", "PM"),
-    "vocs_t": ("挥发性有机物", "VOCs"),
-    "cod_t": ("化学需氧量", "COD"),
-    "nh3n_t": ("氨氮", "NH3-N"),
-}
+#: the names of the pollutants with a permitted total, (Chinese, English) by code (``so2`` for ``so2_t``)
+_POLLUTANT_NAMES = VALUE_SETS["pollutant_in_text"].names()
 _REPORTED_IN_PERMIT = ("so2_t", "nox_t", "pm_t")  # figures of the execution report (XCK-002)
 _LIMITED = ("so2_t", "nox_t", "pm_t", "cod_t", "nh3n_t")  # pollutants with a permitted total (XCK-003)
+
+
+def pollutant_names(field: str) -> tuple[str, str]:
+    """Return the Chinese and English names of the pollutant of a field of ``pollutants`` or ``permit``."""
+    return _POLLUTANT_NAMES[field.removesuffix("_t")]
 
 
 def permit_exceedances(document: GhgAnnualReport) -> list[tuple[str, Decimal, Decimal]]:
@@ -82,7 +81,7 @@ def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             continue
         gap = _beyond_tolerance(ev, "XCK-002.tolerance", value, reported)
         if gap is not None:
-            zh, en = POLLUTANT_NAMES[name]
+            zh, en = pollutant_names(name)
             yield (
                 f"pollutants.{name}",
                 f"{zh}排放量 {amount(value)} t 与排污许可执行报告 {amount(reported)} t {gap[0]}",
@@ -95,7 +94,7 @@ def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 def xck_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant above its permitted total (超总量, one half of 双超)."""
     for name, value, limit in permit_exceedances(doc):
-        zh, en = POLLUTANT_NAMES[name]
+        zh, en = pollutant_names(name)
         by_zh, by_en = excess(value, limit)
         yield (
             f"pollutants.{name}",
