@@ -15,8 +15,8 @@ from portal.domain.documents import GhgAnnualReport
 from portal.domain.labels import VALUE_SETS
 from portal.reference.types import ReferenceData
 
-from .text import amount, fixed
-from .xck import permit_exceedances, pollutant_names
+from .text import amount, fixed, pollutant_names
+from .xck import permit_exceedances
 
 TRIGGERS = ("double_exceed", "high_energy", "double_toxic")
 #: each trigger's name in a sentence, (Chinese, English) by code

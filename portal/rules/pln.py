@@ -15,7 +15,7 @@ from portal.domain.documents import GeneratingUnit, GhgAnnualReport, Kiln
 from portal.domain.labels import VALUE_SETS
 
 from .registry import Evaluation, Hit, rule
-from .text import amount, excess, fixed, iso
+from .text import amount, excess, fixed, iso, pollutant_names
 
 Doc = GhgAnnualReport
 Comp = GhgComputed
@@ -253,15 +253,6 @@ def pln_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-#: the characteristic pollutants of PLN-011, each with its name (online_monitoring codes)
-_ONLINE = {
-    "vocs": ("挥发性有机物", "VOCs"),
-    "tp": ("总磷", "total phosphorus"),
-    "tn": ("总氮", "total nitrogen"),
-    "heavy_metals": ("重金属", "heavy metals"),
-}
-
-
 def _discharged(doc: Doc, ev: Evaluation) -> Iterator[tuple[str, str, str, str]]:
     """Yield ``(code, path, why_zh, why_en)`` for each characteristic pollutant the enterprise discharges."""
     vocs = doc.pollutants.vocs_t
@@ -272,7 +263,7 @@ def _discharged(doc: Doc, ev: Evaluation) -> Iterator[tuple[str, str, str, str]]
     for code, name in (("tp", "tp_t"), ("tn", "tn_t")):
         value = getattr(doc.pollutants, name)
         if value is not None and value > 0:
-            zh, en = _ONLINE[code]
+            zh, en = pollutant_names(code)
             yield code, f"pollutants.{name}", f"排放{zh} {amount(value)} t", f"discharges {amount(value)} t of {en}"
     if "heavy_metals" in doc.toxic.categories:
         yield "heavy_metals", "toxic.categories", "涉重金属", "handles heavy metals"
@@ -291,7 +282,7 @@ def pln_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     for code, path, why_zh, why_en in _discharged(doc, ev):
         if code in monitored:
             continue
-        zh, en = _ONLINE[code]
+        zh, en = pollutant_names(code)
         yield (
             path,
             f"重点排污单位{why_zh}，未安装{zh}在线监控设备",
@@ -519,6 +510,12 @@ def pln_022(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
+def _listed(ev: Evaluation, codes: list[str]) -> tuple[str, str]:
+    """Return the names of products as a list, in Chinese (、) and in English (, )."""
+    names = [_names(ev, code) for code in codes]
+    return "、".join(zh for zh, _ in names), ", ".join(en for _, en in names)
+
+
 @rule("PLN-023")
 def pln_023(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag new capacity of a heavy-metal enterprise without 减量置换/等量替换 (第七章第三节)."""
@@ -527,8 +524,7 @@ def pln_023(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     new = [i for i, line in enumerate(doc.products) if line.new_capacity]
     if not new:
         return
-    names_zh = "、".join(_names(ev, doc.products[i].product)[0] for i in new)
-    names_en = ", ".join(_names(ev, doc.products[i].product)[1] for i in new)
+    names_zh, names_en = _listed(ev, [doc.products[i].product for i in new])
     yield (
         "toxic.heavy_metal_replacement_ref",
         f"涉重金属企业本年新增产能（{names_zh}），未填报重金属排放量“减量置换”或“等量替换”来源；"

@@ -7,23 +7,15 @@ from decimal import Decimal
 
 from portal.calc.results import GhgComputed
 from portal.domain.documents import GhgAnnualReport
-from portal.domain.labels import VALUE_SETS
 
 from .registry import Evaluation, Hit, rule
-from .text import amount, excess, fixed, pct, plain, relative_difference
+from .text import amount, excess, fixed, pct, plain, pollutant_names, relative_difference
 
 Doc = GhgAnnualReport
 Comp = GhgComputed
 
-#: the names of the pollutants with a permitted total, (Chinese, English) by code (``so2`` for ``so2_t``)
-_POLLUTANT_NAMES = VALUE_SETS["pollutant_in_text"].names()
 _REPORTED_IN_PERMIT = ("so2_t", "nox_t", "pm_t")  # figures of the execution report (XCK-002)
 _LIMITED = ("so2_t", "nox_t", "pm_t", "cod_t", "nh3n_t")  # pollutants with a permitted total (XCK-003)
-
-
-def pollutant_names(field: str) -> tuple[str, str]:
-    """Return the Chinese and English names of the pollutant of a field of ``pollutants`` or ``permit``."""
-    return _POLLUTANT_NAMES[field.removesuffix("_t")]
 
 
 def permit_exceedances(document: GhgAnnualReport) -> list[tuple[str, Decimal, Decimal]]:
@@ -121,24 +113,29 @@ def xck_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
+def _coal_sulfur_t(doc: Doc, comp: Comp, ev: Evaluation) -> Decimal | None:
+    """Return the tonnes of sulfur in the coal burned; None without coal, or when a coal line lacks its S%."""
+    sulfur_t = Decimal(0)
+    coal_lines = 0
+    for line in doc.fuels:
+        fuel = ev.fuel(line.fuel, comp.edition)
+        if fuel is None or not fuel.is_coal:
+            continue
+        if line.sulfur_pct is None:
+            return None  # generation cannot be bounded without every coal line's sulfur content
+        coal_lines += 1
+        sulfur_t += line.sulfur_pct / 100 * line.consumption
+    return sulfur_t if coal_lines else None
+
+
 @rule("XCK-005")
 def xck_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag reported SO2 above the SO2 the coal's sulfur can generate (only when every coal line has S%)."""
     so2 = doc.pollutants.so2_t
     if so2 is None:
         return
-    sulfur_t = Decimal(0)
-    coal_lines = 0
-    edition = comp.edition
-    for line in doc.fuels:
-        fuel = ev.fuel(line.fuel, edition)
-        if fuel is None or not fuel.is_coal:
-            continue
-        if line.sulfur_pct is None:
-            return  # generation cannot be bounded without every coal line's sulfur content
-        coal_lines += 1
-        sulfur_t += line.sulfur_pct / 100 * line.consumption
-    if not coal_lines:
+    sulfur_t = _coal_sulfur_t(doc, comp, ev)
+    if sulfur_t is None:
         return
     generated = ev.p.dec("XCK-005.so2_per_sulfur") * sulfur_t
     if so2 > generated:
