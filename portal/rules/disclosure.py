@@ -93,7 +93,7 @@ def _why_required(doc: Annual, key: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------ DSC-003, DSC-004
 
 
-#: a figure compared with its pre-filled value: (path, the object that holds it, its field, the pre-filled value)
+#: a figure to compare: (path, the object that holds it, its field, its pre-filled value)
 _Figure = tuple[str, Any, str, int | Decimal | None]
 
 

@@ -73,7 +73,7 @@ def pln_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 def _lacking(
     items: Sequence[_Item], section: str, flag: str, applies: Callable[[_Item], bool]
 ) -> Iterator[tuple[str, _Item]]:
-    """Yield ``(path of the flag, item)`` for each item of ``section`` that ``applies`` to and lacks ``flag``."""
+    """Yield each item of ``section`` that ``applies`` to and lacks ``flag``, after the flag's path."""
     for i, item in enumerate(items):
         if applies(item) and not getattr(item, flag):
             yield f"{section}[{i}].{flag}", item
@@ -165,7 +165,7 @@ def _names(ev: Evaluation, code: str) -> tuple[str, str]:
 def _at_levels(
     comp: Comp, ev: Evaluation, levels: tuple[str, ...], reference: str
 ) -> Iterator[tuple[ProductResult, Decimal, Decimal, str, str]]:
-    """Yield ``(result, unit energy, reference level, name_zh, name_en)`` for each product at one of ``levels``.
+    """Yield each product at one of ``levels``: ``(result, unit energy, reference level, name_zh, name_en)``.
 
     ``reference`` is the level the message compares with ("baseline" or "benchmark"); a product without a
     unit energy or without that level is not judged.
@@ -211,8 +211,8 @@ def pln_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             yield (
                 f"products[{r.index}].new_capacity",
                 f"{name_zh}本年新增产能，单位产品能耗 {fixed(energy, 2)} 未达到标杆水平 {amount(benchmark)}",
-                f"{name_en} has new capacity this year, but its unit energy {fixed(energy, 2)} does not reach "
-                f"the benchmark level {amount(benchmark)}",
+                f"{name_en} has new capacity this year, but its unit energy {fixed(energy, 2)} "
+                f"does not reach the benchmark level {amount(benchmark)}",
             )
 
 
