@@ -121,6 +121,10 @@ class ValueSet:
         """Return the choice of ``value``, or None for a value outside the set."""
         return self._by_value.get(value) if isinstance(value, str) else None
 
+    def names(self) -> dict[str, tuple[str, str]]:
+        """Return each value's Chinese and English name, by value."""
+        return {c.value: (c.zh, c.en) for c in self.choices}
+
     def label(self, value: object, language: Language = "zh") -> str | None:
         """Return the name of ``value`` in ``language``, or None for a value outside the set."""
         choice = self.get(value)

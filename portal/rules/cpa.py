@@ -316,15 +316,15 @@ def cpa_010(doc: Audit, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         # the indicator by its name (单位产品综合能耗), never its code (issue 20 items 5, 10)
         name_zh = names.label(indicator.indicator, "zh") or indicator.indicator
         name_en = names.label(indicator.indicator, "en") or indicator.indicator
+        target = amount(indicator.target)
         if result.achieved is None:
-            yield (path, f"验收已通过，但指标“{name_zh}”未填报实际达到值（目标 {amount(indicator.target)}）",
-                   f"acceptance passed, but the indicator '{name_en}' has no achieved value "
-                   f"(target {amount(indicator.target)})")
+            zh, en = f"未填报实际达到值（目标 {target}）", f"has no achieved value (target {target})"
         elif not result.achieved:
-            yield (path,
-                   f"验收已通过，但指标“{name_zh}”实际达到 {amount(indicator.achieved)}，未达到目标值 {amount(indicator.target)}",
-                   f"acceptance passed, but the indicator '{name_en}' achieved {amount(indicator.achieved)}, short of "
-                   f"the target {amount(indicator.target)}")
+            achieved = amount(indicator.achieved)
+            zh, en = f"实际达到 {achieved}，未达到目标值 {target}", f"achieved {achieved}, short of the target {target}"
+        else:
+            continue
+        yield (path, f"验收已通过，但指标“{name_zh}”{zh}", f"acceptance passed, but the indicator '{name_en}' {en}")
 
 
 @rule("CPA-012")

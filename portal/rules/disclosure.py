@@ -14,9 +14,9 @@ count that crossed such a year used Monday to Friday, so no exact check of an ad
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from portal.calc.disclosure import WorkingDays, adhoc_timing, carbon_total, disclosed
 from portal.calc.results import AdhocDisclosureComputed, AnnualDisclosureComputed
@@ -93,12 +93,37 @@ def _why_required(doc: Annual, key: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------ DSC-003, DSC-004
 
 
-def _differs(value: int | Decimal | None, reference: int | Decimal | None, tolerance: Decimal) -> Decimal | None:
-    """Return the relative difference when both are given and it exceeds ``tolerance`` (else None)."""
-    if value is None or reference is None:
-        return None
-    difference = relative_difference(Decimal(value), Decimal(reference))
-    return difference if difference is not None and difference > tolerance else None
+#: a figure to compare: (path, the object that holds it, its field, its pre-filled value)
+_Figure = tuple[str, Any, str, int | Decimal | None]
+
+
+class _Gap(NamedTuple):
+    """Hold a figure that differs from its pre-filled value beyond the tolerance, with its field's labels."""
+
+    path: str
+    holder: Any
+    value: int | Decimal
+    reference: int | Decimal
+    difference: Decimal
+    tolerance: Decimal
+    zh: str
+    en: str
+
+
+def _prefill_gaps(ev: Evaluation, tolerance_key: str, figures: Iterable[_Figure]) -> Iterator[_Gap]:
+    """Yield each figure that differs from its pre-filled value by more than the tolerance ``tolerance_key``.
+
+    A figure or a pre-filled value left empty is not compared.
+    """
+    tolerance = ev.p.dec(tolerance_key)
+    for path, holder, name, reference in figures:
+        value = getattr(holder, name)
+        if value is None or reference is None:
+            continue
+        difference = relative_difference(Decimal(value), Decimal(reference))
+        if difference is not None and difference > tolerance:
+            zh, en = label(holder, name)
+            yield _Gap(path, holder, value, reference, difference, tolerance, zh, en)
 
 
 @rule("DSC-003")
@@ -107,26 +132,20 @@ def dsc_003(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     source, carbon = doc.prefill.ghg, doc.carbon
     if source is None or not disclosed(carbon) or carbon is None:
         return
-    tolerance = ev.p.dec("DSC-003.tolerance")
-    pairs: list[tuple[str, Any, str, int | None]] = [
+    figures: list[_Figure] = [
         ("carbon.direct_tco2", carbon, "direct_tco2", source.direct_tco2),
         ("carbon.indirect_tco2", carbon, "indirect_tco2", source.indirect_tco2),
     ]
     if carbon.ets is not None:
-        pairs += [("carbon.ets.actual_tco2", carbon.ets, "actual_tco2", source.ets_covered_tco2),
-                  ("carbon.ets.previous_actual_tco2", carbon.ets, "previous_actual_tco2",
-                   source.previous_ets_covered_tco2)]
-    for path, obj, name, reference in pairs:
-        value = getattr(obj, name)
-        difference = _differs(value, reference, tolerance)
-        if difference is None:
-            continue
-        zh, en = label(obj, name)
-        yield (path,
-               f"{zh} {amount(value)} tCO2e 与已通过的温室气体排放报告 {amount(reference)} tCO2e（预填）相差 "
-               f"{pct(difference, 2)}，超过 {pct(tolerance, 1)}",
-               f"{en} {amount(value)} tCO2e differs by {pct(difference, 2)} from the accepted GHG report's "
-               f"{amount(reference)} tCO2e (pre-filled), more than {pct(tolerance, 1)}")
+        figures += [("carbon.ets.actual_tco2", carbon.ets, "actual_tco2", source.ets_covered_tco2),
+                    ("carbon.ets.previous_actual_tco2", carbon.ets, "previous_actual_tco2",
+                     source.previous_ets_covered_tco2)]
+    for gap in _prefill_gaps(ev, "DSC-003.tolerance", figures):
+        yield (gap.path,
+               f"{gap.zh} {amount(gap.value)} tCO2e 与已通过的温室气体排放报告 {amount(gap.reference)} tCO2e（预填）相差 "
+               f"{pct(gap.difference, 2)}，超过 {pct(gap.tolerance, 1)}",
+               f"{gap.en} {amount(gap.value)} tCO2e differs by {pct(gap.difference, 2)} from the accepted GHG report's "
+               f"{amount(gap.reference)} tCO2e (pre-filled), more than {pct(gap.tolerance, 1)}")
 
 
 @rule("DSC-004")
@@ -135,22 +154,19 @@ def dsc_004(doc: Annual, comp: AnnualComp, ev: Evaluation) -> Iterator[Hit]:
     source, pollutants = doc.prefill.ghg, doc.pollutants
     if source is None or not disclosed(pollutants) or pollutants is None:
         return
-    tolerance = ev.p.dec("DSC-004.tolerance")
-    for i, line in enumerate(pollutants.totals):
-        name = _POLLUTANT.get(line.pollutant)
-        assert name is not None
-        for attr, reference in (("total_t", getattr(source.pollutants_t, line.pollutant)),
-                                ("permitted_t", getattr(source.permitted_t, line.pollutant))):
-            value = getattr(line, attr)
-            difference = _differs(value, reference, tolerance)
-            if difference is None:
-                continue
-            zh, en = label(line, attr)
-            yield (f"pollutants.totals[{i}].{attr}",
-                   f"{name.zh}{zh} {amount(value)} t 与已通过的温室气体排放报告 {amount(reference)} t（预填）相差 "
-                   f"{pct(difference, 2)}，超过 {pct(tolerance, 1)}",
-                   f"{name.en} {en.lower()} {amount(value)} t differs by {pct(difference, 2)} from the accepted GHG "
-                   f"report's {amount(reference)} t (pre-filled), more than {pct(tolerance, 1)}")
+    figures = [
+        (f"pollutants.totals[{i}].{name}", line, name, getattr(getattr(source, prefilled), line.pollutant))
+        for i, line in enumerate(pollutants.totals)
+        for name, prefilled in (("total_t", "pollutants_t"), ("permitted_t", "permitted_t"))
+    ]
+    for gap in _prefill_gaps(ev, "DSC-004.tolerance", figures):
+        pollutant = _POLLUTANT.get(gap.holder.pollutant)
+        assert pollutant is not None
+        yield (gap.path,
+               f"{pollutant.zh}{gap.zh} {amount(gap.value)} t 与已通过的温室气体排放报告 {amount(gap.reference)} t（预填）相差 "
+               f"{pct(gap.difference, 2)}，超过 {pct(gap.tolerance, 1)}",
+               f"{pollutant.en} {gap.en.lower()} {amount(gap.value)} t differs by {pct(gap.difference, 2)} from the "
+               f"accepted GHG report's {amount(gap.reference)} t (pre-filled), more than {pct(gap.tolerance, 1)}")
 
 
 # ----------------------------------------------------------------------------------------- DSC-005

@@ -34,23 +34,15 @@ def ent_002(doc: Any, comp: Any, ev: Evaluation) -> Iterator[Hit]:
         successor = codes.region_successor(code)
         hint_zh = f"，现行代码为 {successor}（{codes.region_name(successor)}）" if successor else ""
         hint_en = f"; the code in force is {successor}" if successor else ""
-        yield (
-            "enterprise.region_code",
-            f"行政区划代码 {code}（{codes.region_name(code)}）在 {ev.year} 年已撤销{hint_zh}",
-            f"region code {code} was retired before {ev.year}{hint_en}",
-        )
+        zh = f"行政区划代码 {code}（{codes.region_name(code)}）在 {ev.year} 年已撤销{hint_zh}"
+        en = f"region code {code} was retired before {ev.year}{hint_en}"
     elif codes.region_province(code) is None:
-        yield (
-            "enterprise.region_code",
-            f"行政区划代码“{code}”不是江西（36xxxx）或江苏（32xxxx）的6位代码",
-            f"region code '{code}' is not a 6-digit Jiangxi (36xxxx) or Jiangsu (32xxxx) code",
-        )
+        zh = f"行政区划代码“{code}”不是江西（36xxxx）或江苏（32xxxx）的6位代码"
+        en = f"region code '{code}' is not a 6-digit Jiangxi (36xxxx) or Jiangsu (32xxxx) code"
     else:
-        yield (
-            "enterprise.region_code",
-            f"行政区划代码 {code} 不在 GB/T 2260 代码表中",
-            f"region code {code} is not in the GB/T 2260 table",
-        )
+        zh = f"行政区划代码 {code} 不在 GB/T 2260 代码表中"
+        en = f"region code {code} is not in the GB/T 2260 table"
+    yield "enterprise.region_code", zh, en
 
 
 @rule("ENT-003")

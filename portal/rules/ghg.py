@@ -429,19 +429,18 @@ def ghg_014(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         return
     late = (ev.filing_date - due).days
     if ev.ctx.submitted:
-        yield (
-            "",
+        zh, en = (
             f"{doc.reporting_year} 年度报告于 {iso(ev.filing_date)} 提交，晚于截止日期 {iso(due)}（逾期 {late} 天）",
             f"the {doc.reporting_year} report is filed on {iso(ev.filing_date)}, after the due date {iso(due)} "
             f"({late} days late)",
         )
     else:
         # A draft: never a submission date that has not happened (rules-catalogue.md GHG-014, amended).
-        yield (
-            "",
+        zh, en = (
             f"{doc.reporting_year} 年度报告的截止日期为 {iso(due)}，尚未提交（已逾期 {late} 天）",
             f"the {doc.reporting_year} report was due on {iso(due)} and is not yet submitted ({late} days overdue)",
         )
+    yield "", zh, en
 
 
 # --------------------------------------------------------------------------------------- GHG-015/016

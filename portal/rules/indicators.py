@@ -12,24 +12,16 @@ from dataclasses import dataclass
 
 from portal.calc.results import GhgComputed
 from portal.domain.documents import GhgAnnualReport
+from portal.domain.labels import VALUE_SETS
 from portal.reference.types import ReferenceData
 
-from .text import amount, fixed
-from .xck import POLLUTANT_NAMES, permit_exceedances
+from .text import amount, fixed, pollutant_names
+from .xck import permit_exceedances
 
 TRIGGERS = ("double_exceed", "high_energy", "double_toxic")
-TRIGGER_NAMES = {
-    "double_exceed": ("双超", "exceeds standards or permitted totals (双超)"),
-    "high_energy": ("高耗能", "energy use above the limits (高耗能)"),
-    "double_toxic": ("双有", "toxic materials or discharges (双有)"),
-}
-_TOXIC_CATEGORIES = {
-    "hazardous_waste": ("危险废物", "hazardous waste"),
-    "highly_toxic_chemicals": ("剧毒化学品", "highly toxic chemicals"),
-    "heavy_metals": ("重金属", "heavy metals"),
-    "pops": ("持久性有机污染物", "persistent organic pollutants"),
-    "other": ("其他有毒有害物质", "other toxic substances"),
-}
+#: each trigger's name in a sentence, (Chinese, English) by code
+TRIGGER_NAMES = VALUE_SETS["audit_trigger_in_text"].names()
+_TOXIC_CATEGORIES = VALUE_SETS["toxic_category_in_text"].names()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +62,7 @@ def mandatory_audit_indicators(
             "an emission standard was exceeded this year",
         ))
     for name, value, limit in permit_exceedances(document):
-        zh, en = POLLUTANT_NAMES[name]
+        zh, en = pollutant_names(name)
         double_exceed.append(TriggerReason(
             f"pollutants.{name}", f"{zh}排放量 {amount(value)} t 超过许可排放量 {amount(limit)} t",
             f"{en} emissions of {amount(value)} t exceed the permitted {amount(limit)} t",

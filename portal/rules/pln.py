@@ -6,18 +6,20 @@ the order that list gives them. Each reads optional fields whose defaults keep o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
-from portal.calc.results import GhgComputed
+from portal.calc.results import GhgComputed, ProductResult
 from portal.domain.documents import GeneratingUnit, GhgAnnualReport, Kiln
 from portal.domain.labels import VALUE_SETS
 
 from .registry import Evaluation, Hit, rule
-from .text import amount, excess, fixed, iso
+from .text import amount, excess, fixed, iso, pollutant_names
 
 Doc = GhgAnnualReport
 Comp = GhgComputed
+_Item = TypeVar("_Item")
 
 
 def _province_key(base: str, province: str | None) -> str:
@@ -68,16 +70,20 @@ def pln_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             )
 
 
+def _lacking(
+    items: Sequence[_Item], section: str, flag: str, applies: Callable[[_Item], bool]
+) -> Iterator[tuple[str, _Item]]:
+    """Yield each item of ``section`` that ``applies`` to and lacks ``flag``, after the flag's path."""
+    for i, item in enumerate(items):
+        if applies(item) and not getattr(item, flag):
+            yield f"{section}[{i}].{flag}", item
+
+
 @rule("PLN-003")
 def pln_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each gas boiler without low-NOx combustion (第五章第二节 "燃气锅炉实施低氮改造")."""
-    for i, boiler in enumerate(doc.boilers):
-        if boiler.fuel == "gas" and not boiler.low_nox:
-            yield (
-                f"boilers[{i}].low_nox",
-                f"燃气锅炉 {boiler.id} 尚未实施低氮改造",
-                f"gas boiler {boiler.id} has no low-NOx retrofit",
-            )
+    for path, boiler in _lacking(doc.boilers, "boilers", "low_nox", lambda boiler: boiler.fuel == "gas"):
+        yield path, f"燃气锅炉 {boiler.id} 尚未实施低氮改造", f"gas boiler {boiler.id} has no low-NOx retrofit"
 
 
 # ------------------------------------------------------------------------------------ captive coal units
@@ -156,74 +162,83 @@ def _names(ev: Evaluation, code: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------ energy efficiency
 
 
+def _at_levels(
+    comp: Comp, ev: Evaluation, levels: tuple[str, ...], reference: str
+) -> Iterator[tuple[ProductResult, Decimal, Decimal, str, str]]:
+    """Yield each product at one of ``levels``: ``(result, unit energy, reference level, name_zh, name_en)``.
+
+    ``reference`` is the level the message compares with ("baseline" or "benchmark"); a product without a
+    unit energy or without that level is not judged.
+    """
+    for r in comp.products:
+        level = getattr(r, reference)
+        if r.level in levels and r.unit_energy is not None and level is not None:
+            yield r, r.unit_energy, level, *_names(ev, r.product)
+
+
 @rule("PLN-006")
 def pln_006(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each product whose unit energy is worse than its baseline (also the 高耗能 indicator)."""
-    for r in comp.products:
-        if r.level == "worse_than_baseline" and r.unit_energy is not None and r.baseline is not None:
-            name_zh, name_en = _names(ev, r.product)
-            yield (
-                f"products[{r.index}].energy_tce",
-                f"{name_zh}单位产品能耗 {fixed(r.unit_energy, 2)} 劣于基准水平 {amount(r.baseline)}，"
-                "须限期改造升级或淘汰，属“高耗能”强制性清洁生产审核情形",
-                f"unit energy of {name_en} {fixed(r.unit_energy, 2)} is worse than the baseline level "
-                f"{amount(r.baseline)}: it must be upgraded or exit, and makes the enterprise 高耗能 "
-                "(mandatory clean-production audit)",
-            )
+    for r, energy, baseline, name_zh, name_en in _at_levels(comp, ev, ("worse_than_baseline",), "baseline"):
+        yield (
+            f"products[{r.index}].energy_tce",
+            f"{name_zh}单位产品能耗 {fixed(energy, 2)} 劣于基准水平 {amount(baseline)}，"
+            "须限期改造升级或淘汰，属“高耗能”强制性清洁生产审核情形",
+            f"unit energy of {name_en} {fixed(energy, 2)} is worse than the baseline level "
+            f"{amount(baseline)}: it must be upgraded or exit, and makes the enterprise 高耗能 "
+            "(mandatory clean-production audit)",
+        )
 
 
 @rule("PLN-007")
 def pln_007(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Note each product at or better than its benchmark (counts toward the 30 % target)."""
-    for r in comp.products:
-        if r.level == "benchmark" and r.unit_energy is not None and r.benchmark is not None:
-            name_zh, name_en = _names(ev, r.product)
-            yield (
-                f"products[{r.index}].energy_tce",
-                f"{name_zh}单位产品能耗 {fixed(r.unit_energy, 2)} 达到标杆水平 {amount(r.benchmark)}，计入标杆产能比例",
-                f"unit energy of {name_en} {fixed(r.unit_energy, 2)} reaches the benchmark level "
-                f"{amount(r.benchmark)} and counts toward the share of capacity at benchmark",
-            )
+    for r, energy, benchmark, name_zh, name_en in _at_levels(comp, ev, ("benchmark",), "benchmark"):
+        yield (
+            f"products[{r.index}].energy_tce",
+            f"{name_zh}单位产品能耗 {fixed(energy, 2)} 达到标杆水平 {amount(benchmark)}，计入标杆产能比例",
+            f"unit energy of {name_en} {fixed(energy, 2)} reaches the benchmark level "
+            f"{amount(benchmark)} and counts toward the share of capacity at benchmark",
+        )
 
 
 @rule("PLN-008")
 def pln_008(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag a product with new capacity whose unit energy does not reach the benchmark."""
-    for r in comp.products:
-        if r.level not in ("between", "worse_than_baseline") or r.unit_energy is None or r.benchmark is None:
-            continue
-        if not doc.products[r.index].new_capacity:
-            continue
-        name_zh, name_en = _names(ev, r.product)
-        yield (
-            f"products[{r.index}].new_capacity",
-            f"{name_zh}本年新增产能，单位产品能耗 {fixed(r.unit_energy, 2)} 未达到标杆水平 {amount(r.benchmark)}",
-            f"{name_en} has new capacity this year, but its unit energy {fixed(r.unit_energy, 2)} does not reach "
-            f"the benchmark level {amount(r.benchmark)}",
-        )
+    below = _at_levels(comp, ev, ("between", "worse_than_baseline"), "benchmark")
+    for r, energy, benchmark, name_zh, name_en in below:
+        if doc.products[r.index].new_capacity:
+            yield (
+                f"products[{r.index}].new_capacity",
+                f"{name_zh}本年新增产能，单位产品能耗 {fixed(energy, 2)} 未达到标杆水平 {amount(benchmark)}",
+                f"{name_en} has new capacity this year, but its unit energy {fixed(energy, 2)} "
+                f"does not reach the benchmark level {amount(benchmark)}",
+            )
 
 
 # ------------------------------------------------------------------------------------ HCFCs, air
 
 
+#: what HCFC consumption needs (第（十三）条): the field that says it is there, and what its absence is called
+_HCFC_NEEDS = (
+    ("has_quota", "未持有使用配额", "a quota"),
+    ("phaseout_plan", "无淘汰计划", "a phase-out plan"),
+)
+
+
 @rule("PLN-009")
 def pln_009(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag HCFC consumption without a quota, and without a phase-out plan (第（十三）条)."""
-    hcfc = doc.hcfc
-    if hcfc.consumption_t <= 0:
+    used = doc.hcfc.consumption_t
+    if used <= 0:
         return
-    if not hcfc.has_quota:
-        yield (
-            "hcfc.has_quota",
-            f"使用含氢氯氟烃 {amount(hcfc.consumption_t)} t，未持有使用配额",
-            f"{amount(hcfc.consumption_t)} t of HCFCs used without a quota",
-        )
-    if not hcfc.phaseout_plan:
-        yield (
-            "hcfc.phaseout_plan",
-            f"使用含氢氯氟烃 {amount(hcfc.consumption_t)} t，无淘汰计划",
-            f"{amount(hcfc.consumption_t)} t of HCFCs used without a phase-out plan",
-        )
+    for name, lacking_zh, lacking_en in _HCFC_NEEDS:
+        if not getattr(doc.hcfc, name):
+            yield (
+                f"hcfc.{name}",
+                f"使用含氢氯氟烃 {amount(used)} t，{lacking_zh}",
+                f"{amount(used)} t of HCFCs used without {lacking_en}",
+            )
 
 
 @rule("PLN-010")
@@ -238,15 +253,6 @@ def pln_010(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
-#: the characteristic pollutants of PLN-011, each with its name (online_monitoring codes)
-_ONLINE = {
-    "vocs": ("挥发性有机物", "VOCs"),
-    "tp": ("总磷", "total phosphorus"),
-    "tn": ("总氮", "total nitrogen"),
-    "heavy_metals": ("重金属", "heavy metals"),
-}
-
-
 def _discharged(doc: Doc, ev: Evaluation) -> Iterator[tuple[str, str, str, str]]:
     """Yield ``(code, path, why_zh, why_en)`` for each characteristic pollutant the enterprise discharges."""
     vocs = doc.pollutants.vocs_t
@@ -257,7 +263,7 @@ def _discharged(doc: Doc, ev: Evaluation) -> Iterator[tuple[str, str, str, str]]
     for code, name in (("tp", "tp_t"), ("tn", "tn_t")):
         value = getattr(doc.pollutants, name)
         if value is not None and value > 0:
-            zh, en = _ONLINE[code]
+            zh, en = pollutant_names(code)
             yield code, f"pollutants.{name}", f"排放{zh} {amount(value)} t", f"discharges {amount(value)} t of {en}"
     if "heavy_metals" in doc.toxic.categories:
         yield "heavy_metals", "toxic.categories", "涉重金属", "handles heavy metals"
@@ -276,7 +282,7 @@ def pln_011(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     for code, path, why_zh, why_en in _discharged(doc, ev):
         if code in monitored:
             continue
-        zh, en = _ONLINE[code]
+        zh, en = pollutant_names(code)
         yield (
             path,
             f"重点排污单位{why_zh}，未安装{zh}在线监控设备",
@@ -495,15 +501,19 @@ def pln_022(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     if ev.province is None or not doc.kilns:
         return
     kinds = ev.p.codes(_province_key("PLN-022.kinds", ev.province))
-    for i, kiln in enumerate(doc.kilns):
-        if kiln.deep_treatment or kiln.kind not in kinds:
-            continue
+    for path, kiln in _lacking(doc.kilns, "kilns", "deep_treatment", lambda kiln: kiln.kind in kinds):
         kind_zh, kind_en, _, _ = _kiln_names(kiln)
         yield (
-            f"kilns[{i}].deep_treatment",
+            path,
             f"{kind_zh}窑炉 {kiln.id} 尚未完成深度治理（超低排放改造）",
             f"{kind_en} kiln {kiln.id} has not had deep treatment (ultra-low-emission retrofit)",
         )
+
+
+def _listed(ev: Evaluation, codes: list[str]) -> tuple[str, str]:
+    """Return the names of products as a list, in Chinese (、) and in English (, )."""
+    names = [_names(ev, code) for code in codes]
+    return "、".join(zh for zh, _ in names), ", ".join(en for _, en in names)
 
 
 @rule("PLN-023")
@@ -514,8 +524,7 @@ def pln_023(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     new = [i for i, line in enumerate(doc.products) if line.new_capacity]
     if not new:
         return
-    names_zh = "、".join(_names(ev, doc.products[i].product)[0] for i in new)
-    names_en = ", ".join(_names(ev, doc.products[i].product)[1] for i in new)
+    names_zh, names_en = _listed(ev, [doc.products[i].product for i in new])
     yield (
         "toxic.heavy_metal_replacement_ref",
         f"涉重金属企业本年新增产能（{names_zh}），未填报重金属排放量“减量置换”或“等量替换”来源；"

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from portal.domain.fields import FieldInfo, field_info, per_class
+from portal.domain.labels import VALUE_SETS
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 9)}
 
@@ -96,6 +97,15 @@ def relative_difference(value: Decimal, reference: Decimal) -> Decimal | None:
     if reference == 0:
         return None if value == 0 else Decimal(1)
     return abs(value - reference) / abs(reference)
+
+
+#: how a message names a pollutant, (Chinese, English) by code
+_POLLUTANT_NAMES = VALUE_SETS["pollutant_in_text"].names()
+
+
+def pollutant_names(code: str) -> tuple[str, str]:
+    """Return the Chinese and English names of a pollutant by its code or its field (``so2_t`` is ``so2``)."""
+    return _POLLUTANT_NAMES[code.removesuffix("_t")]
 
 
 @per_class

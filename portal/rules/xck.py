@@ -9,20 +9,11 @@ from portal.calc.results import GhgComputed
 from portal.domain.documents import GhgAnnualReport
 
 from .registry import Evaluation, Hit, rule
-from .text import amount, excess, fixed, pct, plain, relative_difference
+from .text import amount, excess, fixed, pct, plain, pollutant_names, relative_difference
 
 Doc = GhgAnnualReport
 Comp = GhgComputed
 
-#: pollutant → (Chinese name, English name); the same field names in ``pollutants`` and ``permit``
-POLLUTANT_NAMES = {
-    "so2_t": ("二氧化硫", "SO2"),
-    "nox_t": ("氮氧化物", "NOx"),
-    "pm_t": ("颗粒物", "PM"),
-    "vocs_t": ("挥发性有机物", "VOCs"),
-    "cod_t": ("化学需氧量", "COD"),
-    "nh3n_t": ("氨氮", "NH3-N"),
-}
 _REPORTED_IN_PERMIT = ("so2_t", "nox_t", "pm_t")  # figures of the execution report (XCK-002)
 _LIMITED = ("so2_t", "nox_t", "pm_t", "cod_t", "nh3n_t")  # pollutants with a permitted total (XCK-003)
 
@@ -82,7 +73,7 @@ def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
             continue
         gap = _beyond_tolerance(ev, "XCK-002.tolerance", value, reported)
         if gap is not None:
-            zh, en = POLLUTANT_NAMES[name]
+            zh, en = pollutant_names(name)
             yield (
                 f"pollutants.{name}",
                 f"{zh}排放量 {amount(value)} t 与排污许可执行报告 {amount(reported)} t {gap[0]}",
@@ -95,7 +86,7 @@ def xck_002(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
 def xck_003(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag each pollutant above its permitted total (超总量, one half of 双超)."""
     for name, value, limit in permit_exceedances(doc):
-        zh, en = POLLUTANT_NAMES[name]
+        zh, en = pollutant_names(name)
         by_zh, by_en = excess(value, limit)
         yield (
             f"pollutants.{name}",
@@ -122,24 +113,29 @@ def xck_004(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
         )
 
 
+def _coal_sulfur_t(doc: Doc, comp: Comp, ev: Evaluation) -> Decimal | None:
+    """Return the tonnes of sulfur in the coal burned; None without coal, or when a coal line lacks its S%."""
+    sulfur_t = Decimal(0)
+    coal_lines = 0
+    for line in doc.fuels:
+        fuel = ev.fuel(line.fuel, comp.edition)
+        if fuel is None or not fuel.is_coal:
+            continue
+        if line.sulfur_pct is None:
+            return None  # generation cannot be bounded without every coal line's sulfur content
+        coal_lines += 1
+        sulfur_t += line.sulfur_pct / 100 * line.consumption
+    return sulfur_t if coal_lines else None
+
+
 @rule("XCK-005")
 def xck_005(doc: Doc, comp: Comp, ev: Evaluation) -> Iterator[Hit]:
     """Flag reported SO2 above the SO2 the coal's sulfur can generate (only when every coal line has S%)."""
     so2 = doc.pollutants.so2_t
     if so2 is None:
         return
-    sulfur_t = Decimal(0)
-    coal_lines = 0
-    edition = comp.edition
-    for line in doc.fuels:
-        fuel = ev.fuel(line.fuel, edition)
-        if fuel is None or not fuel.is_coal:
-            continue
-        if line.sulfur_pct is None:
-            return  # generation cannot be bounded without every coal line's sulfur content
-        coal_lines += 1
-        sulfur_t += line.sulfur_pct / 100 * line.consumption
-    if not coal_lines:
+    sulfur_t = _coal_sulfur_t(doc, comp, ev)
+    if sulfur_t is None:
         return
     generated = ev.p.dec("XCK-005.so2_per_sulfur") * sulfur_t
     if so2 > generated:
