@@ -24,7 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import TimestampMixin
 from ..extensions import Model
-from .columns import inserted_at, known_values, sha256_hex, timestamp, user_ref
+from .checks import known_values, sha256_hex
+from .columns import inserted_at, timestamp, user_ref
 
 if TYPE_CHECKING:
     from .verification import VerifierStaff

@@ -8,7 +8,8 @@ from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
-from .columns import inserted_at, sha256_hex, user_ref
+from .checks import sha256_hex
+from .columns import inserted_at, user_ref
 
 
 class IdempotentRequest(Model):

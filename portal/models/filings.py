@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import TimestampMixin
 from ..extensions import Model
 from .accounts import Enterprise, User
-from .columns import filing_ref, inserted_at, known_values, sha256_hex, timestamp, user_ref, year_range
+from .checks import known_values, sha256_hex, year_range
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 
 FILING_KINDS = ("ghg_annual_report", "clean_production_audit", "env_disclosure_annual_report", "env_disclosure_adhoc")
 FILING_STATUSES = ("draft", "submitted", "returned", "resubmitted", "accepted")

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from .accounts import User
-from .columns import inserted_at, known_values, sha256_hex, user_ref
+from .checks import known_values, sha256_hex
+from .columns import inserted_at, user_ref
 
 #: imported: drafts stored · rejected: cell errors, nothing stored · refused: hostile or unreadable file ·
 #: duplicate: the same file was imported before, nothing done again

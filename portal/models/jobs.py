@@ -15,7 +15,8 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import Model
 from .accounts import User
-from .columns import inserted_at, known_values, timestamp, user_ref
+from .checks import known_values
+from .columns import inserted_at, timestamp, user_ref
 
 #: render_version: a submitted version's PDF or Excel filing (stored); render_draft: a draft's PDF (issue 15)
 JOB_KINDS = ("import_workbook", "render_version", "render_draft")

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import one_of
 from ..extensions import Model
 from .accounts import User
-from .columns import filing_ref, inserted_at, known_values, sha256_hex, timestamp, user_ref
+from .checks import known_values, sha256_hex
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 from .filings import Filing, FilingVersion, append_only
 from .jobs import Job
 

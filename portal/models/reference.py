@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from .accounts import User
-from .columns import inserted_at, known_values, user_ref
+from .checks import known_values
+from .columns import inserted_at, user_ref
 
 CORRECTION_TARGETS = ("fuel", "process", "product", "param")
 

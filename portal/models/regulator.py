@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..domain.labels import VALUE_SETS
 from ..extensions import Model
 from .accounts import Enterprise, User
-from .columns import inserted_at, known_values, timestamp, user_ref, year_range
+from .checks import known_values, year_range
+from .columns import inserted_at, timestamp, user_ref
 from .filings import FILING_KINDS
 
 #: 环保信用评价 grades: the disclosure model's code list (labels.VALUE_SETS["credit_grade"]), declared once there.

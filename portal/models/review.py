@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from .accounts import User
-from .columns import filing_ref, inserted_at, known_values, timestamp, user_ref
+from .checks import known_values, target_named
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 from .filings import filing_index
 
 COMMENT_TARGETS = ("filing", "finding", "field")
@@ -65,7 +66,7 @@ class ReviewComment(Model):
     __table_args__ = (
         known_values("target_type", COMMENT_TARGETS),
         known_values("visibility", COMMENT_VISIBILITIES),
-        CheckConstraint("target_type = 'filing' OR length(target) > 0", name="target_named"),
+        target_named(),
         # Only comments the enterprise can see can be answered by it.
         CheckConstraint("answer IS NULL OR visibility = 'filer'", name="answer_only_if_visible"),
         CheckConstraint("(answer IS NULL) = (answered_at IS NULL)", name="answered_at_iff_answer"),

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from .accounts import User
-from .columns import filing_ref, inserted_at, known_values, sha256_hex, timestamp, user_ref, year_range
+from .checks import known_values, sha256_hex, target_named, year_range
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 from .filings import Filing
 from .record import StoredObject
 
@@ -125,7 +126,7 @@ class Attachment(Model):
     __tablename__ = "attachment"
     __table_args__ = (
         known_values("target_type", ATTACHMENT_TARGETS),
-        CheckConstraint("target_type = 'filing' OR length(target) > 0", name="target_named"),
+        target_named(),
         sha256_hex(),
         CheckConstraint("size >= 0", name="size_non_negative"),
         known_values("scan_result", SCAN_RESULTS),
