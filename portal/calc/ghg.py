@@ -153,9 +153,11 @@ class _Setting:
 # ----------------------------------------------------------------------------------------- lines
 
 
-def _uncounted_line(index: int, code: str, *, known: bool, ncv: Decimal | None, carbon_content: Decimal | None,
-                    oxidation_rate: Decimal | None, oxidation_rate_default: bool, arithmetic: str,
-                    fossil_fraction: Decimal | None = None, fossil_fraction_default: bool = True) -> FuelLineResult:
+def _uncounted_line(
+    index: int, code: str, *, known: bool, ncv: Decimal | None, carbon_content: Decimal | None,
+    oxidation_rate: Decimal | None, oxidation_rate_default: bool, arithmetic: str,
+    fossil_fraction: Decimal | None = None, fossil_fraction_default: bool = True,
+) -> FuelLineResult:
     """Return a fuel line that counts nothing (no energy, no emission): the parameters it has, and why."""
     return FuelLineResult(
         index=index, fuel=code, known=known, ncv=ncv, ncv_default=False, carbon_content=carbon_content,

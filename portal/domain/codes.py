@@ -46,7 +46,7 @@ def _show(char: str) -> str:
 
 
 def _unfiled_or_not_text(value: object, zh: str, en: str) -> Problem | None:
-    """Return the problem of a code that is not filed or is not text (named in Chinese and English), or None."""
+    """Return the problem of a code that is not filed or not text (named in Chinese and English), or None."""
     if value is None or value == "":
         return (f"未填写{zh}", f"the {en} is missing")
     if not isinstance(value, str):

@@ -82,7 +82,7 @@ LONG_TEXT = 5000
 
 
 def publication_date() -> Any:
-    """Declare the date a disclosure report was published: the portal sets it, both kinds of report carry it."""
+    """Declare the date a disclosure report was published (set by the portal; both kinds have it)."""
     return optional("披露日期", "Disclosed on", fixed=True, help_zh="发布时由平台填写",
                     help_en="set by the portal on publication")
 

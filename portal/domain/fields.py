@@ -1,6 +1,8 @@
 """Declare document fields: the one place a field's label, unit, code list, bounds and help text are written.
 
-Each field of a canonical document (``documents.py``) carries ``metadata=info(...)``. ``schema.py`` walks
+Each field of a canonical document (``documents.py``) carries ``metadata=info(...)``, most through one
+call of :func:`optional`, :func:`flag`, :func:`rows` or :func:`nested` (a required field keeps
+``field(metadata=info(...))``, so that type checkers still see it as required). ``schema.py`` walks
 those declarations once into the field tree that the decoder, the validation, the web forms, the upload
 workbook, the filing page, the review diff, the PDF and the Excel filing are all derived from.
 """
@@ -119,6 +121,8 @@ def info(zh: str, en: str, unit: str | None = None, *, values: str | None = None
     )}
 
 
+# The declaration helpers return Any, as ``dataclasses.field`` does to its callers: the field's annotation
+# gives its type.
 def optional(zh: str, en: str, unit: str | None = None, **options: Any) -> Any:
     """Declare a document field that may stay empty (default None): its :func:`info` in one call."""
     return dataclasses.field(default=None, metadata=info(zh, en, unit, **options))
@@ -135,7 +139,7 @@ def rows(zh: str, en: str, **options: Any) -> Any:
 
 
 def nested(part: Callable[[], Any], zh: str, en: str, **options: Any) -> Any:
-    """Declare a document field holding a part of its own (a new, empty ``part`` by default), with its info."""
+    """Declare a document field holding a part of its own (a new, empty ``part`` by default)."""
     return dataclasses.field(default_factory=part, metadata=info(zh, en, **options))
 
 
