@@ -121,8 +121,8 @@ def info(zh: str, en: str, unit: str | None = None, *, values: str | None = None
     )}
 
 
-# The declaration helpers return Any, as ``dataclasses.field`` does to its callers: the field's annotation
-# gives its type.
+# The declaration helpers return Any: a dataclass field is assigned a ``dataclasses.Field`` object, and the
+# annotation beside it gives the field's type.
 def optional(zh: str, en: str, unit: str | None = None, **options: Any) -> Any:
     """Declare a document field that may stay empty (default None): its :func:`info` in one call."""
     return dataclasses.field(default=None, metadata=info(zh, en, unit, **options))
