@@ -29,6 +29,7 @@ from typing import Literal
 from ..domain.common import OptionSavings
 from ..domain.documents import AuditOption, CleanProductionAudit, Indicator
 from ..domain.formatting import percent, places_of
+from ..domain.labels import VALUE_SETS
 from ..reference.types import ReferenceData, int_value
 from .results import AuditDeadlines, CpaComputed, IndicatorAchievement, OptionEconomics
 
@@ -301,11 +302,8 @@ def compute_cpa(document: CleanProductionAudit, ref: ReferenceData) -> CpaComput
 StepName = Literal["publish", "start", "finish"]
 StepStatus = Literal["done", "done_late", "pending", "overdue"]
 
-STEP_LABELS: dict[StepName, tuple[str, str]] = {
-    "publish": ("公布企业信息", "publish the required information"),
-    "start": ("启动清洁生产审核", "start the audit"),
-    "finish": ("完成本轮审核", "finish the audit"),
-}
+#: the steps' names (labels.toml ``audit_step``)
+STEPS = VALUE_SETS["audit_step"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,12 +324,12 @@ class DeadlineStep:
     @property
     def label_zh(self) -> str:
         """Return the Chinese label of the step."""
-        return STEP_LABELS[self.step][0]
+        return STEPS.label(self.step, "zh") or self.step
 
     @property
     def label_en(self) -> str:
         """Return the English label of the step."""
-        return STEP_LABELS[self.step][1]
+        return STEPS.label(self.step, "en") or self.step
 
 
 def finished_on(document: CleanProductionAudit) -> dt.date | None:

@@ -153,6 +153,21 @@ class _Setting:
 # ----------------------------------------------------------------------------------------- lines
 
 
+def _uncounted_line(
+    index: int, code: str, *, known: bool, ncv: Decimal | None, carbon_content: Decimal | None,
+    oxidation_rate: Decimal | None, oxidation_rate_default: bool, arithmetic: str,
+    fossil_fraction: Decimal | None = None, fossil_fraction_default: bool = True,
+) -> FuelLineResult:
+    """Return a fuel line that counts nothing (no energy, no emission): the parameters it has, and why."""
+    return FuelLineResult(
+        index=index, fuel=code, known=known, ncv=ncv, ncv_default=False, carbon_content=carbon_content,
+        carbon_content_default=False, carbon_content_high_default=False, oxidation_rate=oxidation_rate,
+        oxidation_rate_default=oxidation_rate_default, activity_gj=_ZERO, emission_factor=_ZERO,
+        emission_tco2=_ZERO, energy_tce=_ZERO, arithmetic=arithmetic, fossil_fraction=fossil_fraction,
+        fossil_fraction_default=fossil_fraction_default,
+    )
+
+
 def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting) -> FuelLineResult:
     code = line.fuel
     try:
@@ -161,23 +176,9 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
         factor = setting.fuels[code] = ref.fuel(code, setting.edition)
     if factor is None:
         # GHG-002 reports the unknown code; the line contributes nothing rather than a guess.
-        return FuelLineResult(
-            index=index,
-            fuel=code,
-            known=False,
-            ncv=line.ncv,
-            ncv_default=False,
-            carbon_content=line.carbon_content,
-            carbon_content_default=False,
-            carbon_content_high_default=False,
-            oxidation_rate=line.oxidation_rate,
-            oxidation_rate_default=False,
-            activity_gj=_ZERO,
-            emission_factor=_ZERO,
-            emission_tco2=_ZERO,
-            energy_tce=_ZERO,
-            arithmetic=f"unknown fuel {code!r}: no emission computed",
-        )
+        return _uncounted_line(index, code, known=False, ncv=line.ncv, carbon_content=line.carbon_content,
+                               oxidation_rate=line.oxidation_rate, oxidation_rate_default=False,
+                               arithmetic=f"unknown fuel {code!r}: no emission computed")
 
     ncv = factor.ncv if line.ncv is None else line.ncv
     # Fossil share (reference-data.md §1b): fixed by the method for fossil fuels (1) and biomass (0); measured
@@ -216,13 +217,10 @@ def _fuel_line(index: int, line: FuelLine, ref: ReferenceData, setting: _Setting
         # named by their labels, never their keys (issue 20 item 5): the arithmetic is shown on the pages
         missing = [_fuel_label(name) for name, value in (("ncv", ncv), ("carbon_content", cc),
                                                          ("fossil_fraction", fossil)) if value is None]
-        return FuelLineResult(
-            index=index, fuel=code, known=True, ncv=ncv, ncv_default=False, carbon_content=cc,
-            carbon_content_default=False, carbon_content_high_default=False, oxidation_rate=of,
-            oxidation_rate_default=of_default, activity_gj=_ZERO, emission_factor=_ZERO, emission_tco2=_ZERO,
-            energy_tce=_ZERO, arithmetic=f"{code}: measured {', '.join(missing)} required — not computed",
-            fossil_fraction=fossil, fossil_fraction_default=fossil_default,
-        )
+        return _uncounted_line(index, code, known=True, ncv=ncv, carbon_content=cc, oxidation_rate=of,
+                               oxidation_rate_default=of_default,
+                               arithmetic=f"{code}: measured {', '.join(missing)} required — not computed",
+                               fossil_fraction=fossil, fossil_fraction_default=fossil_default)
 
     activity = line.consumption * ncv
     ef = cc * of * CO2_PER_C

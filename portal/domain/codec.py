@@ -20,6 +20,7 @@ from typing import Any
 
 from .documents import DOCUMENT_TYPES, KINDS, Document
 from .fields import per_class
+from .labels import EXPECTED_TYPES
 from .schema import Field, Violation, line_cap_violations, normalised, schema_of, validate
 
 
@@ -139,17 +140,6 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-#: how a wrong type is named, by the kind of value expected
-_TYPE_NAMES = {
-    "number": ("数值", "a number"),
-    "integer": ("整数", "an integer"),
-    "text": ("文本", "a string"),
-    "code": ("文本", "a string"),
-    "boolean": ("布尔值 true/false", "a boolean (true/false)"),
-    "date": ("日期 YYYY-MM-DD", "a date YYYY-MM-DD"),
-}
-
-
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
@@ -165,9 +155,9 @@ def _json_type(value: Any) -> str:
 
 
 def _wrong_type(path: str, expected: str, value: Any) -> DocumentError:
-    zh, en = _TYPE_NAMES.get(expected, ("对象", "an object"))
+    name = EXPECTED_TYPES.get(expected, EXPECTED_TYPES["object"])
     shown = _json_type(value)
-    return DocumentError(path, f"应为{zh}，实际为 {shown}", f"expected {en}, got {shown}")
+    return DocumentError(path, f"应为{name.zh}，实际为 {shown}", f"expected {name.en}, got {shown}")
 
 
 def _allowed(node: Field) -> tuple[Any, ...]:

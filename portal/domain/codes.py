@@ -45,6 +45,15 @@ def _show(char: str) -> str:
     return repr(char)[1:-1] if not char.isprintable() or char.isspace() else char
 
 
+def _unfiled_or_not_text(value: object, zh: str, en: str) -> Problem | None:
+    """Return the problem of a code that is not filed or not text (named in Chinese and English), or None."""
+    if value is None or value == "":
+        return (f"未填写{zh}", f"the {en} is missing")
+    if not isinstance(value, str):
+        return (f"{zh}应为文本", f"the {en} must be text")
+    return None
+
+
 def uscc_problem(code: str | None) -> Problem | None:
     """Return why ``code`` is not a valid USCC (Chinese, English), or None when it is valid.
 
@@ -52,10 +61,9 @@ def uscc_problem(code: str | None) -> Problem | None:
     offending position is named, 1-based), and the check character. Nothing is normalised: a code with
     lower-case letters or blanks is reported, because the filed value must be the printed one.
     """
-    if code is None or code == "":
-        return ("未填写统一社会信用代码", "the unified social credit code is missing")
-    if not isinstance(code, str):
-        return ("统一社会信用代码应为文本", "the unified social credit code must be text")
+    problem = _unfiled_or_not_text(code, "统一社会信用代码", "unified social credit code")
+    if problem is not None or not isinstance(code, str):  # the isinstance narrows the type for mypy
+        return problem
     if len(code) != USCC_LENGTH:
         return (
             f"统一社会信用代码应为18位，实为{len(code)}位",
@@ -101,10 +109,9 @@ def permit_problem(permit: str | None, uscc: str | None) -> Problem | None:
     With ``uscc`` given, the first 18 characters must equal it (its own validity is a separate check);
     without one, they must themselves be a valid USCC.
     """
-    if permit is None or permit == "":
-        return ("未填写排污许可证编号", "the pollutant permit number is missing")
-    if not isinstance(permit, str):
-        return ("排污许可证编号应为文本", "the pollutant permit number must be text")
+    problem = _unfiled_or_not_text(permit, "排污许可证编号", "pollutant permit number")
+    if problem is not None or not isinstance(permit, str):
+        return problem
     if len(permit) != PERMIT_LENGTH:
         return (
             f"排污许可证编号应为22位（统一社会信用代码18位+顺序码3位+字母1位），实为{len(permit)}位",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .fields import between, info
+from .fields import between, flag, info, optional
 
 # ----------------------------------------------------------------------------------------- bounds
 
@@ -39,26 +39,21 @@ class Enterprise:
     # Name, USCC, region and industry come from the registry the administrators keep (issue 18 item 5):
     # fixed — read-only in the forms; a differing value saved or uploaded is replaced from the registry
     # (services/filings.py); a filer asks for a change through a request a reviewer approves.
-    name: str | None = field(default=None, metadata=info(
-        "企业名称", "Enterprise name", max_length=200, fixed=True))
-    uscc: str | None = field(default=None, metadata=info(
-        "统一社会信用代码", "Unified social credit code", max_length=40, fixed=True))
-    region_code: str | None = field(default=None, metadata=info(
-        "行政区划代码", "Region code", codes="region", max_length=12, fixed=True))
-    industry_code: str | None = field(default=None, metadata=info(
-        "国民经济行业分类代码", "Industry class (GB/T 4754)", codes="industry", max_length=8, fixed=True))
-    permit_number: str | None = field(default=None, metadata=info(
-        "排污许可证编号", "Pollutant permit number", max_length=40))
-    address: str | None = field(default=None, metadata=info("地址", "Address"))
-    legal_representative: str | None = field(default=None, metadata=info(
-        "法定代表人", "Legal representative", max_length=100))
-    contact_name: str | None = field(default=None, metadata=info("联系人", "Contact person", max_length=100))
-    contact_phone: str | None = field(default=None, metadata=info("联系电话", "Contact phone", max_length=40))
-    is_key_emitter: bool = field(default=False, metadata=info("重点排放单位", "Key emitting enterprise"))
+    name: str | None = optional("企业名称", "Enterprise name", max_length=200, fixed=True)
+    uscc: str | None = optional("统一社会信用代码", "Unified social credit code", max_length=40, fixed=True)
+    region_code: str | None = optional("行政区划代码", "Region code", codes="region", max_length=12, fixed=True)
+    industry_code: str | None = optional(
+        "国民经济行业分类代码", "Industry class (GB/T 4754)", codes="industry", max_length=8, fixed=True)
+    permit_number: str | None = optional("排污许可证编号", "Pollutant permit number", max_length=40)
+    address: str | None = optional("地址", "Address")
+    legal_representative: str | None = optional("法定代表人", "Legal representative", max_length=100)
+    contact_name: str | None = optional("联系人", "Contact person", max_length=100)
+    contact_phone: str | None = optional("联系电话", "Contact phone", max_length=40)
+    is_key_emitter: bool = flag("重点排放单位", "Key emitting enterprise")
     is_key_pollutant_discharger: bool = field(
         default=False, metadata=info("重点排污单位", "Key pollutant discharger")
     )
-    is_listed: bool = field(default=False, metadata=info("上市公司或发债企业", "Listed company or bond issuer"))
+    is_listed: bool = flag("上市公司或发债企业", "Listed company or bond issuer")
 
 
 def explanations_info() -> dict[str, Any]:
@@ -76,23 +71,14 @@ class OptionSavings:
     CO2), and the co-benefit table shows the trade-off rather than refusing it.
     """
 
-    energy_tce: Decimal | None = field(default=None, metadata=info("节能量", "Energy saved", "tce/a",
-                                                                     bounds=SIGNED_AMOUNT))
-    water_t: Decimal | None = field(default=None, metadata=info("节水量", "Water saved", "t/a",
-                                                                  bounds=SIGNED_AMOUNT))
-    co2_t: Decimal | None = field(default=None, metadata=info("二氧化碳减排量", "CO2 reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    so2_t: Decimal | None = field(default=None, metadata=info("二氧化硫减排量", "SO2 reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    nox_t: Decimal | None = field(default=None, metadata=info("氮氧化物减排量", "NOx reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    pm_t: Decimal | None = field(default=None, metadata=info("颗粒物减排量", "PM reduced", "t/a",
-                                                               bounds=SIGNED_AMOUNT))
-    vocs_t: Decimal | None = field(default=None, metadata=info("挥发性有机物减排量", "VOCs reduced", "t/a",
-                                                                 bounds=SIGNED_AMOUNT))
-    cod_t: Decimal | None = field(default=None, metadata=info("化学需氧量减排量", "COD reduced", "t/a",
-                                                                bounds=SIGNED_AMOUNT))
-    nh3n_t: Decimal | None = field(default=None, metadata=info("氨氮减排量", "NH3-N reduced", "t/a",
-                                                                 bounds=SIGNED_AMOUNT))
-    hazardous_waste_t: Decimal | None = field(default=None, metadata=info(
-        "危险废物减量", "Hazardous waste reduced", "t/a", bounds=SIGNED_AMOUNT))
+    energy_tce: Decimal | None = optional("节能量", "Energy saved", "tce/a", bounds=SIGNED_AMOUNT)
+    water_t: Decimal | None = optional("节水量", "Water saved", "t/a", bounds=SIGNED_AMOUNT)
+    co2_t: Decimal | None = optional("二氧化碳减排量", "CO2 reduced", "t/a", bounds=SIGNED_AMOUNT)
+    so2_t: Decimal | None = optional("二氧化硫减排量", "SO2 reduced", "t/a", bounds=SIGNED_AMOUNT)
+    nox_t: Decimal | None = optional("氮氧化物减排量", "NOx reduced", "t/a", bounds=SIGNED_AMOUNT)
+    pm_t: Decimal | None = optional("颗粒物减排量", "PM reduced", "t/a", bounds=SIGNED_AMOUNT)
+    vocs_t: Decimal | None = optional("挥发性有机物减排量", "VOCs reduced", "t/a", bounds=SIGNED_AMOUNT)
+    cod_t: Decimal | None = optional("化学需氧量减排量", "COD reduced", "t/a", bounds=SIGNED_AMOUNT)
+    nh3n_t: Decimal | None = optional("氨氮减排量", "NH3-N reduced", "t/a", bounds=SIGNED_AMOUNT)
+    hazardous_waste_t: Decimal | None = optional(
+        "危险废物减量", "Hazardous waste reduced", "t/a", bounds=SIGNED_AMOUNT)

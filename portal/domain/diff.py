@@ -14,15 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from . import documents
 from . import formatting as fmt
-from .documents import (
-    DEADLINES_COMPUTED,
-    FUEL_LINE_COMPUTED,
-    GENERATING_UNIT_COMPUTED,
-    INDICATOR_COMPUTED,
-    OPTION_COMPUTED,
-    PRODUCT_COMPUTED,
-)
 from .formatting import CodeNames
 from .labels import EMPTY, UNITS, VALUE_SETS, Language, Text, Unit, row_text
 from .schema import Field, describe_path, schema_of
@@ -315,7 +308,7 @@ def computed_figures(kind: str, block: Mapping[str, Any], names: CodeNames | Non
                             unit if figure.key == "unit_energy" else figure.unit, figure.places, shown)
         elif key == "generating_units" and isinstance(value, dict):
             for unit_id, figures in value.items():
-                for figure in GENERATING_UNIT_COMPUTED:
+                for figure in documents.GENERATING_UNIT_COMPUTED:
                     if figure.key in figures:
                         out[f"generating_units[{unit_id}].{figure.key}"] = (
                             _join(section_title("generating_units"), Text(str(unit_id), str(unit_id)), figure.label),
@@ -327,21 +320,21 @@ def computed_figures(kind: str, block: Mapping[str, Any], names: CodeNames | Non
                 out[f"savings_total.{name}"] = (_join(_SAVINGS_TOTAL, node.label), node.unit, node.places, amount)
         elif key == "options" and isinstance(value, dict):
             for option_id, figures in value.items():
-                for figure in OPTION_COMPUTED:
+                for figure in documents.OPTION_COMPUTED:
                     out[f"options[{option_id}].{figure.key}"] = (
                         _join(section_title("options"), Text(str(option_id), str(option_id)), figure.label),
                         figure.unit, figure.places, figures.get(figure.key))
         elif key == "indicators":
             for row in value or ():
                 name = _indicator(row.get("indicator"))
-                for figure in INDICATOR_COMPUTED:
+                for figure in documents.INDICATOR_COMPUTED:
                     shown = row.get(figure.key)
                     if figure.key == "achievement_pct" and isinstance(shown, (int, float)):
                         shown = Decimal(str(shown)) / 100  # stored as a percentage, printed as every percent is
                     out[f"indicators[{row.get('indicator')}].{figure.key}"] = (
                         _join(section_title("targets"), name, figure.label), figure.unit, figure.places, shown)
         elif key == "deadlines" and isinstance(value, dict):
-            for figure in DEADLINES_COMPUTED:
+            for figure in documents.DEADLINES_COMPUTED:
                 out[f"deadlines.{figure.key}"] = (figure.label, figure.unit, figure.places, value.get(figure.key))
         elif key == "required_sections" and key in top:
             d = top[key]
@@ -381,6 +374,6 @@ def _indicator(code: Any) -> Text:
     return choice.text if choice is not None else Text(str(code), str(code))
 
 
-_FUEL_EMISSION = next(d for d in FUEL_LINE_COMPUTED if d.key == "emission_tco2")
-_PRODUCT = tuple(d for d in PRODUCT_COMPUTED if d.key in ("unit_energy", "level"))
+_FUEL_EMISSION = next(d for d in documents.FUEL_LINE_COMPUTED if d.key == "emission_tco2")
+_PRODUCT = tuple(d for d in documents.PRODUCT_COMPUTED if d.key in ("unit_energy", "level"))
 _SAVINGS_TOTAL = Text("减污降碳协同效益合计", "Co-benefits, total")

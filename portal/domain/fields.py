@@ -1,6 +1,8 @@
 """Declare document fields: the one place a field's label, unit, code list, bounds and help text are written.
 
-Each field of a canonical document (``documents.py``) carries ``metadata=info(...)``. ``schema.py`` walks
+Each field of a canonical document (``documents.py``) carries ``metadata=info(...)``, most through one
+call of :func:`optional`, :func:`flag`, :func:`rows` or :func:`nested` (a required field keeps
+``field(metadata=info(...))``, so that type checkers still see it as required). ``schema.py`` walks
 those declarations once into the field tree that the decoder, the validation, the web forms, the upload
 workbook, the filing page, the review diff, the PDF and the Excel filing are all derived from.
 """
@@ -98,34 +100,47 @@ class FieldInfo:
     since: str | None = None
 
 
-def info(
-    zh: str,
-    en: str,
-    unit: str | None = None,
-    *,
-    codes: str | None = None,
-    values: str | None = None,
-    bounds: Bounds | None = None,
-    max_length: int | None = None,
-    max_items: int | None = None,
-    help_zh: str | None = None,
-    help_en: str | None = None,
-    places: int | None = None,
-    fixed: bool = False,
-    since: str | None = None,
-) -> dict[str, Any]:
+def info(zh: str, en: str, unit: str | None = None, *, values: str | None = None, help_zh: str | None = None,
+         help_en: str | None = None, **options: Any) -> dict[str, Any]:
     """Return dataclass field metadata holding the field's :class:`FieldInfo`.
 
     ``unit`` and ``values`` are codes of the label catalogue (``labels.UNITS``, ``labels.VALUE_SETS``): a
-    field names its unit, the catalogue spells it, so one unit reads the same everywhere. A field added by
-    an amendment of schema_version 1 gives ``since`` (it must be optional, default None).
+    field names its unit, the catalogue spells it, so one unit reads the same everywhere. ``help_zh`` and
+    ``help_en`` make its help text (English falls back to the Chinese). Every other option is the
+    :class:`FieldInfo` attribute of that name (``codes``, ``bounds``, ``max_length``, ``max_items``,
+    ``places``, ``fixed``, ``since``): a misspelt one fails at import. A field added by an amendment of
+    schema_version 1 gives ``since`` (it must be optional, default None).
     """
     help_text = None if help_zh is None else Text(help_zh, help_en or help_zh)
     return {"info": FieldInfo(
-        Text(zh, en), None if unit is None else UNITS[unit], codes,
-        None if values is None else VALUE_SETS[values], bounds, max_length, max_items, help_text, places, fixed,
-        since,
+        Text(zh, en),
+        unit=None if unit is None else UNITS[unit],
+        values=None if values is None else VALUE_SETS[values],
+        help=help_text,
+        **options,
     )}
+
+
+# The declaration helpers return Any: a dataclass field is assigned a ``dataclasses.Field`` object, and the
+# annotation beside it gives the field's type.
+def optional(zh: str, en: str, unit: str | None = None, **options: Any) -> Any:
+    """Declare a document field that may stay empty (default None): its :func:`info` in one call."""
+    return dataclasses.field(default=None, metadata=info(zh, en, unit, **options))
+
+
+def flag(zh: str, en: str, **options: Any) -> Any:
+    """Declare a yes/no document field, false until set: its :func:`info` in one call."""
+    return dataclasses.field(default=False, metadata=info(zh, en, **options))
+
+
+def rows(zh: str, en: str, **options: Any) -> Any:
+    """Declare a list field of a document, empty until filled: its :func:`info` in one call."""
+    return dataclasses.field(default_factory=list, metadata=info(zh, en, **options))
+
+
+def nested(part: Callable[[], Any], zh: str, en: str, **options: Any) -> Any:
+    """Declare a document field holding a part of its own (a new, empty ``part`` by default)."""
+    return dataclasses.field(default_factory=part, metadata=info(zh, en, **options))
 
 
 def field_info(f: dataclasses.Field[Any]) -> FieldInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,13 +33,5 @@ class Finding:
         return f"{self.rule}@{self.path}" if self.path else self.rule
 
     def as_dict(self) -> dict[str, object]:
-        """Return the finding as printed by ``portal check``."""
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "path": self.path,
-            "message_zh": self.message_zh,
-            "message_en": self.message_en,
-            "citation": self.citation,
-            "explained": self.explained,
-        }
+        """Return the finding as printed by ``portal check``: every field, in declaration order."""
+        return dataclasses.asdict(self)

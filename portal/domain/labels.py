@@ -75,6 +75,13 @@ UNITS: Mapping[str, Unit] = MappingProxyType(
 )
 
 
+#: how a document's decoder names the type a field expects, by the field's kind ("object" for any other)
+EXPECTED_TYPES: Mapping[str, Text] = MappingProxyType(
+    {kind: Text(zh, en)
+     for kind, zh, en in (_strings(row, (3,), "expected_types") for row in _TABLE["expected_types"])}
+)
+
+
 def unit(code: str) -> Unit:
     """Return the unit of that code (a KeyError names a unit missing from the catalogue)."""
     return UNITS[code]

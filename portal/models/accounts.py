@@ -22,8 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, UTCDateTime
+from ..db import TimestampMixin
 from ..extensions import Model
+from .checks import known_values, sha256_hex
+from .columns import inserted_at, timestamp, user_ref
 
 if TYPE_CHECKING:
     from .verification import VerifierStaff
@@ -77,7 +79,7 @@ class User(UserMixin, TimestampMixin, Model):
     # once a first code confirmed it (totp_enabled_at); the time step of the last code accepted, so that no
     # code is accepted twice (OWASP ASVS 2.8.4).
     totp_secret: Mapped[str | None] = mapped_column(String(32))
-    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_enabled_at: Mapped[dt.datetime | None] = timestamp()
     totp_last_counter: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
@@ -193,7 +195,7 @@ class UserOwnedMixin:
 
     # first in the table, as the migrations create them (a mixin's columns otherwise come last)
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True, sort_order=-1)
+    user_id: Mapped[int] = user_ref("CASCADE", index=True, sort_order=-1)
 
 
 class Membership(UserOwnedMixin, Model):
@@ -202,7 +204,7 @@ class Membership(UserOwnedMixin, Model):
     __tablename__ = "membership"
     __table_args__ = (
         UniqueConstraint("user_id", "enterprise_id", "role"),
-        CheckConstraint("role IN ('filer', 'signatory')", name="role_known"),
+        known_values("role", MEMBERSHIP_ROLES),
     )
 
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), index=True)
@@ -220,16 +222,16 @@ class ApiToken(UserOwnedMixin, Model):
 
     __tablename__ = "api_token"
     __table_args__ = (
-        CheckConstraint("scope IN ('read', 'write')", name="scope_known"),
-        CheckConstraint("length(token_hash) = 64", name="token_hash_length"),
+        known_values("scope", API_TOKEN_SCOPES),
+        sha256_hex("token_hash"),
     )
 
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(String(10))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = inserted_at()
+    expires_at: Mapped[dt.datetime] = timestamp()
+    revoked_at: Mapped[dt.datetime | None] = timestamp()
     revoked_reason: Mapped[str | None] = mapped_column(String(40))
 
     user: Mapped[User] = relationship()
@@ -246,8 +248,8 @@ class RecoveryCode(UserOwnedMixin, Model):
     __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
 
     code_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = inserted_at()
+    used_at: Mapped[dt.datetime | None] = timestamp()
 
 
 class AccountLink(UserOwnedMixin, Model):
@@ -259,16 +261,16 @@ class AccountLink(UserOwnedMixin, Model):
 
     __tablename__ = "account_link"
     __table_args__ = (
-        CheckConstraint("purpose IN ('invitation', 'reset')", name="purpose_known"),
-        CheckConstraint("length(token_hash) = 64", name="token_hash_length"),
+        known_values("purpose", ACCOUNT_LINK_PURPOSES),
+        sha256_hex("token_hash"),
     )
 
     purpose: Mapped[str] = mapped_column(String(12))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = user_ref("SET NULL")
+    created_at: Mapped[dt.datetime] = inserted_at()
+    expires_at: Mapped[dt.datetime] = timestamp()
+    used_at: Mapped[dt.datetime | None] = timestamp()
 
     user: Mapped[User] = relationship(foreign_keys="AccountLink.user_id")
 
@@ -284,8 +286,8 @@ class RoleGrant(UserOwnedMixin, Model):
 
     __tablename__ = "role_grant"
     __table_args__ = (
-        CheckConstraint("kind IN ('admin_role', 'reviewer_scope', 'signatory', 'verifier')", name="kind_known"),
-        CheckConstraint("status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status_known"),
+        known_values("kind", GRANT_KINDS),
+        known_values("status", GRANT_STATUSES),
         CheckConstraint("(kind = 'signatory') = (enterprise_id IS NOT NULL)", name="enterprise_iff_signatory"),
         CheckConstraint("(kind = 'signatory') = (value IS NULL)", name="value_unless_signatory"),
         CheckConstraint("requested_by IS NULL OR requested_by <> user_id", name="not_for_oneself"),
@@ -299,10 +301,10 @@ class RoleGrant(UserOwnedMixin, Model):
     value: Mapped[str | None] = mapped_column(String(10))
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    requested_by: Mapped[int | None] = user_ref("SET NULL")
+    requested_at: Mapped[dt.datetime] = inserted_at()
+    decided_by: Mapped[int | None] = user_ref("SET NULL")
+    decided_at: Mapped[dt.datetime | None] = timestamp()
 
     user: Mapped[User] = relationship(foreign_keys="RoleGrant.user_id")
     requester: Mapped[User | None] = relationship(foreign_keys=[requested_by])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, func
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import UTCDateTime
 from ..extensions import Model
+from .checks import sha256_hex
+from .columns import inserted_at, user_ref
 
 
 class IdempotentRequest(Model):
@@ -22,15 +23,15 @@ class IdempotentRequest(Model):
     __tablename__ = "api_idempotency"
     __table_args__ = (
         UniqueConstraint("user_id", "key"),
-        CheckConstraint("length(request_sha256) = 64", name="request_sha256_length"),
+        sha256_hex("request_sha256"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = user_ref("CASCADE")
     key: Mapped[str] = mapped_column(String(200))
     request_sha256: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = inserted_at()

@@ -13,6 +13,7 @@ from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
+from .columns import filing_ref
 from .filings import filing_index
 
 
@@ -27,7 +28,7 @@ class VersionMetric(Model):
     __table_args__ = (Index("ix_version_metric_filing_id_number", "filing_id", "number"),)
 
     version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="CASCADE"), primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"))
+    filing_id: Mapped[int] = filing_ref("CASCADE")
     number: Mapped[int] = mapped_column(Integer)
     # GHG annual report
     total_tco2: Mapped[float | None] = mapped_column(Float)

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    event,
-    func,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import TimestampMixin, UTCDateTime, one_of
+from ..db import TimestampMixin
 from ..extensions import Model
 from .accounts import Enterprise, User
+from .checks import known_values, sha256_hex, year_range
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 
 FILING_KINDS = ("ghg_annual_report", "clean_production_audit", "env_disclosure_annual_report", "env_disclosure_adhoc")
 FILING_STATUSES = ("draft", "submitted", "returned", "resubmitted", "accepted")
@@ -40,15 +32,15 @@ class Filing(TimestampMixin, Model):
     __table_args__ = (
         # doc_key tells apart the ad-hoc disclosures of one year (the legal document's number); "" for the others
         UniqueConstraint("enterprise_id", "kind", "year", "doc_key"),
-        CheckConstraint(one_of("kind", FILING_KINDS), name="kind_known"),
-        CheckConstraint(one_of("status", FILING_STATUSES), name="status_known"),
+        known_values("kind", FILING_KINDS),
+        known_values("status", FILING_STATUSES),
         # Every status but draft means at least one version was frozen.
         CheckConstraint("status = 'draft' OR current_version >= 1", name="submitted_has_version"),
         CheckConstraint(
             "(status = 'accepted' AND accepted_at IS NOT NULL) OR (status <> 'accepted' AND accepted_at IS NULL)",
             name="accepted_at_iff_accepted",
         ),
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        year_range(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,10 +53,10 @@ class Filing(TimestampMixin, Model):
     draft_json: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, nullable=False)
     current_version: Mapped[int] = mapped_column(Integer, default=0)
-    last_submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_submitted_at: Mapped[dt.datetime | None] = timestamp()
+    accepted_at: Mapped[dt.datetime | None] = timestamp()
     # The reviewer the filing is assigned to (issue 18 item 3: the queue's "mine"); within their scope.
-    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    assigned_to_id: Mapped[int | None] = user_ref("SET NULL", index=True)
 
     enterprise: Mapped[Enterprise] = relationship(lazy="joined")
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
@@ -85,20 +77,20 @@ class FilingVersion(Model):
     __table_args__ = (
         UniqueConstraint("filing_id", "number"),
         CheckConstraint("number >= 1", name="number_positive"),
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sha256_hex(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"), index=True)
+    filing_id: Mapped[int] = filing_ref(index=True)
     number: Mapped[int] = mapped_column(Integer)
     canonical_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     computed_json: Mapped[str] = mapped_column(Text)
     findings_json: Mapped[str] = mapped_column(Text)
     rules_version: Mapped[str] = mapped_column(String(20))
-    certified_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    certified_by_id: Mapped[int] = user_ref()
     certification_statement: Mapped[str] = mapped_column(Text)
-    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    submitted_at: Mapped[dt.datetime] = inserted_at()
 
     filing: Mapped[Filing] = relationship(back_populates="versions")
     certified_by: Mapped[User] = relationship(lazy="joined")
@@ -117,15 +109,15 @@ class AuditEntry(Model):
 
     __tablename__ = "audit_log"
     __table_args__ = (
-        CheckConstraint(one_of("result", AUDIT_RESULTS), name="result_known"),
+        known_values("result", AUDIT_RESULTS),
         CheckConstraint("length(prev_hash) = 64 AND length(row_hash) = 64", name="hash_length"),
         # Lockout reads a user's recent sign-in events (entity "user", newest first): services/accounts.py.
         Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now(), index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"), index=True)
+    at: Mapped[dt.datetime] = inserted_at(index=True)
+    actor_id: Mapped[int | None] = user_ref(index=True)
     action: Mapped[str] = mapped_column(String(60), index=True)
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, func
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime
 from ..extensions import Model
 from .accounts import User
+from .checks import known_values, sha256_hex
+from .columns import inserted_at, user_ref
 
 #: imported: drafts stored · rejected: cell errors, nothing stored · refused: hostile or unreadable file ·
 #: duplicate: the same file was imported before, nothing done again
@@ -21,16 +22,16 @@ class ImportRecord(Model):
 
     __tablename__ = "import_record"
     __table_args__ = (
-        CheckConstraint("outcome IN ('imported', 'rejected', 'refused', 'duplicate')", name="outcome_known"),
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        known_values("outcome", IMPORT_OUTCOMES),
+        sha256_hex(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str | None] = mapped_column(String(40))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    actor_id: Mapped[int | None] = user_ref(index=True)
+    created_at: Mapped[dt.datetime] = inserted_at()
     outcome: Mapped[str] = mapped_column(String(12))
     documents: Mapped[int] = mapped_column(Integer, default=0)
     created: Mapped[int] = mapped_column(Integer, default=0)

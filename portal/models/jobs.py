@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, func
+from sqlalchemy import CheckConstraint, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..db import UTCDateTime, one_of
 from ..extensions import Model
 from .accounts import User
+from .checks import known_values
+from .columns import inserted_at, timestamp, user_ref
 
 #: render_version: a submitted version's PDF or Excel filing (stored); render_draft: a draft's PDF (issue 15)
 JOB_KINDS = ("import_workbook", "render_version", "render_draft")
@@ -34,15 +35,15 @@ class Job(Model):
 
     __tablename__ = "job"
     __table_args__ = (
-        CheckConstraint(one_of("kind", JOB_KINDS), name="kind_known"),
-        CheckConstraint(one_of("status", JOB_STATUSES), name="status_known"),
+        known_values("kind", JOB_KINDS),
+        known_values("status", JOB_STATUSES),
         CheckConstraint(
             "(status IN ('done', 'failed', 'interrupted')) = (finished_at IS NOT NULL)", name="finished_iff_final"
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"), index=True)
+    user_id: Mapped[int] = user_ref(index=True)
     kind: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
     filename: Mapped[str] = mapped_column(String(255))
@@ -57,9 +58,9 @@ class Job(Model):
     result_file: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # the annotated error workbook
     error_zh: Mapped[str | None] = mapped_column(Text)
     error_en: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = inserted_at()
+    started_at: Mapped[dt.datetime | None] = timestamp()
+    finished_at: Mapped[dt.datetime | None] = timestamp()
 
     user: Mapped[User] = relationship()
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime
 from ..extensions import Model
 from .accounts import Enterprise, User
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 from .filings import Filing
 
 NOTIFICATION_KINDS = ("submitted", "returned", "accepted", "overdue", "due_soon", "reminder", "ready_for_signature")
@@ -34,15 +35,15 @@ class Notification(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = user_ref("CASCADE")
     kind: Mapped[str] = mapped_column(String(20))
-    filing_id: Mapped[int | None] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"), index=True)
+    filing_id: Mapped[int | None] = filing_ref("CASCADE", index=True)
     enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
     message_zh: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str | None] = mapped_column(String(120))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = inserted_at()
+    read_at: Mapped[dt.datetime | None] = timestamp()
 
     user: Mapped[User] = relationship()
     filing: Mapped[Filing | None] = relationship()
@@ -62,7 +63,7 @@ class OutboxMail(Model):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = inserted_at()
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -22,14 +22,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, one_of
+from ..db import one_of
 from ..extensions import Model
 from .accounts import User
+from .checks import known_values, sha256_hex
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 from .filings import Filing, FilingVersion, append_only
 from .jobs import Job
 
@@ -52,7 +53,7 @@ class SignatureRequest(Model):
 
     __tablename__ = "signature_request"
     __table_args__ = (
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sha256_hex(),
         CheckConstraint("(closed_at IS NULL) = (closed_reason IS NULL)", name="closed_iff_reason"),
         CheckConstraint("closed_reason IS NULL OR " + one_of("closed_reason", SIGNATURE_REQUEST_CLOSINGS),
                         name="closed_reason_known"),
@@ -62,13 +63,13 @@ class SignatureRequest(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"), index=True)
+    filing_id: Mapped[int] = filing_ref("CASCADE", index=True)
     revision: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    requested_by_id: Mapped[int] = user_ref()
+    requested_at: Mapped[dt.datetime] = inserted_at()
+    closed_at: Mapped[dt.datetime | None] = timestamp()
     closed_reason: Mapped[str | None] = mapped_column(String(20))
 
     filing: Mapped[Filing] = relationship(lazy="joined")
@@ -85,8 +86,8 @@ class Certification(Model):
 
     __tablename__ = "certification"
     __table_args__ = (
-        CheckConstraint(one_of("status", CERTIFICATION_STATUSES), name="status_known"),
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        known_values("status", CERTIFICATION_STATUSES),
+        sha256_hex(),
         CheckConstraint(
             "(status = 'void') = (voided_at IS NOT NULL AND void_reason IS NOT NULL)", name="voided_iff_void"
         ),
@@ -97,17 +98,17 @@ class Certification(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"), index=True)
+    filing_id: Mapped[int] = filing_ref(index=True)
     #: the filing's revision (its optimistic-locking counter) when the draft was certified
     revision: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     canonical_json: Mapped[str] = mapped_column(Text)  # the certified text: the version is made from it
     statement: Mapped[str] = mapped_column(Text)
-    certified_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    certified_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    certified_by_id: Mapped[int] = user_ref()
+    certified_at: Mapped[dt.datetime] = inserted_at()
     status: Mapped[str] = mapped_column(String(10), default="active")
-    voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    voided_at: Mapped[dt.datetime | None] = timestamp()
+    voided_by_id: Mapped[int | None] = user_ref()
     void_reason: Mapped[str | None] = mapped_column(String(20))
     #: the draft's revision and SHA-256 after the change that voided the certification
     voided_revision: Mapped[int | None] = mapped_column(Integer)
@@ -124,15 +125,15 @@ class VersionRead(Model):
 
     __tablename__ = "version_read"
     __table_args__ = (
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sha256_hex(),
         Index("ix_version_read_version_reader", "version_id", "reader_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="RESTRICT"))
-    reader_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    reader_id: Mapped[int] = user_ref()
     sha256: Mapped[str] = mapped_column(String(64))
-    read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    read_at: Mapped[dt.datetime] = inserted_at()
 
     version: Mapped[FilingVersion] = relationship()
     reader: Mapped[User] = relationship(lazy="joined")
@@ -149,8 +150,8 @@ class VersionRecord(Model):
 
     __tablename__ = "version_record"
     __table_args__ = (
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
-        CheckConstraint(one_of("origin", RECORD_ORIGINS), name="origin_known"),
+        sha256_hex(),
+        known_values("origin", RECORD_ORIGINS),
     )
 
     version_id: Mapped[int] = mapped_column(ForeignKey("filing_version.id", ondelete="RESTRICT"), primary_key=True)
@@ -158,7 +159,7 @@ class VersionRecord(Model):
     record_json: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(12), default="submission")
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = inserted_at()
 
 
 class StoredObject(Model):
@@ -170,7 +171,7 @@ class StoredObject(Model):
 
     __tablename__ = "stored_object"
     __table_args__ = (
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        sha256_hex(),
         CheckConstraint("size >= 0", name="size_non_negative"),
     )
 
@@ -179,7 +180,7 @@ class StoredObject(Model):
     size: Mapped[int] = mapped_column(BigInteger)
     content_type: Mapped[str] = mapped_column(String(100))
     frozen: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = inserted_at()
 
 
 class VersionFile(Model):
@@ -188,7 +189,7 @@ class VersionFile(Model):
     __tablename__ = "version_file"
     __table_args__ = (
         UniqueConstraint("version_id", "format"),
-        CheckConstraint(one_of("format", VERSION_FILE_FORMATS), name="format_known"),
+        known_values("format", VERSION_FILE_FORMATS),
         CheckConstraint("(storage_key IS NULL) = (stored_at IS NULL)", name="stored_at_iff_stored"),
     )
 
@@ -197,7 +198,7 @@ class VersionFile(Model):
     format: Mapped[str] = mapped_column(String(8))
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
     storage_key: Mapped[str | None] = mapped_column(ForeignKey("stored_object.key", ondelete="RESTRICT"))
-    stored_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    stored_at: Mapped[dt.datetime | None] = timestamp()
     #: seconds the render took on the worker (the benchmark and the README quote it)
     render_seconds: Mapped[float | None] = mapped_column(Float)
 

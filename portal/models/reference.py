@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime
 from ..extensions import Model
 from .accounts import User
+from .checks import known_values
+from .columns import inserted_at, user_ref
 
 CORRECTION_TARGETS = ("fuel", "process", "product", "param")
 
@@ -23,7 +24,7 @@ class ReferenceCorrection(Model):
 
     __tablename__ = "reference_correction"
     __table_args__ = (
-        CheckConstraint("target IN ('fuel', 'process', 'product', 'param')", name="target_known"),
+        known_values("target", CORRECTION_TARGETS),
         CheckConstraint("status IN ('C', 'U')", name="status_known"),
     )
 
@@ -35,7 +36,7 @@ class ReferenceCorrection(Model):
     value: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(1))
     reason: Mapped[str] = mapped_column(Text)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_by_id: Mapped[int] = user_ref()
+    created_at: Mapped[dt.datetime] = inserted_at()
 
     created_by: Mapped[User] = relationship(lazy="joined")

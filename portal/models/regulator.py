@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, one_of
 from ..domain.labels import VALUE_SETS
 from ..extensions import Model
 from .accounts import Enterprise, User
+from .checks import known_values, year_range
+from .columns import inserted_at, timestamp, user_ref
 from .filings import FILING_KINDS
 
 #: 环保信用评价 grades: the disclosure model's code list (labels.VALUE_SETS["credit_grade"]), declared once there.
@@ -30,7 +31,7 @@ class DeadlineExtension(Model):
     __tablename__ = "deadline_extension"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "kind", "year"),
-        CheckConstraint(one_of("kind", FILING_KINDS), name="kind_known"),
+        known_values("kind", FILING_KINDS),
         CheckConstraint("length(reason) > 0", name="reason_given"),
     )
 
@@ -40,8 +41,8 @@ class DeadlineExtension(Model):
     year: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[dt.date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)
-    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    granted_by_id: Mapped[int | None] = user_ref("SET NULL")
+    granted_at: Mapped[dt.datetime] = inserted_at()
 
     enterprise: Mapped[Enterprise] = relationship()
     granted_by: Mapped[User | None] = relationship()
@@ -53,9 +54,9 @@ class CreditRating(Model):
     __tablename__ = "credit_rating"
     __table_args__ = (
         UniqueConstraint("enterprise_id", "year"),
-        CheckConstraint(one_of("grade", CREDIT_GRADES), name="grade_known"),
-        CheckConstraint(one_of("source", CREDIT_SOURCES), name="source_known"),
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        known_values("grade", CREDIT_GRADES),
+        known_values("source", CREDIT_SOURCES),
+        year_range(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,8 +65,8 @@ class CreditRating(Model):
     grade: Mapped[str] = mapped_column(String(10))
     issuer: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(10), default="entered")
-    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    entered_by_id: Mapped[int | None] = user_ref("SET NULL")
+    entered_at: Mapped[dt.datetime] = inserted_at()
 
     enterprise: Mapped[Enterprise] = relationship()
 
@@ -79,7 +80,7 @@ class MasterDataRequest(Model):
 
     __tablename__ = "master_data_request"
     __table_args__ = (
-        CheckConstraint(one_of("status", MASTER_DATA_STATUSES), name="status_known"),
+        known_values("status", MASTER_DATA_STATUSES),
         CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided_unless_pending"),
         Index("ix_master_data_request_status", "status", "id"),
     )
@@ -89,10 +90,10 @@ class MasterDataRequest(Model):
     changes_json: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    requested_by_id: Mapped[int | None] = user_ref("SET NULL")
+    requested_at: Mapped[dt.datetime] = inserted_at()
+    decided_by_id: Mapped[int | None] = user_ref("SET NULL")
+    decided_at: Mapped[dt.datetime | None] = timestamp()
 
     enterprise: Mapped[Enterprise] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

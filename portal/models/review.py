@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime
 from ..extensions import Model
 from .accounts import User
+from .checks import known_values, target_named
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 from .filings import filing_index
 
 COMMENT_TARGETS = ("filing", "finding", "field")
@@ -31,7 +32,7 @@ class QueueSummary(Model):
         CheckConstraint("rejected >= 0 AND rejected <= warnings", name="rejected_within_warnings"),
     )
 
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"), primary_key=True)
+    filing_id: Mapped[int] = filing_ref("CASCADE", primary_key=True)
     version_number: Mapped[int] = mapped_column(Integer)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
@@ -50,7 +51,7 @@ class RuleHit(Model):
     __tablename__ = "review_rule_hit"
     __table_args__ = (Index("ix_review_rule_hit_rule_filing", "rule_id", "filing_id"),)
 
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"), primary_key=True)
+    filing_id: Mapped[int] = filing_ref("CASCADE", primary_key=True)
     rule_id: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
@@ -63,9 +64,9 @@ class ReviewComment(Model):
 
     __tablename__ = "review_comment"
     __table_args__ = (
-        CheckConstraint("target_type IN ('filing', 'finding', 'field')", name="target_type_known"),
-        CheckConstraint("visibility IN ('internal', 'filer')", name="visibility_known"),
-        CheckConstraint("target_type = 'filing' OR length(target) > 0", name="target_named"),
+        known_values("target_type", COMMENT_TARGETS),
+        known_values("visibility", COMMENT_VISIBILITIES),
+        target_named(),
         # Only comments the enterprise can see can be answered by it.
         CheckConstraint("answer IS NULL OR visibility = 'filer'", name="answer_only_if_visible"),
         CheckConstraint("(answer IS NULL) = (answered_at IS NULL)", name="answered_at_iff_answer"),
@@ -73,17 +74,17 @@ class ReviewComment(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"), index=True)
+    filing_id: Mapped[int] = filing_ref(index=True)
     version_number: Mapped[int] = mapped_column(Integer)
-    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
+    author_id: Mapped[int] = user_ref()
     target_type: Mapped[str] = mapped_column(String(10))
     target: Mapped[str] = mapped_column(String(200), default="")
     visibility: Mapped[str] = mapped_column(String(10))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = inserted_at()
     answer: Mapped[str | None] = mapped_column(Text)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = user_ref()
+    answered_at: Mapped[dt.datetime | None] = timestamp()
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id], lazy="joined")
@@ -95,16 +96,16 @@ class ExplanationVerdict(Model):
     __tablename__ = "review_explanation_verdict"
     __table_args__ = (
         UniqueConstraint("filing_id", "version_number", "finding_key"),
-        CheckConstraint("verdict IN ('accepted', 'rejected')", name="verdict_known"),
+        known_values("verdict", VERDICTS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"), index=True)
+    filing_id: Mapped[int] = filing_ref(index=True)
     version_number: Mapped[int] = mapped_column(Integer)
     finding_key: Mapped[str] = mapped_column(String(200))
     verdict: Mapped[str] = mapped_column(String(10))
-    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    reviewer_id: Mapped[int] = user_ref()
+    decided_at: Mapped[dt.datetime] = inserted_at()
 
     reviewer: Mapped[User] = relationship(lazy="joined")
 

@@ -13,22 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    func,
-)
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import UTCDateTime, one_of
 from ..extensions import Model
 from .accounts import User
+from .checks import known_values, sha256_hex, target_named, year_range
+from .columns import filing_ref, inserted_at, timestamp, user_ref
 from .filings import Filing
 from .record import StoredObject
 
@@ -48,7 +39,7 @@ class VerificationBody(Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_at: Mapped[dt.datetime] = inserted_at()
 
 
 class VerifierStaff(Model):
@@ -56,9 +47,9 @@ class VerifierStaff(Model):
 
     __tablename__ = "verifier_staff"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = user_ref("CASCADE", primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("verification_body.id", ondelete="RESTRICT"), index=True)
-    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    added_at: Mapped[dt.datetime] = inserted_at()
 
     body: Mapped[VerificationBody] = relationship(lazy="joined")
 
@@ -68,7 +59,7 @@ class Engagement(Model):
 
     __tablename__ = "verification_engagement"
     __table_args__ = (
-        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        year_range(),
         CheckConstraint("length(region_scope) IN (2, 4, 6)", name="region_scope_length"),
     )
 
@@ -77,8 +68,8 @@ class Engagement(Model):
     year: Mapped[int] = mapped_column(Integer)
     #: the assigning reviewer's scope: the engagement is theirs and their region's colleagues'
     region_scope: Mapped[str] = mapped_column(String(6))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    created_by_id: Mapped[int] = user_ref()
+    created_at: Mapped[dt.datetime] = inserted_at()
 
     body: Mapped[VerificationBody] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship(lazy="joined")
@@ -94,7 +85,7 @@ class Verification(Model):
 
     __tablename__ = "verification"
     __table_args__ = (
-        CheckConstraint(one_of("status", VERIFICATION_STATUSES), name="status_known"),
+        known_values("status", VERIFICATION_STATUSES),
         CheckConstraint("(status = 'open') = (concluded_at IS NULL)", name="concluded_at_iff_concluded"),
         CheckConstraint("status = 'open' OR (verified_tco2 IS NOT NULL AND version_number IS NOT NULL)",
                         name="concluded_with_total"),
@@ -105,17 +96,17 @@ class Verification(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("verification_engagement.id", ondelete="RESTRICT"),
                                                index=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"), unique=True)
+    filing_id: Mapped[int] = filing_ref(unique=True)
     status: Mapped[str] = mapped_column(String(10), default="open")
     checklist_json: Mapped[str] = mapped_column(Text, default="{}")
     conclusion: Mapped[str | None] = mapped_column(Text)
     version_number: Mapped[int | None] = mapped_column(Integer)
     reported_tco2: Mapped[int | None] = mapped_column(BigInteger)
     verified_tco2: Mapped[int | None] = mapped_column(BigInteger)
-    concluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    concluded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    concluded_by_id: Mapped[int | None] = user_ref()
+    concluded_at: Mapped[dt.datetime | None] = timestamp()
+    accepted_by_id: Mapped[int | None] = user_ref()
+    accepted_at: Mapped[dt.datetime | None] = timestamp()
     report_job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
     report_key: Mapped[str | None] = mapped_column(ForeignKey("stored_object.key", ondelete="RESTRICT"))
 
@@ -134,16 +125,16 @@ class Attachment(Model):
 
     __tablename__ = "attachment"
     __table_args__ = (
-        CheckConstraint(one_of("target_type", ATTACHMENT_TARGETS), name="target_type_known"),
-        CheckConstraint("target_type = 'filing' OR length(target) > 0", name="target_named"),
-        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        known_values("target_type", ATTACHMENT_TARGETS),
+        target_named(),
+        sha256_hex(),
         CheckConstraint("size >= 0", name="size_non_negative"),
-        CheckConstraint(one_of("scan_result", SCAN_RESULTS), name="scan_result_known"),
+        known_values("scan_result", SCAN_RESULTS),
         Index("ix_attachment_filing_version", "filing_id", "version_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="RESTRICT"))
+    filing_id: Mapped[int] = filing_ref()
     target_type: Mapped[str] = mapped_column(String(10))
     target: Mapped[str] = mapped_column(String(200), default="")
     filename: Mapped[str] = mapped_column(String(255))
@@ -152,8 +143,8 @@ class Attachment(Model):
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(ForeignKey("stored_object.key", ondelete="RESTRICT"))
     scan_result: Mapped[str] = mapped_column(String(12))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    uploaded_by_id: Mapped[int] = user_ref()
+    uploaded_at: Mapped[dt.datetime] = inserted_at()
     version_number: Mapped[int | None] = mapped_column(Integer)
 
     uploaded_by: Mapped[User] = relationship(lazy="joined")
@@ -170,7 +161,7 @@ class VerificationFinding(Model):
 
     __tablename__ = "verification_finding"
     __table_args__ = (
-        CheckConstraint(one_of("status", FINDING_STATUSES), name="status_known"),
+        known_values("status", FINDING_STATUSES),
         CheckConstraint("(response IS NULL) = (responded_at IS NULL)", name="responded_at_iff_response"),
         CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name="closed_at_iff_closed"),
         CheckConstraint("version_number >= 1", name="version_positive"),
@@ -183,12 +174,12 @@ class VerificationFinding(Model):
     body: Mapped[str] = mapped_column(Text)
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachment.id", ondelete="RESTRICT"))
     status: Mapped[str] = mapped_column(String(10), default="open")
-    raised_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    raised_by_id: Mapped[int] = user_ref()
+    raised_at: Mapped[dt.datetime] = inserted_at()
     response: Mapped[str | None] = mapped_column(Text)
-    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
-    responded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    responded_by_id: Mapped[int | None] = user_ref()
+    responded_at: Mapped[dt.datetime | None] = timestamp()
+    closed_at: Mapped[dt.datetime | None] = timestamp()
 
     raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id], lazy="joined")
     attachment: Mapped[Attachment | None] = relationship(lazy="joined")

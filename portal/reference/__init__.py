@@ -11,33 +11,14 @@ from .files import (
     default_reference,
     parse_param_value,
 )
-from .types import (
-    AdjustedWorkingDay,
-    FuelFactor,
-    Holiday,
-    IndustryProducts,
-    KeyCpIndustry,
-    Parameter,
-    ProcessFactor,
-    ProductRef,
-    ReferenceData,
-    WorkCalendar,
-)
+from .types import Parameter, ReferenceData
 
 __all__ = [
-    "AdjustedWorkingDay",
     "FileReference",
-    "FuelFactor",
-    "Holiday",
-    "IndustryProducts",
-    "KeyCpIndustry",
     "Parameter",
     "ParameterNotFound",
-    "ProcessFactor",
-    "ProductRef",
     "ReferenceData",
     "ReferenceDataError",
-    "WorkCalendar",
     "default_reference",
     "parse_param_value",
 ]
