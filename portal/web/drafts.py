@@ -153,13 +153,6 @@ def _choices() -> dict[str, Any]:
     return cached[1]
 
 
-def _revision(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
 #: Rows of a long table drawn per page: a 5,000-line list (common.MAX_LINES) drawn whole was 27 MB of HTML
 #: and 14 s to open (issue 19 item 5: the editor stays responsive at the cap).
 PAGE_ROWS = 100
@@ -688,7 +681,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
             if lock is not None:
                 notice = bilingual(lock.message_zh, lock.message_en)
                 status = 409
-            elif _revision(form.revision.data) is None:
+            elif form.revision.number is None:
                 stale = True  # a save must say which revision it was typed against, or it could overwrite
                 status = 409
             elif _validate(form, page):
@@ -698,7 +691,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
                 shown_document = document
                 before = filing.revision
                 try:
-                    filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
+                    filing_service.save_draft(current_user, filing, document, form.revision.number)
                 except StaleDraft as error:
                     refused(error, category=None)
                     stale = True
@@ -741,7 +734,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
         prefill_marks=prefill_marks(saved_document, filing.enterprise_id),
         config={
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
-            "formRevision": _revision(form.revision.data),
+            "formRevision": form.revision.number,
             "previewUrl": url_for(".preview", filing_id=filing.id, section=sec.slug),
             "loginUrl": url_for("auth.login", next=url_for(".section", filing_id=filing.id, section=sec.slug, **here)),
             "pageStart": page.start if page is not None else None,

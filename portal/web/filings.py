@@ -217,7 +217,7 @@ def edit_json(filing_id: int) -> ResponseReturnValue:
         raw = form.upload.data.read() if form.upload.data else (form.document.data or "").encode("utf-8")
         try:
             document = filing_service.parse_json_draft(raw, filing.kind)
-            filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
+            filing_service.save_draft(current_user, filing, document, form.revision.number)
             flash(_("草稿已保存。"), "success")
             return redirect(url_for(".show", filing_id=filing.id))
         except ServiceError as error:
@@ -231,13 +231,6 @@ def edit_json(filing_id: int) -> ResponseReturnValue:
         200 if request.method == "GET" else 422
 
 
-def _revision(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @bp.route("/filings/<int:filing_id>/explanations", methods=["POST"])
 @login_required
 def explanations(filing_id: int) -> ResponseReturnValue:
@@ -247,7 +240,7 @@ def explanations(filing_id: int) -> ResponseReturnValue:
     texts = {key.removeprefix("explain:"): value for key, value in request.form.items() if key.startswith("explain:")}
     # Stale explanations (their finding stopped firing) are removed by the filer (issue 15).
     remove = request.form.getlist("remove")
-    attempt(lambda: filing_service.save_explanations(current_user, filing, texts, _revision(form.revision.data),
+    attempt(lambda: filing_service.save_explanations(current_user, filing, texts, form.revision.number,
                                                      remove=remove),
             _("已删除过时的情况说明。") if remove and not texts else _("情况说明已保存。"))
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
