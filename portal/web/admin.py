@@ -45,7 +45,7 @@ from .access import (
     system_admin_required,
 )
 from .auth import link_builder
-from .transaction import attempt, field_error, flash_form_errors, refused
+from .transaction import attempt, field_error, flash_form_errors, posted, refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -64,8 +64,7 @@ def _me() -> User:
 
 def _checked_post() -> None:
     """Refuse a POST without a valid CSRF token (the action buttons carry only that)."""
-    if not PortalForm().validate_on_submit():
-        abort(400)
+    posted(PortalForm())
 
 
 def _user_or_404(user_id: int) -> User:
@@ -495,9 +494,7 @@ def set_obligations(enterprise_id: int) -> ResponseReturnValue:
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None:
         abort(404)
-    form = ObligationForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(ObligationForm())
     try:
         accounts.update_enterprise(_me(), enterprise, is_key_emitter=bool(form.is_key_emitter.data),
                                    is_key_pollutant_discharger=bool(form.is_key_pollutant_discharger.data),

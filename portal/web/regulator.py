@@ -259,9 +259,7 @@ def credit() -> ResponseReturnValue:
 def credit_import() -> ResponseReturnValue:
     """Import credit grades from an .xlsx workbook: all rows or none, each refused row named."""
     _reviewers_only()
-    form = CreditImportForm()
-    if not form.validate_on_submit():
-        abort(400)
+    posted(CreditImportForm())
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("请选择 .xlsx 文件 / choose an .xlsx file"), "danger")
@@ -339,8 +337,7 @@ def decide_master_data(request_id: int, decision: str) -> ResponseReturnValue:
         change = masterdata_service.request_or_404(_me(), request_id)
     except NotFound:
         abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    posted(FlaskForm())
     try:
         masterdata_service.decide(_me(), change, approve=decision == "approve")
         flash(_("已批准，企业登记信息已更新。") if decision == "approve" else _("已驳回。"), "success")

@@ -368,8 +368,7 @@ def upload(filing_id: int) -> ResponseReturnValue:
 def delete_attachment(filing_id: int, attachment_id: int) -> ResponseReturnValue:
     """Delete an attachment not yet submitted (one a version holds is refused)."""
     filing = filing_or_404(filing_id, "edit")
-    if not PortalForm().validate_on_submit():
-        abort(400)
+    posted(PortalForm())
     try:
         attachment_service.delete(_me(), filing, attachment_service.attachment_of(filing, attachment_id))
     except ServiceError as error:
