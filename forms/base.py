@@ -111,6 +111,14 @@ def check_bounds(form: Any) -> None:
 class RevisionField(HiddenField):
     """Carry the draft revision a form was drawn from (optimistic locking): an integer, bounded like one."""
 
+    @property
+    def number(self) -> int | None:
+        """Return the revision posted, or None when none was (or not a number)."""
+        try:
+            return int(self.data) if self.data else None
+        except ValueError:
+            return None
+
 
 def _integer_text(value: str) -> int | None:
     text = value.strip()

@@ -37,6 +37,7 @@ from ..models import ATTACHMENT_TARGETS, Attachment, Filing, User
 from . import audit, files
 from .access import require_edit
 from .errors import Conflict, NotFound, ServiceError
+from .rows import child_or_404, children
 
 
 @dataclass(frozen=True)
@@ -275,23 +276,17 @@ def freeze_for_version(filing: Filing, number: int) -> int:
 
 def of_filing(filing: Filing) -> Sequence[Attachment]:
     """Return every attachment of the filing, oldest first."""
-    return db.session.scalars(select(Attachment).where(Attachment.filing_id == filing.id)
-                              .order_by(Attachment.id)).all()
+    return children(Attachment, Attachment.filing_id, filing.id)
 
 
 def of_version(filing: Filing, number: int) -> Sequence[Attachment]:
     """Return the attachments a submitted version holds: those frozen with it or with an earlier version."""
-    return db.session.scalars(select(Attachment).where(Attachment.filing_id == filing.id,
-                                                       Attachment.version_number <= number)
-                              .order_by(Attachment.id)).all()
+    return children(Attachment, Attachment.filing_id, filing.id, Attachment.version_number <= number)
 
 
 def attachment_of(filing: Filing, attachment_id: int) -> Attachment:
     """Return an attachment of the filing, else raise NotFound."""
-    row = db.session.get(Attachment, attachment_id)
-    if row is None or row.filing_id != filing.id:
-        raise NotFound()
-    return row
+    return child_or_404(Attachment, attachment_id, Attachment.filing_id, filing.id)
 
 
 def content(attachment: Attachment) -> bytes:

@@ -28,12 +28,12 @@ from ..auth.passwords import password_problem
 from ..db import rows_changed
 from ..domain.codec import sha256_text
 from ..extensions import db
-from ..models import AccountLink, OutboxMail, User
+from ..models import AccountLink, User
 from . import accounts, audit
 from .access import require_security_admin
 from .errors import ServiceError
+from .notifications import SITE_EN, SITE_ZH, outbox_mail
 
-SITE_ZH, SITE_EN = "减污降碳协同申报平台", "Pollution & Carbon Synergy Reporting Portal"
 RESET_INTERVAL = dt.timedelta(minutes=1)  # at most one reset mail a minute per account: no mail bombing
 
 #: Builds the absolute URL of a link page from the link's secret (the web layer knows its routes and host).
@@ -57,13 +57,31 @@ def _new_link(actor: User | None, user: User, purpose: str, now: dt.datetime) ->
     return secret, link
 
 
-def _mail(user: User, subject: tuple[str, str], body: tuple[str, str]) -> None:
-    db.session.add(OutboxMail(recipient=user.email, attempts=0, subject=f"【{SITE_ZH}】{subject[0]} / {subject[1]}",
-                              body=f"{body[0]}\n\n{body[1]}\n\n— {SITE_ZH} / {SITE_EN}\n"))
+#: The mail of each kind of link: subject and body in Chinese and English, filled in by :func:`_mail_link`.
+_LINK_MAILS = {
+    "invitation": (("账户邀请", "Your account"), (
+        "{name}，您好：\n管理员为您在{site_zh}开设了账户（{email}）。请在 {until} 前打开下面的链接设置您的密码"
+        "（链接仅能使用一次）：\n{url}",
+        "Hello {name},\nan administrator opened an account for you ({email}) on the {site_en}. Open this "
+        "link before {until} to set your password (it works once):\n{url}")),
+    "reset": (("重置密码", "Reset your password"), (
+        "{name}，您好：\n有人（希望是您本人）请求重置您在{site_zh}的密码。请在 {until} 前打开下面的链接设置新密码"
+        "（链接仅能使用一次）：\n{url}\n如果不是您本人的请求，请忽略本邮件，您的密码不会改变。",
+        "Hello {name},\nsomeone (we hope you) asked to reset your password on the {site_en}. Open this link "
+        "before {until} to choose a new one (it works once):\n{url}\nIf it was not you, ignore this "
+        "message: your password stays as it is.")),
+}
 
 
-def _until(link: AccountLink) -> str:
-    return link.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+def _mail_link(actor: User | None, user: User, purpose: str, link_url: LinkUrl, now: dt.datetime) -> None:
+    """Mail the user a new link of ``purpose`` (ending any earlier one), audited as sent by ``actor`` or the user."""
+    secret, link = _new_link(actor, user, purpose, now)
+    subject, body = _LINK_MAILS[purpose]
+    words = {"name": user.name, "email": user.email, "site_zh": SITE_ZH, "site_en": SITE_EN,
+             "until": link.expires_at.strftime("%Y-%m-%d %H:%M UTC"), "url": link_url(secret)}
+    db.session.add(outbox_mail(user.email, subject, (body[0].format(**words), body[1].format(**words))))
+    audit.record(actor or user, f"account.{purpose}_sent", "user", user.id,
+                 after={"expires_at": link.expires_at.isoformat()})
 
 
 # ------------------------------------------------------------------------------------------- invitations
@@ -86,15 +104,7 @@ def _require_mailable(actor: User | None, user: User) -> None:
 def send_invitation(actor: User | None, user: User, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
     """Mail the user a (new) invitation link; any earlier one stops working."""
     _require_mailable(actor, user)
-    now = now or dt.datetime.now(dt.UTC)
-    secret, link = _new_link(actor, user, "invitation", now)
-    url = link_url(secret)
-    _mail(user, ("账户邀请", "Your account"), (
-        f"{user.name}，您好：\n管理员为您在{SITE_ZH}开设了账户（{user.email}）。请在 {_until(link)} 前打开下面的链接设置您的密码"
-        f"（链接仅能使用一次）：\n{url}",
-        f"Hello {user.name},\nan administrator opened an account for you ({user.email}) on the {SITE_EN}. Open this "
-        f"link before {_until(link)} to set your password (it works once):\n{url}"))
-    audit.record(actor, "account.invitation_sent", "user", user.id, after={"expires_at": link.expires_at.isoformat()})
+    _mail_link(actor, user, "invitation", link_url, now or dt.datetime.now(dt.UTC))
 
 
 # ------------------------------------------------------------------------------------------------ resets
@@ -116,29 +126,17 @@ def request_reset(email: str, link_url: LinkUrl, *, now: dt.datetime | None = No
     if last is not None and now - _aware(last) < RESET_INTERVAL:
         audit.record(user, "account.reset_refused", "user", user.id, after={"reason": "too_soon"}, result="failure")
         return
-    _send_reset(None, user, link_url, now)
+    _mail_link(None, user, "reset", link_url, now)
 
 
 def send_reset(actor: User | None, user: User, link_url: LinkUrl, *, now: dt.datetime | None = None) -> None:
     """Mail the user a reset link at a security administrator's request (the user forgot their password)."""
     _require_mailable(actor, user)
-    _send_reset(actor, user, link_url, now or dt.datetime.now(dt.UTC))
+    _mail_link(actor, user, "reset", link_url, now or dt.datetime.now(dt.UTC))
 
 
 def _aware(at: dt.datetime) -> dt.datetime:
     return at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
-
-
-def _send_reset(actor: User | None, user: User, link_url: LinkUrl, now: dt.datetime) -> None:
-    secret, link = _new_link(actor, user, "reset", now)
-    url = link_url(secret)
-    _mail(user, ("重置密码", "Reset your password"), (
-        f"{user.name}，您好：\n有人（希望是您本人）请求重置您在{SITE_ZH}的密码。请在 {_until(link)} 前打开下面的链接设置新密码"
-        f"（链接仅能使用一次）：\n{url}\n如果不是您本人的请求，请忽略本邮件，您的密码不会改变。",
-        f"Hello {user.name},\nsomeone (we hope you) asked to reset your password on the {SITE_EN}. Open this link "
-        f"before {_until(link)} to choose a new one (it works once):\n{url}\nIf it was not you, ignore this "
-        "message: your password stays as it is."))
-    audit.record(actor or user, "account.reset_sent", "user", user.id, after={"expires_at": link.expires_at.isoformat()})
 
 
 # ------------------------------------------------------------------------------------------- using links

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, Generic, TypeVar, cast, get_args
 
 from sqlalchemy import func, select
 
@@ -206,20 +206,6 @@ def _audit_version(enterprise_id: int, year: int) -> FilingVersion | None:
     return None
 
 
-def _read_source(version: FilingVersion | None, document_type: type[SourceDoc], computed_type: type[SourceComp],
-                 ref: ReferenceData) -> tuple[SourceDoc, SourceComp | None] | None:
-    """Return a source version's document and its results, or None when there is none of ``document_type``."""
-    from ..rules import check_document
-
-    if version is None:
-        return None
-    document = document_from_json(version.canonical_json)
-    if not isinstance(document, document_type):
-        return None
-    computed = check_document(document, ref).computed
-    return document, computed if isinstance(computed, computed_type) else None
-
-
 @dataclass(frozen=True)
 class PrefillSource:
     """Hold which version a pre-fill copied from: kind, year, number, status and hash (shown on each mark)."""
@@ -230,6 +216,36 @@ class PrefillSource:
     status: str
     sha256: str
     filing_id: int
+
+
+@dataclass(frozen=True)
+class _Read(Generic[SourceDoc, SourceComp]):
+    """Hold a source version of the pre-fill as read: its document and results."""
+
+    version: FilingVersion
+    document: SourceDoc
+    computed: SourceComp | None
+
+    @property
+    def source(self) -> PrefillSource:
+        """Return which version this is, as the pre-fill's marks name it."""
+        filing = self.version.filing
+        return PrefillSource(filing.kind, filing.year, self.version.number, filing.status, self.version.sha256,
+                             self.version.filing_id)
+
+
+def _read_source(version: FilingVersion | None, document_type: type[SourceDoc], computed_type: type[SourceComp],
+                 ref: ReferenceData) -> _Read[SourceDoc, SourceComp] | None:
+    """Return a source version's document and its results, or None when there is none of ``document_type``."""
+    from ..rules import check_document
+
+    if version is None:
+        return None
+    document = document_from_json(version.canonical_json)
+    if not isinstance(document, document_type):
+        return None
+    computed = check_document(document, ref).computed
+    return _Read(version, document, computed if isinstance(computed, computed_type) else None)
 
 
 def prefill_from_filings(document: EnvDisclosureAnnualReport, enterprise_id: int) -> tuple[
@@ -245,37 +261,19 @@ def prefill_from_filings(document: EnvDisclosureAnnualReport, enterprise_id: int
 
     ref = current_reference()
     year = document.reporting_year
-    sources: list[PrefillSource] = []
-    ghg: GhgAnnualReport | None = None
-    audit: CleanProductionAudit | None = None
-    ghg_computed: GhgComputed | None = None
-    previous_computed: GhgComputed | None = None
-    audit_computed: CpaComputed | None = None
-    ghg_sha: str | None = None
-    audit_sha: str | None = None
-    version = _source_version(enterprise_id, GHG_KIND, year)
-    read_ghg = _read_source(version, GhgAnnualReport, GhgComputed, ref)
-    if version is not None and read_ghg is not None:
-        ghg, ghg_computed = read_ghg
-        ghg_sha = version.sha256
-        sources.append(PrefillSource(GHG_KIND, year, version.number, version.filing.status, version.sha256,
-                                     version.filing_id))
-        read_previous = _read_source(_source_version(enterprise_id, GHG_KIND, year - 1), GhgAnnualReport,
-                                     GhgComputed, ref)
-        if read_previous is not None:
-            previous_computed = read_previous[1]
-    version = _audit_version(enterprise_id, year)
-    read_audit = _read_source(version, CleanProductionAudit, CpaComputed, ref)
-    if version is not None and read_audit is not None:
-        audit, audit_computed = read_audit
-        audit_sha = version.sha256
-        sources.append(PrefillSource(CPA_KIND, version.filing.year, version.number, version.filing.status,
-                                     version.sha256, version.filing_id))
+    ghg = _read_source(_source_version(enterprise_id, GHG_KIND, year), GhgAnnualReport, GhgComputed, ref)
+    audit = _read_source(_audit_version(enterprise_id, year), CleanProductionAudit, CpaComputed, ref)
+    sources = ([ghg.source] if ghg else []) + ([audit.source] if audit else [])
     paths: tuple[str, ...] = ()
     if ghg is not None or audit is not None:
-        values = derive_prefill(ghg=ghg, ghg_computed=ghg_computed, ghg_sha256=ghg_sha,
-                                previous_computed=previous_computed, audit=audit,
-                                audit_computed=audit_computed, audit_sha256=audit_sha)
+        previous = (_read_source(_source_version(enterprise_id, GHG_KIND, year - 1), GhgAnnualReport, GhgComputed, ref)
+                    if ghg is not None else None)
+        values = derive_prefill(ghg=ghg.document if ghg else None, ghg_computed=ghg.computed if ghg else None,
+                                ghg_sha256=ghg.version.sha256 if ghg else None,
+                                previous_computed=previous.computed if previous else None,
+                                audit=audit.document if audit else None,
+                                audit_computed=audit.computed if audit else None,
+                                audit_sha256=audit.version.sha256 if audit else None)
         document, paths = apply_prefill(document, values), tuple(values.paths)
     rated = with_credit_rating(document, enterprise_id)
     if rated is not document:

@@ -39,8 +39,8 @@ from ..domain.documents import (
     ADHOC_KIND,
     ANNUAL_KIND,
     CPA_KIND,
+    DOCUMENT_TYPES,
     GHG_KIND,
-    CleanProductionAudit,
     Document,
     EnvDisclosureAdhoc,
     EnvDisclosureAnnualReport,
@@ -102,18 +102,19 @@ def profile_of(enterprise: Enterprise) -> EnterpriseProfile:
 
 def new_document(enterprise: Enterprise, kind: str, year: int) -> Document:
     """Return an empty document of ``kind`` for the enterprise, with its profile filled in."""
-    profile = profile_of(enterprise)
-    if kind == GHG_KIND:
-        return GhgAnnualReport(kind=GHG_KIND, schema_version=1, reporting_year=year, enterprise=profile)
-    if kind == CPA_KIND:
-        return CleanProductionAudit(kind=CPA_KIND, schema_version=1, enterprise=profile, audit_type="voluntary",
-                                    baseline_year=year - 1, permit_number=enterprise.permit_number)
-    if kind == ANNUAL_KIND:
-        return EnvDisclosureAnnualReport(kind=ANNUAL_KIND, schema_version=1, reporting_year=year, enterprise=profile)
-    if kind == ADHOC_KIND:
+    document_type = DOCUMENT_TYPES.get(kind)
+    if document_type is None:
+        raise ServiceError(f"未知的文书类型 {kind}", f"unknown filing kind {kind}")
+    # each kind's own first values, its kind field (a Literal of the type) among them
+    first_values: dict[str, dict[str, Any]] = {
+        GHG_KIND: {"kind": GHG_KIND, "reporting_year": year},
+        CPA_KIND: {"kind": CPA_KIND, "audit_type": "voluntary", "baseline_year": year - 1,
+                   "permit_number": enterprise.permit_number},
+        ANNUAL_KIND: {"kind": ANNUAL_KIND, "reporting_year": year},
         # The trigger is the filer's to choose; a penalty is the commonest (办法第十七条).
-        return EnvDisclosureAdhoc(kind=ADHOC_KIND, schema_version=1, enterprise=profile, trigger="penalty")
-    raise ServiceError(f"未知的文书类型 {kind}", f"unknown filing kind {kind}")
+        ADHOC_KIND: {"kind": ADHOC_KIND, "trigger": "penalty"},
+    }
+    return document_type(schema_version=1, enterprise=profile_of(enterprise), **first_values[kind])
 
 
 def draft_document(filing: Filing) -> Document:

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from .. import mail
-from ..domain.labels import kind_name
+from ..domain.labels import VALUE_SETS, kind_name
 from ..extensions import db
 from ..models import Enterprise, Filing, Membership, Notification, OutboxMail, User
 from . import audit
@@ -25,17 +25,22 @@ from .errors import NotFound
 
 GHG = "ghg_annual_report"
 SITE_ZH, SITE_EN = "减污降碳协同申报平台", "Pollution & Carbon Synergy Reporting Portal"
-KIND_ZH = {"ghg_annual_report": "温室气体排放年度报告", "clean_production_audit": "清洁生产审核"}
-KIND_EN = {"ghg_annual_report": "GHG annual report", "clean_production_audit": "clean-production audit"}
-SUBJECTS = {
-    "submitted": ("申报已提交待审核", "Filing submitted for review"),
-    "returned": ("申报被退回修改", "Filing returned for correction"),
-    "accepted": ("申报已通过", "Filing accepted"),
-    "overdue": ("申报已逾期", "Filing overdue"),
-    "due_soon": ("申报截止日期临近", "Filing deadline approaching"),
-    "reminder": ("审核人催报提醒", "Reminder from your reviewer"),
-    "ready_for_signature": ("申报待您签署", "Filing ready for your signature"),
-}
+# a notice's e-mail has the name of the notice's kind for its subject (domain/data/labels.toml)
+_SUBJECTS = {notice.value: (notice.zh, notice.en) for notice in VALUE_SETS["notice"]}
+_KINDS_IN_SENTENCE = VALUE_SETS["kind_in_sentence"]
+
+
+def kind_words(kind: str) -> tuple[str, str]:
+    """Return how a notice names a filing kind in its Chinese and inside its English sentence."""
+    return kind_name(kind), _KINDS_IN_SENTENCE.label(kind, "en") or kind_name(kind, "en")
+
+
+def outbox_mail(recipient: str, subject: tuple[str, str], body: tuple[str, str], *,
+                notification_id: int | None = None) -> OutboxMail:
+    """Return the outbox row of an e-mail in both languages, the site named in its subject and signature."""
+    return OutboxMail(notification_id=notification_id, recipient=recipient, attempts=0,
+                      subject=f"【{SITE_ZH}】{subject[0]} / {subject[1]}",
+                      body=f"{body[0]}\n\n{body[1]}\n\n— {SITE_ZH} / {SITE_EN}\n")
 
 
 def notify(user: User, kind: str, message_zh: str, message_en: str, *, filing: Filing | None = None,
@@ -50,12 +55,7 @@ def notify(user: User, kind: str, message_zh: str, message_en: str, *, filing: F
     db.session.add(notice)
     db.session.flush()
     if mail.smtp_configured(current_app.config) and user.email and user.active:
-        zh, en = SUBJECTS[kind]
-        db.session.add(OutboxMail(
-            notification_id=notice.id, recipient=user.email, attempts=0,
-            subject=f"【{SITE_ZH}】{zh} / {en}",
-            body=f"{message_zh}\n\n{message_en}\n\n— {SITE_ZH} / {SITE_EN}\n",
-        ))
+        db.session.add(outbox_mail(user.email, _SUBJECTS[kind], (message_zh, message_en), notification_id=notice.id))
     return notice
 
 
@@ -80,9 +80,8 @@ def _members_of(enterprise_id: int) -> list[User]:
 
 def _what(filing: Filing) -> tuple[str, str]:
     name = filing.enterprise.name
-    # the short names of the first two kinds; any later kind by its name in the label catalogue
-    return (f"{name} {filing.year} 年度{KIND_ZH.get(filing.kind) or kind_name(filing.kind)}",
-            f"the {filing.year} {KIND_EN.get(filing.kind) or kind_name(filing.kind, 'en')} of {name}")
+    kind_zh, kind_en = kind_words(filing.kind)
+    return f"{name} {filing.year} 年度{kind_zh}", f"the {filing.year} {kind_en} of {name}"
 
 
 def filing_event(filing: Filing, event: str) -> int:

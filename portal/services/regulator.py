@@ -102,7 +102,7 @@ def bulk_remind(actor: User, filing_ids: Iterable[int], today: dt.date) -> int:
     for filing in filings:
         if filing.status not in ("draft", "returned"):
             continue
-        what_zh, what_en = notifications.KIND_ZH[filing.kind], notifications.KIND_EN[filing.kind]
+        what_zh, what_en = notifications.kind_words(filing.kind)
         due = due_date(filing.enterprise_id, filing.kind, filing.year)
         due_zh = f"（截止日期 {due:%Y-%m-%d}）" if due else ""
         due_en = f" (due {due:%Y-%m-%d})" if due else ""

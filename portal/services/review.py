@@ -42,6 +42,7 @@ from ..models import (
     ReviewComment,
     RuleHit,
     User,
+    VerificationFinding,
 )
 from . import audit, notifications
 from .access import require_edit, require_review
@@ -348,16 +349,25 @@ def answer_comment(actor: User, filing: Filing, comment: ReviewComment, text: st
     if filing.status != "returned" or comment.version_number != filing.current_version:
         raise ServiceError("只能在申报被退回后、重新提交前答复审核意见",
                            "comments can be answered only while the filing is returned, before resubmitting")
-    text = required_text(text, field="answer", limit=4000, empty=("答复不能为空", "the answer is empty"),
-                         name=("答复", "answer"))
-    before = comment.answer
-    comment.answer = text
-    comment.answered_by_id = actor.id
-    comment.answered_at = dt.datetime.now(dt.UTC)
-    db.session.flush()
-    audit.record(actor, "review.answer", "review_comment", comment.id, before={"answer": before},
-                 after={"answer": text})
+    store_reply(actor, comment, text, ("answer", "answered_by_id", "answered_at"), action="review.answer")
     return comment
+
+
+def store_reply(actor: User, row: ReviewComment | VerificationFinding, text: str, columns: tuple[str, str, str], *,
+                action: str) -> None:
+    """Store the enterprise's reply to a comment or a 不符合项: its text (1 to 4000 characters), who, when; audited.
+
+    ``columns`` names the row's text, replier and time columns; the text's column is the input field refused.
+    """
+    field, by, at = columns
+    text = required_text(text, field=field, limit=4000, empty=("答复不能为空", f"the {field} is empty"),
+                         name=("答复", field))
+    before = getattr(row, field)
+    setattr(row, field, text)
+    setattr(row, by, actor.id)
+    setattr(row, at, dt.datetime.now(dt.UTC))
+    db.session.flush()
+    audit.record(actor, action, row.__tablename__, row.id, before={field: before}, after={field: text})
 
 
 def unanswered(filing: Filing) -> list[ReviewComment]:

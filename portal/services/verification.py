@@ -50,6 +50,8 @@ from .access import (
     require_verify,
 )
 from .errors import Conflict, IllegalTransition, NotFound, ServiceError, required_text
+from .review import store_reply
+from .rows import child_or_404, children
 from .versions import version_document, version_of
 from .workflow import UNDER_REVIEW, transition
 
@@ -144,8 +146,7 @@ def engagements(actor: User) -> Sequence[Engagement]:
 
 def verifications_of_engagement(engagement: Engagement) -> Sequence[Verification]:
     """Return an engagement's verifications (with their filings)."""
-    return db.session.scalars(select(Verification).where(Verification.engagement_id == engagement.id)
-                              .order_by(Verification.id)).all()
+    return children(Verification, Verification.engagement_id, engagement.id)
 
 
 def assigned(actor: User) -> Sequence[Verification]:
@@ -204,16 +205,12 @@ def save_checklist(actor: User, verification: Verification, entries: dict[str, t
 
 def findings(verification: Verification) -> Sequence[VerificationFinding]:
     """Return the verification's 不符合项, oldest first."""
-    return db.session.scalars(select(VerificationFinding).where(VerificationFinding.verification_id == verification.id)
-                              .order_by(VerificationFinding.id)).all()
+    return children(VerificationFinding, VerificationFinding.verification_id, verification.id)
 
 
 def finding_of(verification: Verification, finding_id: int) -> VerificationFinding:
     """Return a finding of the verification, else raise NotFound."""
-    row = db.session.get(VerificationFinding, finding_id)
-    if row is None or row.verification_id != verification.id:
-        raise NotFound()
-    return row
+    return child_or_404(VerificationFinding, finding_id, VerificationFinding.verification_id, verification.id)
 
 
 def field_choices(version: FilingVersion) -> list[tuple[str, str, str]]:
@@ -269,15 +266,7 @@ def respond(actor: User, verification: Verification, finding: VerificationFindin
         raise NotFound()
     if finding.status != "open":
         raise IllegalTransition("该不符合项已关闭", "the finding is closed")
-    text = required_text(text, field="response", limit=4000, empty=("答复不能为空", "the response is empty"),
-                         name=("答复", "response"))
-    before = finding.response
-    finding.response = text
-    finding.responded_by_id = actor.id
-    finding.responded_at = dt.datetime.now(dt.UTC)
-    db.session.flush()
-    audit.record(actor, "verification.response", "verification_finding", finding.id, before={"response": before},
-                 after={"response": text})
+    store_reply(actor, finding, text, ("response", "responded_by_id", "responded_at"), action="verification.response")
 
 
 def close_finding(actor: User, verification: Verification, finding: VerificationFinding) -> None:

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..models import ApiToken, User
 from ..services import accounts, credentials, tokens, twofactor
 from ..services.errors import ServiceError
-from .transaction import field_error, refused
+from .transaction import field_error, posted, refused
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -197,8 +197,7 @@ def api_token() -> ResponseReturnValue:
 @login_required
 def sign_out_everywhere() -> ResponseReturnValue:
     """End every session of the user on every device, this one included."""
-    if not PortalForm().validate_on_submit():
-        abort(400)
+    posted(PortalForm())
     accounts.sign_out_everywhere(_me(), _me())
     logout_user()
     session.clear()

@@ -11,6 +11,7 @@ Every page answers 404 to anyone without the role it needs, as a missing page wo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -44,7 +45,7 @@ from .access import (
     system_admin_required,
 )
 from .auth import link_builder
-from .transaction import attempt, field_error, flash_form_errors, refused
+from .transaction import attempt, field_error, flash_form_errors, posted, refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -63,8 +64,7 @@ def _me() -> User:
 
 def _checked_post() -> None:
     """Refuse a POST without a valid CSRF token (the action buttons carry only that)."""
-    if not PortalForm().validate_on_submit():
-        abort(400)
+    posted(PortalForm())
 
 
 def _user_or_404(user_id: int) -> User:
@@ -77,6 +77,13 @@ def _posted_user(user_id: int) -> User:
     user = _user_or_404(user_id)
     _checked_post()
     return user
+
+
+def _on_posted_user(user_id: int, action: Callable[[User], object], done: str) -> ResponseReturnValue:
+    """Run a security administrator's action button on a user (``done`` flashed) and show the user again."""
+    user = _posted_user(user_id)
+    attempt(lambda: action(user), done)
+    return redirect(url_for(".user_form", user_id=user.id))
 
 
 @bp.route("/")
@@ -131,16 +138,11 @@ def user_form(user_id: int) -> ResponseReturnValue:
     form = UserForm(obj=user)
     status = 200
     if form.validate_on_submit():
-        try:
-            accounts.update_user(_me(), user, email=form.email.data or "", name=form.name.data or "",
-                                 active=bool(form.active.data))
-        except ServiceError as error:
-            refused(error, category=None)
-            field_error(form, error)
-            status = 422
-        else:
-            flash(_("用户已保存。"), "success")
+        if attempt(lambda: accounts.update_user(_me(), user, email=form.email.data or "", name=form.name.data or "",
+                                                active=bool(form.active.data)),
+                   _("用户已保存。"), form=form):
             return redirect(url_for(".user_form", user_id=user.id))
+        status = 422
     elif request.method == "POST":
         status = 422
     return render_template("admin/user_form.html", **_user_page(user, form=form)), status
@@ -173,43 +175,31 @@ def _user_page(user: User, **forms: object) -> dict[str, object]:
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 def unlock(user_id: int) -> ResponseReturnValue:
     """Lift a user's lockout."""
-    user = _posted_user(user_id)
-    accounts.unlock(_me(), user)
-    flash(_("已解除锁定。"), "success")
-    return redirect(url_for(".user_form", user_id=user.id))
+    return _on_posted_user(user_id, lambda user: accounts.unlock(_me(), user), _("已解除锁定。"))
 
 
 @bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
 def sign_out(user_id: int) -> ResponseReturnValue:
     """End every session of a user on every device ("sign out everywhere")."""
-    user = _posted_user(user_id)
-    accounts.sign_out_everywhere(_me(), user)
-    flash(_("已使该用户在所有设备上退出登录。"), "success")
-    return redirect(url_for(".user_form", user_id=user.id))
+    return _on_posted_user(user_id, lambda user: accounts.sign_out_everywhere(_me(), user),
+                           _("已使该用户在所有设备上退出登录。"))
 
 
 @bp.route("/users/<int:user_id>/two-factor-reset", methods=["POST"])
 def reset_two_factor(user_id: int) -> ResponseReturnValue:
     """Turn a user's second factor off (a lost phone): they set up a new one at their next sign-in."""
-    user = _posted_user(user_id)
-    attempt(lambda: twofactor.reset_by_administrator(_me(), user), _("已重置该用户的两步验证，其所有登录已结束。"))
-    return redirect(url_for(".user_form", user_id=user.id))
+    return _on_posted_user(user_id, lambda user: twofactor.reset_by_administrator(_me(), user),
+                           _("已重置该用户的两步验证，其所有登录已结束。"))
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])
 def password_link(user_id: int) -> ResponseReturnValue:
     """Mail the user a new invitation or a password-reset link (nobody is told or types the password)."""
-    user = _posted_user(user_id)
-    try:
-        if request.form.get("purpose") == "invitation":
-            credentials.send_invitation(_me(), user, link_builder("auth.welcome"))
-            flash(_("邀请邮件已重新发送。"), "success")
-        else:
-            credentials.send_reset(_me(), user, link_builder("auth.reset_password"))
-            flash(_("重置密码的链接已发往该用户的邮箱。"), "success")
-    except ServiceError as error:
-        refused(error)
-    return redirect(url_for(".user_form", user_id=user.id))
+    if request.form.get("purpose") == "invitation":
+        return _on_posted_user(user_id, lambda user: credentials.send_invitation(_me(), user, link_builder("auth.welcome")),
+                               _("邀请邮件已重新发送。"))
+    return _on_posted_user(user_id, lambda user: credentials.send_reset(_me(), user, link_builder("auth.reset_password")),
+                           _("重置密码的链接已发往该用户的邮箱。"))
 
 
 @bp.route("/users/<int:user_id>/grants", methods=["POST"])
@@ -504,9 +494,7 @@ def set_obligations(enterprise_id: int) -> ResponseReturnValue:
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None:
         abort(404)
-    form = ObligationForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(ObligationForm())
     try:
         accounts.update_enterprise(_me(), enterprise, is_key_emitter=bool(form.is_key_emitter.data),
                                    is_key_pollutant_discharger=bool(form.is_key_pollutant_discharger.data),

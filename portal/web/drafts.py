@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -121,11 +121,23 @@ def _editable_filing_or_404(filing_id: int) -> tuple[Filing, KindForms]:
     return filing, kind_forms
 
 
-def _section_or_404(kind_forms: KindForms, slug: str) -> Section:
+class _OpenSection(NamedTuple):
+    """What a section's views work on: the filing, its kind's forms, the section, the saved draft, the code choices."""
+
+    filing: Filing
+    kind_forms: KindForms
+    section: Section
+    saved: Document
+    choices: dict[str, Any]
+
+
+def _open_section(filing_id: int, slug: str) -> _OpenSection:
+    """Return the section ``slug`` of a filing the current user may edit, with its saved draft (else 404)."""
+    filing, kind_forms = _editable_filing_or_404(filing_id)
     section = kind_forms.by_slug.get(slug)
     if section is None:
         abort(404)
-    return section
+    return _OpenSection(filing, kind_forms, section, filing_service.draft_document(filing), _choices())
 
 
 _CHOICES: dict[int, tuple[Any, dict[str, Any]]] = {}
@@ -139,13 +151,6 @@ def _choices() -> dict[str, Any]:
         _CHOICES.clear()
         cached = _CHOICES[id(ref)] = (ref, code_choices(ref.all_fuels(), ref.all_processes(), ref.all_products()))
     return cached[1]
-
-
-def _revision(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
 
 
 #: Rows of a long table drawn per page: a 5,000-line list (common.MAX_LINES) drawn whole was 27 MB of HTML
@@ -640,10 +645,7 @@ def index(filing_id: int) -> ResponseReturnValue:
 @login_required
 def section(filing_id: int, section: str) -> ResponseReturnValue:
     """Show one section of the filing as a form, and save it (保存本节)."""
-    filing, kind_forms = _editable_filing_or_404(filing_id)
-    sec = _section_or_404(kind_forms, section)
-    saved_document = filing_service.draft_document(filing)
-    choices = _choices()
+    filing, kind_forms, sec, saved_document, choices = _open_section(filing_id, section)
     # A submitted draft is read-only until the reviewer returns it (issue 15; services/filings.draft_lock).
     lock = filing_service.draft_lock(filing)
     editable = lock is None
@@ -679,7 +681,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
             if lock is not None:
                 notice = bilingual(lock.message_zh, lock.message_en)
                 status = 409
-            elif _revision(form.revision.data) is None:
+            elif form.revision.number is None:
                 stale = True  # a save must say which revision it was typed against, or it could overwrite
                 status = 409
             elif _validate(form, page):
@@ -689,7 +691,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
                 shown_document = document
                 before = filing.revision
                 try:
-                    filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
+                    filing_service.save_draft(current_user, filing, document, form.revision.number)
                 except StaleDraft as error:
                     refused(error, category=None)
                     stale = True
@@ -732,7 +734,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
         prefill_marks=prefill_marks(saved_document, filing.enterprise_id),
         config={
             "filing": filing.id, "section": sec.slug, "revision": filing.revision,
-            "formRevision": _revision(form.revision.data),
+            "formRevision": form.revision.number,
             "previewUrl": url_for(".preview", filing_id=filing.id, section=sec.slug),
             "loginUrl": url_for("auth.login", next=url_for(".section", filing_id=filing.id, section=sec.slug, **here)),
             "pageStart": page.start if page is not None else None,
@@ -764,10 +766,7 @@ def section(filing_id: int, section: str) -> ResponseReturnValue:
 @login_required
 def preview(filing_id: int, section: str) -> ResponseReturnValue:
     """Return the results of the unsaved input of a section (JSON), without saving anything."""
-    filing, kind_forms = _editable_filing_or_404(filing_id)
-    sec = _section_or_404(kind_forms, section)
-    saved_document = filing_service.draft_document(filing)
-    choices = _choices()
+    filing, kind_forms, sec, saved_document, choices = _open_section(filing_id, section)
     page = _posted_page(sec, saved_document)
     form = _posted_form(kind_forms, sec, page)
     bind_choices(form, choices)

@@ -34,7 +34,7 @@ from ..services.errors import Conflict, ServiceError, StaleDraft
 from . import audit_panel
 from .access import enterprise_or_404, filing_or_404, version_or_404
 from .templating import bilingual
-from .transaction import attempt, enqueue_after_commit, flash_form_errors, refused
+from .transaction import attempt, enqueue_after_commit, posted, refused
 
 bp = Blueprint("filings", __name__)
 
@@ -69,17 +69,15 @@ def _editable_enterprise_or_404(enterprise_id: int) -> Enterprise:
 def open_adhoc(enterprise_id: int) -> ResponseReturnValue:
     """Open an ad-hoc disclosure against a legal document: its trigger, number and the day it was received."""
     ent = _editable_enterprise_or_404(enterprise_id)
-    form = AdhocForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form, colon="：")
-        return redirect(url_for(".enterprise", enterprise_id=ent.id) + "#adhoc")
+    back = url_for(".enterprise", enterprise_id=ent.id) + "#adhoc"
+    form = posted(AdhocForm(), back, colon="：")
     try:
         filing = filing_service.open_adhoc(
             current_user, ent, trigger=form.trigger.data, number=form.number.data, received_on=form.received_on.data,
             doc_type=form.doc_type.data or None, issuer=form.issuer.data or None, date=form.date.data)
     except ServiceError as error:
         refused(error)
-        return redirect(url_for(".enterprise", enterprise_id=ent.id) + "#adhoc")
+        return redirect(back)
     return redirect(url_for(".show", filing_id=filing.id))
 
 
@@ -88,10 +86,7 @@ def open_adhoc(enterprise_id: int) -> ResponseReturnValue:
 def open_filing(enterprise_id: int) -> ResponseReturnValue:
     """Open (or create) the filing of a kind and year."""
     ent = _editable_enterprise_or_404(enterprise_id)
-    form = NewFilingForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form, colon="：", joiner="；")
-        return redirect(url_for(".enterprise", enterprise_id=ent.id))
+    form = posted(NewFilingForm(), url_for(".enterprise", enterprise_id=ent.id), colon="：", joiner="；")
     filing = filing_service.open_draft(current_user, ent, form.kind.data, form.year.data)
     return redirect(url_for(".show", filing_id=filing.id))
 
@@ -222,7 +217,7 @@ def edit_json(filing_id: int) -> ResponseReturnValue:
         raw = form.upload.data.read() if form.upload.data else (form.document.data or "").encode("utf-8")
         try:
             document = filing_service.parse_json_draft(raw, filing.kind)
-            filing_service.save_draft(current_user, filing, document, _revision(form.revision.data))
+            filing_service.save_draft(current_user, filing, document, form.revision.number)
             flash(_("草稿已保存。"), "success")
             return redirect(url_for(".show", filing_id=filing.id))
         except ServiceError as error:
@@ -236,25 +231,16 @@ def edit_json(filing_id: int) -> ResponseReturnValue:
         200 if request.method == "GET" else 422
 
 
-def _revision(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
 @bp.route("/filings/<int:filing_id>/explanations", methods=["POST"])
 @login_required
 def explanations(filing_id: int) -> ResponseReturnValue:
     """Store the filer's explanations of warnings (one text per finding key)."""
     filing = filing_or_404(filing_id, "edit")
-    form = ExplanationsForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(ExplanationsForm())
     texts = {key.removeprefix("explain:"): value for key, value in request.form.items() if key.startswith("explain:")}
     # Stale explanations (their finding stopped firing) are removed by the filer (issue 15).
     remove = request.form.getlist("remove")
-    attempt(lambda: filing_service.save_explanations(current_user, filing, texts, _revision(form.revision.data),
+    attempt(lambda: filing_service.save_explanations(current_user, filing, texts, form.revision.number,
                                                      remove=remove),
             _("已删除过时的情况说明。") if remove and not texts else _("情况说明已保存。"))
     return redirect(url_for(".show", filing_id=filing.id) + "#findings")
@@ -292,17 +278,11 @@ def submit(filing_id: int) -> ResponseReturnValue:
     form = SubmitForm()
     action = request.form.get("action", "certify_submit")
     status = 200
-    if request.method == "POST" and action == "submit_certified":
+    # Submitting a revision certified earlier asks for no password: the form is validated for the other two.
+    if request.method == "POST" and (action == "submit_certified" or form.validate_on_submit()):
         try:
-            version = filing_service.submit_certified(current_user, filing)
-            return _submitted(filing, version)
-        except ServiceError as error:
-            refused(error)
-            status = 409 if isinstance(error, Conflict) else 200
-        except StaleDataError:
-            return _raced(filing)
-    elif form.validate_on_submit():
-        try:
+            if action == "submit_certified":
+                return _submitted(filing, filing_service.submit_certified(current_user, filing))
             if action == "certify":
                 cert = filing_service.certify(current_user, filing, password=form.password.data or "",
                                               certified=bool(form.certified.data))
@@ -353,16 +333,11 @@ def _submitted(filing: Filing, version: Any) -> ResponseReturnValue:
 @login_required
 def delete(filing_id: int) -> ResponseReturnValue:
     """Delete a draft that was never submitted (issue 20 item 6); audited by the service."""
-    filing = filing_or_404(filing_id)
-    if not permissions.can_edit_filing(current_user, filing.enterprise_id):
-        abort(404)
-    enterprise_id, kind, year = filing.enterprise_id, filing.kind, filing.year
-    try:
-        filing_service.delete_draft(current_user, filing)
-    except ServiceError as error:
-        refused(error)
+    filing = filing_or_404(filing_id, "edit")
+    enterprise_id = filing.enterprise_id
+    if not attempt(lambda: filing_service.delete_draft(current_user, filing),
+                   _("已删除 %(year)s 年度的%(kind)s草稿。", year=filing.year, kind=kind_name(filing.kind))):
         return redirect(url_for(".show", filing_id=filing_id))
-    flash(_("已删除 %(year)s 年度的%(kind)s草稿。", year=year, kind=kind_name(kind)), "success")
     return redirect(url_for(".enterprise", enterprise_id=enterprise_id))
 
 
@@ -370,9 +345,7 @@ def delete(filing_id: int) -> ResponseReturnValue:
 @login_required
 def withdraw(filing_id: int) -> ResponseReturnValue:
     """Withdraw a submission before the reviewer begins on it (issue 20 item 6); audited by the service."""
-    filing = filing_or_404(filing_id)
-    if not permissions.can_sign_filing(current_user, filing.enterprise_id):
-        abort(404)
+    filing = filing_or_404(filing_id, "sign")
     try:
         filing_service.withdraw(current_user, filing)
     except ServiceError as error:

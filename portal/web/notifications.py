@@ -17,7 +17,7 @@ from ..models import Notification
 from ..services import notifications as service
 from ..services.errors import ServiceError
 from .access import own_or_404
-from .transaction import refused
+from .transaction import posted, refused
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -42,8 +42,7 @@ def index() -> ResponseReturnValue:
 def mark_read(notification_id: int) -> ResponseReturnValue:
     """Mark one of the user's notices read; open its filing when asked to."""
     notice = own_or_404(Notification, notification_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    posted(FlaskForm())
     service.mark_read(current_user, notice)
     if request.form.get("open") and notice.filing_id is not None:
         return redirect(url_for("filings.show", filing_id=notice.filing_id))
@@ -54,8 +53,7 @@ def mark_read(notification_id: int) -> ResponseReturnValue:
 @login_required
 def mark_all_read() -> ResponseReturnValue:
     """Mark every notice of the user read."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    posted(FlaskForm())
     service.mark_read(current_user)
     return redirect(url_for("notifications.index"))
 
@@ -66,8 +64,7 @@ def remind_overdue() -> ResponseReturnValue:
     """Send a reminder to every enterprise in the reviewer's scope whose GHG report is overdue."""
     if not current_user.is_reviewer:
         abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    posted(FlaskForm())
     try:
         count = service.remind_overdue(current_user, dt.date.today())
     except ServiceError as error:

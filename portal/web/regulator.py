@@ -40,7 +40,7 @@ from ..services.errors import NotFound, ServiceError
 from ..services.reference import current_reference
 from .access import enterprise_or_404, filing_or_404
 from .templating import bilingual
-from .transaction import attempt, flash_form_errors, refused
+from .transaction import attempt, flash_form_errors, posted, refused
 
 bp = Blueprint("regulator", __name__)
 
@@ -81,9 +81,7 @@ def _assignee(value: str | None) -> User | None:
 def assign(filing_id: int) -> ResponseReturnValue:
     """Assign a filing to a reviewer whose scope covers it (or unassign it)."""
     filing = filing_or_404(filing_id, "review")
-    form = AssignForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(AssignForm())
     if attempt(lambda: regulator_service.assign(_me(), filing, _assignee(form.assignee.data))):
         flash(_("已分派。") if filing.assigned_to_id else _("已取消分派。"), "success")
     return redirect(url_for("review.show", filing_id=filing.id) + "#tools" if filing.current_version >= 1
@@ -95,13 +93,11 @@ def assign(filing_id: int) -> ResponseReturnValue:
 def reopen(filing_id: int) -> ResponseReturnValue:
     """Reopen an accepted filing for correction: the enterprise corrects it and submits the next version."""
     filing = filing_or_404(filing_id, "review")
-    form = ReopenForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("review.show", filing_id=filing.id) + "#tools")
+    back = url_for("review.show", filing_id=filing.id) + "#tools"
+    form = posted(ReopenForm(), back)
     attempt(lambda: regulator_service.reopen(_me(), filing, form.reason.data or ""),
             _("已重新打开，企业将更正后重新提交；已通过的版本保留不变。"))
-    return redirect(url_for("review.show", filing_id=filing.id) + "#tools")
+    return redirect(back)
 
 
 @bp.route("/review/enterprises/<int:enterprise_id>/deadline", methods=["POST"])
@@ -135,10 +131,7 @@ def extend(enterprise_id: int) -> ResponseReturnValue:
 def bulk() -> ResponseReturnValue:
     """Assign the ticked filings to a reviewer, or send their enterprises the reviewer's reminder."""
     _reviewers_only()
-    form = BulkForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("review.queue"))
+    form = posted(BulkForm(), url_for("review.queue"))
     raw = request.form.getlist("filing_ids")
     if not all(v.isdigit() and len(v) < 10 for v in raw):
         abort(400)
@@ -178,6 +171,13 @@ def _ledger_filters() -> tuple[LedgerFilterForm, registers_service.LedgerFilters
                                                  year=form.year.data, level=form.level.data or "")
 
 
+def _ledger() -> tuple[LedgerFilterForm, registers_service.LedgerFilters, list[registers_service.LedgerRow]]:
+    """Return the filter form, its filters and the ledger rows they select in the reviewer's scope (404 for others)."""
+    _reviewers_only()
+    form, filters = _ledger_filters()
+    return form, filters, registers_service.ledger(current_user.reviewer_scope, filters)
+
+
 def _product_name(code: str) -> str:
     product = current_reference().product(code)
     if product is None:
@@ -194,9 +194,7 @@ def _level_name(level: str | None) -> str:
 @login_required
 def ledger() -> ResponseReturnValue:
     """List the 两高 projects of the reviewer's scope: new capacity in high-energy industries (PLN-013)."""
-    _reviewers_only()
-    form, filters = _ledger_filters()
-    rows = registers_service.ledger(current_user.reviewer_scope, filters)
+    form, _filters, rows = _ledger()
     args = {k: v for k, v in request.args.items() if v}
     return render_template("regulator/ledger.html", form=form, rows=rows, args=args, product_name=_product_name,
                            level_name=_level_name)
@@ -210,9 +208,7 @@ LEDGER_HEADERS = ("企业名称", "统一社会信用代码", "行政区划", "�
 @login_required
 def ledger_xlsx() -> ResponseReturnValue:
     """Download the filtered ledger as .xlsx (audited as a download)."""
-    _reviewers_only()
-    _form, filters = _ledger_filters()
-    rows = registers_service.ledger(current_user.reviewer_scope, filters)
+    _form, filters, rows = _ledger()
     data = registers_service.ledger_xlsx(rows, list(LEDGER_HEADERS), _product_name, _level_name)
     audit.record_download(_me(), "ledger_xlsx", "enterprise", None, rows=len(rows),
                           filters={"region": filters.region, "industry": filters.industry, "year": filters.year,
@@ -263,9 +259,7 @@ def credit() -> ResponseReturnValue:
 def credit_import() -> ResponseReturnValue:
     """Import credit grades from an .xlsx workbook: all rows or none, each refused row named."""
     _reviewers_only()
-    form = CreditImportForm()
-    if not form.validate_on_submit():
-        abort(400)
+    posted(CreditImportForm())
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("请选择 .xlsx 文件 / choose an .xlsx file"), "danger")
@@ -343,8 +337,7 @@ def decide_master_data(request_id: int, decision: str) -> ResponseReturnValue:
         change = masterdata_service.request_or_404(_me(), request_id)
     except NotFound:
         abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+    posted(FlaskForm())
     try:
         masterdata_service.decide(_me(), change, approve=decision == "approve")
         flash(_("已批准，企业登记信息已更新。") if decision == "approve" else _("已驳回。"), "success")

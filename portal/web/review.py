@@ -32,7 +32,7 @@ from ..services import workflow
 from ..services.errors import NotFound, ServiceError
 from .access import filing_or_404
 from .templating import STATUS_BADGES, bilingual
-from .transaction import attempt, flash_form_errors, refused
+from .transaction import attempt, flash_form_errors, posted, refused
 
 bp = Blueprint("review", __name__)
 
@@ -239,15 +239,13 @@ def field_comments(filing: Filing, field_ids: set[str]) -> dict[str, Any]:
 def comment(filing_id: int) -> ResponseReturnValue:
     """Add a comment on the current version (per finding or per field, internal or visible)."""
     filing = _reviewable_or_404(filing_id)
-    form = CommentForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for(".show", filing_id=filing.id) + "#comments")
+    back = url_for(".show", filing_id=filing.id) + "#comments"
+    form = posted(CommentForm(), back)
     target_type, _sep, target = (form.target.data or "").partition(":")
     attempt(lambda: review_service.add_comment(current_user, filing, target_type=target_type, target=target,
                                                visibility=form.visibility.data or "", body=form.body.data or ""),
             _("审核意见已保存。"))
-    return redirect(url_for(".show", filing_id=filing.id) + "#comments")
+    return redirect(back)
 
 
 @bp.route("/review/filings/<int:filing_id>/verdicts", methods=["POST"])
@@ -255,14 +253,12 @@ def comment(filing_id: int) -> ResponseReturnValue:
 def verdict(filing_id: int) -> ResponseReturnValue:
     """Accept or reject the filer's explanation of one warning."""
     filing = _reviewable_or_404(filing_id)
-    form = VerdictForm()
-    if not form.validate_on_submit():
-        flash(_("请选择认可或不认可 / choose accept or reject"), "danger")
-        return redirect(url_for(".show", filing_id=filing.id) + "#findings")
+    back = url_for(".show", filing_id=filing.id) + "#findings"
+    form = posted(VerdictForm(), back, message=_("请选择认可或不认可 / choose accept or reject"))
     attempt(lambda: review_service.set_verdict(current_user, filing, form.finding_key.data or "",
                                                form.verdict.data or ""),
             _("已记录对情况说明的意见。"))
-    return redirect(url_for(".show", filing_id=filing.id) + "#findings")
+    return redirect(back)
 
 
 @bp.route("/review/filings/<int:filing_id>/<any(return, accept):decision>", methods=["POST"])
@@ -270,9 +266,7 @@ def verdict(filing_id: int) -> ResponseReturnValue:
 def decide(filing_id: int, decision: str) -> ResponseReturnValue:
     """Return a filing for correction (with the comments to address) or accept it."""
     filing = filing_or_404(filing_id, "review")
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = posted(DecisionForm())
     try:
         if decision == "return":
             review_service.return_filing(current_user, filing, form.note.data or "")
@@ -296,10 +290,8 @@ def answer(filing_id: int, comment_id: int) -> ResponseReturnValue:
         target = review_service.comment_or_404(filing, comment_id, for_filer=True)
     except NotFound:
         abort(404)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        flash(_("请填写答复 / write the answer"), "danger")
-        return redirect(url_for("filings.show", filing_id=filing.id) + "#comments")
+    form = posted(AnswerForm(), url_for("filings.show", filing_id=filing.id) + "#comments",
+                  message=_("请填写答复 / write the answer"))
     attempt(lambda: review_service.answer_comment(current_user, filing, target, form.answer.data or ""),
             _("答复已保存。"))
     return redirect(url_for("filings.show", filing_id=filing.id) + f"#comment-{target.id}")

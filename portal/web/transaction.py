@@ -18,9 +18,10 @@ is committed after it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import werkzeug.exceptions
-from flask import Flask, Response, abort, current_app, flash, g, request
+from flask import Flask, Response, abort, current_app, flash, g, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -30,6 +31,8 @@ from ..services.errors import NotFound, ServiceError
 from .templating import bilingual
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+PostedForm = TypeVar("PostedForm", bound=FlaskForm)
 
 
 def after_commit(callback: Callable[[], object]) -> None:
@@ -64,15 +67,18 @@ def refused(error: ServiceError, *, category: str | None = "danger") -> None:
         flash(bilingual(error.message_zh, error.message_en), category)
 
 
-def attempt(action: Callable[[], object], done: str | None = None) -> bool:
+def attempt(action: Callable[[], object], done: str | None = None, *, form: FlaskForm | None = None) -> bool:
     """Run one service call of a POST view: flash ``done`` when it succeeds, :func:`refused` when it is refused.
 
-    Return whether it succeeded; the view then redirects wherever it shows the result either way.
+    Return whether it succeeded; the view then redirects wherever it shows the result either way. With
+    ``form``, the view draws the form again when refused: the reason stands beside the field it names.
     """
     try:
         action()
     except ServiceError as error:
-        refused(error)
+        refused(error, category="danger" if form is None else None)
+        if form is not None:
+            field_error(form, error)
         return False
     if done is not None:
         flash(done, "success")
@@ -83,6 +89,25 @@ def flash_form_errors(form: FlaskForm, *, colon: str = ": ", joiner: str = "; ")
     """Flash each invalid field of ``form`` by its label (never its key, issue 20 item 5) with its errors."""
     for name, errors in form.errors.items():
         flash(f"{getattr(form, name).label.text}{colon}{joiner.join(map(str, errors))}", "danger")
+
+
+def posted(form: PostedForm, back: str | None = None, *, colon: str = ": ", joiner: str = "; ",
+           message: str | None = None) -> PostedForm:
+    """Return ``form`` when its POST validates; otherwise end the request here.
+
+    Without ``back`` an invalid post is answered 400 (a form of hidden fields: only a crafted or expired page
+    sends one). With it, the errors are flashed — ``message`` in their place when given — and the user is
+    redirected to ``back``, the page the form is on (Flask's ``abort`` with a response).
+    """
+    if form.validate_on_submit():
+        return form
+    if back is None:
+        abort(400)
+    if message is None:
+        flash_form_errors(form, colon=colon, joiner=joiner)
+    else:
+        flash(message, "danger")
+    abort(redirect(back))
 
 
 def field_error(form: FlaskForm, error: ServiceError) -> None:

@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -30,7 +31,7 @@ from ..services.errors import NotFound, ServiceError
 from ..services.versions import version_document, version_of
 from .access import filing_or_404, require
 from .templating import bilingual
-from .transaction import after_commit, refused
+from .transaction import after_commit, attempt, posted, refused
 
 bp = Blueprint("verification", __name__)
 
@@ -44,6 +45,19 @@ def _verification_or_404(filing: Filing) -> Verification:
     if verification is None:
         abort(404)
     return verification
+
+
+def _engaged(filing_id: int, need: str = "verify") -> tuple[Filing, Verification]:
+    """Return the filing and its verification if the current user may ``need`` it (else 404)."""
+    filing = filing_or_404(filing_id, need)
+    return filing, _verification_or_404(filing)
+
+
+def _posted_verification(filing_id: int, need: str = "verify") -> tuple[Filing, Verification]:
+    """Return the filing an action button posts about and its verification (404 beyond ``need``, 400 without CSRF)."""
+    engaged = _engaged(filing_id, need)
+    posted(PortalForm())
+    return engaged
 
 
 def _flash_errors(form: PortalForm) -> None:
@@ -85,6 +99,24 @@ def _workspace(filing: Filing, **forms: Any) -> str:
     )
 
 
+WorkspaceForm = TypeVar("WorkspaceForm", bound=PortalForm)
+
+
+def _workspace_form(filing: Filing, name: str, form: WorkspaceForm, action: Callable[[WorkspaceForm], object],
+                    done: str, anchor: str = "") -> ResponseReturnValue:
+    """Run the action of a valid workspace form (``name``: finding_form, conclusion_form) on the form.
+
+    Done, the workspace is shown again from a redirect (at ``anchor``); an invalid form or a refused action
+    draws it again with the form as posted and its errors (422).
+    """
+    if form.validate_on_submit():
+        if attempt(lambda: action(form), done):
+            return redirect(url_for(".workspace", filing_id=filing.id) + anchor)
+    else:
+        _flash_errors(form)
+    return _workspace(filing, **{name: form}), 422
+
+
 def _is_zh() -> bool:
     return bilingual("zh", "en") == "zh"
 
@@ -108,21 +140,12 @@ def workspace(filing_id: int) -> ResponseReturnValue:
 @login_required
 def checklist(filing_id: int) -> ResponseReturnValue:
     """Store the checklist's results and notes."""
-    filing = filing_or_404(filing_id, "verify")
-    verification = _verification_or_404(filing)
-    form = PortalForm()
-    if not form.validate_on_submit():
-        abort(400)
+    filing, verification = _posted_verification(filing_id)
     from ..domain.verification import CHECKLIST_KEYS
 
     entries = {key: (request.form.get(f"result_{key}", ""), request.form.get(f"note_{key}", ""))
                for key in CHECKLIST_KEYS}
-    try:
-        service.save_checklist(_me(), verification, entries)
-    except ServiceError as error:
-        refused(error)
-    else:
-        flash(_("核查清单已保存。"), "success")
+    attempt(lambda: service.save_checklist(_me(), verification, entries), _("核查清单已保存。"))
     return redirect(url_for(".workspace", filing_id=filing.id) + "#checklist")
 
 
@@ -130,43 +153,30 @@ def checklist(filing_id: int) -> ResponseReturnValue:
 @login_required
 def raise_finding(filing_id: int) -> ResponseReturnValue:
     """Raise a 不符合项 on a field of the current version."""
-    filing = filing_or_404(filing_id, "verify")
-    verification = _verification_or_404(filing)
+    filing, verification = _engaged(filing_id)
     form = FindingForm(prefix="f")
     form.field_path.choices = [(p, zh) for p, zh, _en in
                                service.field_choices(version_of(filing, filing.current_version))]
-    if form.validate_on_submit():
+
+    def raise_it(form: FindingForm) -> None:
         cited = form.attachment.data or ""
         held = {str(a.id): a.id for a in attachment_service.of_version(filing, filing.current_version)}
-        try:
-            if cited and cited not in held:
-                raise ServiceError("引用的附件不属于此版本", "the cited attachment is not part of this version",
-                                   field="f-attachment")
-            service.raise_finding(_me(), verification, field_path=form.field_path.data or "", body=form.body.data or "",
-                                  attachment_id=held.get(cited))
-        except ServiceError as error:
-            refused(error)
-            return _workspace(filing, finding_form=form), 422
-        flash(_("不符合项已提出。"), "success")
-        return redirect(url_for(".workspace", filing_id=filing.id) + "#findings")
-    _flash_errors(form)
-    return _workspace(filing, finding_form=form), 422
+        if cited and cited not in held:
+            raise ServiceError("引用的附件不属于此版本", "the cited attachment is not part of this version",
+                               field="f-attachment")
+        service.raise_finding(_me(), verification, field_path=form.field_path.data or "", body=form.body.data or "",
+                              attachment_id=held.get(cited))
+
+    return _workspace_form(filing, "finding_form", form, raise_it, _("不符合项已提出。"), "#findings")
 
 
 @bp.route("/verification/filings/<int:filing_id>/findings/<int:finding_id>/close", methods=["POST"])
 @login_required
 def close_finding(filing_id: int, finding_id: int) -> ResponseReturnValue:
     """Close a 不符合项."""
-    filing = filing_or_404(filing_id, "verify")
-    verification = _verification_or_404(filing)
-    if not PortalForm().validate_on_submit():
-        abort(400)
-    try:
-        service.close_finding(_me(), verification, service.finding_of(verification, finding_id))
-    except ServiceError as error:
-        refused(error)
-    else:
-        flash(_("不符合项已关闭。"), "success")
+    filing, verification = _posted_verification(filing_id)
+    attempt(lambda: service.close_finding(_me(), verification, service.finding_of(verification, finding_id)),
+            _("不符合项已关闭。"))
     return redirect(url_for(".workspace", filing_id=filing.id) + "#findings")
 
 
@@ -174,16 +184,8 @@ def close_finding(filing_id: int, finding_id: int) -> ResponseReturnValue:
 @login_required
 def request_correction(filing_id: int) -> ResponseReturnValue:
     """Send the filing back to the enterprise to answer and correct the open 不符合项."""
-    filing = filing_or_404(filing_id, "verify")
-    verification = _verification_or_404(filing)
-    if not PortalForm().validate_on_submit():
-        abort(400)
-    try:
-        service.request_correction(_me(), verification)
-    except ServiceError as error:
-        refused(error)
-    else:
-        flash(_("已将不符合项发送企业，申报已退回企业修改。"), "success")
+    filing, verification = _posted_verification(filing_id)
+    attempt(lambda: service.request_correction(_me(), verification), _("已将不符合项发送企业，申报已退回企业修改。"))
     return redirect(url_for(".workspace", filing_id=filing.id))
 
 
@@ -191,20 +193,11 @@ def request_correction(filing_id: int) -> ResponseReturnValue:
 @login_required
 def conclude(filing_id: int) -> ResponseReturnValue:
     """Conclude the verification with the verified total."""
-    filing = filing_or_404(filing_id, "verify")
-    verification = _verification_or_404(filing)
-    form = ConclusionForm(prefix="c")
-    if form.validate_on_submit():
-        try:
-            service.conclude(_me(), verification, verified_tco2=int(form.verified_tco2.data or 0),
-                             conclusion=form.conclusion.data or "")
-        except ServiceError as error:
-            refused(error)
-            return _workspace(filing, conclusion_form=form), 422
-        flash(_("核查结论已出具，等待主管部门确认。"), "success")
-        return redirect(url_for(".workspace", filing_id=filing.id))
-    _flash_errors(form)
-    return _workspace(filing, conclusion_form=form), 422
+    filing, verification = _engaged(filing_id)
+    return _workspace_form(filing, "conclusion_form", ConclusionForm(prefix="c"),
+                           lambda form: service.conclude(_me(), verification, verified_tco2=int(form.verified_tco2.data or 0),
+                                                         conclusion=form.conclusion.data or ""),
+                           _("核查结论已出具，等待主管部门确认。"))
 
 
 @bp.route("/verification/filings/<int:filing_id>/versions/<int:number>.pdf")
@@ -247,18 +240,17 @@ def engagements() -> ResponseReturnValue:
             # reaches the database as an out-of-range integer).
             listed = {f.id: f for f in service.engageable_filings(me, int(form.year.data or 0))}
             chosen = [listed[i] for i in form.filings.data or [] if i in listed]
-            try:
+
+            def engage() -> None:
                 if body is None:
                     raise ServiceError("请选择核查机构", "choose a verification body", field="body")
                 if len(chosen) != len(form.filings.data or []):
                     raise ServiceError("只能选择列出的申报", "choose among the filings listed", field="filings")
                 service.engage(me, body, int(form.year.data or 0), chosen)
-            except ServiceError as error:
-                refused(error)
-                status = 422
-            else:
-                flash(_("已委托核查机构。"), "success")
+
+            if attempt(engage, _("已委托核查机构。")):
                 return redirect(url_for(".engagements"))
+            status = 422
         else:
             _flash_errors(form)
             status = 422
@@ -272,10 +264,7 @@ def engagements() -> ResponseReturnValue:
 @login_required
 def accept(filing_id: int) -> ResponseReturnValue:
     """Accept the verifier's conclusion; the PDF with the verification statement is rendered in the background."""
-    filing = filing_or_404(filing_id, "review")
-    verification = _verification_or_404(filing)
-    if not PortalForm().validate_on_submit():
-        abort(400)
+    filing, verification = _posted_verification(filing_id, "review")
     try:
         job = service.accept(_me(), verification)
     except ServiceError as error:
@@ -379,8 +368,7 @@ def upload(filing_id: int) -> ResponseReturnValue:
 def delete_attachment(filing_id: int, attachment_id: int) -> ResponseReturnValue:
     """Delete an attachment not yet submitted (one a version holds is refused)."""
     filing = filing_or_404(filing_id, "edit")
-    if not PortalForm().validate_on_submit():
-        abort(400)
+    posted(PortalForm())
     try:
         attachment_service.delete(_me(), filing, attachment_service.attachment_of(filing, attachment_id))
     except ServiceError as error:
@@ -435,16 +423,12 @@ def attachment(filing_id: int, attachment_id: int) -> ResponseReturnValue:
 @login_required
 def respond(filing_id: int, finding_id: int) -> ResponseReturnValue:
     """Store the enterprise's response to a 不符合项."""
-    filing = filing_or_404(filing_id, "edit")
-    verification = _verification_or_404(filing)
+    filing, verification = _engaged(filing_id, "edit")
     form = ResponseForm(prefix="r")
     if form.validate_on_submit():
-        try:
-            service.respond(_me(), verification, service.finding_of(verification, finding_id), form.response.data or "")
-        except ServiceError as error:
-            refused(error)
-        else:
-            flash(_("答复已保存。"), "success")
+        attempt(lambda: service.respond(_me(), verification, service.finding_of(verification, finding_id),
+                                        form.response.data or ""),
+                _("答复已保存。"))
     else:
         _flash_errors(form)
     return redirect(url_for(".attachments", filing_id=filing.id) + "#findings")
@@ -468,14 +452,9 @@ def bodies() -> ResponseReturnValue:
     form = BodyForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            service.create_body(_me(), form.name.data or "", form.uscc.data)
-        except ServiceError as error:
-            refused(error)
-            status = 422
-        else:
-            flash(_("核查机构已登记。"), "success")
+        if attempt(lambda: service.create_body(_me(), form.name.data or "", form.uscc.data), _("核查机构已登记。")):
             return redirect(url_for(".bodies"))
+        status = 422
     elif request.method == "POST":
         _flash_errors(form)
         status = 422
