@@ -133,6 +133,17 @@ def enrol_second_factor(page, base: str, email: str) -> list[str]:  # type: igno
     return codes
 
 
+def click_and_load(page, button) -> None:  # type: ignore[no-untyped-def]
+    """Click a form's submit button and wait for the page the POST leads to.
+
+    ``wait_for_load_state("networkidle")`` right after a click may return before the navigation has even
+    begun, and the old page is then read: wait for the navigation itself.
+    """
+    with page.expect_navigation():
+        button.click()
+    page.wait_for_load_state("networkidle")
+
+
 def logout(page) -> None:  # type: ignore[no-untyped-def]
     """Sign out with the menu's button, as a person would."""
     page.get_by_role("button", name="退出").click()
