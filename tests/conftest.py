@@ -4,14 +4,16 @@ transaction rolled back at its end; users of every role; a logged-in client per 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from portal import create_app
 from portal.config import normalise_database_url
@@ -121,6 +123,35 @@ def app(database_url: str, owner_database_url: str, tmp_path_factory: pytest.Tem
         db.engine.dispose()
 
 
+class _TestSession:
+    """Stand for ``db.session``: the test's transaction in the test's thread and app, the app's own elsewhere.
+
+    ``db.session`` is one attribute of the process-wide ``db``. Replaced outright, it also served the other
+    apps running in the process meanwhile — the end-to-end tests' portal (a session-scoped server) keeps its
+    job worker's threads, whose reaper runs every minute — and their sessions then opened and closed
+    savepoints on the running test's connection from another thread: at random, an unrelated test failed
+    with "nested transaction already deassociated from connection" or "Can't reconnect until invalid
+    savepoint transaction is rolled back" (and on SQLite its write lock stayed held: "database is locked"
+    for every later test of that xdist worker). So only the test's own thread and app get the test's session.
+    """
+
+    def __init__(self, test: scoped_session[Session], original: Any, app: Flask) -> None:
+        self._test, self._original, self._app, self._thread = test, original, app, threading.get_ident()
+
+    def _current(self) -> Any:
+        from flask import current_app, has_app_context
+
+        mine = (threading.get_ident() == self._thread and has_app_context()
+                and current_app._get_current_object() is self._app)  # type: ignore[attr-defined]
+        return self._test if mine else self._original
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._current()(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._current(), name)
+
+
 @pytest.fixture()
 def db_session(app: Flask) -> Iterator[None]:
     """Run the test inside a transaction rolled back at the end; commits become SAVEPOINT releases."""
@@ -130,13 +161,14 @@ def db_session(app: Flask) -> Iterator[None]:
         original = db.session
         # A plain Session bound to the test's connection: Flask-SQLAlchemy's own Session picks the engine
         # in get_bind(), which would escape the transaction.
-        db.session = scoped_session(
+        test_session = scoped_session(
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
         )
+        db.session = _TestSession(test_session, original, app)  # type: ignore[assignment]
         try:
             yield
         finally:
-            db.session.remove()
+            test_session.remove()
             db.session = original
             transaction.rollback()
             connection.close()
