@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import threading
@@ -133,15 +134,16 @@ def enrol_second_factor(page, base: str, email: str) -> list[str]:  # type: igno
     return codes
 
 
-def click_and_load(page, button) -> None:  # type: ignore[no-untyped-def]
-    """Click a form's submit button and wait for the page the POST leads to.
+def click_and_wait_for(page, button, text: str | re.Pattern[str], timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Click a form's submit button and wait until the page it leads to shows ``text`` (a message, say).
 
     ``wait_for_load_state("networkidle")`` right after a click may return before the navigation has even
-    begun, and the old page is then read: wait for the navigation itself.
+    begun (the old page is then read), and waiting for the new page's "load" waits for its PDF previews,
+    which a busy CI machine took more than 30 s to draw: wait for what the test means to see instead.
     """
-    with page.expect_navigation():
-        button.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load", timeout=timeout)  # the page's previews drawn: nothing moves under the click
+    button.click()
+    page.get_by_text(text).first.wait_for(timeout=timeout)
 
 
 def logout(page) -> None:  # type: ignore[no-untyped-def]

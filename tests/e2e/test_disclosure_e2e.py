@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, axe_violations, click_and_load, login, logout
+from tests.e2e.conftest import ARTIFACTS, axe_violations, click_and_wait_for, login, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _save(page) -> None:  # type: ignore[no-untyped-def]
-    click_and_load(page, page.get_by_role("button", name="保存本节").first)
+    click_and_wait_for(page, page.get_by_role("button", name="保存本节").first, re.compile("^(本节已保存|本节没有修改)"))
     alerts = page.locator(".alert").all_inner_texts()
     assert any(t.startswith(("本节已保存", "本节没有修改")) for t in alerts), alerts
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, click_and_load, login, logout, serve_portal
+from tests.e2e.conftest import ARTIFACTS, click_and_wait_for, login, logout, serve_portal
 from tests.helpers import TINY_PDF
 
 pytestmark = pytest.mark.e2e
@@ -115,7 +115,7 @@ def test_verifier_finding_correction_conclusion_acceptance(page, server: str, tm
     page.locator("#f-field_path").select_option("fuels[0].consumption")
     page.locator("#f-body").fill(FINDING)
     page.locator("#f-attachment").select_option(index=1)
-    click_and_load(page, page.get_by_role("button", name="提出不符合项").last)
+    click_and_wait_for(page, page.get_by_role("button", name="提出不符合项").last, "不符合项已提出")
     assert "不符合项已提出" in page.content()
     page.get_by_role("button", name="发送不符合项，退回企业修改").click()
     page.wait_for_load_state("networkidle")
